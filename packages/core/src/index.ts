@@ -1,0 +1,46 @@
+export { checkCoreApi } from "./compat.js";
+export { configJsonSchema, migrateConfig, parseRunInput, validateAgentConfig } from "./config.js";
+export {
+  type DiscoveryOptions,
+  type DiscoveryResult,
+  discoverTemplates,
+  type LoadedTemplate,
+  loadTemplateModule,
+  type RejectedTemplate,
+  readTemplateManifest,
+  TEMPLATE_KEYWORD,
+  type TemplateManifest,
+} from "./discovery.js";
+export {
+  AgentrtError,
+  type AgentrtErrorOptions,
+  ErrorCode,
+  type FieldIssue,
+  isAgentrtError,
+  isErrorCode,
+  toErrorInfo,
+} from "./errors.js";
+export * from "./events.js";
+export { createId, nowIso } from "./ids.js";
+export {
+  createTemplateRegistry,
+  parseTemplateRef,
+  type TemplateRef,
+  type TemplateRegistry,
+} from "./registry.js";
+export type * from "./store.js";
+export { API_KEY_SCOPES } from "./store.js";
+export {
+  type AgentInstance,
+  type ConfigMigration,
+  defineTemplate,
+  isTemplate,
+  type Logger,
+  type RunContext,
+  TEMPLATE_BRAND,
+  type Template,
+  type TemplateContext,
+  type TemplateDefinition,
+  type ValidateContext,
+} from "./template.js";
+export { CORE_API_VERSION, TEMPLATE_SPEC_VERSION } from "./version.js";
