@@ -12,7 +12,8 @@ function zodIssues(error: z.ZodError): FieldIssue[] {
 
 /**
  * The agent config pipeline: zod schema (types, coercion, defaults) → the template's own
- * `validate` hook (cross-field and runtime-requirement checks) → the normalised config to store.
+ * `validate` hook (cross-field and runtime-requirement checks) → its optional `resolveConfig` (pins
+ * fetched or compiled artefacts) → the normalised config to store.
  * Throws `CONFIG_INVALID` with field paths; paths are relative to the config object.
  */
 export async function validateAgentConfig(
@@ -47,7 +48,8 @@ export async function validateAgentConfig(
       },
     );
   }
-  return config as Record<string, unknown>;
+  const resolved = template.resolveConfig ? await template.resolveConfig(config, ctx) : config;
+  return resolved as Record<string, unknown>;
 }
 
 /** Parses run input against the template's optional input schema. */

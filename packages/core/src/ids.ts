@@ -16,7 +16,7 @@ function encodeTime(ms: number): string {
  * so they double as stable pagination cursors.
  */
 export function createId(prefix: string): string {
-  const random = randomBytes(10);
+  const random = randomBytes(16);
   let tail = "";
   for (const byte of random) tail += ALPHABET[byte % 32];
   return `${prefix}_${encodeTime(Date.now())}${tail}`;

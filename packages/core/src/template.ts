@@ -72,6 +72,15 @@ export interface TemplateDefinition<Schema extends z.ZodType = z.ZodType> {
     config: z.output<Schema>,
     ctx: ValidateContext,
   ): FieldIssue[] | undefined | Promise<FieldIssue[] | undefined>;
+  /**
+   * Runs after `validate` succeeds and returns the config to store: the place to pin things that
+   * must not change between runs (fetched code and its digest, a compiled artefact). Issues are
+   * reported by throwing `AgentrtError(CONFIG_INVALID, …, { issues })`.
+   */
+  resolveConfig?(
+    config: z.output<Schema>,
+    ctx: ValidateContext,
+  ): Promise<z.output<Schema>> | z.output<Schema>;
   /** Builds an agent instance from a validated config. */
   create(config: z.output<Schema>, ctx: TemplateContext): AgentInstance | Promise<AgentInstance>;
   /** Safe to re-run after a crash: interrupted runs are re-queued instead of failed. */

@@ -1,0 +1,55 @@
+import { describe, expect, it } from "vitest";
+import { AgentrtError, ErrorCode, isAgentrtError, isErrorCode, toErrorInfo } from "./errors.js";
+
+describe("AgentrtError", () => {
+  it("is recognised by brand, also when built by another copy of core", () => {
+    const foreign = Object.assign(new Error("x"), { $$type: "@agentrt/error", code: "AGENT_NOT_FOUND" });
+    expect(isAgentrtError(foreign)).toBe(true);
+    expect(isAgentrtError(new Error("x"))).toBe(false);
+    expect(isAgentrtError(null)).toBe(false);
+  });
+
+  it("serialises code, message, issues and details", () => {
+    const error = new AgentrtError(ErrorCode.CONFIG_INVALID, "bad", {
+      issues: [{ path: ["a", 0], message: "m" }],
+      details: { x: 1 },
+      cause: new Error("inner"),
+    });
+    expect(JSON.parse(JSON.stringify(error))).toEqual({
+      code: "CONFIG_INVALID",
+      message: "bad",
+      issues: [{ path: ["a", 0], message: "m" }],
+      details: { x: 1 },
+    });
+    expect((error.cause as Error).message).toBe("inner");
+    expect(new AgentrtError(ErrorCode.INTERNAL, "plain").toJSON()).toEqual({
+      code: "INTERNAL",
+      message: "plain",
+    });
+  });
+
+  it("maps anything thrown to a code and message", () => {
+    expect(toErrorInfo(new AgentrtError(ErrorCode.TIMEOUT, "slow"))).toEqual({
+      code: "TIMEOUT",
+      message: "slow",
+    });
+    expect(toErrorInfo(Object.assign(new Error("m"), { code: "MEMORY_LIMIT" }))).toEqual({
+      code: "MEMORY_LIMIT",
+      message: "m",
+    });
+    expect(toErrorInfo(Object.assign(new Error("m"), { code: "ECONNRESET" }))).toEqual({
+      code: "RUN_FAILED",
+      message: "m",
+    });
+    expect(toErrorInfo("boom", ErrorCode.UPSTREAM_ERROR)).toEqual({
+      code: "UPSTREAM_ERROR",
+      message: "boom",
+    });
+  });
+
+  it("knows its codes", () => {
+    expect(isErrorCode("TEMPLATE_INCOMPATIBLE")).toBe(true);
+    expect(isErrorCode("NOPE")).toBe(false);
+    for (const [key, value] of Object.entries(ErrorCode)) expect(key).toBe(value);
+  });
+});

@@ -1,0 +1,102 @@
+import { describe, expect, it } from "vitest";
+import { z } from "zod";
+import type { LoadedTemplate } from "./discovery.js";
+import { ErrorCode, isAgentrtError } from "./errors.js";
+import { createTemplateRegistry, parseTemplateRef } from "./registry.js";
+import { defineTemplate } from "./template.js";
+
+function loaded(name: string, version: string, dir = `/t/${name}-${version}`): LoadedTemplate {
+  const template = defineTemplate({
+    name,
+    version,
+    coreApi: "^1.0.0",
+    configSchema: z.object({}),
+    create: () => ({ async *run() {} }),
+  });
+  return { template, packageName: `agentrt-template-${name}`, packageVersion: version, packageDir: dir };
+}
+
+function codeOf(fn: () => unknown): string | undefined {
+  try {
+    fn();
+    return undefined;
+  } catch (error) {
+    return isAgentrtError(error) ? error.code : "not-coded";
+  }
+}
+
+describe("parseTemplateRef", () => {
+  it("splits name and range", () => {
+    expect(parseTemplateRef("task")).toEqual({ name: "task", range: "*" });
+    expect(parseTemplateRef("task@^2")).toEqual({ name: "task", range: "^2" });
+    expect(parseTemplateRef("task@2.1.0")).toEqual({ name: "task", range: "2.1.0" });
+  });
+
+  it("rejects malformed references", () => {
+    expect(codeOf(() => parseTemplateRef("task@not-a-range"))).toBe(ErrorCode.VALIDATION_FAILED);
+    expect(codeOf(() => parseTemplateRef(""))).toBe(ErrorCode.VALIDATION_FAILED);
+  });
+});
+
+describe("createTemplateRegistry", () => {
+  const registry = createTemplateRegistry({
+    loaded: [
+      loaded("task", "1.4.0"),
+      loaded("task", "2.1.0"),
+      loaded("task", "2.0.0"),
+      loaded("chat", "1.0.0"),
+    ],
+    rejected: [
+      {
+        packageName: "x",
+        packageVersion: "1.0.0",
+        packageDir: "/x",
+        code: ErrorCode.TEMPLATE_INVALID,
+        message: "m",
+      },
+    ],
+  });
+
+  it("lists names and versions newest first", () => {
+    expect(registry.names()).toEqual(["chat", "task"]);
+    expect(registry.versions("task").map((t) => t.template.version)).toEqual(["2.1.0", "2.0.0", "1.4.0"]);
+    expect(registry.versions("nope")).toEqual([]);
+  });
+
+  it("resolves a range to the highest matching version", () => {
+    expect(registry.resolve("task").template.version).toBe("2.1.0");
+    expect(registry.resolve("task", "^1").template.version).toBe("1.4.0");
+    expect(registry.resolve("task", "~2.0.0").template.version).toBe("2.0.0");
+    expect(registry.get("task", "1.4.0")?.template.version).toBe("1.4.0");
+    expect(registry.get("task", "9.9.9")).toBeUndefined();
+  });
+
+  it("reports unknown names and unmatched ranges with distinct codes", () => {
+    expect(codeOf(() => registry.resolve("nope"))).toBe(ErrorCode.TEMPLATE_NOT_FOUND);
+    expect(codeOf(() => registry.resolve("task", "^3"))).toBe(ErrorCode.TEMPLATE_VERSION_NOT_FOUND);
+  });
+
+  it("replaces a re-registered version (hot reload) and keeps rejections per package", () => {
+    const next = loaded("chat", "1.0.0", "/t/chat-rebuilt");
+    registry.register(next);
+    expect(registry.versions("chat")).toEqual([next]);
+    registry.reject({
+      packageName: "x",
+      packageVersion: "1.0.1",
+      packageDir: "/x",
+      code: ErrorCode.TEMPLATE_INCOMPATIBLE,
+      message: "n",
+    });
+    expect(registry.rejected()).toHaveLength(1);
+    expect(registry.rejected()[0]?.code).toBe(ErrorCode.TEMPLATE_INCOMPATIBLE);
+  });
+
+  it("rejects a second package providing the same name and version", () => {
+    const dup = createTemplateRegistry({
+      loaded: [loaded("a", "1.0.0", "/one"), loaded("a", "1.0.0", "/two")],
+      rejected: [],
+    });
+    expect(dup.versions("a")).toHaveLength(1);
+    expect(dup.rejected()[0]).toMatchObject({ code: ErrorCode.TEMPLATE_DUPLICATE, packageDir: "/two" });
+  });
+});
