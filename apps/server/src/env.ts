@@ -1,0 +1,93 @@
+import { resolve } from "node:path";
+import { z } from "zod";
+
+const list = z
+  .string()
+  .optional()
+  .transform((v) => (v ? v.split(/[,:]/).map((s) => s.trim()).filter(Boolean) : []));
+
+const json = z
+  .string()
+  .optional()
+  .transform((v, ctx) => {
+    if (!v) return {};
+    try {
+      const parsed: unknown = JSON.parse(v);
+      if (typeof parsed === "object" && parsed !== null && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
+    } catch {}
+    ctx.addIssue({ code: "custom", message: "must be a JSON object" });
+    return z.NEVER;
+  });
+
+/** Every setting the server reads, parsed once. Names are the environment variables. */
+export const EnvSchema = z.object({
+  AGENTRT_HOST: z.string().default("127.0.0.1"),
+  AGENTRT_PORT: z.coerce.number().int().min(0).max(65535).default(7070),
+  /** Where the embedded store keeps its data file. */
+  AGENTRT_DATA_DIR: z.string().default(".agentrt"),
+  /** The host app whose package.json dependencies are scanned for templates. */
+  AGENTRT_HOST_DIR: z.string().optional(),
+  /** Extra template directories, `:` or `,` separated. */
+  AGENTRT_TEMPLATE_DIRS: list,
+  /** Per-template operator settings, JSON: `{ "custom": { "codeRoot": "./code" } }`. */
+  AGENTRT_TEMPLATE_SETTINGS: json,
+  /** Bootstrap admin key; when unset and no key exists, one is generated and printed once. */
+  AGENTRT_ADMIN_KEY: z.string().min(20).optional(),
+  AGENTRT_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1024 * 1024),
+  AGENTRT_MAX_JSON_DEPTH: z.coerce.number().int().min(4).max(512).default(64),
+  AGENTRT_RUN_CONCURRENCY: z.coerce.number().int().min(1).default(16),
+  AGENTRT_RUN_CONCURRENCY_PER_AGENT: z.coerce.number().int().min(1).default(4),
+  AGENTRT_RUN_MAX_QUEUED: z.coerce.number().int().min(0).default(1000),
+  AGENTRT_RUN_TIMEOUT_MS: z.coerce.number().int().min(100).default(300_000),
+  AGENTRT_RUN_MAX_TIMEOUT_MS: z.coerce.number().int().min(100).default(3_600_000),
+  AGENTRT_WEBHOOK_SECRET: z.string().optional(),
+  AGENTRT_SSE_HEARTBEAT_MS: z.coerce.number().int().min(100).default(15_000),
+  AGENTRT_LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+});
+
+export interface ServerConfig {
+  host: string;
+  port: number;
+  dataDir: string;
+  hostDir: string;
+  templateDirs: string[];
+  templateSettings: Record<string, unknown>;
+  adminKey: string | undefined;
+  bodyLimitBytes: number;
+  maxJsonDepth: number;
+  runs: { concurrency: number; perAgent: number; maxQueued: number; timeoutMs: number; maxTimeoutMs: number };
+  webhookSecret: string | undefined;
+  sseHeartbeatMs: number;
+  logLevel: "debug" | "info" | "warn" | "error" | "silent";
+}
+
+/** Parses configuration from an environment; throws a readable error listing every bad variable. */
+export function parseEnv(env: Record<string, string | undefined>, cwd = process.cwd()): ServerConfig {
+  const result = EnvSchema.safeParse(env);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new Error(`invalid agentrt configuration:\n${lines.join("\n")}`);
+  }
+  const e = result.data;
+  return {
+    host: e.AGENTRT_HOST,
+    port: e.AGENTRT_PORT,
+    dataDir: resolve(cwd, e.AGENTRT_DATA_DIR),
+    hostDir: resolve(cwd, e.AGENTRT_HOST_DIR ?? "."),
+    templateDirs: e.AGENTRT_TEMPLATE_DIRS.map((d) => resolve(cwd, d)),
+    templateSettings: e.AGENTRT_TEMPLATE_SETTINGS,
+    adminKey: e.AGENTRT_ADMIN_KEY,
+    bodyLimitBytes: e.AGENTRT_BODY_LIMIT_BYTES,
+    maxJsonDepth: e.AGENTRT_MAX_JSON_DEPTH,
+    runs: {
+      concurrency: e.AGENTRT_RUN_CONCURRENCY,
+      perAgent: e.AGENTRT_RUN_CONCURRENCY_PER_AGENT,
+      maxQueued: e.AGENTRT_RUN_MAX_QUEUED,
+      timeoutMs: e.AGENTRT_RUN_TIMEOUT_MS,
+      maxTimeoutMs: e.AGENTRT_RUN_MAX_TIMEOUT_MS,
+    },
+    webhookSecret: e.AGENTRT_WEBHOOK_SECRET,
+    sseHeartbeatMs: e.AGENTRT_SSE_HEARTBEAT_MS,
+    logLevel: e.AGENTRT_LOG_LEVEL,
+  };
+}

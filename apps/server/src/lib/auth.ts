@@ -1,0 +1,103 @@
+import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import { type ApiKeyRecord, type ApiKeyScope, type ApiKeyStore, createId, ErrorCode, nowIso } from "@agentrt/core";
+import type { MiddlewareHandler } from "hono";
+import type { AppEnv } from "./types.js";
+import { createProblem, problemResponse } from "./problem.js";
+
+const KEY_PREFIX = "art_";
+
+export function hashApiKey(key: string): string {
+  return createHash("sha256").update(key).digest("hex");
+}
+
+/** A new random key; only its hash is stored, the key itself is shown once. */
+export function generateApiKey(): string {
+  return KEY_PREFIX + randomBytes(32).toString("base64url");
+}
+
+/** admin ⊇ invoke ⊇ read. */
+const GRANTS: Record<ApiKeyScope, ReadonlySet<ApiKeyScope>> = {
+  admin: new Set(["admin", "invoke", "read"]),
+  invoke: new Set(["invoke", "read"]),
+  read: new Set(["read"]),
+};
+
+export function hasScope(scopes: readonly ApiKeyScope[], required: ApiKeyScope): boolean {
+  return scopes.some((s) => GRANTS[s].has(required));
+}
+
+export async function createApiKey(
+  store: ApiKeyStore,
+  name: string,
+  scopes: ApiKeyScope[],
+  key: string = generateApiKey(),
+): Promise<{ record: ApiKeyRecord; key: string }> {
+  const record = await store.create({ id: createId("key"), name, prefix: key.slice(0, 12), hash: hashApiKey(key), scopes });
+  return { record, key };
+}
+
+/** Resolves bearer keys with a small cache so the hot path costs one hash, not a store query. */
+export function createKeyResolver(store: ApiKeyStore, touchEveryMs = 60_000) {
+  const cache = new Map<string, ApiKeyRecord>();
+  const lastTouch = new Map<string, number>();
+  return {
+    async resolve(key: string): Promise<ApiKeyRecord | undefined> {
+      const hash = hashApiKey(key);
+      let record = cache.get(hash);
+      if (!record) {
+        record = await store.findByHash(hash);
+        if (!record) return undefined;
+        if (cache.size > 10_000) cache.clear();
+        cache.set(hash, record);
+      }
+      // Constant-time compare of the stored hash guards against a cache poisoned by a collision bug.
+      if (!timingSafeEqual(Buffer.from(record.hash), Buffer.from(hash))) return undefined;
+      const now = Date.now();
+      if (now - (lastTouch.get(record.id) ?? 0) > touchEveryMs) {
+        lastTouch.set(record.id, now);
+        void store.touch(record.id, nowIso()).catch(() => {});
+      }
+      return record;
+    },
+    forget(id: string): void {
+      for (const [hash, record] of cache) if (record.id === id) cache.delete(hash);
+      lastTouch.delete(id);
+    },
+  };
+}
+export type KeyResolver = ReturnType<typeof createKeyResolver>;
+
+/** Requires a valid bearer key on every request it guards; 401 otherwise. */
+export function authenticate(keys: KeyResolver): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const header = c.req.header("authorization") ?? "";
+    const match = /^Bearer\s+(\S+)$/i.exec(header);
+    const record = match ? await keys.resolve(match[1]!) : undefined;
+    if (!record) {
+      c.header("www-authenticate", 'Bearer realm="agentrt"');
+      return problemResponse(
+        c,
+        createProblem(
+          ErrorCode.UNAUTHORIZED,
+          match ? "The API key is not valid (revoked or mistyped)" : "Send an API key as `Authorization: Bearer <key>`",
+        ),
+      );
+    }
+    c.set("apiKey", record);
+    await next();
+  };
+}
+
+/** Route-level scope check; runs after `authenticate`. */
+export function requireScope(scope: ApiKeyScope): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const key = c.get("apiKey");
+    if (!key || !hasScope(key.scopes, scope)) {
+      return problemResponse(
+        c,
+        createProblem(ErrorCode.FORBIDDEN, `This route needs an API key with scope "${scope}" (this key has: ${key?.scopes.join(", ") ?? "none"})`),
+      );
+    }
+    await next();
+  };
+}

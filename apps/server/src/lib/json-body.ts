@@ -1,0 +1,58 @@
+import { ErrorCode } from "@agentrt/core";
+import type { MiddlewareHandler } from "hono";
+import { createProblem, problemResponse } from "./problem.js";
+
+const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
+
+function depthExceeds(value: unknown, max: number): boolean {
+  // Iterative walk: a recursive one could itself overflow on the input it is meant to reject.
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop()!;
+    if (typeof node !== "object" || node === null) continue;
+    if (depth > max) return true;
+    for (const child of Array.isArray(node) ? node : Object.values(node)) {
+      if (typeof child === "object" && child !== null) stack.push([child, depth + 1]);
+    }
+  }
+  return false;
+}
+
+function hasBody(headers: Headers): boolean {
+  const length = headers.get("content-length");
+  return (length !== null && length !== "0") || headers.has("transfer-encoding");
+}
+
+/**
+ * Parses JSON request bodies once, before validation: wrong media type → 415, malformed → 400,
+ * nesting deeper than `maxDepth` → 422. Later `c.req.json()` calls reuse Hono's cached result.
+ */
+export function jsonBody(maxDepth: number): MiddlewareHandler {
+  return async (c, next) => {
+    if (c.req.method === "GET" || c.req.method === "HEAD" || c.req.method === "DELETE" || !hasBody(c.req.raw.headers)) {
+      return next();
+    }
+    const type = c.req.header("content-type") ?? "";
+    if (!JSON_TYPE.test(type)) {
+      return problemResponse(
+        c,
+        createProblem(ErrorCode.UNSUPPORTED_MEDIA_TYPE, `Send the body as application/json (got ${type ? JSON.stringify(type) : "no content type"})`),
+      );
+    }
+    let body: unknown;
+    try {
+      body = await c.req.json();
+    } catch (error) {
+      // Only syntax errors are the client's JSON; anything else (e.g. the body limit) goes up.
+      if (!(error instanceof SyntaxError)) throw error;
+      return problemResponse(
+        c,
+        createProblem(ErrorCode.MALFORMED_JSON, `The body is not valid JSON: ${error instanceof Error ? error.message : String(error)}`),
+      );
+    }
+    if (depthExceeds(body, maxDepth)) {
+      return problemResponse(c, createProblem(ErrorCode.VALIDATION_FAILED, `The body is nested deeper than ${maxDepth} levels`));
+    }
+    await next();
+  };
+}

@@ -1,0 +1,59 @@
+import type { ApiKeyScope } from "@agentrt/core";
+import { createRoute, type RouteConfig, z } from "@hono/zod-openapi";
+import { requireScope } from "./auth.js";
+import { ProblemSchema } from "./problem.js";
+
+export function jsonContent<T extends z.ZodType>(schema: T, description: string) {
+  return { content: { "application/json": { schema } }, description };
+}
+
+export function jsonBody<T extends z.ZodType>(schema: T) {
+  return { content: { "application/json": { schema } }, required: true };
+}
+
+const problem = (description: string) => ({ content: { "application/problem+json": { schema: ProblemSchema } }, description });
+
+/** Error responses every authenticated route can give; routes add their own (404, 409, 422...). */
+export const commonErrors = {
+  401: problem("Missing or invalid API key"),
+  403: problem("The API key lacks the scope this route needs"),
+  429: problem("Too many requests"),
+} as const;
+
+export const errorResponses = {
+  400: problem("Malformed request (e.g. invalid JSON)"),
+  404: problem("Not found"),
+  409: problem("Conflict with the current state"),
+  413: problem("Request body too large"),
+  415: problem("Request body is not application/json"),
+  422: problem("Validation failed; `errors` lists field paths"),
+  502: problem("An upstream service failed"),
+  503: problem("Not ready"),
+  504: problem("Timed out"),
+} as const;
+
+type Scoped = Omit<RouteConfig, "middleware" | "security"> & { scope: ApiKeyScope };
+
+/**
+ * A `/v1` route: documents bearer auth, the scope it needs (also enforced here) and the common
+ * error responses, so no route can forget them.
+ */
+export function defineApiRoute<R extends Scoped>({ scope, ...route }: R) {
+  return createRoute({
+    ...route,
+    security: [{ bearerAuth: [] }],
+    "x-required-scope": scope,
+    description: `${route.description ?? ""}\n\nRequires scope \`${scope}\`.`.trim(),
+    middleware: [requireScope(scope)] as const,
+    responses: { ...commonErrors, ...route.responses },
+  });
+}
+
+export const PageQuerySchema = z.object({
+  limit: z.coerce.number().int().min(1).max(200).default(50).openapi({ description: "Page size (1-200)" }),
+  cursor: z.string().max(200).optional().openapi({ description: "`nextCursor` of the previous page" }),
+});
+
+export function pageOf<T extends z.ZodType>(item: T, name: string) {
+  return z.object({ data: z.array(item), nextCursor: z.string().nullable() }).openapi(name);
+}

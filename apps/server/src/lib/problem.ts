@@ -1,0 +1,112 @@
+import { type ErrorCode, ErrorCode as Codes, type FieldIssue } from "@agentrt/core";
+import { z } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+
+/** The one place an error code becomes an HTTP status. Exhaustive: a new code must be mapped here. */
+export const STATUS_BY_CODE: Record<ErrorCode, ContentfulStatusCode> = {
+  BAD_REQUEST: 400,
+  MALFORMED_JSON: 400,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  PAYLOAD_TOO_LARGE: 413,
+  VALIDATION_FAILED: 422,
+  ROUTE_NOT_FOUND: 404,
+  METHOD_NOT_ALLOWED: 405,
+  UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
+  RATE_LIMITED: 429,
+  INTERNAL: 500,
+  NOT_READY: 503,
+  TEMPLATE_NOT_FOUND: 404,
+  TEMPLATE_VERSION_NOT_FOUND: 404,
+  TEMPLATE_INCOMPATIBLE: 422,
+  TEMPLATE_INVALID: 422,
+  TEMPLATE_DUPLICATE: 409,
+  AGENT_NOT_FOUND: 404,
+  AGENT_NAME_TAKEN: 409,
+  AGENT_PAUSED: 409,
+  CONFIG_INVALID: 422,
+  MIGRATION_FAILED: 422,
+  REVISION_NOT_FOUND: 404,
+  API_KEY_NOT_FOUND: 404,
+  RUN_NOT_FOUND: 404,
+  RUN_FAILED: 500,
+  RUN_TIMEOUT: 504,
+  RUN_CANCELLED: 409,
+  RUN_INTERRUPTED: 500,
+  RUN_ALREADY_FINISHED: 409,
+  QUEUE_FULL: 429,
+  IDEMPOTENCY_CONFLICT: 409,
+  THREAD_NOT_FOUND: 404,
+  THREAD_BUSY: 409,
+  SCHEDULE_NOT_FOUND: 404,
+  SCHEDULE_INVALID: 422,
+  STEP_FAILED: 500,
+  STEP_TIMEOUT: 504,
+  UPSTREAM_ERROR: 502,
+  RESPONSE_TOO_LARGE: 502,
+  TIMEOUT: 504,
+  MEMORY_LIMIT: 500,
+  OUTPUT_LIMIT: 500,
+  RESULT_TOO_LARGE: 500,
+  SANDBOX_CRASHED: 500,
+  USER_CODE_ERROR: 500,
+  ENTRYPOINT_NOT_FOUND: 422,
+  CODE_COMPILE_ERROR: 422,
+  DEPENDENCY_NOT_ALLOWED: 422,
+  URL_NOT_ALLOWED: 422,
+  CODE_FETCH_FAILED: 422,
+  PATH_NOT_ALLOWED: 422,
+  HOST_CALL_LIMIT: 500,
+};
+
+const TITLES: Partial<Record<number, string>> = {
+  400: "Bad Request",
+  401: "Unauthorized",
+  403: "Forbidden",
+  404: "Not Found",
+  405: "Method Not Allowed",
+  409: "Conflict",
+  413: "Payload Too Large",
+  415: "Unsupported Media Type",
+  422: "Unprocessable Content",
+  429: "Too Many Requests",
+  500: "Internal Server Error",
+  502: "Bad Gateway",
+  503: "Service Unavailable",
+  504: "Gateway Timeout",
+};
+
+export const ProblemSchema = z
+  .object({
+    type: z.string().openapi({ example: "https://agentrt.dev/errors/AGENT_NOT_FOUND" }),
+    title: z.string(),
+    status: z.number().int(),
+    code: z.enum(Object.values(Codes) as [ErrorCode, ...ErrorCode[]]),
+    detail: z.string(),
+    errors: z
+      .array(z.object({ path: z.array(z.union([z.string(), z.number()])), message: z.string() }))
+      .optional()
+      .openapi({ description: "Field-level problems; `path` addresses the offending field in the request" }),
+  })
+  .openapi("Problem");
+export type Problem = z.infer<typeof ProblemSchema>;
+
+export function createProblem(code: ErrorCode, detail: string, errors?: FieldIssue[]): Problem {
+  const status = STATUS_BY_CODE[code];
+  return {
+    type: `https://agentrt.dev/errors/${code}`,
+    title: TITLES[status] ?? "Error",
+    status,
+    code,
+    detail,
+    ...(errors?.length ? { errors } : {}),
+  };
+}
+
+/** Writes a problem+json response. */
+export function problemResponse(c: Context, problem: Problem): Response {
+  return c.body(JSON.stringify(problem), problem.status as ContentfulStatusCode, {
+    "content-type": "application/problem+json",
+  });
+}

@@ -1,0 +1,7 @@
+import type { ApiKeyRecord } from "@agentrt/core";
+
+export interface AppEnv {
+  Variables: {
+    apiKey: ApiKeyRecord;
+  };
+}

@@ -1,0 +1,203 @@
+import { z } from "@hono/zod-openapi";
+import { defineApiRoute, errorResponses, jsonBody, jsonContent, PageQuerySchema, pageOf } from "../../lib/openapi.js";
+
+const NAME = /^[a-zA-Z0-9][a-zA-Z0-9._-]{0,63}$/;
+
+export const AgentNameSchema = z
+  .string()
+  .regex(NAME, "use 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit")
+  .refine((n) => !n.startsWith("agt_"), "names starting with agt_ are reserved for ids")
+  .openapi({ example: "support-bot" });
+
+export const ConfigSchema = z.record(z.string(), z.unknown()).openapi("AgentConfig", {
+  description: "Validated by the template's config schema: see /v1/templates/{name}/versions/{version}/schema",
+});
+
+export const AgentSchema = z
+  .object({
+    id: z.string().openapi({ example: "agt_01jx3k9w2a7f0000000000000000" }),
+    name: z.string(),
+    description: z.string().nullable(),
+    template: z.object({
+      name: z.string(),
+      version: z.string().openapi({ description: "The resolved version this revision runs on" }),
+      range: z.string().openapi({ description: "The range the agent was created with" }),
+    }),
+    config: ConfigSchema,
+    revision: z.number().int(),
+    status: z.enum(["active", "paused"]),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .openapi("Agent");
+
+export const RevisionSchema = z
+  .object({ revision: z.number().int(), templateVersion: z.string(), config: ConfigSchema, createdAt: z.string() })
+  .openapi("AgentRevision");
+
+export const CreateAgentSchema = z
+  .strictObject({
+    name: AgentNameSchema,
+    description: z.string().max(2000).nullable().optional(),
+    template: z
+      .string()
+      .min(1)
+      .max(200)
+      .openapi({ description: "Template name, optionally pinned: `task`, `task@^1`, `task@1.2.0`", example: "task" }),
+    config: ConfigSchema.optional(),
+  })
+  .openapi("CreateAgent");
+
+export const UpdateAgentSchema = z
+  .strictObject({
+    name: AgentNameSchema.optional(),
+    description: z.string().max(2000).nullable().optional(),
+    config: ConfigSchema.optional().openapi({ description: "The complete new config (replaces the old one)" }),
+  })
+  .openapi("UpdateAgent");
+
+export const UpgradeAgentSchema = z
+  .strictObject({
+    to: z.string().min(1).max(100).default("*").openapi({ description: "Target version or range (default: newest)" }),
+    dryRun: z.boolean().default(false),
+  })
+  .openapi("UpgradeAgent");
+
+export const UpgradeResultSchema = z
+  .object({
+    dryRun: z.boolean(),
+    from: z.string(),
+    to: z.string(),
+    appliedMigrations: z.array(z.string()),
+    config: ConfigSchema,
+    valid: z.boolean(),
+    errors: z.array(z.object({ path: z.array(z.union([z.string(), z.number()])), message: z.string() })).optional(),
+    agent: AgentSchema.optional(),
+  })
+  .openapi("UpgradeResult");
+
+const AgentParams = z.object({
+  agent: z.string().min(1).max(100).openapi({ param: { name: "agent", in: "path" }, description: "Agent id or name" }),
+});
+
+const tags = ["Agents"];
+
+export const createAgent = defineApiRoute({
+  method: "post",
+  path: "/v1/agents",
+  tags,
+  scope: "admin",
+  summary: "Create an agent from a template and a config",
+  request: { body: jsonBody(CreateAgentSchema) },
+  responses: {
+    201: jsonContent(AgentSchema, "Created"),
+    400: errorResponses[400],
+    404: errorResponses[404],
+    409: errorResponses[409],
+    413: errorResponses[413],
+    415: errorResponses[415],
+    422: errorResponses[422],
+  },
+});
+
+export const listAgents = defineApiRoute({
+  method: "get",
+  path: "/v1/agents",
+  tags,
+  scope: "read",
+  summary: "List agents, newest first",
+  request: {
+    query: PageQuerySchema.extend({
+      template: z.string().max(100).optional().openapi({ description: "Only agents of this template" }),
+      status: z.enum(["active", "paused"]).optional(),
+    }),
+  },
+  responses: { 200: jsonContent(pageOf(AgentSchema, "AgentPage"), "A page of agents"), 422: errorResponses[422] },
+});
+
+export const getAgent = defineApiRoute({
+  method: "get",
+  path: "/v1/agents/{agent}",
+  tags,
+  scope: "read",
+  summary: "Get an agent by id or name",
+  request: { params: AgentParams },
+  responses: { 200: jsonContent(AgentSchema, "The agent"), 404: errorResponses[404] },
+});
+
+export const updateAgent = defineApiRoute({
+  method: "patch",
+  path: "/v1/agents/{agent}",
+  tags,
+  scope: "admin",
+  summary: "Rename, describe or reconfigure an agent; a changed config makes a new revision",
+  request: { params: AgentParams, body: jsonBody(UpdateAgentSchema) },
+  responses: {
+    200: jsonContent(AgentSchema, "Updated"),
+    400: errorResponses[400],
+    404: errorResponses[404],
+    409: errorResponses[409],
+    413: errorResponses[413],
+    415: errorResponses[415],
+    422: errorResponses[422],
+  },
+});
+
+export const deleteAgent = defineApiRoute({
+  method: "delete",
+  path: "/v1/agents/{agent}",
+  tags,
+  scope: "admin",
+  summary: "Delete an agent with its revisions, runs and schedules",
+  request: { params: AgentParams },
+  responses: { 204: { description: "Deleted" }, 404: errorResponses[404] },
+});
+
+export const listRevisions = defineApiRoute({
+  method: "get",
+  path: "/v1/agents/{agent}/revisions",
+  tags,
+  scope: "read",
+  summary: "Config history, newest first",
+  request: { params: AgentParams, query: PageQuerySchema },
+  responses: { 200: jsonContent(pageOf(RevisionSchema, "RevisionPage"), "A page of revisions"), 404: errorResponses[404] },
+});
+
+export const pauseAgent = defineApiRoute({
+  method: "post",
+  path: "/v1/agents/{agent}/pause",
+  tags,
+  scope: "admin",
+  summary: "Pause: the agent accepts no new runs until resumed",
+  request: { params: AgentParams },
+  responses: { 200: jsonContent(AgentSchema, "Paused"), 404: errorResponses[404] },
+});
+
+export const resumeAgent = defineApiRoute({
+  method: "post",
+  path: "/v1/agents/{agent}/resume",
+  tags,
+  scope: "admin",
+  summary: "Resume a paused agent",
+  request: { params: AgentParams },
+  responses: { 200: jsonContent(AgentSchema, "Active"), 404: errorResponses[404] },
+});
+
+export const upgradeAgent = defineApiRoute({
+  method: "post",
+  path: "/v1/agents/{agent}/upgrade",
+  tags,
+  scope: "admin",
+  summary: "Move an agent to another template version, applying config migrations",
+  description:
+    "Applies the target version's migrations newer than the agent's version, validates the result and, unless `dryRun`, writes a new revision. A failing migration or validation leaves the agent untouched.",
+  request: { params: AgentParams, body: jsonBody(UpgradeAgentSchema) },
+  responses: {
+    200: jsonContent(UpgradeResultSchema, "Upgraded, or the dry-run result"),
+    400: errorResponses[400],
+    404: errorResponses[404],
+    413: errorResponses[413],
+    415: errorResponses[415],
+    422: errorResponses[422],
+  },
+});

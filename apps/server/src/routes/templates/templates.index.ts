@@ -1,0 +1,59 @@
+import { AgentrtError, configJsonSchema, ErrorCode, type LoadedTemplate, type TemplateRegistry } from "@agentrt/core";
+import { OpenAPIHono } from "@hono/zod-openapi";
+import type { AppEnv } from "../../lib/types.js";
+import * as routes from "./templates.routes.js";
+
+function describeVersion(t: LoadedTemplate) {
+  return {
+    version: t.template.version,
+    packageName: t.packageName,
+    coreApi: t.template.coreApi,
+    description: t.template.description ?? null,
+    idempotent: t.template.idempotent ?? false,
+    migrations: Object.keys(t.template.migrations ?? {}),
+    schemaUrl: `/v1/templates/${t.template.name}/versions/${t.template.version}/schema`,
+  };
+}
+
+function describeTemplate(registry: TemplateRegistry, name: string) {
+  const versions = registry.versions(name);
+  const latest = versions[0];
+  if (!latest) throw new AgentrtError(ErrorCode.TEMPLATE_NOT_FOUND, `no template named "${name}" is installed`);
+  return {
+    name,
+    latest: latest.template.version,
+    description: latest.template.description ?? null,
+    versions: versions.map(describeVersion),
+  };
+}
+
+export function createTemplateRoutes(deps: { registry: TemplateRegistry }) {
+  const { registry } = deps;
+  const app = new OpenAPIHono<AppEnv>();
+
+  app.openapi(routes.listTemplates, (c) =>
+    c.json(
+      {
+        data: registry.names().map((name) => describeTemplate(registry, name)),
+        rejected: registry.rejected().map(({ packageName, packageVersion, code, message }) => ({
+          packageName,
+          packageVersion,
+          code,
+          message,
+        })),
+      },
+      200,
+    ),
+  );
+
+  app.openapi(routes.getTemplate, (c) => {
+    return c.json(describeTemplate(registry, c.req.valid("param").name), 200);
+  });
+
+  app.openapi(routes.getTemplateSchema, (c) => {
+    const { name, version } = c.req.valid("param");
+    const loaded = registry.resolve(name, version === "latest" ? "*" : version);
+    return c.json(configJsonSchema(loaded.template), 200);
+  });
+  return app;
+}
