@@ -7,4 +7,6 @@ export default defineConfig({
   clean: true,
   sourcemap: true,
   target: "node24",
+  // Keep `node:` specifiers: `node:sqlite` exists only under its prefixed name.
+  removeNodeProtocol: false,
 });

@@ -11,6 +11,8 @@ import type { AppEnv } from "./lib/types.js";
 import { createAgentRoutes } from "./routes/agents/agents.index.js";
 import { createApiKeyRoutes } from "./routes/api-keys/api-keys.index.js";
 import { createHealthRoutes } from "./routes/health/health.index.js";
+import { createRunRoutes } from "./routes/runs/runs.index.js";
+import { createScheduleRoutes } from "./routes/schedules/schedules.index.js";
 import { createTemplateRoutes } from "./routes/templates/templates.index.js";
 import { SERVER_VERSION } from "./version.js";
 
@@ -27,7 +29,10 @@ export function createApp(services: AppServices): OpenAPIHono<AppEnv> {
       onError: (c) =>
         problemResponse(
           c,
-          createProblem(ErrorCode.PAYLOAD_TOO_LARGE, `The request body exceeds ${services.config.bodyLimitBytes} bytes`),
+          createProblem(
+            ErrorCode.PAYLOAD_TOO_LARGE,
+            `The request body exceeds ${services.config.bodyLimitBytes} bytes`,
+          ),
         ),
     }),
   );
@@ -37,6 +42,8 @@ export function createApp(services: AppServices): OpenAPIHono<AppEnv> {
   app.route("/", createHealthRoutes(services));
   app.route("/", createTemplateRoutes(services));
   app.route("/", createAgentRoutes(services));
+  app.route("/", createRunRoutes(services));
+  app.route("/", createScheduleRoutes(services));
   app.route("/", createApiKeyRoutes(services));
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
@@ -49,7 +56,8 @@ export function createApp(services: AppServices): OpenAPIHono<AppEnv> {
     info: {
       title: "agentrt API",
       version: SERVER_VERSION,
-      description: "Manage agents built from installed templates, run them, and call them through an OpenAI-compatible API.",
+      description:
+        "Manage agents built from installed templates, run them, and call them through an OpenAI-compatible API.",
     },
   });
   app.get("/docs", Scalar({ url: "/openapi.json", pageTitle: "agentrt API" }));

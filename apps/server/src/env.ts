@@ -4,7 +4,14 @@ import { z } from "zod";
 const list = z
   .string()
   .optional()
-  .transform((v) => (v ? v.split(/[,:]/).map((s) => s.trim()).filter(Boolean) : []));
+  .transform((v) =>
+    v
+      ? v
+          .split(/[,:]/)
+          .map((s) => s.trim())
+          .filter(Boolean)
+      : [],
+  );
 
 const json = z
   .string()
@@ -13,7 +20,8 @@ const json = z
     if (!v) return {};
     try {
       const parsed: unknown = JSON.parse(v);
-      if (typeof parsed === "object" && parsed !== null && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
+      if (typeof parsed === "object" && parsed !== null && !Array.isArray(parsed))
+        return parsed as Record<string, unknown>;
     } catch {}
     ctx.addIssue({ code: "custom", message: "must be a JSON object" });
     return z.NEVER;
@@ -33,7 +41,11 @@ export const EnvSchema = z.object({
   AGENTRT_TEMPLATE_SETTINGS: json,
   /** Bootstrap admin key; when unset and no key exists, one is generated and printed once. */
   AGENTRT_ADMIN_KEY: z.string().min(20).optional(),
-  AGENTRT_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1024 * 1024),
+  AGENTRT_BODY_LIMIT_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(1024 * 1024),
   AGENTRT_MAX_JSON_DEPTH: z.coerce.number().int().min(4).max(512).default(64),
   AGENTRT_RUN_CONCURRENCY: z.coerce.number().int().min(1).default(16),
   AGENTRT_RUN_CONCURRENCY_PER_AGENT: z.coerce.number().int().min(1).default(4),

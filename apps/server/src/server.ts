@@ -8,8 +8,8 @@ import {
   type Store,
   type TemplateContext,
 } from "@agentrt/core";
-import { serve } from "@hono/node-server";
 import { createSqliteStore } from "@agentrt/store-sqlite";
+import { serve } from "@hono/node-server";
 import { createApp } from "./app.js";
 import type { ServerConfig } from "./env.js";
 import { createApiKey, createKeyResolver, hashApiKey } from "./lib/auth.js";
@@ -38,13 +38,21 @@ async function bootstrapAdminKey(store: Store, configured: string | undefined): 
 }
 
 /** Starts agentrt: store, template discovery, run engine, scheduler, HTTP. */
-export async function startServer(config: ServerConfig, logger: Logger = createLogger(config.logLevel)): Promise<RunningServer> {
+export async function startServer(
+  config: ServerConfig,
+  logger: Logger = createLogger(config.logLevel),
+): Promise<RunningServer> {
   const started = performance.now();
   const store = createSqliteStore({ dataDir: config.dataDir });
   const discovery = await discoverTemplates({ hostDir: config.hostDir, extraDirs: config.templateDirs });
   const registry = createTemplateRegistry(discovery);
   for (const rejected of registry.rejected()) {
-    logger.warn("template rejected", { package: rejected.packageName, version: rejected.packageVersion, code: rejected.code, reason: rejected.message });
+    logger.warn("template rejected", {
+      package: rejected.packageName,
+      version: rejected.packageVersion,
+      code: rejected.code,
+      reason: rejected.message,
+    });
   }
 
   const sharedServices = Object.freeze({ checkpointer: store.checkpointer });
@@ -59,7 +67,11 @@ export async function startServer(config: ServerConfig, logger: Logger = createL
     store,
     registry,
     context: templateContext,
-    concurrency: { global: config.runs.concurrency, perAgent: config.runs.perAgent, maxQueued: config.runs.maxQueued },
+    concurrency: {
+      global: config.runs.concurrency,
+      perAgent: config.runs.perAgent,
+      maxQueued: config.runs.maxQueued,
+    },
     defaultTimeoutMs: config.runs.timeoutMs,
     maxTimeoutMs: config.runs.maxTimeoutMs,
     ...(config.webhookSecret ? { webhooks: { secret: config.webhookSecret } } : {}),

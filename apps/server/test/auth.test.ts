@@ -10,7 +10,7 @@ let keys: Record<"read" | "invoke", string>;
 
 beforeAll(async () => {
   server = await startTestServer();
-  doc = await (await fetch(`${server.url}/openapi.json`)).json();
+  doc = (await (await fetch(`${server.url}/openapi.json`)).json()) as typeof doc;
   const read = await server.call("POST", "/v1/api-keys", { name: "reader", scopes: ["read"] });
   const invoke = await server.call("POST", "/v1/api-keys", { name: "invoker", scopes: ["invoke"] });
   keys = { read: read.body.key, invoke: invoke.body.key };
@@ -44,7 +44,9 @@ describe("OpenAPI document", () => {
     expect(v1.length).toBeGreaterThanOrEqual(14);
     for (const op of v1) {
       expect(op.scope, `${op.method} ${op.path}`).toMatch(/^(admin|invoke|read)$/);
-      expect(Object.keys(op.responses), `${op.method} ${op.path}`).toEqual(expect.arrayContaining(["401", "403"]));
+      expect(Object.keys(op.responses), `${op.method} ${op.path}`).toEqual(
+        expect.arrayContaining(["401", "403"]),
+      );
     }
   });
 
@@ -62,7 +64,7 @@ describe("authentication and scopes", () => {
         const res = await server.api(op.url, { method: op.method, key });
         expect(res.status, `${op.method} ${op.path} key=${key}`).toBe(401);
         expect(res.headers.get("www-authenticate")).toContain("Bearer");
-        expect((await res.json()).code).toBe("UNAUTHORIZED");
+        expect(((await res.json()) as { code: string }).code).toBe("UNAUTHORIZED");
       }
     }
   });
@@ -74,24 +76,30 @@ describe("authentication and scopes", () => {
       for (const scope of weaker[op.scope as keyof typeof weaker]) {
         const res = await server.api(op.url, { method: op.method, key: keys[scope] });
         expect(res.status, `${op.method} ${op.path} with ${scope}`).toBe(403);
-        expect((await res.json()).code).toBe("FORBIDDEN");
+        expect(((await res.json()) as { code: string }).code).toBe("FORBIDDEN");
         checked++;
       }
     }
     expect(checked).toBeGreaterThan(10);
     expect((await fetch(`${server.url}/health`)).status).toBe(200);
-    expect((await (await fetch(`${server.url}/ready`)).json()).status).toBe("ready");
+    expect(((await (await fetch(`${server.url}/ready`)).json()) as { status: string }).status).toBe("ready");
   });
 
   it("lets a read key read, and revoked keys stop working at once", async () => {
     expect((await server.api("/v1/agents", { key: keys.read })).status).toBe(200);
-    const { body: created } = await server.call("POST", "/v1/api-keys", { name: "temp", scopes: ["read", "read"] });
+    const { body: created } = await server.call("POST", "/v1/api-keys", {
+      name: "temp",
+      scopes: ["read", "read"],
+    });
     expect(created.scopes).toEqual(["read"]);
     expect(created.key).toMatch(/^art_/);
     expect((await server.api("/v1/agents", { key: created.key })).status).toBe(200);
     const list = await server.call("GET", "/v1/api-keys");
     expect(JSON.stringify(list.body)).not.toContain(created.key);
-    expect(list.body.data.find((k: { id: string }) => k.id === created.id)).toMatchObject({ name: "temp", prefix: created.key.slice(0, 12) });
+    expect(list.body.data.find((k: { id: string }) => k.id === created.id)).toMatchObject({
+      name: "temp",
+      prefix: created.key.slice(0, 12),
+    });
     expect((await server.call("DELETE", `/v1/api-keys/${created.id}`)).status).toBe(204);
     expect((await server.api("/v1/agents", { key: created.key })).status).toBe(401);
     expect((await server.call("DELETE", `/v1/api-keys/${created.id}`)).body.code).toBe("API_KEY_NOT_FOUND");

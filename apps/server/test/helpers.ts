@@ -20,7 +20,13 @@ export interface TestServer extends RunningServer {
   /** fetch with the admin key and JSON content type unless overridden. */
   api(path: string, init?: RequestInit & { key?: string | null }): Promise<Response>;
   /** Sends JSON and parses the JSON answer. */
-  call<T = any>(method: string, path: string, body?: unknown, key?: string | null): Promise<{ status: number; body: T; headers: Headers }>;
+  // biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary JSON answers
+  call<T = any>(
+    method: string,
+    path: string,
+    body?: unknown,
+    key?: string | null,
+  ): Promise<{ status: number; body: T; headers: Headers }>;
   stop(): Promise<void>;
 }
 
@@ -40,7 +46,8 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     const { key = ADMIN_KEY, headers, ...rest } = init;
     const merged = new Headers(headers);
     if (key !== null && !merged.has("authorization")) merged.set("authorization", `Bearer ${key}`);
-    if (rest.body !== undefined && !merged.has("content-type")) merged.set("content-type", "application/json");
+    if (rest.body !== undefined && !merged.has("content-type"))
+      merged.set("content-type", "application/json");
     return fetch(server.url + path, { ...rest, headers: merged });
   };
   return {

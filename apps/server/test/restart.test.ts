@@ -71,8 +71,13 @@ describe("a real server process", () => {
     expect(fetched.status).toBe(200);
     expect(await fetched.json()).toEqual(agent);
 
-    const templates = await (await fetch(`${second.url}/v1/templates`, { headers })).json();
-    expect(templates.rejected.map((r: { code: string }) => r.code).sort()).toEqual(["TEMPLATE_INCOMPATIBLE", "TEMPLATE_INVALID"]);
+    const templates = (await (await fetch(`${second.url}/v1/templates`, { headers })).json()) as {
+      rejected: { code: string }[];
+    };
+    expect(templates.rejected.map((r) => r.code).sort()).toEqual([
+      "TEMPLATE_INCOMPATIBLE",
+      "TEMPLATE_INVALID",
+    ]);
     expect(existsSync(marker)).toBe(false);
     expect(await stop(second.child)).toBe(0);
   });

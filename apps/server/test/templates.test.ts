@@ -11,21 +11,38 @@ describe("templates API", () => {
   it("lists loaded templates and the rejected ones with coded reasons", async () => {
     const { status, body } = await server.call("GET", "/v1/templates");
     expect(status).toBe(200);
-    expect(body.data.map((t: { name: string; versions: { version: string }[] }) => [t.name, t.versions.map((v) => v.version)])).toEqual([
+    expect(
+      body.data.map((t: { name: string; versions: { version: string }[] }) => [
+        t.name,
+        t.versions.map((v) => v.version),
+      ]),
+    ).toEqual([
       ["echo", ["1.2.0"]],
       ["multi", ["2.0.0", "1.0.0"]],
     ]);
-    const rejected = Object.fromEntries(body.rejected.map((r: { packageName: string; code: string }) => [r.packageName, r]));
-    expect(rejected["agentrt-template-future"]).toMatchObject({ code: "TEMPLATE_INCOMPATIBLE", packageVersion: "3.0.0" });
+    const rejected = Object.fromEntries(
+      body.rejected.map((r: { packageName: string; code: string }) => [r.packageName, r]),
+    );
+    expect(rejected["agentrt-template-future"]).toMatchObject({
+      code: "TEMPLATE_INCOMPATIBLE",
+      packageVersion: "3.0.0",
+    });
     expect(rejected["agentrt-template-future"].message).toMatch(/\^2\.0\.0.*1\.0\.0/);
     expect(rejected["agentrt-template-broken"].code).toBe("TEMPLATE_INVALID");
   });
 
   it("describes one template and publishes each version's config JSON Schema", async () => {
     const multi = await server.call("GET", "/v1/templates/multi");
-    expect(multi.body).toMatchObject({ name: "multi", latest: "2.0.0", versions: [{ migrations: ["2.0.0"] }, { migrations: [] }] });
+    expect(multi.body).toMatchObject({
+      name: "multi",
+      latest: "2.0.0",
+      versions: [{ migrations: ["2.0.0"] }, { migrations: [] }],
+    });
     const v1 = await server.call("GET", "/v1/templates/multi/versions/1.0.0/schema");
-    expect(v1.body).toMatchObject({ type: "object", properties: { label: { type: "string", default: "v1" } } });
+    expect(v1.body).toMatchObject({
+      type: "object",
+      properties: { label: { type: "string", default: "v1" } },
+    });
     const latest = await server.call("GET", "/v1/templates/multi/versions/latest/schema");
     expect(latest.body).toMatchObject({ required: ["title"] });
     const byRange = await server.call("GET", "/v1/templates/multi/versions/%5E1/schema");

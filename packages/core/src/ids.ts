@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 
 const ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz"; // Crockford base32, lower-case
+const TAIL_LENGTH = 16;
 
 function encodeTime(ms: number): string {
   let out = "";
@@ -11,15 +12,33 @@ function encodeTime(ms: number): string {
   return out;
 }
 
+let lastTime = -1;
+const tail = new Uint8Array(TAIL_LENGTH);
+
+/** Within one millisecond the tail counts up (as ULID's monotonic mode), so ids keep creation order. */
+function nextTail(time: number): string {
+  if (time === lastTime) {
+    let i = TAIL_LENGTH - 1;
+    while (i >= 0 && tail[i] === 31) tail[i--] = 0;
+    if (i >= 0) tail[i]! += 1;
+  } else {
+    lastTime = time;
+    const random = randomBytes(TAIL_LENGTH);
+    // The top bit stays clear so increments within a millisecond have room before wrapping.
+    for (let i = 0; i < TAIL_LENGTH; i++) tail[i] = random[i]! % (i === 0 ? 16 : 32);
+  }
+  let out = "";
+  for (const digit of tail) out += ALPHABET[digit];
+  return out;
+}
+
 /**
- * Creates a prefixed, time-sortable id such as `agt_01jx3k9w2a7f...`: ids sort by creation time,
- * so they double as stable pagination cursors.
+ * Creates a prefixed, time-sortable id such as `agt_01jx3k9w2a7f...`: ids sort by creation order
+ * within this process, so they double as stable pagination cursors.
  */
 export function createId(prefix: string): string {
-  const random = randomBytes(16);
-  let tail = "";
-  for (const byte of random) tail += ALPHABET[byte % 32];
-  return `${prefix}_${encodeTime(Date.now())}${tail}`;
+  const time = Date.now();
+  return `${prefix}_${encodeTime(time)}${nextTail(time)}`;
 }
 
 export function nowIso(): string {

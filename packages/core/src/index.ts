@@ -11,6 +11,22 @@ export {
   TEMPLATE_KEYWORD,
   type TemplateManifest,
 } from "./discovery.js";
+export { canonicalJson } from "./engine/canonical-json.js";
+export {
+  createRunEngine,
+  type RunEngine,
+  type RunEngineOptions,
+  type SubmitRunOptions,
+} from "./engine/run-engine.js";
+export { nextFireTime, parseSchedule } from "./engine/schedule-time.js";
+export { createScheduler, type Scheduler, type SchedulerOptions } from "./engine/scheduler.js";
+export {
+  SIGNATURE_HEADER,
+  signWebhookBody,
+  TIMESTAMP_HEADER,
+  type WebhookOptions,
+  webhookPayload,
+} from "./engine/webhooks.js";
 export {
   AgentrtError,
   type AgentrtErrorOptions,
@@ -22,6 +38,7 @@ export {
 } from "./errors.js";
 export * from "./events.js";
 export { createId, nowIso } from "./ids.js";
+export { createMemoryStore } from "./memory-store.js";
 export {
   createTemplateRegistry,
   parseTemplateRef,

@@ -1,8 +1,15 @@
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
-import { type ApiKeyRecord, type ApiKeyScope, type ApiKeyStore, createId, ErrorCode, nowIso } from "@agentrt/core";
+import {
+  type ApiKeyRecord,
+  type ApiKeyScope,
+  type ApiKeyStore,
+  createId,
+  ErrorCode,
+  nowIso,
+} from "@agentrt/core";
 import type { MiddlewareHandler } from "hono";
-import type { AppEnv } from "./types.js";
 import { createProblem, problemResponse } from "./problem.js";
+import type { AppEnv } from "./types.js";
 
 const KEY_PREFIX = "art_";
 
@@ -32,7 +39,13 @@ export async function createApiKey(
   scopes: ApiKeyScope[],
   key: string = generateApiKey(),
 ): Promise<{ record: ApiKeyRecord; key: string }> {
-  const record = await store.create({ id: createId("key"), name, prefix: key.slice(0, 12), hash: hashApiKey(key), scopes });
+  const record = await store.create({
+    id: createId("key"),
+    name,
+    prefix: key.slice(0, 12),
+    hash: hashApiKey(key),
+    scopes,
+  });
   return { record, key };
 }
 
@@ -79,7 +92,9 @@ export function authenticate(keys: KeyResolver): MiddlewareHandler<AppEnv> {
         c,
         createProblem(
           ErrorCode.UNAUTHORIZED,
-          match ? "The API key is not valid (revoked or mistyped)" : "Send an API key as `Authorization: Bearer <key>`",
+          match
+            ? "The API key is not valid (revoked or mistyped)"
+            : "Send an API key as `Authorization: Bearer <key>`",
         ),
       );
     }
@@ -95,7 +110,10 @@ export function requireScope(scope: ApiKeyScope): MiddlewareHandler<AppEnv> {
     if (!key || !hasScope(key.scopes, scope)) {
       return problemResponse(
         c,
-        createProblem(ErrorCode.FORBIDDEN, `This route needs an API key with scope "${scope}" (this key has: ${key?.scopes.join(", ") ?? "none"})`),
+        createProblem(
+          ErrorCode.FORBIDDEN,
+          `This route needs an API key with scope "${scope}" (this key has: ${key?.scopes.join(", ") ?? "none"})`,
+        ),
       );
     }
     await next();

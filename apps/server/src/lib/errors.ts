@@ -1,4 +1,4 @@
-import { type ErrorCode, ErrorCode as Codes, isAgentrtError, type Logger } from "@agentrt/core";
+import { ErrorCode as Codes, type ErrorCode, isAgentrtError, type Logger } from "@agentrt/core";
 import type { Hook } from "@hono/zod-openapi";
 import type { Context, ErrorHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
@@ -30,20 +30,32 @@ export const validationHook: Hook<any, any, any, any> = (result, c) => {
   const where = first && first.path.length > 0 ? `${first.path.join(".")}: ` : "";
   return problemResponse(
     c,
-    createProblem(Codes.VALIDATION_FAILED, `Request ${result.target} is invalid: ${where}${first?.message ?? "invalid"}`, issues),
+    createProblem(
+      Codes.VALIDATION_FAILED,
+      `Request ${result.target} is invalid: ${where}${first?.message ?? "invalid"}`,
+      issues,
+    ),
   );
 };
 
 /** Maps anything thrown by a handler to problem+json. Unknown errors are 500s and get logged. */
 export function createErrorHandler(logger: Logger): ErrorHandler {
   return (error: Error, c: Context) => {
-    if (isAgentrtError(error)) return problemResponse(c, createProblem(error.code, error.message, error.issues));
+    if (isAgentrtError(error))
+      return problemResponse(c, createProblem(error.code, error.message, error.issues));
     if (error instanceof HTTPException) {
       const code = CODE_BY_STATUS[error.status] ?? Codes.BAD_REQUEST;
       return problemResponse(c, createProblem(code, error.message || "Bad request"));
     }
-    logger.error("unhandled error", { method: c.req.method, path: c.req.path, error: error.stack ?? String(error) });
-    return problemResponse(c, createProblem(Codes.INTERNAL, "An internal error occurred; it has been logged"));
+    logger.error("unhandled error", {
+      method: c.req.method,
+      path: c.req.path,
+      error: error.stack ?? String(error),
+    });
+    return problemResponse(
+      c,
+      createProblem(Codes.INTERNAL, "An internal error occurred; it has been logged"),
+    );
   };
 }
 

@@ -29,14 +29,22 @@ function hasBody(headers: Headers): boolean {
  */
 export function jsonBody(maxDepth: number): MiddlewareHandler {
   return async (c, next) => {
-    if (c.req.method === "GET" || c.req.method === "HEAD" || c.req.method === "DELETE" || !hasBody(c.req.raw.headers)) {
+    if (
+      c.req.method === "GET" ||
+      c.req.method === "HEAD" ||
+      c.req.method === "DELETE" ||
+      !hasBody(c.req.raw.headers)
+    ) {
       return next();
     }
     const type = c.req.header("content-type") ?? "";
     if (!JSON_TYPE.test(type)) {
       return problemResponse(
         c,
-        createProblem(ErrorCode.UNSUPPORTED_MEDIA_TYPE, `Send the body as application/json (got ${type ? JSON.stringify(type) : "no content type"})`),
+        createProblem(
+          ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+          `Send the body as application/json (got ${type ? JSON.stringify(type) : "no content type"})`,
+        ),
       );
     }
     let body: unknown;
@@ -47,11 +55,17 @@ export function jsonBody(maxDepth: number): MiddlewareHandler {
       if (!(error instanceof SyntaxError)) throw error;
       return problemResponse(
         c,
-        createProblem(ErrorCode.MALFORMED_JSON, `The body is not valid JSON: ${error instanceof Error ? error.message : String(error)}`),
+        createProblem(
+          ErrorCode.MALFORMED_JSON,
+          `The body is not valid JSON: ${error instanceof Error ? error.message : String(error)}`,
+        ),
       );
     }
     if (depthExceeds(body, maxDepth)) {
-      return problemResponse(c, createProblem(ErrorCode.VALIDATION_FAILED, `The body is nested deeper than ${maxDepth} levels`));
+      return problemResponse(
+        c,
+        createProblem(ErrorCode.VALIDATION_FAILED, `The body is nested deeper than ${maxDepth} levels`),
+      );
     }
     await next();
   };

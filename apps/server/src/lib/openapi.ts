@@ -11,7 +11,10 @@ export function jsonBody<T extends z.ZodType>(schema: T) {
   return { content: { "application/json": { schema } }, required: true };
 }
 
-const problem = (description: string) => ({ content: { "application/problem+json": { schema: ProblemSchema } }, description });
+const problem = (description: string) => ({
+  content: { "application/problem+json": { schema: ProblemSchema } },
+  description,
+});
 
 /** Error responses every authenticated route can give; routes add their own (404, 409, 422...). */
 export const commonErrors = {

@@ -1,4 +1,11 @@
-import type { Logger, RunEngine, Store, TemplateContext, TemplateRegistry, ValidateContext } from "@agentrt/core";
+import type {
+  Logger,
+  RunEngine,
+  Store,
+  TemplateContext,
+  TemplateRegistry,
+  ValidateContext,
+} from "@agentrt/core";
 import type { ServerConfig } from "../env.js";
 import type { KeyResolver } from "./auth.js";
 

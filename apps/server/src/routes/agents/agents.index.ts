@@ -2,7 +2,13 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import type { AppServices } from "../../lib/services.js";
 import type { AppEnv } from "../../lib/types.js";
 import * as routes from "./agents.routes.js";
-import { createAgent, getAgentOrThrow, toAgentResponse, updateAgent, upgradeAgent } from "./agents.service.js";
+import {
+  createAgent,
+  getAgentOrThrow,
+  toAgentResponse,
+  updateAgent,
+  upgradeAgent,
+} from "./agents.service.js";
 
 export function createAgentRoutes(services: AppServices) {
   const { store } = services;
@@ -42,7 +48,12 @@ export function createAgentRoutes(services: AppServices) {
     const page = await store.agents.revisions(agent.id, { limit, cursor });
     return c.json(
       {
-        data: page.items.map(({ revision, templateVersion, config, createdAt }) => ({ revision, templateVersion, config, createdAt })),
+        data: page.items.map(({ revision, templateVersion, config, createdAt }) => ({
+          revision,
+          templateVersion,
+          config,
+          createdAt,
+        })),
         nextCursor: page.nextCursor,
       },
       200,

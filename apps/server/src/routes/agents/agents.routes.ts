@@ -1,5 +1,12 @@
 import { z } from "@hono/zod-openapi";
-import { defineApiRoute, errorResponses, jsonBody, jsonContent, PageQuerySchema, pageOf } from "../../lib/openapi.js";
+import {
+  defineApiRoute,
+  errorResponses,
+  jsonBody,
+  jsonContent,
+  PageQuerySchema,
+  pageOf,
+} from "../../lib/openapi.js";
 
 const NAME = /^[a-zA-Z0-9][a-zA-Z0-9._-]{0,63}$/;
 
@@ -10,7 +17,8 @@ export const AgentNameSchema = z
   .openapi({ example: "support-bot" });
 
 export const ConfigSchema = z.record(z.string(), z.unknown()).openapi("AgentConfig", {
-  description: "Validated by the template's config schema: see /v1/templates/{name}/versions/{version}/schema",
+  description:
+    "Validated by the template's config schema: see /v1/templates/{name}/versions/{version}/schema",
 });
 
 export const AgentSchema = z
@@ -32,18 +40,22 @@ export const AgentSchema = z
   .openapi("Agent");
 
 export const RevisionSchema = z
-  .object({ revision: z.number().int(), templateVersion: z.string(), config: ConfigSchema, createdAt: z.string() })
+  .object({
+    revision: z.number().int(),
+    templateVersion: z.string(),
+    config: ConfigSchema,
+    createdAt: z.string(),
+  })
   .openapi("AgentRevision");
 
 export const CreateAgentSchema = z
   .strictObject({
     name: AgentNameSchema,
     description: z.string().max(2000).nullable().optional(),
-    template: z
-      .string()
-      .min(1)
-      .max(200)
-      .openapi({ description: "Template name, optionally pinned: `task`, `task@^1`, `task@1.2.0`", example: "task" }),
+    template: z.string().min(1).max(200).openapi({
+      description: "Template name, optionally pinned: `task`, `task@^1`, `task@1.2.0`",
+      example: "task",
+    }),
     config: ConfigSchema.optional(),
   })
   .openapi("CreateAgent");
@@ -52,13 +64,20 @@ export const UpdateAgentSchema = z
   .strictObject({
     name: AgentNameSchema.optional(),
     description: z.string().max(2000).nullable().optional(),
-    config: ConfigSchema.optional().openapi({ description: "The complete new config (replaces the old one)" }),
+    config: ConfigSchema.optional().openapi({
+      description: "The complete new config (replaces the old one)",
+    }),
   })
   .openapi("UpdateAgent");
 
 export const UpgradeAgentSchema = z
   .strictObject({
-    to: z.string().min(1).max(100).default("*").openapi({ description: "Target version or range (default: newest)" }),
+    to: z
+      .string()
+      .min(1)
+      .max(100)
+      .default("*")
+      .openapi({ description: "Target version or range (default: newest)" }),
     dryRun: z.boolean().default(false),
   })
   .openapi("UpgradeAgent");
@@ -71,13 +90,19 @@ export const UpgradeResultSchema = z
     appliedMigrations: z.array(z.string()),
     config: ConfigSchema,
     valid: z.boolean(),
-    errors: z.array(z.object({ path: z.array(z.union([z.string(), z.number()])), message: z.string() })).optional(),
+    errors: z
+      .array(z.object({ path: z.array(z.union([z.string(), z.number()])), message: z.string() }))
+      .optional(),
     agent: AgentSchema.optional(),
   })
   .openapi("UpgradeResult");
 
 const AgentParams = z.object({
-  agent: z.string().min(1).max(100).openapi({ param: { name: "agent", in: "path" }, description: "Agent id or name" }),
+  agent: z
+    .string()
+    .min(1)
+    .max(100)
+    .openapi({ param: { name: "agent", in: "path" }, description: "Agent id or name" }),
 });
 
 const tags = ["Agents"];
@@ -112,7 +137,10 @@ export const listAgents = defineApiRoute({
       status: z.enum(["active", "paused"]).optional(),
     }),
   },
-  responses: { 200: jsonContent(pageOf(AgentSchema, "AgentPage"), "A page of agents"), 422: errorResponses[422] },
+  responses: {
+    200: jsonContent(pageOf(AgentSchema, "AgentPage"), "A page of agents"),
+    422: errorResponses[422],
+  },
 });
 
 export const getAgent = defineApiRoute({
@@ -160,7 +188,10 @@ export const listRevisions = defineApiRoute({
   scope: "read",
   summary: "Config history, newest first",
   request: { params: AgentParams, query: PageQuerySchema },
-  responses: { 200: jsonContent(pageOf(RevisionSchema, "RevisionPage"), "A page of revisions"), 404: errorResponses[404] },
+  responses: {
+    200: jsonContent(pageOf(RevisionSchema, "RevisionPage"), "A page of revisions"),
+    404: errorResponses[404],
+  },
 });
 
 export const pauseAgent = defineApiRoute({

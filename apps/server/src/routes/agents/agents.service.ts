@@ -41,13 +41,20 @@ function underConfig(error: unknown): never {
 
 export async function createAgent(
   services: AppServices,
-  body: { name: string; description?: string | null | undefined; template: string; config?: Record<string, unknown> | undefined },
+  body: {
+    name: string;
+    description?: string | null | undefined;
+    template: string;
+    config?: Record<string, unknown> | undefined;
+  },
 ): Promise<AgentRecord> {
   const ref = parseTemplateRef(body.template);
   const { template } = services.registry.resolve(ref.name, ref.range);
-  const config = await validateAgentConfig(template, body.config ?? {}, services.validateContext(template.name, "create")).catch(
-    underConfig,
-  );
+  const config = await validateAgentConfig(
+    template,
+    body.config ?? {},
+    services.validateContext(template.name, "create"),
+  ).catch(underConfig);
   return services.store.agents.create({
     id: createId("agt"),
     name: body.name,
@@ -62,7 +69,11 @@ export async function createAgent(
 export async function updateAgent(
   services: AppServices,
   agent: AgentRecord,
-  body: { name?: string | undefined; description?: string | null | undefined; config?: Record<string, unknown> | undefined },
+  body: {
+    name?: string | undefined;
+    description?: string | null | undefined;
+    config?: Record<string, unknown> | undefined;
+  },
 ): Promise<AgentRecord> {
   let config: Record<string, unknown> | undefined;
   if (body.config !== undefined) {
@@ -73,9 +84,11 @@ export async function updateAgent(
         `template ${agent.templateName}@${agent.templateVersion} is no longer installed; upgrade the agent first`,
       );
     }
-    config = await validateAgentConfig(loaded.template, body.config, services.validateContext(agent.templateName, "update")).catch(
-      underConfig,
-    );
+    config = await validateAgentConfig(
+      loaded.template,
+      body.config,
+      services.validateContext(agent.templateName, "update"),
+    ).catch(underConfig);
   }
   const updated = await services.store.agents.update(agent.id, {
     ...(body.name !== undefined ? { name: body.name } : {}),
@@ -97,7 +110,11 @@ export async function upgradeAgent(services: AppServices, agent: AgentRecord, to
   };
   let config: Record<string, unknown>;
   try {
-    config = await validateAgentConfig(template, migrated.config, services.validateContext(template.name, "update"));
+    config = await validateAgentConfig(
+      template,
+      migrated.config,
+      services.validateContext(template.name, "update"),
+    );
   } catch (error) {
     if (!(error instanceof AgentrtError) || error.code !== ErrorCode.CONFIG_INVALID) throw error;
     if (!dryRun) underConfig(error);

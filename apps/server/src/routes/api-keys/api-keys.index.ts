@@ -1,4 +1,4 @@
-import { type ApiKeyRecord, AgentrtError, ErrorCode } from "@agentrt/core";
+import { AgentrtError, type ApiKeyRecord, ErrorCode } from "@agentrt/core";
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { createApiKey } from "../../lib/auth.js";
 import type { AppServices } from "../../lib/services.js";
@@ -26,7 +26,8 @@ export function createApiKeyRoutes(services: AppServices) {
 
   app.openapi(routes.deleteApiKey, async (c) => {
     const { id } = c.req.valid("param");
-    if (!(await store.apiKeys.delete(id))) throw new AgentrtError(ErrorCode.API_KEY_NOT_FOUND, `no API key with id "${id}"`);
+    if (!(await store.apiKeys.delete(id)))
+      throw new AgentrtError(ErrorCode.API_KEY_NOT_FOUND, `no API key with id "${id}"`);
     keys.forget(id);
     return c.body(null, 204);
   });

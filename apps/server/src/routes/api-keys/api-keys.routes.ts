@@ -1,6 +1,13 @@
 import { API_KEY_SCOPES } from "@agentrt/core";
 import { z } from "@hono/zod-openapi";
-import { defineApiRoute, errorResponses, jsonBody, jsonContent, PageQuerySchema, pageOf } from "../../lib/openapi.js";
+import {
+  defineApiRoute,
+  errorResponses,
+  jsonBody,
+  jsonContent,
+  PageQuerySchema,
+  pageOf,
+} from "../../lib/openapi.js";
 
 export const ApiKeySchema = z
   .object({
@@ -49,7 +56,10 @@ export const listApiKeys = defineApiRoute({
   scope: "admin",
   summary: "List API keys (never the keys themselves)",
   request: { query: PageQuerySchema },
-  responses: { 200: jsonContent(pageOf(ApiKeySchema, "ApiKeyPage"), "A page of keys"), 422: errorResponses[422] },
+  responses: {
+    200: jsonContent(pageOf(ApiKeySchema, "ApiKeyPage"), "A page of keys"),
+    422: errorResponses[422],
+  },
 });
 
 export const deleteApiKey = defineApiRoute({
@@ -58,6 +68,14 @@ export const deleteApiKey = defineApiRoute({
   tags,
   scope: "admin",
   summary: "Revoke an API key",
-  request: { params: z.object({ id: z.string().min(1).max(100).openapi({ param: { name: "id", in: "path" } }) }) },
+  request: {
+    params: z.object({
+      id: z
+        .string()
+        .min(1)
+        .max(100)
+        .openapi({ param: { name: "id", in: "path" } }),
+    }),
+  },
   responses: { 204: { description: "Revoked" }, 404: errorResponses[404] },
 });

@@ -13,12 +13,19 @@ export function createHealthRoutes(deps: { store: Store; registry: TemplateRegis
     } catch (error) {
       return problemResponse(
         c,
-        createProblem(ErrorCode.NOT_READY, `store unavailable: ${error instanceof Error ? error.message : String(error)}`),
+        createProblem(
+          ErrorCode.NOT_READY,
+          `store unavailable: ${error instanceof Error ? error.message : String(error)}`,
+        ),
       ) as never;
     }
     const loaded = deps.registry.names().reduce((n, name) => n + deps.registry.versions(name).length, 0);
     return c.json(
-      { status: "ready" as const, store: deps.store.kind, templates: { loaded, rejected: deps.registry.rejected().length } },
+      {
+        status: "ready" as const,
+        store: deps.store.kind,
+        templates: { loaded, rejected: deps.registry.rejected().length },
+      },
       200,
     );
   });

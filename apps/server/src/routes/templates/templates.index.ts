@@ -1,4 +1,10 @@
-import { AgentrtError, configJsonSchema, ErrorCode, type LoadedTemplate, type TemplateRegistry } from "@agentrt/core";
+import {
+  AgentrtError,
+  configJsonSchema,
+  ErrorCode,
+  type LoadedTemplate,
+  type TemplateRegistry,
+} from "@agentrt/core";
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../../lib/types.js";
 import * as routes from "./templates.routes.js";
@@ -18,7 +24,8 @@ function describeVersion(t: LoadedTemplate) {
 function describeTemplate(registry: TemplateRegistry, name: string) {
   const versions = registry.versions(name);
   const latest = versions[0];
-  if (!latest) throw new AgentrtError(ErrorCode.TEMPLATE_NOT_FOUND, `no template named "${name}" is installed`);
+  if (!latest)
+    throw new AgentrtError(ErrorCode.TEMPLATE_NOT_FOUND, `no template named "${name}" is installed`);
   return {
     name,
     latest: latest.template.version,

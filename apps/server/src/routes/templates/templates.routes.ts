@@ -27,7 +27,9 @@ export const RejectedTemplateSchema = z
   .object({
     packageName: z.string(),
     packageVersion: z.string().nullable(),
-    code: z.enum([ErrorCode.TEMPLATE_INCOMPATIBLE, ErrorCode.TEMPLATE_INVALID, ErrorCode.TEMPLATE_DUPLICATE]).or(z.string()),
+    code: z
+      .enum([ErrorCode.TEMPLATE_INCOMPATIBLE, ErrorCode.TEMPLATE_INVALID, ErrorCode.TEMPLATE_DUPLICATE])
+      .or(z.string()),
     message: z.string(),
   })
   .openapi("RejectedTemplate");
@@ -36,7 +38,13 @@ export const TemplateListSchema = z
   .object({ data: z.array(TemplateSchema), rejected: z.array(RejectedTemplateSchema) })
   .openapi("TemplateList");
 
-const NameParams = z.object({ name: z.string().min(1).max(100).openapi({ param: { name: "name", in: "path" }, example: "task" }) });
+const NameParams = z.object({
+  name: z
+    .string()
+    .min(1)
+    .max(100)
+    .openapi({ param: { name: "name", in: "path" }, example: "task" }),
+});
 
 export const listTemplates = defineApiRoute({
   method: "get",
@@ -66,7 +74,11 @@ export const getTemplateSchema = defineApiRoute({
   description: "`version` is an exact version, a semver range, or `latest`.",
   request: {
     params: NameParams.extend({
-      version: z.string().min(1).max(100).openapi({ param: { name: "version", in: "path" }, example: "latest" }),
+      version: z
+        .string()
+        .min(1)
+        .max(100)
+        .openapi({ param: { name: "version", in: "path" }, example: "latest" }),
     }),
   },
   responses: {

@@ -1,0 +1,51 @@
+import type { StoredRunEvent } from "@agentrt/core";
+
+const encoder = new TextEncoder();
+
+export function formatSseEvent(event: StoredRunEvent): string {
+  return `id: ${event.seq}\nevent: ${event.type}\ndata: ${JSON.stringify(event.data)}\n\n`;
+}
+
+/**
+ * Streams run events as Server-Sent Events. `follow` gets a signal that fires when the client goes
+ * away, so nothing keeps following a closed connection. Comment lines keep idle streams alive
+ * through proxies. The stream ends after the iterable does (the run's terminal event).
+ */
+export function createSseResponse(
+  follow: (signal: AbortSignal) => AsyncIterable<StoredRunEvent>,
+  options: { heartbeatMs: number; headers?: Record<string, string> },
+): Response {
+  const abort = new AbortController();
+  let heartbeat: NodeJS.Timeout | undefined;
+  const body = new ReadableStream<Uint8Array>({
+    async start(controller) {
+      controller.enqueue(encoder.encode(": connected\n\n"));
+      heartbeat = setInterval(
+        () => controller.enqueue(encoder.encode(": keep-alive\n\n")),
+        options.heartbeatMs,
+      );
+      try {
+        for await (const event of follow(abort.signal))
+          controller.enqueue(encoder.encode(formatSseEvent(event)));
+        controller.close();
+      } catch (error) {
+        if (!abort.signal.aborted) controller.error(error);
+      } finally {
+        clearInterval(heartbeat);
+      }
+    },
+    cancel() {
+      clearInterval(heartbeat);
+      abort.abort();
+    },
+  });
+  return new Response(body, {
+    status: 200,
+    headers: {
+      "content-type": "text/event-stream; charset=utf-8",
+      "cache-control": "no-cache, no-transform",
+      "x-accel-buffering": "no",
+      ...options.headers,
+    },
+  });
+}

@@ -1,0 +1,190 @@
+import { ErrorCode, RunStatusSchema } from "@agentrt/core";
+import { z } from "@hono/zod-openapi";
+import {
+  defineApiRoute,
+  errorResponses,
+  jsonBody,
+  jsonContent,
+  PageQuerySchema,
+  pageOf,
+} from "../../lib/openapi.js";
+import { MultitaskStrategySchema } from "../threads/threads.routes.js";
+
+export const RunSchema = z
+  .object({
+    id: z.string(),
+    agentId: z.string(),
+    agentRevision: z.number().int(),
+    threadId: z.string().nullable(),
+    scheduleId: z.string().nullable(),
+    status: RunStatusSchema,
+    input: z.unknown(),
+    output: z.unknown().openapi({ description: "The final output (null until the run succeeds)" }),
+    error: z
+      .object({ code: z.enum(Object.values(ErrorCode) as [ErrorCode, ...ErrorCode[]]), message: z.string() })
+      .nullable(),
+    idempotencyKey: z.string().nullable(),
+    webhookUrl: z.string().nullable(),
+    webhookDeliveries: z.array(
+      z.object({
+        attempt: z.number().int(),
+        at: z.string(),
+        status: z.number().int().nullable(),
+        error: z.string().nullable(),
+      }),
+    ),
+    timeoutMs: z.number().int(),
+    createdAt: z.string(),
+    startedAt: z.string().nullable(),
+    finishedAt: z.string().nullable(),
+  })
+  .openapi("Run");
+
+const HttpUrl = z
+  .url({ protocol: /^https?$/ })
+  .max(2000)
+  .openapi({ description: "http(s) URL to POST the run summary to when the run ends" });
+
+export const CreateRunSchema = z
+  .strictObject({
+    input: z
+      .unknown()
+      .optional()
+      .openapi({ description: "Run input, validated by the template's input schema" }),
+    mode: z.enum(["sync", "background", "stream"]).default("sync"),
+    threadId: z
+      .string()
+      .min(1)
+      .max(100)
+      .optional()
+      .openapi({ description: "An existing thread (POST /v1/threads)" }),
+    multitaskStrategy: MultitaskStrategySchema.optional().openapi({
+      description:
+        "While the thread has an unfinished run: reject, enqueue or interrupt (default: the thread's, else enqueue)",
+    }),
+    idempotencyKey: z
+      .string()
+      .min(1)
+      .max(200)
+      .optional()
+      .openapi({ description: "The same key for the same agent within 24 h returns the first run" }),
+    webhookUrl: HttpUrl.optional(),
+    timeoutMs: z
+      .number()
+      .int()
+      .min(100)
+      .optional()
+      .openapi({ description: "Run time limit (capped by the server)" }),
+  })
+  .openapi("CreateRun");
+
+const sse = {
+  "text/event-stream": {
+    schema: z.string().openapi({
+      description:
+        "SSE: `id` is the event seq, `event` its type, `data` the JSON payload; ends after `run.finished`",
+    }),
+  },
+};
+
+const AgentParams = z.object({
+  agent: z
+    .string()
+    .min(1)
+    .max(100)
+    .openapi({ param: { name: "agent", in: "path" }, description: "Agent id or name" }),
+});
+const RunParams = z.object({
+  id: z
+    .string()
+    .min(1)
+    .max(100)
+    .openapi({ param: { name: "id", in: "path" } }),
+});
+const tags = ["Runs"];
+
+export const createRun = defineApiRoute({
+  method: "post",
+  path: "/v1/agents/{agent}/runs",
+  tags,
+  scope: "invoke",
+  summary: "Run an agent: wait for the result, start it in the background, or stream its events",
+  request: { params: AgentParams, body: jsonBody(CreateRunSchema) },
+  responses: {
+    200: {
+      description: "`sync`: the finished run; `stream`: its events as SSE",
+      content: { ...jsonContent(RunSchema, "").content, ...sse },
+    },
+    202: jsonContent(RunSchema, "`background`: the queued run"),
+    400: errorResponses[400],
+    404: errorResponses[404],
+    409: errorResponses[409],
+    413: errorResponses[413],
+    415: errorResponses[415],
+    422: errorResponses[422],
+  },
+});
+
+export const listRuns = defineApiRoute({
+  method: "get",
+  path: "/v1/runs",
+  tags,
+  scope: "read",
+  summary: "List runs, newest first",
+  request: {
+    query: PageQuerySchema.extend({
+      agent: z.string().max(100).optional().openapi({ description: "Agent id or name" }),
+      status: RunStatusSchema.optional(),
+      thread: z.string().max(100).optional(),
+    }),
+  },
+  responses: {
+    200: jsonContent(pageOf(RunSchema, "RunPage"), "A page of runs"),
+    404: errorResponses[404],
+    422: errorResponses[422],
+  },
+});
+
+export const getRun = defineApiRoute({
+  method: "get",
+  path: "/v1/runs/{id}",
+  tags,
+  scope: "read",
+  summary: "Get a run",
+  request: { params: RunParams },
+  responses: { 200: jsonContent(RunSchema, "The run"), 404: errorResponses[404] },
+});
+
+export const cancelRun = defineApiRoute({
+  method: "post",
+  path: "/v1/runs/{id}/cancel",
+  tags,
+  scope: "invoke",
+  summary: "Cancel a queued or running run",
+  request: { params: RunParams },
+  responses: {
+    200: jsonContent(RunSchema, "The cancelled run"),
+    404: errorResponses[404],
+    409: errorResponses[409],
+  },
+});
+
+export const runEvents = defineApiRoute({
+  method: "get",
+  path: "/v1/runs/{id}/events",
+  tags,
+  scope: "read",
+  summary: "Follow a run's events as SSE: stored ones first, then live; resumable",
+  description:
+    "Send `Last-Event-ID` (or `?after=<seq>`) to resume after a dropped connection: you get exactly the events after that seq.",
+  request: {
+    params: RunParams,
+    query: z.object({ after: z.coerce.number().int().min(0).optional() }),
+    headers: z.object({ "last-event-id": z.string().regex(/^\d+$/).optional() }),
+  },
+  responses: {
+    200: { description: "SSE stream", content: sse },
+    404: errorResponses[404],
+    422: errorResponses[422],
+  },
+});

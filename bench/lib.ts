@@ -1,0 +1,51 @@
+/** Small helpers shared by the benchmarks: timing loops, percentiles and a plain table. */
+
+export interface Summary {
+  n: number;
+  p50: number;
+  p99: number;
+  mean: number;
+}
+
+export function summarize(samples: number[]): Summary {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
+  return {
+    n: sorted.length,
+    p50: at(0.5),
+    p99: at(0.99),
+    mean: sorted.reduce((a, b) => a + b, 0) / sorted.length,
+  };
+}
+
+/** Runs `fn` `warmup` times untimed, then `n` times timed (ms per call). */
+export async function sample(
+  n: number,
+  fn: (i: number) => Promise<unknown>,
+  warmup = Math.min(200, n),
+): Promise<Summary> {
+  for (let i = 0; i < warmup; i++) await fn(i);
+  const samples: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const start = performance.now();
+    await fn(i);
+    samples.push(performance.now() - start);
+  }
+  return summarize(samples);
+}
+
+export const ms = (v: number) => `${v.toFixed(v < 10 ? 2 : 1)} ms`;
+
+export function table(title: string, header: string[], rows: (string | number)[][]): void {
+  const cells = [header, ...rows.map((r) => r.map(String))];
+  const widths = header.map((_, i) => Math.max(...cells.map((r) => (r[i] ?? "").length)));
+  const line = (r: string[]) => `  ${r.map((c, i) => c.padEnd(widths[i]!)).join("  ")}`;
+  console.log(`\n${title}`);
+  console.log(line(header));
+  console.log(line(widths.map((w) => "-".repeat(w))));
+  for (const r of cells.slice(1)) console.log(line(r));
+}
+
+export function verdict(value: number, target: number): string {
+  return value < target ? `ok (< ${target})` : `MISSED (target < ${target})`;
+}

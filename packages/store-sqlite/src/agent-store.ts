@@ -1,0 +1,213 @@
+import type { DatabaseSync } from "node:sqlite";
+import {
+  type AgentRecord,
+  type AgentRevisionRecord,
+  AgentrtError,
+  type AgentStatus,
+  type AgentStore,
+  ErrorCode,
+  nowIso,
+} from "@agentrt/core";
+import { prepareCheckpointDeletes } from "./checkpoint-cleanup.js";
+import { transaction } from "./database.js";
+import { canonicalJson, fromJson } from "./json.js";
+import { createListQuery } from "./list-query.js";
+import { decodeIntegerCursor, pageLimit, toPage } from "./pagination.js";
+import { isUniqueViolation } from "./sqlite-errors.js";
+
+interface AgentRow {
+  id: string;
+  name: string;
+  description: string | null;
+  template_name: string;
+  template_range: string;
+  template_version: string;
+  config: string;
+  revision: number;
+  status: string;
+  created_at: string;
+  updated_at: string;
+}
+
+interface RevisionRow {
+  agent_id: string;
+  revision: number;
+  template_version: string;
+  config: string;
+  created_at: string;
+}
+
+function toAgent(row: AgentRow): AgentRecord {
+  return {
+    id: row.id,
+    name: row.name,
+    description: row.description,
+    templateName: row.template_name,
+    templateRange: row.template_range,
+    templateVersion: row.template_version,
+    config: fromJson(row.config),
+    revision: row.revision,
+    status: row.status as AgentStatus,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+function toRevision(row: RevisionRow): AgentRevisionRecord {
+  return {
+    agentId: row.agent_id,
+    revision: row.revision,
+    templateVersion: row.template_version,
+    config: fromJson(row.config),
+    createdAt: row.created_at,
+  };
+}
+
+function nameTaken(name: string, cause: unknown): AgentrtError {
+  return new AgentrtError(ErrorCode.AGENT_NAME_TAKEN, `An agent named "${name}" already exists`, {
+    details: { name },
+    cause,
+  });
+}
+
+export function createAgentStore(db: DatabaseSync): AgentStore {
+  const insertAgent = db.prepare(`
+    INSERT INTO agents (id, name, description, template_name, template_range, template_version, config,
+                        revision, status, created_at, updated_at)
+    VALUES ($id, $name, $description, $templateName, $templateRange, $templateVersion, $config,
+            1, 'active', $now, $now)
+    RETURNING *`);
+  const insertRevision = db.prepare(`
+    INSERT INTO agent_revisions (agent_id, revision, template_version, config, created_at)
+    VALUES ($agentId, $revision, $templateVersion, $config, $createdAt)`);
+  const selectById = db.prepare("SELECT * FROM agents WHERE id = ?");
+  const selectByName = db.prepare("SELECT * FROM agents WHERE name = ?");
+  const updateAgent = db.prepare(`
+    UPDATE agents
+    SET name = $name, description = $description, status = $status, template_range = $templateRange,
+        template_version = $templateVersion, config = $config, revision = $revision, updated_at = $updatedAt
+    WHERE id = $id
+    RETURNING *`);
+  const deleteAgent = db.prepare("DELETE FROM agents WHERE id = ?");
+  const deleteThreadCheckpoints = prepareCheckpointDeletes(
+    db,
+    "thread_id IN (SELECT id FROM threads WHERE agent_id = ?)",
+  );
+  const selectRevisions = db.prepare(`
+    SELECT * FROM agent_revisions
+    WHERE agent_id = $agentId AND ($cursor IS NULL OR revision < $cursor)
+    ORDER BY revision DESC LIMIT $limit`);
+  const selectRevision = db.prepare("SELECT * FROM agent_revisions WHERE agent_id = ? AND revision = ?");
+  const listAgents = createListQuery(db, "agents");
+
+  return {
+    async create(agent) {
+      const config = JSON.stringify(agent.config);
+      return transaction(db, () => {
+        let row: AgentRow;
+        try {
+          row = insertAgent.get({
+            id: agent.id,
+            name: agent.name,
+            description: agent.description,
+            templateName: agent.templateName,
+            templateRange: agent.templateRange,
+            templateVersion: agent.templateVersion,
+            config,
+            now: nowIso(),
+          }) as unknown as AgentRow;
+        } catch (error) {
+          if (isUniqueViolation(error, "agents.name")) throw nameTaken(agent.name, error);
+          throw error;
+        }
+        insertRevision.run({
+          agentId: row.id,
+          revision: 1,
+          templateVersion: row.template_version,
+          config,
+          createdAt: row.created_at,
+        });
+        return toAgent(row);
+      });
+    },
+
+    async get(idOrName) {
+      const row = selectById.get(idOrName) ?? selectByName.get(idOrName);
+      return row ? toAgent(row as unknown as AgentRow) : undefined;
+    },
+
+    async list(filter) {
+      const rows = listAgents({ template_name: filter.templateName, status: filter.status }, filter);
+      return toPage((rows as AgentRow[]).map(toAgent), pageLimit(filter.limit), (agent) => agent.id);
+    },
+
+    async update(id, patch) {
+      return transaction(db, () => {
+        const row = selectById.get(id) as AgentRow | undefined;
+        if (!row)
+          throw new AgentrtError(ErrorCode.AGENT_NOT_FOUND, `Agent ${id} not found`, { details: { id } });
+        const current = toAgent(row);
+        const templateVersion = patch.templateVersion ?? current.templateVersion;
+        const config = patch.config ?? current.config;
+        // Only a real change is a new revision: re-saving the same config must not grow the history.
+        const changed =
+          templateVersion !== current.templateVersion ||
+          canonicalJson(config) !== canonicalJson(current.config);
+        const revision = changed ? current.revision + 1 : current.revision;
+        const name = patch.name ?? current.name;
+        const updatedAt = nowIso();
+        let updated: AgentRow;
+        try {
+          updated = updateAgent.get({
+            id,
+            name,
+            description: patch.description === undefined ? current.description : patch.description,
+            status: patch.status ?? current.status,
+            templateRange: patch.templateRange ?? current.templateRange,
+            templateVersion,
+            config: changed ? JSON.stringify(config) : row.config,
+            revision,
+            updatedAt,
+          }) as unknown as AgentRow;
+        } catch (error) {
+          if (isUniqueViolation(error, "agents.name")) throw nameTaken(name, error);
+          throw error;
+        }
+        if (changed) {
+          insertRevision.run({
+            agentId: id,
+            revision,
+            templateVersion,
+            config: updated.config,
+            createdAt: updatedAt,
+          });
+        }
+        return toAgent(updated);
+      });
+    },
+
+    async delete(id) {
+      return transaction(db, () => {
+        // Runs, events, schedules, threads and revisions go by ON DELETE CASCADE; LangGraph state
+        // of the agent's threads has no foreign key, so it is removed first, explicitly.
+        deleteThreadCheckpoints(id);
+        return deleteAgent.run(id).changes > 0;
+      });
+    },
+
+    async revisions(agentId, page) {
+      const limit = pageLimit(page.limit);
+      const rows = selectRevisions.all({
+        agentId,
+        cursor: decodeIntegerCursor(page.cursor),
+        limit: limit + 1,
+      }) as unknown as RevisionRow[];
+      return toPage(rows.map(toRevision), limit, (revision) => revision.revision);
+    },
+
+    async revision(agentId, revision) {
+      const row = selectRevision.get(agentId, revision) as RevisionRow | undefined;
+      return row ? toRevision(row) : undefined;
+    },
+  };
+}

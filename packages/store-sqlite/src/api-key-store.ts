@@ -1,0 +1,82 @@
+import type { DatabaseSync } from "node:sqlite";
+import { type ApiKeyRecord, type ApiKeyScope, type ApiKeyStore, nowIso } from "@agentrt/core";
+import { fromJson } from "./json.js";
+import { createListQuery } from "./list-query.js";
+import { pageLimit, toPage } from "./pagination.js";
+
+interface ApiKeyRow {
+  id: string;
+  name: string;
+  prefix: string;
+  hash: string;
+  scopes: string;
+  created_at: string;
+  last_used_at: string | null;
+}
+
+function toApiKey(row: ApiKeyRow): ApiKeyRecord {
+  return {
+    id: row.id,
+    name: row.name,
+    prefix: row.prefix,
+    hash: row.hash,
+    scopes: fromJson<ApiKeyScope[]>(row.scopes),
+    createdAt: row.created_at,
+    lastUsedAt: row.last_used_at,
+  };
+}
+
+export function createApiKeyStore(db: DatabaseSync): ApiKeyStore {
+  const insertKey = db.prepare(`
+    INSERT INTO api_keys (id, name, prefix, hash, scopes, created_at)
+    VALUES ($id, $name, $prefix, $hash, $scopes, $createdAt)
+    RETURNING *`);
+  // `hash` is UNIQUE, so this is an index lookup on every authenticated request.
+  const selectByHash = db.prepare("SELECT * FROM api_keys WHERE hash = ?");
+  const selectKey = db.prepare("SELECT * FROM api_keys WHERE id = ?");
+  const deleteKey = db.prepare("DELETE FROM api_keys WHERE id = ?");
+  const countKeys = db.prepare("SELECT count(*) AS count FROM api_keys");
+  const touchKey = db.prepare("UPDATE api_keys SET last_used_at = ? WHERE id = ?");
+  const listKeys = createListQuery(db, "api_keys");
+
+  return {
+    async create(key) {
+      const row = insertKey.get({
+        id: key.id,
+        name: key.name,
+        prefix: key.prefix,
+        hash: key.hash,
+        scopes: JSON.stringify(key.scopes),
+        createdAt: nowIso(),
+      });
+      return toApiKey(row as unknown as ApiKeyRow);
+    },
+
+    async findByHash(hash) {
+      const row = selectByHash.get(hash) as ApiKeyRow | undefined;
+      return row ? toApiKey(row) : undefined;
+    },
+
+    async get(id) {
+      const row = selectKey.get(id) as ApiKeyRow | undefined;
+      return row ? toApiKey(row) : undefined;
+    },
+
+    async list(page) {
+      const rows = listKeys({}, page) as ApiKeyRow[];
+      return toPage(rows.map(toApiKey), pageLimit(page.limit), (key) => key.id);
+    },
+
+    async delete(id) {
+      return deleteKey.run(id).changes > 0;
+    },
+
+    async count() {
+      return (countKeys.get() as { count: number }).count;
+    },
+
+    async touch(id, at) {
+      touchKey.run(at, id);
+    },
+  };
+}

@@ -1,0 +1,7 @@
+export { SqliteCheckpointSaver } from "./checkpoint-saver.js";
+export {
+  createSqliteStore,
+  defaultDatabasePath,
+  type SqliteStore,
+  type SqliteStoreOptions,
+} from "./sqlite-store.js";

@@ -1,0 +1,228 @@
+import type { DatabaseSync } from "node:sqlite";
+import {
+  AgentrtError,
+  ErrorCode,
+  nowIso,
+  type RunError,
+  type RunEventPayload,
+  type RunEventType,
+  type RunRecord,
+  type RunStatus,
+  type RunStore,
+  type StoredRunEvent,
+  type WebhookDelivery,
+} from "@agentrt/core";
+import { transaction } from "./database.js";
+import { fromJson, toJson } from "./json.js";
+import { createListQuery } from "./list-query.js";
+import { pageLimit, toPage } from "./pagination.js";
+import { isForeignKeyViolation } from "./sqlite-errors.js";
+
+interface RunRow {
+  id: string;
+  agent_id: string;
+  agent_revision: number;
+  thread_id: string | null;
+  schedule_id: string | null;
+  input: string | null;
+  status: string;
+  output: string | null;
+  error: string | null;
+  idempotency_key: string | null;
+  webhook_url: string | null;
+  webhook_deliveries: string;
+  timeout_ms: number;
+  last_seq: number;
+  created_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+}
+
+interface EventRow {
+  run_id: string;
+  seq: number;
+  type: string;
+  data: string;
+  created_at: string;
+}
+
+function toRun(row: RunRow): RunRecord {
+  return {
+    id: row.id,
+    agentId: row.agent_id,
+    agentRevision: row.agent_revision,
+    threadId: row.thread_id,
+    scheduleId: row.schedule_id,
+    input: fromJson(row.input),
+    status: row.status as RunStatus,
+    output: fromJson(row.output),
+    error: fromJson<RunError | null>(row.error),
+    idempotencyKey: row.idempotency_key,
+    webhookUrl: row.webhook_url,
+    webhookDeliveries: fromJson<WebhookDelivery[]>(row.webhook_deliveries),
+    timeoutMs: row.timeout_ms,
+    createdAt: row.created_at,
+    startedAt: row.started_at,
+    finishedAt: row.finished_at,
+  };
+}
+
+function toEvent(row: EventRow): StoredRunEvent {
+  return {
+    runId: row.run_id,
+    seq: row.seq,
+    type: row.type as RunEventType,
+    data: fromJson<RunEventPayload>(row.data),
+    createdAt: row.created_at,
+  };
+}
+
+function runNotFound(id: string): AgentrtError {
+  return new AgentrtError(ErrorCode.RUN_NOT_FOUND, `Run ${id} not found`, { details: { id } });
+}
+
+/** SQLite has no boolean binding; a flag tells the update statement whether a field was given. */
+function flag(given: boolean): number {
+  return given ? 1 : 0;
+}
+
+export function createRunStore(db: DatabaseSync): RunStore {
+  const insertRun = db.prepare(`
+    INSERT INTO runs (id, agent_id, agent_revision, thread_id, schedule_id, input, status, idempotency_key,
+                      webhook_url, webhook_deliveries, timeout_ms, created_at)
+    VALUES ($id, $agentId, $agentRevision, $threadId, $scheduleId, $input, 'queued', $idempotencyKey,
+            $webhookUrl, '[]', $timeoutMs, $createdAt)
+    RETURNING *`);
+  const selectIdempotent = db.prepare(`
+    SELECT * FROM runs
+    WHERE agent_id = ? AND idempotency_key = ? AND created_at >= ?
+    ORDER BY created_at DESC, id DESC LIMIT 1`);
+  const selectRun = db.prepare("SELECT * FROM runs WHERE id = ?");
+  // One statement for any patch: each column keeps its value unless its flag says it was given,
+  // so an update is a single atomic write without a read first.
+  const updateRun = db.prepare(`
+    UPDATE runs SET
+      status = CASE WHEN $hasStatus THEN $status ELSE status END,
+      output = CASE WHEN $hasOutput THEN $output ELSE output END,
+      error = CASE WHEN $hasError THEN $error ELSE error END,
+      started_at = CASE WHEN $hasStartedAt THEN $startedAt ELSE started_at END,
+      finished_at = CASE WHEN $hasFinishedAt THEN $finishedAt ELSE finished_at END,
+      webhook_deliveries = CASE WHEN $hasWebhookDeliveries THEN $webhookDeliveries ELSE webhook_deliveries END
+    WHERE id = $id
+    RETURNING *`);
+  const selectByStatus = db.prepare(`
+    SELECT * FROM runs WHERE status IN (SELECT value FROM json_each(?)) ORDER BY id ASC LIMIT ?`);
+  const bumpSeq = db.prepare("UPDATE runs SET last_seq = last_seq + 1 WHERE id = ? RETURNING last_seq");
+  const insertEvent = db.prepare(`
+    INSERT INTO run_events (run_id, seq, type, data, created_at) VALUES (?, ?, ?, ?, ?)`);
+  const selectEvents = db.prepare(`
+    SELECT * FROM run_events WHERE run_id = ? AND seq > ? ORDER BY seq LIMIT ?`);
+  const listRuns = createListQuery(db, "runs");
+
+  function insert(run: Parameters<RunStore["create"]>[0]): RunRecord {
+    try {
+      return toRun(
+        insertRun.get({
+          id: run.id,
+          agentId: run.agentId,
+          agentRevision: run.agentRevision,
+          threadId: run.threadId,
+          scheduleId: run.scheduleId,
+          input: toJson(run.input),
+          idempotencyKey: run.idempotencyKey,
+          webhookUrl: run.webhookUrl,
+          timeoutMs: run.timeoutMs,
+          createdAt: nowIso(),
+        }) as unknown as RunRow,
+      );
+    } catch (error) {
+      if (isForeignKeyViolation(error)) {
+        throw new AgentrtError(ErrorCode.AGENT_NOT_FOUND, `Agent ${run.agentId} not found`, {
+          details: { id: run.agentId },
+          cause: error,
+        });
+      }
+      throw error;
+    }
+  }
+
+  return {
+    async create(run, idempotentSince) {
+      const key = run.idempotencyKey;
+      // No window, no de-duplication (as in core's in-memory store).
+      if (key === null || idempotentSince === undefined) return { run: insert(run), created: true };
+      // Look-up and insert share the write lock, so two requests with one key create one run.
+      return transaction(db, () => {
+        const existing = selectIdempotent.get(run.agentId, key, idempotentSince) as RunRow | undefined;
+        if (existing) return { run: toRun(existing), created: false };
+        return { run: insert(run), created: true };
+      });
+    },
+
+    async get(id) {
+      const row = selectRun.get(id) as RunRow | undefined;
+      return row ? toRun(row) : undefined;
+    },
+
+    async list(filter) {
+      const rows = listRuns(
+        { agent_id: filter.agentId, status: filter.status, thread_id: filter.threadId },
+        filter,
+      ) as RunRow[];
+      return toPage(rows.map(toRun), pageLimit(filter.limit), (run) => run.id);
+    },
+
+    async update(id, patch) {
+      const row = updateRun.get({
+        id,
+        hasStatus: flag(patch.status !== undefined),
+        status: patch.status ?? null,
+        hasOutput: flag(patch.output !== undefined),
+        output: toJson(patch.output),
+        hasError: flag(patch.error !== undefined),
+        error: toJson(patch.error),
+        hasStartedAt: flag(patch.startedAt !== undefined),
+        startedAt: patch.startedAt ?? null,
+        hasFinishedAt: flag(patch.finishedAt !== undefined),
+        finishedAt: patch.finishedAt ?? null,
+        hasWebhookDeliveries: flag(patch.webhookDeliveries !== undefined),
+        webhookDeliveries: toJson(patch.webhookDeliveries),
+      }) as RunRow | undefined;
+      if (!row) throw runNotFound(id);
+      return toRun(row);
+    },
+
+    async listByStatus(statuses, limit) {
+      const rows = selectByStatus.all(JSON.stringify(statuses), pageLimit(limit)) as unknown as RunRow[];
+      return rows.map(toRun);
+    },
+
+    async appendEvent(runId, payload) {
+      return transaction(db, () => {
+        // The counter lives on the run row: bumping it takes the row's write lock, so concurrent
+        // appends (even from other processes) get distinct, gap-free numbers.
+        const bumped = bumpSeq.get(runId) as { last_seq: number } | undefined;
+        if (!bumped) throw runNotFound(runId);
+        const event: StoredRunEvent = {
+          runId,
+          seq: bumped.last_seq,
+          type: payload.type,
+          data: payload,
+          createdAt: nowIso(),
+        };
+        insertEvent.run(runId, event.seq, event.type, JSON.stringify(payload), event.createdAt);
+        return event;
+      });
+    },
+
+    async events(runId, afterSeq, limit) {
+      // A negative LIMIT means "no limit" in SQLite.
+      const rows = selectEvents.all(
+        runId,
+        afterSeq,
+        limit === undefined ? -1 : limit,
+      ) as unknown as EventRow[];
+      return rows.map(toEvent);
+    },
+  };
+}

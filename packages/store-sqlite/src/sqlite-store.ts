@@ -1,0 +1,74 @@
+import { mkdirSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import type { Store } from "@agentrt/core";
+import { createAgentStore } from "./agent-store.js";
+import { createApiKeyStore } from "./api-key-store.js";
+import { SqliteCheckpointSaver } from "./checkpoint-saver.js";
+import { openDatabase } from "./database.js";
+import { runMigrations } from "./migrate.js";
+import { migrations } from "./migrations.js";
+import { createRunStore } from "./run-store.js";
+import { createScheduleStore } from "./schedule-store.js";
+import { createThreadStore } from "./thread-store.js";
+
+export interface SqliteStoreOptions {
+  /** Database file, or `":memory:"` for a private in-memory database (tests). Wins over `dataDir`. */
+  path?: string | undefined;
+  /** Directory for `agentrt.db` when `path` is not given; created if missing. Default `./.agentrt`. */
+  dataDir?: string | undefined;
+  /** How long a statement waits for another process's write lock before failing. Default 5000 ms. */
+  busyTimeoutMs?: number | undefined;
+}
+
+export interface SqliteStore extends Store {
+  readonly kind: "sqlite";
+  /** Absolute path of the database file, or `":memory:"`. */
+  readonly path: string;
+  /** LangGraph checkpointer on the same database; closed together with the store. */
+  readonly checkpointer: SqliteCheckpointSaver;
+}
+
+const MEMORY_PATH = ":memory:";
+const DEFAULT_DATA_DIR = "./.agentrt";
+const DATABASE_FILE = "agentrt.db";
+
+/** Where the store keeps its file: `<dataDir>/agentrt.db`, by default `./.agentrt/agentrt.db`. */
+export function defaultDatabasePath(dataDir: string = DEFAULT_DATA_DIR): string {
+  return join(dataDir, DATABASE_FILE);
+}
+
+/**
+ * Opens (creating if needed) the agentrt database and brings its schema up to date. Every method of
+ * the returned store is atomic; several processes may open the same file (WAL + busy timeout).
+ */
+export function createSqliteStore(options: SqliteStoreOptions = {}): SqliteStore {
+  const path =
+    options.path === MEMORY_PATH
+      ? MEMORY_PATH
+      : resolve(options.path ?? defaultDatabasePath(options.dataDir));
+  if (path !== MEMORY_PATH) mkdirSync(dirname(path), { recursive: true });
+  const db = openDatabase(path, options.busyTimeoutMs ?? 5000);
+  try {
+    runMigrations(db, migrations);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+  const ping = db.prepare("SELECT 1");
+  return {
+    kind: "sqlite",
+    path,
+    agents: createAgentStore(db),
+    apiKeys: createApiKeyStore(db),
+    runs: createRunStore(db),
+    schedules: createScheduleStore(db),
+    threads: createThreadStore(db),
+    checkpointer: new SqliteCheckpointSaver(db),
+    async ping() {
+      ping.get();
+    },
+    async close() {
+      if (db.isOpen) db.close();
+    },
+  };
+}

@@ -1,0 +1,42 @@
+import { createId, type NewAgent, type NewRun } from "@agentrt/core";
+
+/** Valid inputs for store tests; each call gets fresh ids and names. */
+export function newAgent(overrides: Partial<NewAgent> = {}): NewAgent {
+  const id = createId("agt");
+  return {
+    id,
+    name: `agent-${id}`,
+    description: null,
+    templateName: "task",
+    templateRange: "^1",
+    templateVersion: "1.0.0",
+    config: { model: "gpt", temperature: 0.2 },
+    ...overrides,
+  };
+}
+
+export function newRun(agentId: string, overrides: Partial<NewRun> = {}): NewRun {
+  return {
+    id: createId("run"),
+    agentId,
+    agentRevision: 1,
+    threadId: null,
+    scheduleId: null,
+    input: { text: "hi" },
+    idempotencyKey: null,
+    webhookUrl: null,
+    timeoutMs: 60_000,
+    ...overrides,
+  };
+}
+
+/**
+ * Expected newest-first order of records: the id order, since ids sort by creation time only to
+ * the millisecond.
+ */
+export function newestFirst(records: { id: string }[]): string[] {
+  return records
+    .map((record) => record.id)
+    .sort()
+    .reverse();
+}

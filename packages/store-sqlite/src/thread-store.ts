@@ -1,0 +1,82 @@
+import type { DatabaseSync } from "node:sqlite";
+import { AgentrtError, ErrorCode, nowIso, type ThreadRecord, type ThreadStore } from "@agentrt/core";
+import { prepareCheckpointDeletes } from "./checkpoint-cleanup.js";
+import { transaction } from "./database.js";
+import { fromJson } from "./json.js";
+import { createListQuery } from "./list-query.js";
+import { pageLimit, toPage } from "./pagination.js";
+import { isForeignKeyViolation } from "./sqlite-errors.js";
+
+interface ThreadRow {
+  id: string;
+  agent_id: string | null;
+  metadata: string;
+  created_at: string;
+  updated_at: string;
+}
+
+function toThread(row: ThreadRow): ThreadRecord {
+  return {
+    id: row.id,
+    agentId: row.agent_id,
+    metadata: fromJson(row.metadata),
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+export function createThreadStore(db: DatabaseSync): ThreadStore {
+  const insertThread = db.prepare(`
+    INSERT INTO threads (id, agent_id, metadata, created_at, updated_at)
+    VALUES ($id, $agentId, $metadata, $now, $now)
+    RETURNING *`);
+  const selectThread = db.prepare("SELECT * FROM threads WHERE id = ?");
+  const touchThread = db.prepare("UPDATE threads SET updated_at = ? WHERE id = ?");
+  const deleteThread = db.prepare("DELETE FROM threads WHERE id = ?");
+  const deleteCheckpoints = prepareCheckpointDeletes(db, "thread_id = ?");
+  const listThreads = createListQuery(db, "threads");
+
+  return {
+    async create(thread) {
+      try {
+        const row = insertThread.get({
+          id: thread.id,
+          agentId: thread.agentId,
+          metadata: JSON.stringify(thread.metadata),
+          now: nowIso(),
+        });
+        return toThread(row as unknown as ThreadRow);
+      } catch (error) {
+        if (isForeignKeyViolation(error)) {
+          throw new AgentrtError(ErrorCode.AGENT_NOT_FOUND, `Agent ${thread.agentId} not found`, {
+            details: { id: thread.agentId },
+            cause: error,
+          });
+        }
+        throw error;
+      }
+    },
+
+    async get(id) {
+      const row = selectThread.get(id) as ThreadRow | undefined;
+      return row ? toThread(row) : undefined;
+    },
+
+    async list(filter) {
+      const rows = listThreads({ agent_id: filter.agentId }, filter) as ThreadRow[];
+      return toPage(rows.map(toThread), pageLimit(filter.limit), (thread) => thread.id);
+    },
+
+    async touch(id, at) {
+      touchThread.run(at, id);
+    },
+
+    async delete(id) {
+      // A thread's conversation state is its LangGraph checkpoints (thread_id = the thread's id).
+      return transaction(db, () => {
+        deleteCheckpoints(id);
+        return deleteThread.run(id).changes > 0;
+      });
+    },
+  };
+}

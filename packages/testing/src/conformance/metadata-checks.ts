@@ -1,0 +1,43 @@
+import {
+  CORE_API_VERSION,
+  checkCoreApi,
+  isTemplate,
+  TEMPLATE_SPEC_VERSION,
+  type Template,
+} from "@agentrt/core";
+import semver from "semver";
+
+/** The rule discovery applies to template names: a lower-case slug of at most 63 characters. */
+const NAME_PATTERN = /^[a-z0-9][a-z0-9-]{0,62}$/;
+
+/** The value is a template made with `defineTemplate` (brand) of a spec version this core understands. */
+export function checkTemplateBrand(template: unknown): asserts template is Template {
+  if (!isTemplate(template)) {
+    throw new Error(
+      "not a template made with defineTemplate(): isTemplate() is false (check $$type, name, version, coreApi, configSchema and create)",
+    );
+  }
+  const { specVersion } = template;
+  if (!Number.isInteger(specVersion) || specVersion < 1 || specVersion > TEMPLATE_SPEC_VERSION) {
+    throw new Error(`specVersion ${specVersion} is not between 1 and ${TEMPLATE_SPEC_VERSION}`);
+  }
+}
+
+export function checkTemplateName(template: Template): void {
+  if (!NAME_PATTERN.test(template.name)) {
+    throw new Error(
+      `template name ${JSON.stringify(template.name)} is not a lower-case slug (letters, digits, dashes)`,
+    );
+  }
+}
+
+export function checkTemplateVersion(template: Template): void {
+  if (semver.valid(template.version) === null) {
+    throw new Error(`template version ${JSON.stringify(template.version)} is not a valid semver version`);
+  }
+}
+
+/** `coreApi` is a valid semver range that `coreApiVersion` (this core's by default) satisfies. */
+export function checkTemplateCoreApi(template: Template, coreApiVersion: string = CORE_API_VERSION): void {
+  checkCoreApi(`${template.name}@${template.version}`, template.coreApi, coreApiVersion);
+}

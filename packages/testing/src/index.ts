@@ -1,0 +1,33 @@
+export { collectEvents } from "./collect-events.js";
+export {
+  checkConfigDefaults,
+  checkConfigJsonSchema,
+  checkInvalidConfig,
+  checkValidConfig,
+} from "./conformance/config-checks.js";
+export {
+  checkTemplateBrand,
+  checkTemplateCoreApi,
+  checkTemplateName,
+  checkTemplateVersion,
+} from "./conformance/metadata-checks.js";
+export {
+  type CancellationOptions,
+  checkCancellation,
+  checkDispose,
+  checkRun,
+  checkRunEvents,
+  createCheckedInstance,
+  isAbortError,
+} from "./conformance/run-checks.js";
+export { type ConformanceOptions, testTemplateConformance } from "./conformance/test-template-conformance.js";
+export {
+  createFakeModelServer,
+  type FakeModelServer,
+  type FakeModelServerOptions,
+  type FakeReply,
+  type RecordedRequest,
+} from "./fake-model-server.js";
+export { createNoopLogger } from "./logger.js";
+export type { ChatCompletionRequestBody, ChatMessage } from "./openai-shapes.js";
+export { createTestRunContext, createTestTemplateContext, type TestRunContext } from "./run-context.js";

@@ -1,0 +1,52 @@
+import { z } from "zod";
+
+/**
+ * Where the provider API key comes from. The config only ever holds this reference, so the key
+ * itself is never stored with the agent nor echoed back by the API.
+ */
+export const apiKeyRefSchema = z.union([
+  z.strictObject({
+    env: z
+      .string()
+      .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be an environment variable name, e.g. OPENAI_API_KEY"),
+  }),
+  z.strictObject({ secret: z.string().min(1).max(200) }),
+]);
+export type ApiKeyRef = z.infer<typeof apiKeyRefSchema>;
+
+/** How much history the model sees each turn. The thread itself always keeps every message. */
+export const memorySchema = z
+  .strictObject({
+    /** `messages` counts messages; `tokens` estimates tokens (about 4 characters per token). */
+    strategy: z.enum(["messages", "tokens"]).default("messages"),
+    /** With `messages`: how many of the most recent conversation messages are sent. */
+    maxMessages: z.int().min(1).max(10_000).default(50),
+    /** With `tokens`: the token budget for the history including the system prompt. */
+    maxTokens: z.int().min(1).optional(),
+    /** `oldest`: drop the oldest messages first; the system prompt and the newest message always stay. */
+    trim: z.literal("oldest").default("oldest"),
+  })
+  .refine((memory) => memory.strategy !== "tokens" || memory.maxTokens !== undefined, {
+    path: ["maxTokens"],
+    message: 'memory.maxTokens is required when memory.strategy is "tokens"',
+  });
+export type MemoryPolicy = z.infer<typeof memorySchema>;
+
+export const configSchema = z.strictObject({
+  /** Model name as the provider knows it, e.g. `gpt-4o-mini` or `llama3.1`. */
+  model: z.string().min(1),
+  /** Base URL of any OpenAI-compatible API (OpenAI, Ollama, vLLM, a gateway), ending in `/v1` usually. */
+  baseUrl: z.url({ protocol: /^https?$/ }).default("https://api.openai.com/v1"),
+  apiKey: apiKeyRefSchema.default({ env: "OPENAI_API_KEY" }),
+  systemPrompt: z.string().min(1).optional(),
+  temperature: z.number().min(0).max(2).optional(),
+  topP: z.number().min(0).max(1).optional(),
+  /** Upper bound on completion tokens per reply. */
+  maxTokens: z.int().min(1).optional(),
+  memory: memorySchema.prefault({}),
+  /** How long to wait for the provider to start answering (per attempt); the run timeout bounds the rest. */
+  requestTimeoutMs: z.int().min(1).max(3_600_000).default(60_000),
+  /** Retries of a failed upstream request before any token arrived (5xx, 429, network errors). */
+  maxRetries: z.int().min(0).max(10).default(1),
+});
+export type ConversationConfig = z.infer<typeof configSchema>;

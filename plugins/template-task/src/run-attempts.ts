@@ -1,0 +1,68 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import { ErrorCode, type Logger, type RunError, toErrorInfo } from "@agentrt/core";
+import type { Step } from "./config-schema.js";
+import { createStepError, isRetryable } from "./step-error.js";
+import { runStep } from "./steps/run-step.js";
+import type { StepContext, StepUsage } from "./steps/step-context.js";
+
+export interface AttemptPolicy {
+  retryCount: number;
+  retryBackoffMs: number;
+  stepTimeoutMs: number;
+}
+
+export type StepOutcome =
+  | { status: "succeeded"; output: unknown; usage: StepUsage | undefined; attempts: number }
+  | { status: "failed"; error: RunError; attempts: number };
+
+/** Settles with the promise, or rejects with the signal's reason as soon as it aborts. */
+function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    if (signal.aborted) onAbort();
+    signal.addEventListener("abort", onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+  });
+}
+
+/**
+ * Runs a step until it succeeds or its attempts run out. Each attempt gets its own timeout on top
+ * of the run's signal; a retry waits `retryBackoffMs * 2^(n-1)`. When the run's signal aborts this
+ * rejects with its reason: cancellation is not a step failure and is never retried.
+ */
+export async function runWithRetries(
+  step: Step,
+  ctx: Omit<StepContext, "signal"> & { signal: AbortSignal; logger: Logger },
+  policy: AttemptPolicy,
+): Promise<StepOutcome> {
+  for (let attempt = 1; ; attempt++) {
+    const timeout = AbortSignal.timeout(policy.stepTimeoutMs);
+    const signal = AbortSignal.any([ctx.signal, timeout]);
+    let failure: unknown;
+    try {
+      const result = await raceAbort(runStep(step, { ...ctx, signal }), signal);
+      return { status: "succeeded", output: result.output, usage: result.usage, attempts: attempt };
+    } catch (error) {
+      if (ctx.signal.aborted) throw ctx.signal.reason;
+      failure = timeout.aborted
+        ? createStepError(
+            ErrorCode.STEP_TIMEOUT,
+            `step "${step.id}" timed out after ${policy.stepTimeoutMs / 1000}s`,
+            {
+              retryable: true,
+            },
+          )
+        : error;
+    }
+    const error = toErrorInfo(failure, ErrorCode.STEP_FAILED);
+    if (attempt > policy.retryCount || !isRetryable(failure))
+      return { status: "failed", error, attempts: attempt };
+    const delay = policy.retryBackoffMs * 2 ** (attempt - 1);
+    ctx.logger.warn(`step ${step.id} attempt ${attempt} failed; retrying in ${delay} ms`, { ...error });
+    try {
+      await sleep(delay, undefined, { signal: ctx.signal });
+    } catch {
+      throw ctx.signal.reason;
+    }
+  }
+}

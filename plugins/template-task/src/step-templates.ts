@@ -1,0 +1,53 @@
+import type { Step } from "./config-schema.js";
+
+/** A templated string or bare path inside a step, addressed relative to the step. */
+export interface StepTemplate {
+  path: (string | number)[];
+  text: string;
+  /** `template` strings hold `{{ … }}` placeholders; `path` strings are a single bare path. */
+  mode: "template" | "path";
+}
+
+function jsonTemplates(value: unknown, path: (string | number)[]): StepTemplate[] {
+  if (typeof value === "string") return [{ path, text: value, mode: "template" }];
+  if (Array.isArray(value)) return value.flatMap((item, i) => jsonTemplates(item, [...path, i]));
+  if (typeof value === "object" && value !== null) {
+    return Object.entries(value).flatMap(([key, item]) => jsonTemplates(item, [...path, key]));
+  }
+  return [];
+}
+
+/** Every place in a step that reads the run input or another step's output. */
+export function collectStepTemplates(step: Step): StepTemplate[] {
+  switch (step.kind) {
+    case "http":
+      return [
+        { path: ["url"], text: step.url, mode: "template" },
+        ...jsonTemplates(step.headers ?? {}, ["headers"]),
+        ...jsonTemplates(step.body, ["body"]),
+      ];
+    case "transform":
+      return [
+        ...Object.entries(step.map ?? {}).map(
+          ([key, text]): StepTemplate => ({
+            path: ["map", key],
+            text,
+            mode: "path",
+          }),
+        ),
+        ...(step.pick === undefined
+          ? []
+          : [{ path: ["pick"], text: step.pick, mode: "path" } satisfies StepTemplate]),
+        ...jsonTemplates(step.template, ["template"]),
+      ];
+    case "llm":
+      return [
+        ...jsonTemplates(step.system, ["system"]),
+        { path: ["prompt"], text: step.prompt, mode: "template" },
+      ];
+    case "agent":
+      return jsonTemplates(step.input, ["input"]);
+    case "wait":
+      return [];
+  }
+}

@@ -1,0 +1,62 @@
+import { ErrorCode } from "@agentrt/core";
+import { z } from "zod";
+import type { StepOf } from "../config-schema.js";
+import { fetchUpstream } from "../fetch-upstream.js";
+import { renderString } from "../render.js";
+import { createStepError } from "../step-error.js";
+import type { StepContext, StepResult } from "./step-context.js";
+
+/** The part of an OpenAI chat completion this step reads. */
+const ChatCompletionSchema = z.object({
+  choices: z.array(z.object({ message: z.object({ content: z.string() }) })).min(1),
+  usage: z.object({ prompt_tokens: z.number().int(), completion_tokens: z.number().int() }).optional(),
+});
+
+function chatCompletionsUrl(baseUrl: string): string {
+  return `${baseUrl.replace(/\/+$/, "")}/chat/completions`;
+}
+
+/** Sends one prompt to an OpenAI-compatible `/chat/completions`; the output is the reply text. */
+export async function runLlmStep(step: StepOf<"llm">, ctx: StepContext): Promise<StepResult> {
+  const headers = new Headers({ "content-type": "application/json", accept: "application/json" });
+  if (step.apiKeyEnv !== undefined) {
+    const apiKey = ctx.env[step.apiKeyEnv];
+    if (!apiKey) {
+      throw createStepError(ErrorCode.STEP_FAILED, `environment variable ${step.apiKeyEnv} is not set`, {
+        retryable: false,
+      });
+    }
+    headers.set("authorization", `Bearer ${apiKey}`);
+  }
+  const messages = [
+    ...(step.system === undefined ? [] : [{ role: "system", content: renderString(step.system, ctx.scope) }]),
+    { role: "user", content: renderString(step.prompt, ctx.scope) },
+  ];
+  const body = await fetchUpstream({
+    url: chatCompletionsUrl(step.baseUrl),
+    method: "POST",
+    headers,
+    body: JSON.stringify({
+      model: step.model,
+      messages,
+      temperature: step.temperature,
+      max_tokens: step.maxTokens,
+      stream: false,
+    }),
+    signal: ctx.signal,
+    maxResponseBytes: ctx.maxResponseBytes,
+  });
+  const parsed = ChatCompletionSchema.safeParse(body);
+  if (!parsed.success) {
+    throw createStepError(ErrorCode.UPSTREAM_ERROR, "the model's response has no assistant message content", {
+      retryable: false,
+    });
+  }
+  const usage = parsed.data.usage;
+  return {
+    output: parsed.data.choices[0]!.message.content,
+    ...(usage
+      ? { usage: { promptTokens: usage.prompt_tokens, completionTokens: usage.completion_tokens } }
+      : {}),
+  };
+}

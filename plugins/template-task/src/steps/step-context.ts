@@ -1,0 +1,23 @@
+import type { RunContext } from "@agentrt/core";
+import type { TaskScope } from "../render.js";
+
+/** What a step kind may use while running one attempt. */
+export interface StepContext {
+  scope: TaskScope;
+  /** Aborts on run cancellation and on this attempt's timeout; every wait must honour it. */
+  signal: AbortSignal;
+  env: Readonly<Record<string, string | undefined>>;
+  maxResponseBytes: number;
+  invokeAgent: RunContext["invokeAgent"];
+}
+
+export interface StepUsage {
+  promptTokens: number;
+  completionTokens: number;
+}
+
+export interface StepResult {
+  output: unknown;
+  /** Model token usage, reported by `llm` steps when the provider returns it. */
+  usage?: StepUsage;
+}
