@@ -79,7 +79,7 @@ export async function startServer(
   });
   await engine.start();
   const scheduler = createScheduler({ store, engine, logger });
-  scheduler.start();
+  await scheduler.start();
 
   const generatedAdminKey = await bootstrapAdminKey(store, config.adminKey);
   const services: AppServices = {
@@ -87,6 +87,7 @@ export async function startServer(
     store,
     registry,
     engine,
+    scheduler,
     keys: createKeyResolver(store.apiKeys),
     logger,
     templateContext,
@@ -114,7 +115,7 @@ export async function startServer(
     generatedAdminKey,
     close: () => {
       closing ??= (async () => {
-        scheduler.stop();
+        await scheduler.stop();
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
           // SSE streams would hold the server open; they are ended by the engine closing below.

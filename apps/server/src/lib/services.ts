@@ -15,6 +15,7 @@ export interface AppServices {
   store: Store;
   registry: TemplateRegistry;
   engine: RunEngine;
+  scheduler: Scheduler;
   keys: KeyResolver;
   logger: Logger;
   /** The context a template sees: env, logger, its operator settings, shared services. */

@@ -25,6 +25,7 @@ export function createScheduleRoutes(services: AppServices) {
       enabled: body.enabled,
       nextRunAt: body.enabled ? nextFireTime(body.cron, body.timezone) : null,
     });
+    services.scheduler.wake();
     return c.json(schedule, 201, { location: `/v1/schedules/${schedule.id}` });
   });
 

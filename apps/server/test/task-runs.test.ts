@@ -1,0 +1,127 @@
+import { createRequire } from "node:module";
+import { dirname } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestHost, serverDir, startTestServer, type TestServer } from "./helpers.js";
+import { readSse } from "./sse.js";
+import { startUpstream, type Upstream } from "./upstream.js";
+
+let server: TestServer;
+let upstream: Upstream;
+const taskDir = dirname(
+  createRequire(`${serverDir}/package.json`).resolve("@agentrt/template-task/package.json"),
+);
+
+beforeAll(async () => {
+  upstream = await startUpstream();
+  server = await startTestServer({ AGENTRT_HOST_DIR: createTestHost({ "@agentrt/template-task": taskDir }) });
+});
+afterAll(async () => {
+  await server.stop();
+  await upstream.close();
+});
+
+async function createTask(name: string, config: Record<string, unknown>) {
+  const res = await server.call("POST", "/v1/agents", { name, template: "task", config });
+  expect(res.status, JSON.stringify(res.body)).toBe(201);
+  return res.body;
+}
+
+describe("task template through the runs API", () => {
+  it("is discovered like a third-party template", async () => {
+    const { body } = await server.call("GET", "/v1/templates/task");
+    expect(body.versions[0]).toMatchObject({ packageName: "@agentrt/template-task" });
+  });
+
+  it("reports a dependency cycle as 422 with the offending step's path", async () => {
+    const res = await server.call("POST", "/v1/agents", {
+      name: "cyclic",
+      template: "task",
+      config: {
+        steps: [
+          { id: "a", kind: "wait", seconds: 0, dependsOn: ["b"] },
+          { id: "b", kind: "wait", seconds: 0, dependsOn: ["a"] },
+        ],
+      },
+    });
+    expect(res.status).toBe(422);
+    expect(res.body.code).toBe("CONFIG_INVALID");
+    expect(res.body.errors[0].path.slice(0, 2)).toEqual(["config", "steps"]);
+    expect(res.body.errors[0].message).toMatch(/cycle/i);
+  });
+
+  it("succeeds on the third try of a flaky endpoint", async () => {
+    await createTask("flaky", {
+      retryCount: 3,
+      retryBackoffMs: 10,
+      steps: [{ id: "call", kind: "http", url: `${upstream.url}/flaky?fails=2` }],
+    });
+    const res = await server.call("POST", "/v1/agents/flaky/runs", {});
+    expect(res.body).toMatchObject({ status: "succeeded", output: { call: { attempt: 3 } } });
+    expect(upstream.hits["/flaky"]).toBe(3);
+  });
+
+  it("stops at the first failure in strict mode and carries on otherwise", async () => {
+    const steps = [
+      { id: "bad", kind: "http", url: `${upstream.url}/fail` },
+      { id: "after", kind: "http", url: `${upstream.url}/ok`, dependsOn: ["bad"] },
+      { id: "independent", kind: "http", url: `${upstream.url}/independent` },
+    ];
+    await createTask("strict", { steps });
+    await createTask("lenient", { steps, strictMode: false });
+    const strict = await server.call("POST", "/v1/agents/strict/runs", {});
+    expect(strict.body).toMatchObject({ status: "failed", error: { code: "STEP_FAILED" } });
+    expect(upstream.hits["/independent"]).toBeUndefined();
+
+    const lenient = await server.api("/v1/agents/lenient/runs", {
+      method: "POST",
+      body: JSON.stringify({ mode: "stream" }),
+    });
+    expect(lenient.headers.get("x-run-id")).toMatch(/^run_/);
+    const events = await readSse(lenient);
+    const finished = events
+      .filter((e) => e.event === "step.finished")
+      .map((e) => [e.data.stepId, e.data.status]);
+    expect(finished).toEqual(
+      expect.arrayContaining([
+        ["bad", "failed"],
+        ["after", "skipped"],
+        ["independent", "succeeded"],
+      ]),
+    );
+    expect(events.filter((e) => e.event === "progress").at(-1)?.data).toMatchObject({ total: 3 });
+    expect(events.at(-1)?.data).toMatchObject({ status: "succeeded", output: { independent: { ok: true } } });
+  });
+
+  it("runs independent steps in parallel: about the slowest step, not the sum", async () => {
+    const steps = ["a", "b", "c"].map((id) => ({
+      id,
+      kind: "http",
+      url: `${upstream.url}/slow?ms=400&${id}`,
+    }));
+    await createTask("parallel", { steps, parallelExecution: true });
+    const started = Date.now();
+    const res = await server.call("POST", "/v1/agents/parallel/runs", {});
+    const elapsed = Date.now() - started;
+    expect(res.body.status).toBe("succeeded");
+    expect(elapsed).toBeGreaterThanOrEqual(400);
+    expect(elapsed).toBeLessThan(1100); // sequential would take 1200 ms or more
+  });
+
+  it("cancel aborts the running http step and ends the run cancelled", async () => {
+    await createTask("slowpoke", {
+      steps: [{ id: "wait-up", kind: "http", url: `${upstream.url}/slow?ms=60000` }],
+    });
+    const { body: run } = await server.call("POST", "/v1/agents/slowpoke/runs", { mode: "background" });
+    await readSse(await server.api(`/v1/runs/${run.id}/events`), (e) => e.event === "step.started");
+    const aborted = upstream.closedEarly("/slow");
+    const cancelled = await server.call("POST", `/v1/runs/${run.id}/cancel`);
+    expect(cancelled.body.status).toBe("cancelled");
+    await aborted; // the upstream saw its connection closed: the step really stopped
+  });
+
+  it("ends a run that exceeds its timeout as timed_out", async () => {
+    await createTask("sleeper", { steps: [{ id: "nap", kind: "wait", seconds: 30 }] });
+    const res = await server.call("POST", "/v1/agents/sleeper/runs", { timeoutMs: 300 });
+    expect(res.body).toMatchObject({ status: "timed_out", error: { code: "RUN_TIMEOUT" } });
+  });
+});
