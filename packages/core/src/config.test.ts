@@ -80,7 +80,13 @@ describe("validateAgentConfig", () => {
   });
 
   it("refuses a schema that does not produce an object", async () => {
-    const odd = defineTemplate({ ...template, configSchema: z.string() });
+    const odd = defineTemplate({
+      name: "odd",
+      version: "1.0.0",
+      coreApi: "^1.0.0",
+      configSchema: z.string(),
+      create: () => ({ async *run() {} }),
+    });
     await expect(validateAgentConfig(odd, "x", ctx)).rejects.toMatchObject({
       code: ErrorCode.TEMPLATE_INVALID,
     });

@@ -303,6 +303,35 @@ describe("concurrency", () => {
     for (const run of [a1, a2, b1]) expect((await engine.wait(run.id)).status).toBe("succeeded");
   });
 
+  it("runs a thread's runs one at a time in submission order, other threads alongside", async () => {
+    const { engine, hooks, agent } = await setup({ concurrency: { global: 10, perAgent: 10 } });
+    const t1 = (await engine.submit({ agent, threadId: "thr_a", input: script({ gate: "t1" }) })).run;
+    const t2 = (await engine.submit({ agent, threadId: "thr_a", input: script({ gate: "t2" }) })).run;
+    const t3 = (await engine.submit({ agent, threadId: "thr_a", input: script() })).run;
+    const other = (await engine.submit({ agent, threadId: "thr_b", input: script({ gate: "o" }) })).run;
+    await until(() => hooks.started.length === 2, "one run per thread to start");
+    expect(hooks.started).toEqual([t1.id, other.id]);
+    expect(engine.stats()).toEqual({ running: 2, queued: 2 });
+    hooks.gates.open("t1");
+    await until(() => hooks.started.includes(t2.id), "the thread's second run");
+    expect(hooks.started).not.toContain(t3.id);
+    hooks.gates.open("t2");
+    hooks.gates.open("o");
+    for (const run of [t1, t2, t3, other]) expect((await engine.wait(run.id)).status).toBe("succeeded");
+    expect(hooks.started).toEqual([t1.id, other.id, t2.id, t3.id]);
+  });
+
+  it("starts a thread's next run once a cancelled one has stopped", async () => {
+    const { engine, hooks, agent } = await setup();
+    const slow = script({ waitForAbort: true });
+    const first = (await engine.submit({ agent, threadId: "thr_c", input: slow })).run;
+    const second = (await engine.submit({ agent, threadId: "thr_c", input: script() })).run;
+    await until(() => hooks.started.length === 1, "the first run to start");
+    expect((await engine.cancel(first.id)).status).toBe("cancelled");
+    expect((await engine.wait(second.id)).status).toBe("succeeded");
+    expect(hooks.started).toEqual([first.id, second.id]);
+  });
+
   it("refuses runs with QUEUE_FULL once the queue is full", async () => {
     const { engine, hooks, agent } = await setup({ concurrency: { global: 1, maxQueued: 1 } });
     const running = (await engine.submit({ agent, input: script({ gate: "x" }) })).run;
@@ -434,6 +463,19 @@ describe("agent instances", () => {
     const { run } = await engine.submit({ agent, input: null });
     await until(async () => (await store.runs.get(run.id))?.status === "running", "the run to start");
     expect((await engine.cancel(run.id)).status).toBe("cancelled");
+  });
+
+  it("builds the create context per template name when given a function", async () => {
+    const names: string[] = [];
+    const logger = createMemoryLogger();
+    const { engine, agent } = await setup({
+      context: (templateName) => {
+        names.push(templateName);
+        return { ...templateContext(logger), settings: { for: templateName } };
+      },
+    });
+    await engine.wait((await engine.submit({ agent, input: script() })).run.id);
+    expect(names).toEqual(["script"]);
   });
 
   it("gives templates a run-scoped logger", async () => {

@@ -132,6 +132,8 @@ export function createRunEngine(options: RunEngineOptions): RunEngine {
       maxQueued: options.concurrency?.maxQueued ?? 1000,
     },
     (job) => execute(job),
+    // A thread's runs take turns, so two messages never interleave in its memory.
+    (job) => job.run.threadId ?? undefined,
   );
   let closed = false;
 

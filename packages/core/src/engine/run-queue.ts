@@ -21,7 +21,8 @@ export interface PushOptions {
 
 /**
  * Bounded concurrency with a FIFO wait list. A waiting run whose agent is at its own limit does not
- * block runs of other agents behind it; among runs that can start, the oldest goes first.
+ * block runs of other agents behind it; among runs that can start, the oldest goes first. Runs that
+ * share a serial key (a conversation thread) execute one at a time, in the order they were pushed.
  */
 export interface RunQueue<T extends QueuedRun> {
   /**
@@ -43,17 +44,25 @@ export interface RunQueue<T extends QueuedRun> {
 export function createRunQueue<T extends QueuedRun>(
   limits: ConcurrencyLimits,
   start: (job: T) => Promise<void>,
+  serialKey: (job: T) => string | undefined = () => undefined,
 ): RunQueue<T> {
   const waiting: T[] = [];
   const perAgent = new Map<string, number>();
+  /** Serial keys with a run executing. */
+  const busy = new Set<string>();
   let running = 0;
   let closed = false;
 
-  const canStart = (agentId: string) =>
+  const hasSlot = (agentId: string) =>
     running < limits.global && (perAgent.get(agentId) ?? 0) < limits.perAgent;
 
+  function canStart(job: T): boolean {
+    const key = serialKey(job);
+    return hasSlot(job.agentId) && (key === undefined || !busy.has(key));
+  }
+
   function ensureRoom(agentId: string): void {
-    if (canStart(agentId) || waiting.length < limits.maxQueued) return;
+    if (hasSlot(agentId) || waiting.length < limits.maxQueued) return;
     throw new AgentrtError(
       ErrorCode.QUEUE_FULL,
       `the run queue is full (${limits.maxQueued} runs waiting); try again later`,
@@ -62,10 +71,13 @@ export function createRunQueue<T extends QueuedRun>(
   }
 
   function launch(job: T): void {
+    const key = serialKey(job);
     running++;
     perAgent.set(job.agentId, (perAgent.get(job.agentId) ?? 0) + 1);
+    if (key !== undefined) busy.add(key);
     const done = () => {
       running--;
+      if (key !== undefined) busy.delete(key);
       const left = perAgent.get(job.agentId)! - 1;
       if (left === 0) perAgent.delete(job.agentId);
       else perAgent.set(job.agentId, left);
@@ -77,7 +89,7 @@ export function createRunQueue<T extends QueuedRun>(
   function pump(): void {
     for (let i = 0; i < waiting.length && running < limits.global && !closed; ) {
       const job = waiting[i]!;
-      if (canStart(job.agentId)) {
+      if (canStart(job)) {
         waiting.splice(i, 1);
         launch(job);
       } else i++;
