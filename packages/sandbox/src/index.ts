@@ -1,0 +1,14 @@
+export { compileUserCode } from "./compile.js";
+export { DEFAULT_SANDBOX_LIMITS } from "./limits.js";
+export { createSandboxPool } from "./pool.js";
+export type {
+  CompiledCode,
+  CompileOptions,
+  SandboxLanguage,
+  SandboxLimits,
+  SandboxPool,
+  SandboxPoolOptions,
+  SandboxPoolStats,
+  SandboxRunRequest,
+  SandboxRunResult,
+} from "./types.js";

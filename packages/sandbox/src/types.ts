@@ -1,0 +1,86 @@
+/** Public types of @agentrt/sandbox. Everything that crosses the package boundary is plain data. */
+
+export type SandboxLanguage = "javascript" | "typescript" | "python";
+
+export interface CompileOptions {
+  language: SandboxLanguage;
+  source: string;
+  /** Name of the exported function to call. Defaulting it (to "main") is the caller's job. */
+  entryPoint: string;
+  /** Package names the user wants bundled (JS/TS) or importable (Python). */
+  dependencies?: string[];
+  /** Operator allow-list; any dependency or import outside it is DEPENDENCY_NOT_ALLOWED. */
+  allowedDependencies?: string[];
+  /** Directory where the allowed JS packages are installed (esbuild's resolveDir). */
+  resolveDir?: string;
+}
+
+export interface CompiledCode {
+  language: SandboxLanguage;
+  /** JS/TS: one self-contained script. Python: the checked source. */
+  code: string;
+  /** The export actually called (`"default"` when `main` was asked for and only a default export exists). */
+  entryPoint: string;
+  /** sha256 (hex) of `code`, so a stored revision can be checked for integrity. */
+  sha256: string;
+}
+
+export interface SandboxLimits {
+  /** Wall-clock limit of one run, including awaited promises. */
+  timeoutMs: number;
+  /** Heap limit of the run's isolate (JS) or growth of the interpreter's memory (Python). */
+  memoryMb: number;
+  /** Total bytes of log lines one run may produce. */
+  maxLogBytes: number;
+  /** Bytes of the JSON-encoded result. */
+  maxResultBytes: number;
+  /** Nesting depth of the JSON-encoded result. */
+  maxResultDepth: number;
+  /** Calls from user code into the host (log, progress, fetch). */
+  maxHostCalls: number;
+}
+
+export interface SandboxRunRequest {
+  compiled: CompiledCode;
+  /** Must be JSON-serialisable; the code receives a copy. */
+  input: unknown;
+  limits?: Partial<SandboxLimits>;
+  signal?: AbortSignal;
+  onLog?(line: string): void;
+  onProgress?(done: number, total: number): void;
+}
+
+export interface SandboxRunResult {
+  result: unknown;
+  logs: string[];
+  durationMs: number;
+}
+
+export interface SandboxPoolOptions {
+  jsWorkers?: number;
+  pythonWorkers?: number;
+  defaults?: Partial<SandboxLimits>;
+  /** Host patterns (`api.example.com`, `*.example.com`, `127.0.0.1:8080`); when empty, `ctx.fetch` is absent. */
+  fetchAllowList?: string[];
+  /** A worker process is replaced after this many runs (default 1000 JS, 200 Python). */
+  maxRunsPerWorker?: number;
+  /** A worker process is replaced when its RSS passes this many MiB (default 512 JS, 1024 Python). */
+  maxWorkerRssMb?: number;
+  /** Heartbeat period; a worker that misses 3 in a row is killed and replaced (default 1000). */
+  heartbeatMs?: number;
+  /** Called with operational messages (worker replaced, network isolation unavailable...). */
+  onEvent?(message: string): void;
+}
+
+export interface SandboxPoolStats {
+  jsWorkers: number;
+  pythonWorkers: number;
+  activeRuns: number;
+  crashes: number;
+}
+
+export interface SandboxPool {
+  run(req: SandboxRunRequest): Promise<SandboxRunResult>;
+  stats(): SandboxPoolStats;
+  close(): Promise<void>;
+}
