@@ -1,17 +1,18 @@
 import { defineTemplate } from "@agentrt/core";
-import { checkApiKey, resolveApiKey } from "./api-key.js";
-import { createChatModel } from "./chat-model.js";
-import { resolveCheckpointer } from "./checkpointer.js";
+import { checkApiKey } from "./api-key.js";
 import { configSchema } from "./config-schema.js";
-import { createConversationGraph } from "./conversation-graph.js";
 import { inputSchema } from "./input-schema.js";
 import { CORE_API_RANGE, PACKAGE_VERSION } from "./package-manifest.js";
-import { runConversation } from "./run-conversation.js";
 
 export type { SecretStore } from "./api-key.js";
 export type { ApiKeyRef, ConversationConfig, MemoryPolicy } from "./config-schema.js";
 export type { ChatMessage, ConversationInput } from "./input-schema.js";
 export type { AssistantOutput } from "./run-conversation.js";
+
+// LangChain costs hundreds of milliseconds to import; the server imports every template at start,
+// so it is loaded with the first agent instead (one promise, shared by concurrent creates).
+let agentModule: Promise<typeof import("./create-agent.js")> | undefined;
+const loadAgentModule = () => (agentModule ??= import("./create-agent.js"));
 
 /** A chat agent on LangGraph.js: any OpenAI-compatible provider, thread memory via a checkpointer. */
 export default defineTemplate({
@@ -22,14 +23,5 @@ export default defineTemplate({
   configSchema,
   inputSchema,
   validate: (config, ctx) => checkApiKey(config.apiKey, ctx),
-  create(config, ctx) {
-    const model = createChatModel(config, () => resolveApiKey(config.apiKey, ctx));
-    const options = { model, memory: config.memory, systemPrompt: config.systemPrompt };
-    // Compiled once per agent instance and reused by every run.
-    const graphs = {
-      threaded: createConversationGraph({ ...options, checkpointer: resolveCheckpointer(ctx) }),
-      stateless: createConversationGraph(options),
-    };
-    return { run: (input, runCtx) => runConversation(graphs, input, runCtx) };
-  },
+  create: async (config, ctx) => (await loadAgentModule()).createConversationAgent(config, ctx),
 });

@@ -1,7 +1,7 @@
 import type { RunContext, TemplateEvent } from "@agentrt/core";
 import { AIMessage, AIMessageChunk, type BaseMessage } from "@langchain/core/messages";
 import { type ConversationGraph, MODEL_NODE } from "./conversation-graph.js";
-import { parseConversationInput } from "./input-schema.js";
+import { parseConversationInput } from "./parse-input.js";
 import { toUpstreamError } from "./upstream-error.js";
 
 export interface ConversationGraphs {

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { discoverTemplates } from "@agentrt/core";
 import { expect, it } from "vitest";
+import { entryImports } from "./entry-imports.js";
 
 const packageDir = fileURLToPath(new URL("..", import.meta.url));
 const manifest = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as {
@@ -17,4 +18,10 @@ it("is discovered from its package.json and dist like a third-party template", a
   expect(found?.template.name).toBe("conversation");
   expect(found?.template.version).toBe(manifest.version);
   expect(found?.packageVersion).toBe(manifest.version);
+});
+
+// Discovery imports every template at server start; LangChain (hundreds of ms) waits for create().
+it("imports only core, zod and node:fs (no LangChain) when the entry module is loaded", () => {
+  const packages = new Set(entryImports().filter((specifier) => !specifier.startsWith("./")));
+  expect([...packages].sort()).toEqual(["@agentrt/core", "node:fs", "zod"]);
 });

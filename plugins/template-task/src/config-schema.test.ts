@@ -80,8 +80,12 @@ describe("TaskConfigSchema step parameters", () => {
     [{ id: "a", kind: "http", url: "http://x", method: "FETCH" }, ["steps", 0, "method"]],
     [{ id: "a", kind: "llm", model: "m", baseUrl: "ftp://x", prompt: "hi" }, ["steps", 0, "baseUrl"]],
     [
-      { id: "a", kind: "llm", model: "m", baseUrl: "http://x", prompt: "hi", apiKeyEnv: "A-B" },
-      ["steps", 0, "apiKeyEnv"],
+      { id: "a", kind: "llm", model: "m", baseUrl: "http://x", prompt: "hi", apiKey: { env: "A-B" } },
+      ["steps", 0, "apiKey", "env"],
+    ],
+    [
+      { id: "a", kind: "llm", model: "m", baseUrl: "http://x", prompt: "hi", apiKey: { secret: "" } },
+      ["steps", 0, "apiKey", "secret"],
     ],
     [
       { id: "a", kind: "llm", model: "m", baseUrl: "http://x", prompt: "hi", temperature: 3 },
@@ -143,7 +147,7 @@ describe("TaskConfigSchema step graph", () => {
         model: "m",
         baseUrl: "http://x",
         prompt: "{{steps.q.output}}",
-        system: "{{steps.t.output}}",
+        systemPrompt: "{{steps.missing.output}}",
       },
       { id: "g", kind: "agent", agent: "x", input: { v: "{{steps.r.output}}" } },
     ];
@@ -153,6 +157,7 @@ describe("TaskConfigSchema step graph", () => {
       ["steps", 1, "body", "deep", 0],
       ["steps", 2, "map", "k"],
       ["steps", 3, "pick"],
+      ["steps", 4, "systemPrompt"],
       ["steps", 4, "prompt"],
       ["steps", 5, "input", "v"],
     ]);

@@ -47,18 +47,29 @@ export const TransformStepSchema = z
     message: 'a transform step needs exactly one of "map", "pick" or "template"',
   });
 
+/**
+ * Where an `llm` step's API key comes from: an environment variable or a secret in the host's store
+ * (`ctx.services.secrets`). The config holds only this reference, never the key.
+ */
+export const ApiKeyRefSchema = z.union([
+  z.strictObject({
+    env: z
+      .string()
+      .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be an environment variable name, e.g. OPENAI_API_KEY"),
+  }),
+  z.strictObject({ secret: z.string().min(1).max(200) }),
+]);
+
 export const LlmStepSchema = z.strictObject({
   ...stepBase,
   kind: z.literal("llm"),
   model: z.string().min(1),
   /** An OpenAI-compatible API root, e.g. `https://api.openai.com/v1`; `/chat/completions` is appended. */
   baseUrl: z.url({ protocol: /^https?$/ }),
-  /** Name of the environment variable holding the API key; omit for servers that need none. */
-  apiKeyEnv: z
-    .string()
-    .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be an environment variable name")
-    .optional(),
-  system: z.string().optional(),
+  /** Where the API key comes from, as in the conversation template; omit for servers that need none. */
+  apiKey: ApiKeyRefSchema.optional(),
+  /** Templated system message. */
+  systemPrompt: z.string().min(1).optional(),
   /** Templated user message. */
   prompt: z.string().min(1),
   temperature: z.number().min(0).max(2).optional(),
@@ -124,4 +135,5 @@ export const TaskConfigSchema = z
 
 export type TaskConfig = z.output<typeof TaskConfigSchema>;
 export type Step = z.output<typeof StepSchema>;
+export type ApiKeyRef = z.output<typeof ApiKeyRefSchema>;
 export type StepOf<K extends Step["kind"]> = Extract<Step, { kind: K }>;

@@ -12,19 +12,20 @@ describe("createTaskPlan", () => {
         { id: "b", kind: "wait", seconds: 0, dependsOn: ["a"] },
       ],
     });
-    expect(createTaskPlan(config, { K: "v" })).toMatchObject({
+    const keySource = { env: { K: "v" }, services: {} };
+    expect(createTaskPlan(config, keySource)).toMatchObject({
       stepTimeoutMs: 15_000,
       dependencies: [[], [0]],
       parallel: false,
       strict: true,
-      env: { K: "v" },
+      keySource,
     });
   });
 
   it("refuses a config with a broken step graph even when the schema was bypassed", () => {
     const valid = TaskConfigSchema.parse({ steps: [{ id: "a", kind: "wait", seconds: 0 }] });
     const broken: TaskConfig = { ...valid, steps: [...valid.steps, ...valid.steps] };
-    expect(() => createTaskPlan(broken, {})).toThrow(
+    expect(() => createTaskPlan(broken, { env: {}, services: {} })).toThrow(
       expect.objectContaining({
         code: ErrorCode.CONFIG_INVALID,
         issues: [expect.objectContaining({ path: ["steps", 1, "id"] })],

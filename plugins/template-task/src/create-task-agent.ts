@@ -1,10 +1,11 @@
 import { type AgentInstance, AgentrtError, ErrorCode, type TemplateContext } from "@agentrt/core";
+import type { KeySource } from "./api-key.js";
 import type { TaskConfig } from "./config-schema.js";
 import { runTask, type TaskPlan } from "./run-task.js";
 import { analyzeSteps } from "./step-graph.js";
 
 /** Turns a validated config into a plan once; every run reuses it. */
-export function createTaskPlan(config: TaskConfig, env: TemplateContext["env"]): TaskPlan {
+export function createTaskPlan(config: TaskConfig, keySource: KeySource): TaskPlan {
   // The schema already rejects bad graphs; this guards hosts that hand create() an unchecked config.
   const graph = analyzeSteps(config.steps);
   if (graph.issues.length > 0) {
@@ -20,11 +21,11 @@ export function createTaskPlan(config: TaskConfig, env: TemplateContext["env"]):
     strict: config.strictMode,
     outputFormat: config.outputFormat,
     maxResponseBytes: config.maxResponseBytes,
-    env,
+    keySource,
   };
 }
 
 export function createTaskAgent(config: TaskConfig, ctx: TemplateContext): AgentInstance {
-  const plan = createTaskPlan(config, ctx.env);
+  const plan = createTaskPlan(config, ctx);
   return { run: (input, runCtx) => runTask(plan, input, runCtx) };
 }

@@ -1,10 +1,14 @@
 import { defineTemplate } from "@agentrt/core";
 import manifest from "../package.json" with { type: "json" };
+import { validateApiKeys } from "./api-key.js";
 import { TaskConfigSchema } from "./config-schema.js";
-import { createTaskAgent } from "./create-task-agent.js";
-import { validateTaskEnv } from "./validate-env.js";
 
-export type { Step, StepOf, TaskConfig } from "./config-schema.js";
+export type { SecretStore } from "./api-key.js";
+export type { ApiKeyRef, Step, StepOf, TaskConfig } from "./config-schema.js";
+
+// The server imports every template at start; the run machinery loads with the first agent instead.
+let agentModule: Promise<typeof import("./create-task-agent.js")> | undefined;
+const loadAgentModule = () => (agentModule ??= import("./create-task-agent.js"));
 
 /** The `task` template: a list (or DAG) of http, transform, llm, wait and agent steps. */
 export default defineTemplate({
@@ -14,8 +18,8 @@ export default defineTemplate({
   description:
     "Ordered multi-step tasks (http, transform, llm, wait, agent) with timeouts, retries and a parallel DAG mode",
   configSchema: TaskConfigSchema,
-  validate: (config, ctx) => validateTaskEnv(config, ctx.env),
-  create: (config, ctx) => createTaskAgent(config, ctx),
+  validate: (config, ctx) => validateApiKeys(config, ctx),
+  create: async (config, ctx) => (await loadAgentModule()).createTaskAgent(config, ctx),
   // A step may have side effects (an http POST), so a crashed run must not be replayed.
   idempotent: false,
 });

@@ -1,4 +1,5 @@
 import { AgentrtError, ErrorCode, type RunContext, type TemplateEvent } from "@agentrt/core";
+import type { KeySource } from "./api-key.js";
 import type { Step, TaskConfig } from "./config-schema.js";
 import { formatOutput, type StepRecord } from "./format-output.js";
 import type { TaskScope } from "./render.js";
@@ -13,7 +14,7 @@ export interface TaskPlan extends AttemptPolicy {
   strict: boolean;
   outputFormat: TaskConfig["outputFormat"];
   maxResponseBytes: number;
-  env: Readonly<Record<string, string | undefined>>;
+  keySource: KeySource;
 }
 
 type Settled = { index: number; outcome: StepOutcome };
@@ -58,7 +59,7 @@ export async function* runTask(
       {
         scope,
         signal,
-        env: plan.env,
+        keySource: plan.keySource,
         maxResponseBytes: plan.maxResponseBytes,
         invokeAgent: runCtx.invokeAgent,
         logger: runCtx.logger,

@@ -42,7 +42,7 @@ export function collectStepTemplates(step: Step): StepTemplate[] {
       ];
     case "llm":
       return [
-        ...jsonTemplates(step.system, ["system"]),
+        ...jsonTemplates(step.systemPrompt, ["systemPrompt"]),
         { path: ["prompt"], text: step.prompt, mode: "template" },
       ];
     case "agent":

@@ -1,4 +1,4 @@
-import { type AgentInstance, validateAgentConfig } from "@agentrt/core";
+import { type AgentInstance, type TemplateContext, validateAgentConfig } from "@agentrt/core";
 import { createTestTemplateContext } from "@agentrt/testing";
 import type { TaskConfig } from "../src/config-schema.js";
 import template from "../src/index.js";
@@ -7,8 +7,9 @@ import template from "../src/index.js";
 export async function createAgent(
   config: unknown,
   env: Record<string, string | undefined> = {},
+  services: TemplateContext["services"] = {},
 ): Promise<AgentInstance> {
-  const ctx = createTestTemplateContext({ env });
+  const ctx = createTestTemplateContext({ env, services });
   const normalised = await validateAgentConfig(template, config, { ...ctx, phase: "create" });
   return template.create(normalised as TaskConfig, ctx);
 }

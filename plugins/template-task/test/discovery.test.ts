@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { discoverTemplates } from "@agentrt/core";
 import { describe, expect, it } from "vitest";
+import { entryImports } from "./entry-imports.js";
 
 const packageDir = fileURLToPath(new URL("..", import.meta.url));
 const manifest = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
@@ -16,5 +17,12 @@ describe("discovery of the built package", () => {
     expect(task?.template.version).toBe(manifest.version);
     expect(task?.template.coreApi).toBe(manifest.agentrt.coreApi);
     expect(task?.template.idempotent).toBe(false);
+  });
+
+  // The server imports every template at start; the run machinery (fetch, timers, step kinds) waits
+  // for create().
+  it("imports only core and zod when the entry module is loaded", () => {
+    const packages = new Set(entryImports().filter((specifier) => !specifier.startsWith("./")));
+    expect([...packages].sort()).toEqual(["@agentrt/core", "zod"]);
   });
 });

@@ -40,7 +40,12 @@ describe("llm step", () => {
       {
         steps: [
           data,
-          llm({ apiKeyEnv: "FAKE_KEY", system: "You help {{input.user}}.", temperature: 0.2, maxTokens: 50 }),
+          llm({
+            apiKey: { env: "FAKE_KEY" },
+            systemPrompt: "You help {{input.user}}.",
+            temperature: 0.2,
+            maxTokens: 50,
+          }),
         ],
       },
       { FAKE_KEY: "sk-test" },
@@ -68,7 +73,7 @@ describe("llm step", () => {
     });
   });
 
-  it("sends no authorization header without apiKeyEnv and tolerates a trailing slash", async () => {
+  it("sends no authorization header without apiKey and tolerates a trailing slash", async () => {
     const agent = await createAgent({
       outputFormat: "last",
       steps: [data, llm({ baseUrl: `${model.url}/` })],
@@ -112,29 +117,61 @@ describe("llm step", () => {
     }
   });
 
-  it("reports an unset API key variable at create time, at the step's path", async () => {
-    const config = { steps: [data, llm({ apiKeyEnv: "MISSING_KEY" })] };
-    const ctx = { ...createTestTemplateContext({ env: { OTHER: "x" } }), phase: "create" as const };
-    await expect(validateAgentConfig(template, config, ctx)).rejects.toMatchObject({
-      code: ErrorCode.CONFIG_INVALID,
-      issues: [
-        {
-          path: ["steps", 1, "apiKeyEnv"],
-          message: 'environment variable MISSING_KEY (API key for step "ask") is not set',
-        },
-      ],
-    });
+  it("reads a { secret } key from the host's secret store for every request", async () => {
+    const secrets = new Map([["provider", "sk-first"]]);
+    const agent = await createAgent(
+      { retryCount: 0, steps: [llm({ apiKey: { secret: "provider" }, prompt: "hi" })] },
+      {},
+      { secrets: { get: async (name: string) => secrets.get(name) } },
+    );
+    await collectEvents(agent.run({}, createTestRunContext()));
+    secrets.set("provider", "sk-rotated");
+    await collectEvents(agent.run({}, createTestRunContext()));
+    expect(model.requests.map((request) => request.headers.authorization)).toEqual([
+      "Bearer sk-first",
+      "Bearer sk-rotated",
+    ]);
   });
 
-  it("fails the step when the key variable is unset at run time", async () => {
+  it.each([
+    [{ env: "MISSING_KEY" }, {}, "env", "environment variable MISSING_KEY is not set on the server"],
+    [
+      { secret: "nope" },
+      { secrets: { get: () => undefined } },
+      "secret",
+      'secret "nope" does not exist on the server',
+    ],
+    [
+      { secret: "nope" },
+      {},
+      "secret",
+      'this server has no secret store; reference the key with { "env": "VAR_NAME" } instead',
+    ],
+  ])(
+    "reports an unresolvable key %j at create time, at the step's path",
+    async (apiKey, services, field, message) => {
+      const config = { steps: [data, llm({ apiKey })] };
+      const ctx = {
+        ...createTestTemplateContext({ env: { OTHER: "x" }, services }),
+        phase: "create" as const,
+      };
+      await expect(validateAgentConfig(template, config, ctx)).rejects.toMatchObject({
+        code: ErrorCode.CONFIG_INVALID,
+        issues: [{ path: ["steps", 1, "apiKey", field], message }],
+      });
+    },
+  );
+
+  it("fails the step without calling the model when the key is gone at run time", async () => {
     const config = TaskConfigSchema.parse({
       strictMode: false,
-      steps: [llm({ apiKeyEnv: "GONE", prompt: "hi" })],
+      steps: [llm({ apiKey: { env: "GONE" }, prompt: "hi" })],
     });
-    const events = await collectEvents(runTask(createTaskPlan(config, {}), {}, createTestRunContext()));
+    const plan = createTaskPlan(config, { env: {}, services: {} });
+    const events = await collectEvents(runTask(plan, {}, createTestRunContext()));
     expect(finishedOf(events, "ask")).toMatchObject({
       status: "failed",
-      error: { code: ErrorCode.STEP_FAILED, message: "environment variable GONE is not set" },
+      error: { code: ErrorCode.STEP_FAILED, message: "environment variable GONE is not set on the server" },
     });
     expect(model.requests).toHaveLength(0);
   });

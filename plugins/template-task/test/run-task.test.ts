@@ -143,7 +143,10 @@ describe("retries", () => {
 describe("step timeout", () => {
   // The contract's minimum stepTimeout is 10 s; the plan works in ms, so tests use a short one.
   function planWithTimeout(config: unknown, stepTimeoutMs: number, invokeAgent?: () => Promise<unknown>) {
-    const plan = { ...createTaskPlan(TaskConfigSchema.parse(config), {}), stepTimeoutMs };
+    const plan = {
+      ...createTaskPlan(TaskConfigSchema.parse(config), { env: {}, services: {} }),
+      stepTimeoutMs,
+    };
     return (runCtx = createTestRunContext(invokeAgent ? { invokeAgent } : {})) => runTask(plan, {}, runCtx);
   }
 

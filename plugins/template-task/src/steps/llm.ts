@@ -1,5 +1,6 @@
 import { ErrorCode } from "@agentrt/core";
 import { z } from "zod";
+import { lookupApiKey } from "../api-key.js";
 import type { StepOf } from "../config-schema.js";
 import { fetchUpstream } from "../fetch-upstream.js";
 import { renderString } from "../render.js";
@@ -19,17 +20,15 @@ function chatCompletionsUrl(baseUrl: string): string {
 /** Sends one prompt to an OpenAI-compatible `/chat/completions`; the output is the reply text. */
 export async function runLlmStep(step: StepOf<"llm">, ctx: StepContext): Promise<StepResult> {
   const headers = new Headers({ "content-type": "application/json", accept: "application/json" });
-  if (step.apiKeyEnv !== undefined) {
-    const apiKey = ctx.env[step.apiKeyEnv];
-    if (!apiKey) {
-      throw createStepError(ErrorCode.STEP_FAILED, `environment variable ${step.apiKeyEnv} is not set`, {
-        retryable: false,
-      });
-    }
-    headers.set("authorization", `Bearer ${apiKey}`);
+  if (step.apiKey !== undefined) {
+    const found = await lookupApiKey(step.apiKey, ctx.keySource);
+    if ("message" in found) throw createStepError(ErrorCode.STEP_FAILED, found.message, { retryable: false });
+    headers.set("authorization", `Bearer ${found.key}`);
   }
   const messages = [
-    ...(step.system === undefined ? [] : [{ role: "system", content: renderString(step.system, ctx.scope) }]),
+    ...(step.systemPrompt === undefined
+      ? []
+      : [{ role: "system", content: renderString(step.systemPrompt, ctx.scope) }]),
     { role: "user", content: renderString(step.prompt, ctx.scope) },
   ];
   const body = await fetchUpstream({

@@ -1,4 +1,5 @@
 import type { RunContext } from "@agentrt/core";
+import type { KeySource } from "../api-key.js";
 import type { TaskScope } from "../render.js";
 
 /** What a step kind may use while running one attempt. */
@@ -6,7 +7,8 @@ export interface StepContext {
   scope: TaskScope;
   /** Aborts on run cancellation and on this attempt's timeout; every wait must honour it. */
   signal: AbortSignal;
-  env: Readonly<Record<string, string | undefined>>;
+  /** Where `llm` steps read their API keys, per request so a rotated key takes effect. */
+  keySource: KeySource;
   maxResponseBytes: number;
   invokeAgent: RunContext["invokeAgent"];
 }

@@ -1,6 +1,6 @@
 import { ErrorCode } from "@agentrt/core";
 import { describe, expect, it } from "vitest";
-import { parseConversationInput } from "./input-schema.js";
+import { parseConversationInput } from "./parse-input.js";
 
 describe("parseConversationInput", () => {
   it("turns a plain string into one user message", () => {

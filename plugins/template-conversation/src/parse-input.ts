@@ -1,0 +1,32 @@
+import { AgentrtError, ErrorCode } from "@agentrt/core";
+import { AIMessage, type BaseMessage, HumanMessage, SystemMessage } from "@langchain/core/messages";
+import { type ChatMessage, inputSchema } from "./input-schema.js";
+
+export interface ParsedInput {
+  messages: BaseMessage[];
+  stateless: boolean;
+}
+
+function toBaseMessage({ role, content }: ChatMessage): BaseMessage {
+  if (role === "user") return new HumanMessage(content);
+  if (role === "assistant") return new AIMessage(content);
+  return new SystemMessage(content);
+}
+
+/** Parses run input; the engine validates it first, but `run()` may also be called directly. */
+export function parseConversationInput(input: unknown): ParsedInput {
+  const result = inputSchema.safeParse(input);
+  if (!result.success) {
+    throw new AgentrtError(
+      ErrorCode.VALIDATION_FAILED,
+      "input does not match the conversation input schema",
+      {
+        issues: result.error.issues.map((issue) => ({
+          path: ["input", ...issue.path.map((p) => (typeof p === "symbol" ? String(p) : p))],
+          message: issue.message,
+        })),
+      },
+    );
+  }
+  return { messages: result.data.messages.map(toBaseMessage), stateless: result.data.stateless ?? false };
+}

@@ -1,0 +1,43 @@
+import type { RunContext, TemplateEvent } from "@agentrt/core";
+import type { CompiledCode, SandboxLimits, SandboxPool } from "@agentrt/sandbox";
+import { createAsyncQueue } from "./async-queue.js";
+
+/**
+ * Runs compiled code once and streams what it reports: `log` and `progress` events as they
+ * happen, then one `output` event. Sandbox errors (TIMEOUT, MEMORY_LIMIT, USER_CODE_ERROR, ...)
+ * are rethrown unchanged so the engine records their codes. A consumer that stops early cancels
+ * the run.
+ */
+export async function* runInSandbox(
+  pool: SandboxPool,
+  compiled: CompiledCode,
+  limits: Partial<SandboxLimits>,
+  input: unknown,
+  ctx: Pick<RunContext, "signal">,
+): AsyncGenerator<TemplateEvent> {
+  const queue = createAsyncQueue<TemplateEvent>();
+  const stop = new AbortController();
+  pool
+    .run({
+      compiled,
+      input,
+      limits,
+      signal: AbortSignal.any([ctx.signal, stop.signal]),
+      onLog: (line) => queue.push({ type: "log", level: "info", message: line }),
+      // Progress events carry integers; user code may report fractions.
+      onProgress: (done, total) =>
+        queue.push({ type: "progress", done: Math.trunc(done), total: Math.trunc(total) }),
+    })
+    .then(
+      ({ result }) => {
+        queue.push({ type: "output", output: result });
+        queue.end();
+      },
+      (error: unknown) => queue.fail(error),
+    );
+  try {
+    yield* queue;
+  } finally {
+    stop.abort();
+  }
+}
