@@ -15,6 +15,24 @@ export interface DiscoveryOptions {
   /** Extra directories: each is a template package, or a folder of template packages. */
   extraDirs?: string[];
   coreApiVersion?: string;
+  /** Remembers manifest verdicts between start-ups (see `loadDiscoveryCache`). */
+  cache?: ManifestCache;
+}
+
+/** What discovery concludes from one package's manifest alone, before any import. JSON-able. */
+export type ManifestVerdict =
+  | { kind: "other" }
+  | { kind: "template"; manifest: TemplateManifest }
+  | { kind: "rejected"; rejection: RejectedTemplate };
+
+/** Where discovery gets a package's verdict when a cache is configured. */
+export interface ManifestCache {
+  /** The verdict for `packageDir`: remembered while its package.json is unchanged, else `check(text)`. */
+  verdict(
+    packageDir: string,
+    coreApiVersion: string,
+    check: (manifestText: string) => ManifestVerdict,
+  ): ManifestVerdict;
 }
 
 /** A package that declares itself a template, read from its manifest only. */
@@ -126,7 +144,14 @@ export function readTemplateManifest(
   packageDir: string,
   coreApiVersion = CORE_API_VERSION,
 ): TemplateManifest | undefined {
-  const manifest = readJson(join(packageDir, "package.json"));
+  return checkTemplateManifest(packageDir, readJson(join(packageDir, "package.json")), coreApiVersion);
+}
+
+function checkTemplateManifest(
+  packageDir: string,
+  manifest: PackageJson,
+  coreApiVersion: string,
+): TemplateManifest | undefined {
   if (!isTemplatePackage(manifest)) return undefined;
   const id = `${String(manifest.name)}@${String(manifest.version)}`;
   const entry = manifest.agentrt?.template;
@@ -148,6 +173,18 @@ export function readTemplateManifest(
     entry: resolve(packageDir, entry),
     coreApi: manifest.agentrt?.coreApi as string,
   };
+}
+
+/** The manifest-only verdict for one package, from the text of its package.json. Never throws. */
+export function checkManifestText(packageDir: string, text: string, coreApiVersion: string): ManifestVerdict {
+  let manifest: PackageJson | undefined;
+  try {
+    manifest = JSON.parse(text) as PackageJson;
+    const checked = checkTemplateManifest(packageDir, manifest, coreApiVersion);
+    return checked ? { kind: "template", manifest: checked } : { kind: "other" };
+  } catch (error) {
+    return { kind: "rejected", rejection: rejection(packageDir, manifest, error) };
+  }
 }
 
 /** Imports a manifest's entry and checks that it exports a well-formed template that matches it. */
@@ -217,14 +254,17 @@ export async function discoverTemplates(options: DiscoveryOptions): Promise<Disc
   const rejected: RejectedTemplate[] = [];
   const manifests: TemplateManifest[] = [];
   for (const dir of dirs) {
-    let manifest: PackageJson | undefined;
+    const check = (text: string) => checkManifestText(dir, text, coreApiVersion);
+    let verdict: ManifestVerdict;
     try {
-      manifest = readJson(join(dir, "package.json"));
-      const checked = readTemplateManifest(dir, coreApiVersion);
-      if (checked) manifests.push(checked);
+      verdict = options.cache
+        ? options.cache.verdict(dir, coreApiVersion, check)
+        : check(readFileSync(join(dir, "package.json"), "utf8"));
     } catch (error) {
-      rejected.push(rejection(dir, manifest, error));
+      verdict = { kind: "rejected", rejection: rejection(dir, undefined, error) };
     }
+    if (verdict.kind === "template") manifests.push(verdict.manifest);
+    else if (verdict.kind === "rejected") rejected.push(verdict.rejection);
   }
 
   const settled = await Promise.allSettled(manifests.map(loadTemplateModule));

@@ -1,16 +1,28 @@
+export {
+  type ApiKeyRef,
+  ApiKeyRefSchema,
+  type KeyLookup,
+  type KeySource,
+  lookupApiKey,
+  type SecretStore,
+} from "./api-key.js";
 export { checkCoreApi } from "./compat.js";
 export { configJsonSchema, migrateConfig, parseRunInput, validateAgentConfig } from "./config.js";
 export {
+  checkManifestText,
   type DiscoveryOptions,
   type DiscoveryResult,
   discoverTemplates,
   type LoadedTemplate,
   loadTemplateModule,
+  type ManifestCache,
+  type ManifestVerdict,
   type RejectedTemplate,
   readTemplateManifest,
   TEMPLATE_KEYWORD,
   type TemplateManifest,
 } from "./discovery.js";
+export { type DiscoveryCache, type DiscoveryCacheStats, loadDiscoveryCache } from "./discovery-cache.js";
 export { canonicalJson } from "./engine/canonical-json.js";
 export {
   createRunEngine,

@@ -21,6 +21,7 @@ export {
   isAbortError,
 } from "./conformance/run-checks.js";
 export { type ConformanceOptions, testTemplateConformance } from "./conformance/test-template-conformance.js";
+export { entryImports } from "./entry-imports.js";
 export {
   createFakeModelServer,
   type FakeModelServer,

@@ -1,18 +1,5 @@
+import { ApiKeyRefSchema } from "@agentrt/core";
 import { z } from "zod";
-
-/**
- * Where the provider API key comes from. The config only ever holds this reference, so the key
- * itself is never stored with the agent nor echoed back by the API.
- */
-export const apiKeyRefSchema = z.union([
-  z.strictObject({
-    env: z
-      .string()
-      .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be an environment variable name, e.g. OPENAI_API_KEY"),
-  }),
-  z.strictObject({ secret: z.string().min(1).max(200) }),
-]);
-export type ApiKeyRef = z.infer<typeof apiKeyRefSchema>;
 
 /** How much history the model sees each turn. The thread itself always keeps every message. */
 export const memorySchema = z
@@ -37,7 +24,7 @@ export const configSchema = z.strictObject({
   model: z.string().min(1),
   /** Base URL of any OpenAI-compatible API (OpenAI, Ollama, vLLM, a gateway), ending in `/v1` usually. */
   baseUrl: z.url({ protocol: /^https?$/ }).default("https://api.openai.com/v1"),
-  apiKey: apiKeyRefSchema.default({ env: "OPENAI_API_KEY" }),
+  apiKey: ApiKeyRefSchema.default({ env: "OPENAI_API_KEY" }),
   systemPrompt: z.string().min(1).optional(),
   temperature: z.number().min(0).max(2).optional(),
   topP: z.number().min(0).max(1).optional(),

@@ -4,8 +4,8 @@ import { configSchema } from "./config-schema.js";
 import { inputSchema } from "./input-schema.js";
 import { CORE_API_RANGE, PACKAGE_VERSION } from "./package-manifest.js";
 
-export type { SecretStore } from "./api-key.js";
-export type { ApiKeyRef, ConversationConfig, MemoryPolicy } from "./config-schema.js";
+export type { ApiKeyRef, SecretStore } from "@agentrt/core";
+export type { ConversationConfig, MemoryPolicy } from "./config-schema.js";
 export type { ChatMessage, ConversationInput } from "./input-schema.js";
 export type { AssistantOutput } from "./run-conversation.js";
 

@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { discoverTemplates } from "@agentrt/core";
+import { entryImports } from "@agentrt/testing";
 import { expect, it } from "vitest";
-import { entryImports } from "./entry-imports.js";
 
 const packageDir = fileURLToPath(new URL("..", import.meta.url));
 const manifest = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as {
@@ -23,7 +23,9 @@ it("is discovered from its package.json and dist like a third-party template", a
 // Discovery imports every template at server start; the sandbox and the code loaders wait for the
 // first validate/create.
 it("imports only core and zod (no sandbox, no https/tls) when the entry module is loaded", () => {
-  const packages = new Set(entryImports().filter((specifier) => !specifier.startsWith("./")));
+  const packages = new Set(
+    entryImports(new URL("../dist/", import.meta.url)).filter((specifier) => !specifier.startsWith("./")),
+  );
   expect([...packages].sort()).toEqual(["@agentrt/core", "zod"]);
 });
 

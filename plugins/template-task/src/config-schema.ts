@@ -1,3 +1,4 @@
+import { ApiKeyRefSchema } from "@agentrt/core";
 import { z } from "zod";
 import { analyzeSteps } from "./step-graph.js";
 
@@ -46,19 +47,6 @@ export const TransformStepSchema = z
   .refine((step) => [step.map, step.pick, step.template].filter((v) => v !== undefined).length === 1, {
     message: 'a transform step needs exactly one of "map", "pick" or "template"',
   });
-
-/**
- * Where an `llm` step's API key comes from: an environment variable or a secret in the host's store
- * (`ctx.services.secrets`). The config holds only this reference, never the key.
- */
-export const ApiKeyRefSchema = z.union([
-  z.strictObject({
-    env: z
-      .string()
-      .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be an environment variable name, e.g. OPENAI_API_KEY"),
-  }),
-  z.strictObject({ secret: z.string().min(1).max(200) }),
-]);
 
 export const LlmStepSchema = z.strictObject({
   ...stepBase,
@@ -135,5 +123,4 @@ export const TaskConfigSchema = z
 
 export type TaskConfig = z.output<typeof TaskConfigSchema>;
 export type Step = z.output<typeof StepSchema>;
-export type ApiKeyRef = z.output<typeof ApiKeyRefSchema>;
 export type StepOf<K extends Step["kind"]> = Extract<Step, { kind: K }>;

@@ -1,5 +1,5 @@
+import type { KeySource } from "@agentrt/core";
 import { type AgentInstance, AgentrtError, ErrorCode, type TemplateContext } from "@agentrt/core";
-import type { KeySource } from "./api-key.js";
 import type { TaskConfig } from "./config-schema.js";
 import { runTask, type TaskPlan } from "./run-task.js";
 import { analyzeSteps } from "./step-graph.js";

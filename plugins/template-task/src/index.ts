@@ -3,8 +3,8 @@ import manifest from "../package.json" with { type: "json" };
 import { validateApiKeys } from "./api-key.js";
 import { TaskConfigSchema } from "./config-schema.js";
 
-export type { SecretStore } from "./api-key.js";
-export type { ApiKeyRef, Step, StepOf, TaskConfig } from "./config-schema.js";
+export type { ApiKeyRef, SecretStore } from "@agentrt/core";
+export type { Step, StepOf, TaskConfig } from "./config-schema.js";
 
 // The server imports every template at start; the run machinery loads with the first agent instead.
 let agentModule: Promise<typeof import("./create-task-agent.js")> | undefined;

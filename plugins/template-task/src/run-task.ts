@@ -1,5 +1,5 @@
+import type { KeySource } from "@agentrt/core";
 import { AgentrtError, ErrorCode, type RunContext, type TemplateEvent } from "@agentrt/core";
-import type { KeySource } from "./api-key.js";
 import type { Step, TaskConfig } from "./config-schema.js";
 import { formatOutput, type StepRecord } from "./format-output.js";
 import type { TaskScope } from "./render.js";

@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { discoverTemplates } from "@agentrt/core";
+import { entryImports } from "@agentrt/testing";
 import { describe, expect, it } from "vitest";
-import { entryImports } from "./entry-imports.js";
 
 const packageDir = fileURLToPath(new URL("..", import.meta.url));
 const manifest = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
@@ -22,7 +22,9 @@ describe("discovery of the built package", () => {
   // The server imports every template at start; the run machinery (fetch, timers, step kinds) waits
   // for create().
   it("imports only core and zod when the entry module is loaded", () => {
-    const packages = new Set(entryImports().filter((specifier) => !specifier.startsWith("./")));
+    const packages = new Set(
+      entryImports(new URL("../dist/", import.meta.url)).filter((specifier) => !specifier.startsWith("./")),
+    );
     expect([...packages].sort()).toEqual(["@agentrt/core", "zod"]);
   });
 });

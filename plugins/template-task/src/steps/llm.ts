@@ -1,6 +1,5 @@
-import { ErrorCode } from "@agentrt/core";
+import { ErrorCode, lookupApiKey } from "@agentrt/core";
 import { z } from "zod";
-import { lookupApiKey } from "../api-key.js";
 import type { StepOf } from "../config-schema.js";
 import { fetchUpstream } from "../fetch-upstream.js";
 import { renderString } from "../render.js";

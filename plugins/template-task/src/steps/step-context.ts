@@ -1,5 +1,4 @@
-import type { RunContext } from "@agentrt/core";
-import type { KeySource } from "../api-key.js";
+import type { KeySource, RunContext } from "@agentrt/core";
 import type { TaskScope } from "../render.js";
 
 /** What a step kind may use while running one attempt. */

@@ -1,12 +1,15 @@
 import { execFileSync } from "node:child_process";
+import { pathToFileURL } from "node:url";
 
 /**
- * What the package's own built files import when a fresh Node process imports the entry
- * (`dist/index.js`), recorded by a module resolve hook: exactly what discovery pays for beyond
- * core, checked without timing anything.
+ * What a package's own built files import when a fresh Node process imports its entry
+ * (`<distDir>/index.js`), recorded by a module resolve hook. Templates use it to prove their entry
+ * stays cheap for discovery (heavy modules loaded lazily) without timing anything.
  */
-export function entryImports(): string[] {
-  const dist = new URL("../dist/", import.meta.url).href;
+export function entryImports(distDir: string | URL): string[] {
+  const dist = (
+    typeof distDir === "string" ? pathToFileURL(distDir.endsWith("/") ? distDir : `${distDir}/`) : distDir
+  ).href;
   const script = `
     import { registerHooks } from "node:module";
     const seen = [];
