@@ -54,6 +54,15 @@ export const EnvSchema = z.object({
   AGENTRT_RUN_MAX_TIMEOUT_MS: z.coerce.number().int().min(100).default(3_600_000),
   AGENTRT_WEBHOOK_SECRET: z.string().optional(),
   AGENTRT_SSE_HEARTBEAT_MS: z.coerce.number().int().min(100).default(15_000),
+  /** Cache template metadata verdicts in the data dir between start-ups (`0`/`false`/`off` disables). */
+  AGENTRT_DISCOVERY_CACHE: z
+    .enum(["1", "0", "true", "false", "on", "off"])
+    .default("on")
+    .transform((v) => v === "1" || v === "true" || v === "on"),
+  /** The npm registry `GET /v1/templates/catalog` searches. */
+  AGENTRT_NPM_REGISTRY: z.url().default("https://registry.npmjs.org"),
+  /** Deadline for one catalog search against that registry. */
+  AGENTRT_CATALOG_TIMEOUT_MS: z.coerce.number().int().min(100).default(5000),
   AGENTRT_LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
 });
 
@@ -64,6 +73,10 @@ export interface ServerConfig {
   hostDir: string;
   templateDirs: string[];
   templateSettings: Record<string, unknown>;
+  /** Keep discovery's manifest verdicts in `<dataDir>/discovery-cache.json`. */
+  discoveryCache: boolean;
+  npmRegistry: string;
+  catalogTimeoutMs: number;
   adminKey: string | undefined;
   bodyLimitBytes: number;
   maxJsonDepth: number;
@@ -88,6 +101,9 @@ export function parseEnv(env: Record<string, string | undefined>, cwd = process.
     hostDir: resolve(cwd, e.AGENTRT_HOST_DIR ?? "."),
     templateDirs: e.AGENTRT_TEMPLATE_DIRS.map((d) => resolve(cwd, d)),
     templateSettings: e.AGENTRT_TEMPLATE_SETTINGS,
+    discoveryCache: e.AGENTRT_DISCOVERY_CACHE,
+    npmRegistry: e.AGENTRT_NPM_REGISTRY,
+    catalogTimeoutMs: e.AGENTRT_CATALOG_TIMEOUT_MS,
     adminKey: e.AGENTRT_ADMIN_KEY,
     bodyLimitBytes: e.AGENTRT_BODY_LIMIT_BYTES,
     maxJsonDepth: e.AGENTRT_MAX_JSON_DEPTH,

@@ -1,16 +1,19 @@
 import type { AddressInfo } from "node:net";
+import { join } from "node:path";
 import {
   createRunEngine,
   createScheduler,
   createTemplateRegistry,
   discoverTemplates,
   type Logger,
+  loadDiscoveryCache,
   type Store,
   type TemplateContext,
 } from "@agentrt/core";
 import { createSqliteStore } from "@agentrt/store-sqlite";
 import { serve } from "@hono/node-server";
 import { createApp } from "./app.js";
+import { startHotReload } from "./dev/hot-reload.js";
 import type { ServerConfig } from "./env.js";
 import { createApiKey, createKeyResolver, hashApiKey } from "./lib/auth.js";
 import { createLogger } from "./lib/logger.js";
@@ -24,6 +27,14 @@ export interface RunningServer {
   generatedAdminKey: string | undefined;
   close(): Promise<void>;
 }
+
+export interface StartOptions {
+  /** Development only: template package directories whose sources are rebuilt and reloaded on change. */
+  watch?: string[];
+}
+
+/** Discovery's manifest verdicts, kept next to the database. */
+export const DISCOVERY_CACHE_FILE = "discovery-cache.json";
 
 /** Makes sure an admin key exists: the configured one, or a new one generated on first start. */
 async function bootstrapAdminKey(store: Store, configured: string | undefined): Promise<string | undefined> {
@@ -41,10 +52,24 @@ async function bootstrapAdminKey(store: Store, configured: string | undefined): 
 export async function startServer(
   config: ServerConfig,
   logger: Logger = createLogger(config.logLevel),
+  options: StartOptions = {},
 ): Promise<RunningServer> {
   const started = performance.now();
   const store = createSqliteStore({ dataDir: config.dataDir });
-  const discovery = await discoverTemplates({ hostDir: config.hostDir, extraDirs: config.templateDirs });
+  const cache = config.discoveryCache
+    ? loadDiscoveryCache(join(config.dataDir, DISCOVERY_CACHE_FILE))
+    : undefined;
+  const discovery = await discoverTemplates({
+    hostDir: config.hostDir,
+    extraDirs: config.templateDirs,
+    ...(cache ? { cache } : {}),
+  });
+  try {
+    cache?.save();
+  } catch (error) {
+    // The cache only saves work; a read-only data dir must not stop the server.
+    logger.warn("discovery cache not saved", { file: cache?.file, error: String(error) });
+  }
   const registry = createTemplateRegistry(discovery);
   for (const rejected of registry.rejected()) {
     logger.warn("template rejected", {
@@ -77,6 +102,10 @@ export async function startServer(
     ...(config.webhookSecret ? { webhooks: { secret: config.webhookSecret } } : {}),
     logger,
   });
+  // Before the engine starts, so recovered runs of watched templates find their fresh build.
+  const hotReload = options.watch?.length
+    ? await startHotReload({ dirs: options.watch, registry, engine, store, logger })
+    : undefined;
   await engine.start();
   const scheduler = createScheduler({ store, engine, logger });
   await scheduler.start();
@@ -85,7 +114,7 @@ export async function startServer(
   const services: AppServices = {
     config,
     store,
-    registry,
+    registry: hotReload?.registry ?? registry,
     engine,
     scheduler,
     keys: createKeyResolver(store.apiKeys),
@@ -115,6 +144,7 @@ export async function startServer(
     generatedAdminKey,
     close: () => {
       closing ??= (async () => {
+        await hotReload?.close();
         await scheduler.stop();
         await new Promise<void>((resolve) => {
           server.close(() => resolve());

@@ -56,3 +56,15 @@ describe("templates API", () => {
     expect(version.body.code).toBe("TEMPLATE_VERSION_NOT_FOUND");
   });
 });
+
+describe("metrics", () => {
+  it("exposes Prometheus text with route patterns, not raw paths", async () => {
+    await server.call("GET", "/v1/templates/echo");
+    const res = await server.api("/metrics");
+    expect(res.headers.get("content-type")).toContain("text/plain");
+    const text = await res.text();
+    expect(text).toContain('agentrt_http_requests_total{method="GET",route="/v1/templates/:name",status="200"}');
+    expect(text).toMatch(/agentrt_templates_loaded 3/);
+    expect(text).toMatch(/agentrt_http_request_duration_ms_bucket\{[^}]*le="\+Inf"\} \d+/);
+  });
+});

@@ -1,4 +1,4 @@
-import { type ErrorCode, ErrorCode as Codes, type FieldIssue } from "@agentrt/core";
+import { ErrorCode as Codes, type ErrorCode, type FieldIssue } from "@agentrt/core";
 import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
@@ -104,8 +104,49 @@ export function createProblem(code: ErrorCode, detail: string, errors?: FieldIss
   };
 }
 
-/** Writes a problem+json response. */
+/** OpenAI's error JSON, which OpenAI SDKs parse into typed errors. */
+export interface OpenAiError {
+  error: { message: string; type: string; param: string | null; code: string | null };
+}
+
+/** OpenAI's own codes where one fits; otherwise the agentrt code, lower-cased in OpenAI's style. */
+const OPENAI_CODES: Partial<Record<ErrorCode, string>> = {
+  UNAUTHORIZED: "invalid_api_key",
+  AGENT_NOT_FOUND: "model_not_found",
+  REVISION_NOT_FOUND: "model_not_found",
+  RATE_LIMITED: "rate_limit_exceeded",
+  QUEUE_FULL: "rate_limit_exceeded",
+};
+
+/** A problem as OpenAI would report it: malformed requests are 400s there (no 415 or 422). */
+export function toOpenAiError(problem: Problem): { status: ContentfulStatusCode; body: OpenAiError } {
+  const status =
+    problem.status === 415 || problem.status === 422 ? 400 : (problem.status as ContentfulStatusCode);
+  const type = status === 429 ? "requests" : status >= 500 ? "server_error" : "invalid_request_error";
+  return {
+    status,
+    body: {
+      error: {
+        message: problem.detail,
+        type,
+        param: problem.errors?.[0]?.path.join(".") || null,
+        code: OPENAI_CODES[problem.code] ?? problem.code.toLowerCase(),
+      },
+    },
+  };
+}
+
+/** The OpenAI-compatible routes, whose clients expect OpenAI's error JSON instead of problem+json. */
+function isOpenAiPath(path: string): boolean {
+  return path === "/v1/chat/completions" || path === "/v1/models" || path.startsWith("/v1/models/");
+}
+
+/** Writes a problem+json response (OpenAI's error JSON on the OpenAI-compatible routes). */
 export function problemResponse(c: Context, problem: Problem): Response {
+  if (isOpenAiPath(c.req.path)) {
+    const { status, body } = toOpenAiError(problem);
+    return c.json(body, status);
+  }
   return c.body(JSON.stringify(problem), problem.status as ContentfulStatusCode, {
     "content-type": "application/problem+json",
   });

@@ -1,6 +1,7 @@
 import type {
   Logger,
   RunEngine,
+  Scheduler,
   Store,
   TemplateContext,
   TemplateRegistry,

@@ -6,7 +6,9 @@ import {
   type TemplateRegistry,
 } from "@agentrt/core";
 import { OpenAPIHono } from "@hono/zod-openapi";
+import type { ServerConfig } from "../../env.js";
 import type { AppEnv } from "../../lib/types.js";
+import { createCatalogRoutes } from "./catalog.index.js";
 import * as routes from "./templates.routes.js";
 
 function describeVersion(t: LoadedTemplate) {
@@ -34,7 +36,10 @@ function describeTemplate(registry: TemplateRegistry, name: string) {
   };
 }
 
-export function createTemplateRoutes(deps: { registry: TemplateRegistry }) {
+export function createTemplateRoutes(deps: {
+  registry: TemplateRegistry;
+  config: Pick<ServerConfig, "npmRegistry" | "catalogTimeoutMs">;
+}) {
   const { registry } = deps;
   const app = new OpenAPIHono<AppEnv>();
 
@@ -52,6 +57,9 @@ export function createTemplateRoutes(deps: { registry: TemplateRegistry }) {
       200,
     ),
   );
+
+  // Before `/v1/templates/{name}`, which would otherwise take "catalog" as a name.
+  app.route("/", createCatalogRoutes(deps));
 
   app.openapi(routes.getTemplate, (c) => {
     return c.json(describeTemplate(registry, c.req.valid("param").name), 200);

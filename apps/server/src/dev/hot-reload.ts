@@ -1,0 +1,95 @@
+import { type FSWatcher, rmdirSync, watch } from "node:fs";
+import { join } from "node:path";
+import type { Logger, RunEngine, Store, TemplateRegistry } from "@agentrt/core";
+import { devBuildDir } from "./build-template.js";
+import { createRejectionView } from "./rejection-view.js";
+import { type ReloadDeps, type ReloadOutcome, reloadTemplate } from "./reload-template.js";
+import { findWatchedPackages } from "./watched-packages.js";
+
+export interface HotReloadOptions {
+  /** Template package directories, or folders of them; packages without `src/` are skipped. */
+  dirs: readonly string[];
+  registry: TemplateRegistry;
+  engine: Pick<RunEngine, "invalidateAgent">;
+  store: Pick<Store, "agents">;
+  logger: Logger;
+  /** Quiet time after the last change before rebuilding; editors save in bursts. Default 100. */
+  debounceMs?: number;
+}
+
+export interface HotReload {
+  /** The registry routes should use (it hides rejections that a later good build cleared). */
+  registry: TemplateRegistry;
+  /** The package directories being watched (real paths). */
+  packages: string[];
+  close(): Promise<void>;
+}
+
+/** One package: debounced change events, one build at a time, a change during a build builds again. */
+function createPackageReloader(packageDir: string, deps: ReloadDeps, debounceMs: number) {
+  let timer: NodeJS.Timeout | undefined;
+  let building: Promise<ReloadOutcome> | undefined;
+  let again = false;
+
+  const build = (): Promise<ReloadOutcome> => {
+    building = reloadTemplate(packageDir, deps).finally(() => {
+      building = undefined;
+      if (again) {
+        again = false;
+        void build();
+      }
+    });
+    return building;
+  };
+
+  return {
+    build,
+    changed() {
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        if (building) again = true;
+        else void build();
+      }, debounceMs);
+    },
+    async close() {
+      clearTimeout(timer);
+      again = false;
+      await building;
+    },
+  };
+}
+
+/**
+ * Development only. Builds every watched template package from source, registers the builds, and
+ * rebuilds a package whenever its `src/` or `package.json` changes. New runs use the new build;
+ * runs in progress finish on the instance they started with.
+ */
+export async function startHotReload(options: HotReloadOptions): Promise<HotReload> {
+  const view = createRejectionView(options.registry);
+  const deps: ReloadDeps = { view, engine: options.engine, store: options.store, logger: options.logger };
+  const packages = findWatchedPackages(options.dirs);
+  const reloaders = packages.map((dir) => createPackageReloader(dir, deps, options.debounceMs ?? 100));
+  await Promise.all(reloaders.map((reloader) => reloader.build()));
+
+  const watchers: FSWatcher[] = packages.flatMap((dir, i) => {
+    const onChange = () => reloaders[i]!.changed();
+    return [watch(join(dir, "src"), { recursive: true }, onChange), watch(join(dir, "package.json"), onChange)];
+  });
+  options.logger.info("hot reload watching template sources", { packages });
+
+  return {
+    registry: view.registry,
+    packages,
+    async close() {
+      for (const watcher of watchers) watcher.close();
+      await Promise.all(reloaders.map((reloader) => reloader.close()));
+      for (const dir of packages) {
+        try {
+          rmdirSync(devBuildDir(dir));
+        } catch {
+          // Not empty (another dev server builds there) or already gone: nothing to tidy.
+        }
+      }
+    },
+  };
+}

@@ -1,0 +1,113 @@
+import { rmSync } from "node:fs";
+import {
+  AgentrtError,
+  ErrorCode,
+  isAgentrtError,
+  type LoadedTemplate,
+  type Logger,
+  loadTemplateModule,
+  type RunEngine,
+  readTemplateManifest,
+  type Store,
+  type TemplateManifest,
+  type TemplateRegistry,
+} from "@agentrt/core";
+import { bundleTemplate, findSourceEntry } from "./build-template.js";
+import type { RejectionView } from "./rejection-view.js";
+
+export interface ReloadDeps {
+  view: RejectionView;
+  engine: Pick<RunEngine, "invalidateAgent">;
+  store: Pick<Store, "agents">;
+  logger: Logger;
+}
+
+export type ReloadOutcome = { ok: true; loaded: LoadedTemplate } | { ok: false; code: string; message: string };
+
+function readManifest(packageDir: string): TemplateManifest {
+  const manifest = readTemplateManifest(packageDir);
+  if (!manifest) {
+    throw new AgentrtError(
+      ErrorCode.TEMPLATE_INVALID,
+      `${packageDir} is not a template package (no "agentrt" field or "agentrt-template" keyword)`,
+    );
+  }
+  return manifest;
+}
+
+/** Builds the package's sources into a fresh file and imports it; the file is only needed for the import. */
+async function buildAndLoad(manifest: TemplateManifest): Promise<LoadedTemplate> {
+  const file = await bundleTemplate(manifest.packageDir, findSourceEntry(manifest.packageDir, manifest.entry));
+  try {
+    return await loadTemplateModule({ ...manifest, entry: file });
+  } finally {
+    rmSync(file, { force: true });
+  }
+}
+
+/** Drops cached instances of agents on this template version; runs in progress keep theirs. */
+async function invalidateAgents(loaded: LoadedTemplate, deps: ReloadDeps): Promise<number> {
+  const { name, version } = loaded.template;
+  let count = 0;
+  let cursor: string | undefined;
+  do {
+    const page = await deps.store.agents.list({ templateName: name, limit: 100, cursor });
+    for (const agent of page.items) {
+      if (agent.templateVersion !== version) continue;
+      await deps.engine.invalidateAgent(agent.id);
+      count++;
+    }
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor);
+  return count;
+}
+
+function servingBuild(registry: TemplateRegistry, packageDir: string): LoadedTemplate | undefined {
+  return registry
+    .names()
+    .flatMap((name) => registry.versions(name))
+    .find((t) => t.packageDir === packageDir);
+}
+
+/**
+ * Rebuilds one watched template package and swaps it into the registry under its name and version.
+ * A broken build never replaces a working one: it is recorded as a rejection that says which
+ * build keeps serving, and logged.
+ */
+export async function reloadTemplate(packageDir: string, deps: ReloadDeps): Promise<ReloadOutcome> {
+  const { registry } = deps.view;
+  const started = performance.now();
+  let manifest: TemplateManifest | undefined;
+  try {
+    manifest = readManifest(packageDir);
+    const loaded = await buildAndLoad(manifest);
+    registry.register(loaded);
+    deps.view.clear(packageDir);
+    const invalidated = await invalidateAgents(loaded, deps);
+    deps.logger.info("template reloaded", {
+      package: loaded.packageName,
+      template: `${loaded.template.name}@${loaded.template.version}`,
+      agentsInvalidated: invalidated,
+      buildMs: Math.round(performance.now() - started),
+    });
+    return { ok: true, loaded };
+  } catch (error) {
+    const code = isAgentrtError(error) ? error.code : ErrorCode.TEMPLATE_INVALID;
+    const reason = error instanceof Error ? error.message : String(error);
+    const previous = servingBuild(registry, packageDir);
+    const message = `hot reload failed: ${reason}; ${
+      previous
+        ? `the previous build of ${previous.template.name}@${previous.template.version} is still serving`
+        : "no build of this package is serving"
+    }`;
+    registry.reject({
+      packageName: manifest?.packageName ?? previous?.packageName ?? packageDir,
+      packageVersion: manifest?.packageVersion ?? previous?.packageVersion ?? null,
+      packageDir,
+      code,
+      message,
+    });
+    deps.logger.error("template reload failed", { package: manifest?.packageName ?? packageDir, code, reason });
+    return { ok: false, code, message };
+  }
+}

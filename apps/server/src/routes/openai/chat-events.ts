@@ -1,0 +1,43 @@
+import { AgentrtError, ErrorCode, type StoredRunEvent } from "@agentrt/core";
+import { replyText } from "./chat-input.js";
+
+export interface ChatUsage {
+  prompt_tokens: number;
+  completion_tokens: number;
+  total_tokens: number;
+}
+
+/** A run's events as a chat reply sees them: text as it comes, then the end with the full reply. */
+export type ChatEvent =
+  | { type: "delta"; text: string }
+  | { type: "end"; text: string; usage: ChatUsage; streamed: boolean };
+
+/**
+ * Follows a run's events into chat events. Usage is summed over the run (an agent may call models
+ * several times). A run that does not succeed throws its error code. Ends without an `end` when
+ * the events stop early (the follower's signal fired).
+ */
+export async function* chatEvents(events: AsyncIterable<StoredRunEvent>): AsyncGenerator<ChatEvent> {
+  const usage: ChatUsage = { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 };
+  let streamed = false;
+  for await (const { data } of events) {
+    if (data.type === "output.delta") {
+      if (data.text === "") continue;
+      streamed = true;
+      yield { type: "delta", text: data.text };
+    } else if (data.type === "usage") {
+      usage.prompt_tokens += data.promptTokens;
+      usage.completion_tokens += data.completionTokens;
+      usage.total_tokens += data.promptTokens + data.completionTokens;
+    } else if (data.type === "run.finished") {
+      if (data.status !== "succeeded") {
+        throw new AgentrtError(
+          data.error?.code ?? ErrorCode.RUN_FAILED,
+          data.error?.message ?? `the run ended ${data.status}`,
+        );
+      }
+      yield { type: "end", text: replyText(data.output), usage, streamed };
+      return;
+    }
+  }
+}

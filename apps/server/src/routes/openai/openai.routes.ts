@@ -1,0 +1,175 @@
+import { z } from "@hono/zod-openapi";
+import { defineApiRoute, jsonBody, jsonContent } from "../../lib/openapi.js";
+import { MultitaskStrategySchema } from "../threads/threads.routes.js";
+
+/** OpenAI's error JSON: what every error on these routes looks like (problem+json elsewhere). */
+export const OpenAiErrorSchema = z
+  .object({
+    error: z.object({
+      message: z.string(),
+      type: z.string().openapi({ example: "invalid_request_error" }),
+      param: z.string().nullable(),
+      code: z.string().nullable().openapi({ example: "model_not_found" }),
+    }),
+  })
+  .openapi("OpenAIError");
+
+const error = (description: string) => jsonContent(OpenAiErrorSchema, description);
+
+/** Replaces the problem+json error responses `defineApiRoute` documents by default. */
+const openAiErrors = {
+  400: error("Malformed or unsupported request (`invalid_request_error`, `param` names the field)"),
+  401: error("Missing or invalid API key (`invalid_api_key`)"),
+  403: error("The API key lacks the scope this route needs"),
+  404: error("No such model (`model_not_found`) or thread (`thread_not_found`)"),
+  429: error("Too many runs waiting (`rate_limit_exceeded`)"),
+} as const;
+
+export const ModelSchema = z
+  .object({
+    id: z.string().openapi({
+      description: "The agent's name; `name@revision` pins a config revision",
+      example: "support-bot",
+    }),
+    object: z.literal("model"),
+    created: z.number().int().openapi({ description: "Unix seconds" }),
+    owned_by: z.literal("agentrt"),
+  })
+  .openapi("Model");
+
+const TextPartSchema = z.looseObject({ type: z.string(), text: z.string().optional() });
+
+export const ChatMessageSchema = z.looseObject({
+  role: z.enum(["system", "developer", "user", "assistant"]),
+  content: z
+    .union([z.string(), z.array(TextPartSchema)])
+    .nullable()
+    .optional()
+    .openapi({ description: "Text, or text parts (other part types are refused)" }),
+  name: z.string().optional(),
+});
+
+export const ChatCompletionRequestSchema = z
+  .looseObject({
+    model: z
+      .string()
+      .min(1)
+      .max(200)
+      .openapi({ description: "Agent name (or id); `name@revision` runs that config revision" }),
+    messages: z.array(ChatMessageSchema).min(1),
+    stream: z.boolean().nullable().optional(),
+    stream_options: z.looseObject({ include_usage: z.boolean().optional() }).nullable().optional(),
+    n: z.number().int().min(1).max(1, "only n = 1 is supported").nullable().optional(),
+    tools: z.array(z.unknown()).max(0, "agentrt agents do not take tools").nullable().optional(),
+    metadata: z
+      .looseObject({
+        thread_id: z.string().min(1).max(100).optional(),
+        multitask_strategy: MultitaskStrategySchema.optional(),
+      })
+      .nullable()
+      .optional()
+      .openapi({ description: "`thread_id` continues a thread; `multitask_strategy` as the header" }),
+  })
+  .openapi("ChatCompletionRequest", {
+    description:
+      "Sampling fields (temperature, top_p, max_tokens, ...) are accepted and ignored: the agent's config decides them.",
+  });
+
+export const ChatHeadersSchema = z.object({
+  "x-agentrt-thread-id": z.string().min(1).max(100).optional().openapi({
+    description: "Continue this thread: its memory is used and extended; send only the new user message(s)",
+  }),
+  "x-agentrt-multitask-strategy": MultitaskStrategySchema.optional(),
+});
+
+const UsageSchema = z.object({
+  prompt_tokens: z.number().int(),
+  completion_tokens: z.number().int(),
+  total_tokens: z.number().int(),
+});
+
+export const ChatCompletionSchema = z
+  .object({
+    id: z.string().openapi({ description: "`chatcmpl-` + the run id" }),
+    object: z.literal("chat.completion"),
+    created: z.number().int(),
+    model: z.string(),
+    system_fingerprint: z.null(),
+    choices: z.array(
+      z.object({
+        index: z.number().int(),
+        message: z.object({ role: z.literal("assistant"), content: z.string(), refusal: z.null() }),
+        logprobs: z.null(),
+        finish_reason: z.literal("stop"),
+      }),
+    ),
+    usage: UsageSchema,
+  })
+  .openapi("ChatCompletion");
+
+const tags = ["OpenAI-compatible"];
+
+export const listModels = defineApiRoute({
+  method: "get",
+  path: "/v1/models",
+  tags,
+  scope: "read",
+  summary: "Agents as OpenAI models: every active agent this key may invoke",
+  responses: {
+    ...openAiErrors,
+    200: jsonContent(
+      z.object({ object: z.literal("list"), data: z.array(ModelSchema) }).openapi("ModelList"),
+      "The models",
+    ),
+  },
+});
+
+export const getModel = defineApiRoute({
+  method: "get",
+  path: "/v1/models/{model}",
+  tags,
+  scope: "read",
+  summary: "One agent as an OpenAI model",
+  request: {
+    params: z.object({
+      model: z
+        .string()
+        .min(1)
+        .max(200)
+        .openapi({ param: { name: "model", in: "path" } }),
+    }),
+  },
+  responses: { ...openAiErrors, 200: jsonContent(ModelSchema, "The model") },
+});
+
+export const createChatCompletion = defineApiRoute({
+  method: "post",
+  path: "/v1/chat/completions",
+  tags,
+  scope: "invoke",
+  summary: "Talk to an agent through OpenAI's Chat Completions API",
+  description: [
+    "`model` is the agent. Without a thread the request is stateless: `messages` is the whole history.",
+    "With a thread (header `X-Agentrt-Thread-Id` or `metadata.thread_id`) the thread's memory is used and extended, and only the trailing user message(s) are taken from `messages`.",
+    "Agents other than conversation agents get the last user message's text as input; their output is the reply.",
+    "`stream: true` answers with `chat.completion.chunk` SSE events and `data: [DONE]`.",
+  ].join("\n\n"),
+  request: { headers: ChatHeadersSchema, body: jsonBody(ChatCompletionRequestSchema) },
+  responses: {
+    ...openAiErrors,
+    200: {
+      description: "The completion, or with `stream: true` its chunks as SSE",
+      content: {
+        "application/json": { schema: ChatCompletionSchema },
+        "text/event-stream": {
+          schema: z
+            .string()
+            .openapi({ description: "`data: <chat.completion.chunk>` lines, then `data: [DONE]`" }),
+        },
+      },
+    },
+    409: error("The agent is paused (`agent_paused`) or the thread is busy (`thread_busy`)"),
+    502: error("The agent's model provider failed (`upstream_error`)"),
+    504: error("The run timed out (`run_timeout`)"),
+  },
+});

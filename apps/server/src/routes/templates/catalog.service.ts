@@ -1,0 +1,180 @@
+import {
+  AgentrtError,
+  CORE_API_VERSION,
+  checkCoreApi,
+  ErrorCode,
+  isAgentrtError,
+  TEMPLATE_KEYWORD,
+} from "@agentrt/core";
+
+export interface CatalogOptions {
+  /** Base URL of the npm registry, e.g. https://registry.npmjs.org */
+  registry: string;
+  /** Deadline for one catalog search: the search and every manifest it reads. */
+  timeoutMs: number;
+  coreApiVersion?: string;
+  /** How long a package version's manifest is remembered (published versions are immutable). */
+  manifestTtlMs?: number;
+}
+
+export interface CatalogEntry {
+  packageName: string;
+  version: string;
+  description: string | null;
+  coreApi: string | null;
+  compatible: boolean;
+  code:
+    | typeof ErrorCode.TEMPLATE_INCOMPATIBLE
+    | typeof ErrorCode.TEMPLATE_INVALID
+    | typeof ErrorCode.TEMPLATE_NOT_FOUND
+    | null;
+  reason: string | null;
+}
+
+export interface Catalog {
+  search(query: string | undefined, limit: number): Promise<CatalogEntry[]>;
+}
+
+interface SearchAnswer {
+  objects?: { package?: { name?: unknown; version?: unknown; description?: unknown; keywords?: unknown } }[];
+}
+
+interface PublishedManifest {
+  keywords?: unknown;
+  agentrt?: { coreApi?: unknown };
+}
+
+const MAX_CACHED_MANIFESTS = 1000;
+
+/** npm's URL form of a package name: the scope's slash is encoded. */
+const packagePath = (name: string) => name.replace("/", "%2f");
+
+function isTemplateManifest(manifest: PublishedManifest): boolean {
+  return (
+    (Array.isArray(manifest.keywords) && manifest.keywords.includes(TEMPLATE_KEYWORD)) ||
+    (typeof manifest.agentrt === "object" && manifest.agentrt !== null)
+  );
+}
+
+/**
+ * Searches an npm registry for template packages and marks each compatible or not with this core,
+ * from the `agentrt.coreApi` of the version the search returned. Any registry failure or a missed
+ * deadline is an UPSTREAM_ERROR (502) naming the registry; nothing is retried.
+ */
+export function createCatalog(options: CatalogOptions): Catalog {
+  const base = options.registry.endsWith("/") ? options.registry : `${options.registry}/`;
+  const coreApiVersion = options.coreApiVersion ?? CORE_API_VERSION;
+  const ttl = options.manifestTtlMs ?? 5 * 60_000;
+  const manifests = new Map<string, { expires: number; manifest: PublishedManifest | undefined }>();
+
+  /** GETs JSON; `undefined` for 404. */
+  async function getJson<T>(path: string, signal: AbortSignal): Promise<T | undefined> {
+    const url = new URL(path, base);
+    let res: Response;
+    try {
+      res = await fetch(url, { headers: { accept: "application/json" }, signal });
+    } catch (error) {
+      const timedOut = signal.aborted;
+      throw new AgentrtError(
+        ErrorCode.UPSTREAM_ERROR,
+        timedOut
+          ? `the npm registry ${options.registry} did not answer within ${options.timeoutMs} ms`
+          : `the npm registry ${options.registry} is unreachable: ${error instanceof Error ? error.message : String(error)}`,
+        { details: { registry: options.registry } },
+      );
+    }
+    if (res.status === 404) {
+      await res.body?.cancel();
+      return undefined;
+    }
+    if (!res.ok) {
+      await res.body?.cancel();
+      throw new AgentrtError(
+        ErrorCode.UPSTREAM_ERROR,
+        `the npm registry ${options.registry} answered ${res.status} for ${url.pathname}`,
+        { details: { registry: options.registry, status: res.status } },
+      );
+    }
+    try {
+      return (await res.json()) as T;
+    } catch (error) {
+      throw new AgentrtError(
+        ErrorCode.UPSTREAM_ERROR,
+        signal.aborted
+          ? `the npm registry ${options.registry} did not answer within ${options.timeoutMs} ms`
+          : `the npm registry ${options.registry} sent invalid JSON for ${url.pathname}`,
+        { details: { registry: options.registry }, cause: error },
+      );
+    }
+  }
+
+  async function manifestOf(name: string, version: string, signal: AbortSignal) {
+    const key = `${name}@${version}`;
+    const cached = manifests.get(key);
+    if (cached && cached.expires > Date.now()) return cached.manifest;
+    const manifest = await getJson<PublishedManifest>(
+      `${packagePath(name)}/${encodeURIComponent(version)}`,
+      signal,
+    );
+    manifests.delete(key);
+    if (manifests.size >= MAX_CACHED_MANIFESTS) manifests.delete(manifests.keys().next().value!);
+    manifests.set(key, { expires: Date.now() + ttl, manifest });
+    return manifest;
+  }
+
+  function verdict(name: string, version: string, manifest: PublishedManifest | undefined) {
+    if (!manifest) {
+      return {
+        coreApi: null,
+        compatible: false,
+        code: ErrorCode.TEMPLATE_NOT_FOUND,
+        reason: `the registry has no manifest for ${name}@${version}`,
+      } as const;
+    }
+    const coreApi = manifest.agentrt?.coreApi;
+    try {
+      checkCoreApi(`${name}@${version}`, coreApi, coreApiVersion);
+      return { coreApi: coreApi as string, compatible: true, code: null, reason: null } as const;
+    } catch (error) {
+      if (!isAgentrtError(error)) throw error;
+      return {
+        coreApi: typeof coreApi === "string" ? coreApi : null,
+        compatible: false,
+        code: error.code as typeof ErrorCode.TEMPLATE_INCOMPATIBLE | typeof ErrorCode.TEMPLATE_INVALID,
+        reason: error.message,
+      };
+    }
+  }
+
+  return {
+    async search(query, limit) {
+      const signal = AbortSignal.timeout(options.timeoutMs);
+      const text = `keywords:${TEMPLATE_KEYWORD} ${query ?? ""}`.trim();
+      const answer = await getJson<SearchAnswer>(
+        `-/v1/search?text=${encodeURIComponent(text)}&size=${limit}`,
+        signal,
+      );
+      const found = (answer?.objects ?? [])
+        .map((o) => o.package)
+        .filter(
+          (p): p is { name: string; version: string; description?: unknown; keywords?: unknown } =>
+            typeof p?.name === "string" && typeof p.version === "string",
+        )
+        // Registries that ignore the `keywords:` qualifier return other packages too.
+        .filter((p) => !Array.isArray(p.keywords) || p.keywords.includes(TEMPLATE_KEYWORD));
+      const entries = await Promise.all(
+        found.map(async (p) => {
+          const manifest = await manifestOf(p.name, p.version, signal);
+          if (manifest && !isTemplateManifest(manifest)) return undefined;
+          return {
+            packageName: p.name,
+            version: p.version,
+            description: typeof p.description === "string" ? p.description : null,
+            ...verdict(p.name, p.version, manifest),
+          } satisfies CatalogEntry;
+        }),
+      );
+      return entries.filter((e) => e !== undefined);
+    },
+  };
+}

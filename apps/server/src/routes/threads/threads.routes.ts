@@ -1,0 +1,139 @@
+import { z } from "@hono/zod-openapi";
+import {
+  defineApiRoute,
+  errorResponses,
+  jsonBody,
+  jsonContent,
+  PageQuerySchema,
+  pageOf,
+} from "../../lib/openapi.js";
+
+export const MultitaskStrategySchema = z
+  .enum(["reject", "enqueue", "interrupt"])
+  .openapi("MultitaskStrategy", {
+    description:
+      "What a new run on a thread does while an earlier run on it is still queued or running: `reject` (409 THREAD_BUSY), `enqueue` (run after it; the default) or `interrupt` (cancel it, keeping what it wrote, and start)",
+  });
+
+const MetadataSchema = z
+  .looseObject({ multitaskStrategy: MultitaskStrategySchema.optional() })
+  .openapi({ description: "Free-form; `multitaskStrategy` sets the thread's default strategy" });
+
+export const ThreadSchema = z
+  .object({
+    id: z.string().openapi({ example: "thr_01jx3k9w2a7f0000000000000000" }),
+    agentId: z
+      .string()
+      .nullable()
+      .openapi({ description: "The agent whose runs may use the thread; null: any agent" }),
+    metadata: z.record(z.string(), z.unknown()),
+    createdAt: z.string(),
+    updatedAt: z.string().openapi({ description: "Changes whenever a run is started on the thread" }),
+  })
+  .openapi("Thread");
+
+export const CreateThreadSchema = z
+  .strictObject({
+    agent: z
+      .string()
+      .min(1)
+      .max(100)
+      .optional()
+      .openapi({ description: "Bind the thread to this agent (id or name)" }),
+    metadata: MetadataSchema.optional(),
+  })
+  .openapi("CreateThread");
+
+export const ThreadMessageSchema = z
+  .object({
+    id: z.string().nullable(),
+    role: z.enum(["user", "assistant", "system", "tool"]),
+    content: z.string(),
+  })
+  .openapi("ThreadMessage");
+
+const ThreadParams = z.object({
+  id: z
+    .string()
+    .min(1)
+    .max(100)
+    .openapi({ param: { name: "id", in: "path" } }),
+});
+const tags = ["Threads"];
+
+export const createThread = defineApiRoute({
+  method: "post",
+  path: "/v1/threads",
+  tags,
+  scope: "invoke",
+  summary: "Create a conversation thread; runs given its id share its memory",
+  request: { body: jsonBody(CreateThreadSchema) },
+  responses: {
+    201: jsonContent(ThreadSchema, "Created"),
+    400: errorResponses[400],
+    404: errorResponses[404],
+    413: errorResponses[413],
+    415: errorResponses[415],
+    422: errorResponses[422],
+  },
+});
+
+export const listThreads = defineApiRoute({
+  method: "get",
+  path: "/v1/threads",
+  tags,
+  scope: "read",
+  summary: "List threads, newest first",
+  request: {
+    query: PageQuerySchema.extend({
+      agent: z
+        .string()
+        .max(100)
+        .optional()
+        .openapi({ description: "Only threads bound to this agent (id or name)" }),
+    }),
+  },
+  responses: {
+    200: jsonContent(pageOf(ThreadSchema, "ThreadPage"), "A page of threads"),
+    404: errorResponses[404],
+    422: errorResponses[422],
+  },
+});
+
+export const getThread = defineApiRoute({
+  method: "get",
+  path: "/v1/threads/{id}",
+  tags,
+  scope: "read",
+  summary: "Get a thread",
+  request: { params: ThreadParams },
+  responses: { 200: jsonContent(ThreadSchema, "The thread"), 404: errorResponses[404] },
+});
+
+export const listThreadMessages = defineApiRoute({
+  method: "get",
+  path: "/v1/threads/{id}/messages",
+  tags,
+  scope: "read",
+  summary: "The thread's conversation so far, oldest first",
+  description:
+    "The complete transcript from the thread's memory; memory trimming only limits what the model sees.",
+  request: { params: ThreadParams },
+  responses: {
+    200: jsonContent(
+      z.object({ data: z.array(ThreadMessageSchema) }).openapi("ThreadMessages"),
+      "The messages",
+    ),
+    404: errorResponses[404],
+  },
+});
+
+export const deleteThread = defineApiRoute({
+  method: "delete",
+  path: "/v1/threads/{id}",
+  tags,
+  scope: "invoke",
+  summary: "Delete a thread and its memory; its unfinished runs are cancelled first",
+  request: { params: ThreadParams },
+  responses: { 204: { description: "Deleted" }, 404: errorResponses[404] },
+});

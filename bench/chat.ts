@@ -1,0 +1,177 @@
+// Chat completions through a conversation agent vs calling the fake model directly, same run, same
+// client: throughput at 10 connections (autocannon) and added latency at 1 connection. A bare Hono
+// route forwarding to the fake model is shown too: the floor for any server that proxies.
+import { mkdtempSync, rmSync } from "node:fs";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseEnv, startServer } from "@agentrt/server";
+import { createFakeModelServer } from "@agentrt/testing";
+import { serve } from "@hono/node-server";
+// @ts-expect-error autocannon ships no type declarations
+import autocannon from "autocannon";
+import { Hono } from "hono";
+import { createBenchHost, firstPartyLinks } from "./host.ts";
+import { ms, type Summary, sample, table, verdict } from "./lib.ts";
+
+const N = Number(process.env.BENCH_N ?? 2000);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const CONNECTIONS = 10;
+const KEY = "art_bench-admin-key-0123456789abcdefghijklmn";
+
+interface Target {
+  url: string;
+  headers: Record<string, string>;
+  body: (stream: boolean) => string;
+}
+
+interface AutocannonResult {
+  requests: { average: number };
+  non2xx: number;
+  errors: number;
+}
+
+/** Forwards the request to the model and streams its answer back: no agent logic at all. */
+async function startProxy(modelUrl: string): Promise<{ url: string; close: () => void }> {
+  const app = new Hono();
+  app.post("/v1/chat/completions", async (c) => {
+    const upstream = await fetch(`${modelUrl}/chat/completions`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: "Bearer sk-bench" },
+      body: await c.req.text(),
+    });
+    return new Response(upstream.body, {
+      status: upstream.status,
+      headers: { "content-type": upstream.headers.get("content-type") ?? "" },
+    });
+  });
+  return new Promise((resolve) => {
+    const server = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, (info: AddressInfo) =>
+      resolve({ url: `http://127.0.0.1:${info.port}`, close: () => server.close() }),
+    );
+  });
+}
+
+async function throughput(target: Target, stream: boolean): Promise<number> {
+  const result: AutocannonResult = await autocannon({
+    url: target.url,
+    method: "POST",
+    headers: target.headers,
+    body: target.body(stream),
+    connections: CONNECTIONS,
+    duration: SECONDS,
+  });
+  if (result.non2xx > 0 || result.errors > 0) {
+    throw new Error(`${target.url}: ${result.non2xx} non-2xx answers, ${result.errors} errors`);
+  }
+  return result.requests.average;
+}
+
+async function latency(target: Target, stream: boolean): Promise<Summary> {
+  const init = { method: "POST", headers: target.headers, body: target.body(stream) };
+  return sample(N, async () => {
+    const res = await fetch(target.url, init);
+    const text = await res.text();
+    if (res.status !== 200 || (stream && !text.endsWith("data: [DONE]\n\n"))) {
+      throw new Error(`${target.url}: ${res.status} ${text.slice(0, 200)}`);
+    }
+  });
+}
+
+export default async function bench(): Promise<void> {
+  const fake = await createFakeModelServer();
+  const proxy = await startProxy(fake.url);
+  process.env.BENCH_FAKE_KEY = "sk-bench";
+  const dataDir = mkdtempSync(join(tmpdir(), "agentrt-bench-chat-"));
+  const host = createBenchHost({ links: firstPartyLinks() });
+  const agentrt = await startServer(
+    parseEnv({
+      AGENTRT_PORT: "0",
+      AGENTRT_DATA_DIR: dataDir,
+      AGENTRT_HOST_DIR: host.dir,
+      AGENTRT_ADMIN_KEY: KEY,
+      AGENTRT_LOG_LEVEL: "error",
+      // Measure the server, not the per-agent limit (default 4) at 10 connections.
+      AGENTRT_RUN_CONCURRENCY_PER_AGENT: "16",
+    }),
+  );
+  try {
+    const json = { "content-type": "application/json" };
+    const admin = { ...json, authorization: `Bearer ${KEY}` };
+    for (const agent of [
+      {
+        name: "bench-chat",
+        template: "conversation",
+        config: { model: "fake-model", baseUrl: fake.url, apiKey: { env: "BENCH_FAKE_KEY" }, maxRetries: 0 },
+      },
+      { name: "bench-echo", template: "echo" },
+    ]) {
+      const created = await fetch(`${agentrt.url}/v1/agents`, {
+        method: "POST",
+        headers: admin,
+        body: JSON.stringify(agent),
+      });
+      if (created.status !== 201) throw new Error(`bench agent: ${created.status} ${await created.text()}`);
+    }
+
+    const messages = [{ role: "user", content: "Say hello to the benchmark." }];
+    const request = (model: string) => (stream: boolean) =>
+      JSON.stringify({
+        model,
+        messages,
+        stream,
+        ...(stream ? { stream_options: { include_usage: true } } : {}),
+      });
+    const direct: Target = {
+      url: `${fake.url}/chat/completions`,
+      headers: { ...json, authorization: "Bearer sk-bench" },
+      body: request("fake-model"),
+    };
+    const targets: [string, Target][] = [
+      ["fake model, direct", direct],
+      ["bare proxy -> fake model", { ...direct, url: `${proxy.url}/v1/chat/completions` }],
+      [
+        "agentrt: conversation agent",
+        { url: `${agentrt.url}/v1/chat/completions`, headers: admin, body: request("bench-chat") },
+      ],
+      // No model call: what agentrt itself (HTTP, auth, engine, run journal, OpenAI layer) costs.
+      [
+        "agentrt: echo agent (no model)",
+        { url: `${agentrt.url}/v1/chat/completions`, headers: admin, body: request("bench-echo") },
+      ],
+    ];
+
+    const rows: string[][] = [];
+    for (const stream of [false, true]) {
+      const measured: { label: string; rps: number; lat: Summary }[] = [];
+      for (const [label, target] of targets)
+        measured.push({ label, lat: await latency(target, stream), rps: 0 });
+      for (const [i, [, target]] of targets.entries()) measured[i]!.rps = await throughput(target, stream);
+      const base = measured[0]!.lat;
+      for (const { label, rps, lat } of measured) {
+        const isAgentrt = label === targets[2]![0];
+        rows.push([
+          stream ? "stream" : "non-stream",
+          label,
+          rps.toFixed(0),
+          ms(lat.p50),
+          ms(lat.p99),
+          lat === base ? "-" : ms(lat.p50 - base.p50),
+          lat === base ? "-" : ms(lat.p99 - base.p99),
+          isAgentrt ? verdict(lat.p50 - base.p50, 2) : "",
+        ]);
+      }
+    }
+    table(
+      `Chat completions, fake model with zero latency: req/s at ${CONNECTIONS} connections for ${SECONDS} s; latency at 1 connection, n=${N}`,
+      ["mode", "server", "req/s", "p50", "p99", "added p50", "added p99", "target (added p50 < 2 ms)"],
+      rows,
+    );
+  } finally {
+    await agentrt.close();
+    proxy.close();
+    await fake.close();
+    rmSync(dataDir, { recursive: true, force: true });
+    host.remove();
+  }
+}
