@@ -12,6 +12,7 @@ const headers = { authorization: `Bearer ${KEY}`, "content-type": "application/j
 const N = Number(process.env.BENCH_RUNS_N ?? 1000);
 const FOLLOWERS = Number(process.env.BENCH_FOLLOWERS ?? 200);
 
+// biome-ignore lint/suspicious/noExplicitAny: benchmark reads arbitrary JSON answers
 async function post(url: string, body: unknown): Promise<any> {
   const res = await fetch(url, { method: "POST", headers, body: JSON.stringify(body) });
   if (res.status >= 300) throw new Error(`${res.status} ${await res.text()}`);
@@ -33,7 +34,10 @@ async function throughput(url: string, concurrency: number, total: number): Prom
 }
 
 /** Opens `n` followers of one run, then measures when each saw the final event after it was produced. */
-async function fanOut(url: string, n: number): Promise<{ lag: ReturnType<typeof summarize>; events: number }> {
+async function fanOut(
+  url: string,
+  n: number,
+): Promise<{ lag: ReturnType<typeof summarize>; events: number }> {
   const run = await post(`${url}/v1/agents/slow/runs`, { input: { sleepMs: 1500 }, mode: "background" });
   const lags: number[] = [];
   let events = 0;
@@ -71,24 +75,40 @@ export default async function bench(): Promise<void> {
     await post(`${server.url}/v1/agents`, {
       name: "trivial",
       template: "task",
-      config: { steps: [{ id: "t", kind: "transform", template: "hello {{input.n}}" }], outputFormat: "last" },
+      config: {
+        steps: [{ id: "t", kind: "transform", template: "hello {{input.n}}" }],
+        outputFormat: "last",
+      },
     });
     await post(`${server.url}/v1/agents`, { name: "slow", template: "echo" });
     const health = await sample(N, () => fetch(`${server.url}/health`).then((r) => r.arrayBuffer()));
     const latency = await sample(N, (i) => post(`${server.url}/v1/agents/trivial/runs`, { input: { n: i } }));
     const rps1 = await throughput(server.url, 1, N);
     const rps10 = await throughput(server.url, 10, N);
-    table(`Trivial one-step task, sync runs over HTTP, n=${N}`, ["what", "p50", "p99", "runs/s"], [
-      ["baseline: GET /health round trip (same server, no run)", ms(health.p50), ms(health.p99), (1000 / health.mean).toFixed(0)],
-      ["sync run, 1 client", ms(latency.p50), ms(latency.p99), rps1.toFixed(0)],
-      ["sync run, 10 clients", "", "", rps10.toFixed(0)],
-    ]);
+    table(
+      `Trivial one-step task, sync runs over HTTP, n=${N}`,
+      ["what", "p50", "p99", "runs/s"],
+      [
+        [
+          "baseline: GET /health round trip (same server, no run)",
+          ms(health.p50),
+          ms(health.p99),
+          (1000 / health.mean).toFixed(0),
+        ],
+        ["sync run, 1 client", ms(latency.p50), ms(latency.p99), rps1.toFixed(0)],
+        ["sync run, 10 clients", "", "", rps10.toFixed(0)],
+      ],
+    );
     const one = await fanOut(server.url, 1);
     const many = await fanOut(server.url, FOLLOWERS);
-    table("SSE fan-out: followers of one run; lag = final event received - run finished", ["followers", "lag p50", "lag p99", "events delivered"], [
-      ["1 (baseline)", ms(one.lag.p50), ms(one.lag.p99), one.events],
-      [FOLLOWERS, ms(many.lag.p50), ms(many.lag.p99), many.events],
-    ]);
+    table(
+      "SSE fan-out: followers of one run; lag = final event received - run finished",
+      ["followers", "lag p50", "lag p99", "events delivered"],
+      [
+        ["1 (baseline)", ms(one.lag.p50), ms(one.lag.p99), one.events],
+        [FOLLOWERS, ms(many.lag.p50), ms(many.lag.p99), many.events],
+      ],
+    );
   } finally {
     await server.close();
     rmSync(dataDir, { recursive: true, force: true });

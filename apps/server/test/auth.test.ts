@@ -28,15 +28,17 @@ const PUBLIC = new Set(["/health", "/ready", "/openapi.json", "/docs"]);
 
 /** Every authenticated operation of the published document, so routes added later are covered automatically. */
 function operations() {
-  return Object.entries(doc.paths).flatMap(([path, methods]) =>
-    Object.entries(methods).map(([method, op]) => ({
-      method: method.toUpperCase(),
-      path,
-      url: path.replace(/\{[^}]+\}/g, "x"),
-      scope: op["x-required-scope"],
-      responses: op.responses,
-    })),
-  ).filter((o) => !PUBLIC.has(o.path));
+  return Object.entries(doc.paths)
+    .flatMap(([path, methods]) =>
+      Object.entries(methods).map(([method, op]) => ({
+        method: method.toUpperCase(),
+        path,
+        url: path.replace(/\{[^}]+\}/g, "x"),
+        scope: op["x-required-scope"],
+        responses: op.responses,
+      })),
+    )
+    .filter((o) => !PUBLIC.has(o.path));
 }
 
 describe("OpenAPI document", () => {

@@ -33,6 +33,7 @@ async function call(server: ServerProcess, method: string, path: string, body?: 
     headers,
     ...(body ? { body: JSON.stringify(body) } : {}),
   });
+  // biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary JSON answers
   return { status: res.status, body: (await res.json()) as any };
 }
 

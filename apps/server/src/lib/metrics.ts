@@ -22,7 +22,10 @@ export function createHttpMetrics() {
     requests.set(key, (requests.get(key) ?? 0) + 1);
     const hkey = `method="${c.req.method}",route="${route}"`;
     let h = durations.get(hkey);
-    if (!h) durations.set(hkey, (h = { counts: BUCKETS_MS.map(() => 0), sum: 0, count: 0 }));
+    if (!h) {
+      h = { counts: BUCKETS_MS.map(() => 0), sum: 0, count: 0 };
+      durations.set(hkey, h);
+    }
     const elapsed = performance.now() - start;
     for (let i = 0; i < BUCKETS_MS.length; i++) if (elapsed <= BUCKETS_MS[i]!) h.counts[i]!++;
     h.sum += elapsed;
@@ -38,7 +41,9 @@ export function createHttpMetrics() {
       "# TYPE agentrt_http_request_duration_ms histogram",
     ];
     for (const [labels, h] of durations) {
-      BUCKETS_MS.forEach((le, i) => lines.push(`agentrt_http_request_duration_ms_bucket{${labels},le="${le}"} ${h.counts[i]}`));
+      BUCKETS_MS.forEach((le, i) => {
+        lines.push(`agentrt_http_request_duration_ms_bucket{${labels},le="${le}"} ${h.counts[i]}`);
+      });
       lines.push(`agentrt_http_request_duration_ms_bucket{${labels},le="+Inf"} ${h.count}`);
       lines.push(`agentrt_http_request_duration_ms_sum{${labels}} ${h.sum.toFixed(3)}`);
       lines.push(`agentrt_http_request_duration_ms_count{${labels}} ${h.count}`);
