@@ -14,7 +14,10 @@ export interface RunServerOptions extends StartOptions {
  * Starts the server as the job of a process (`agentrt-server`, `agentrt serve|dev`): prints the
  * one-time admin key and the address, and shuts down cleanly on SIGINT/SIGTERM.
  */
-export async function runServer(config: ServerConfig, options: RunServerOptions = {}): Promise<RunningServer> {
+export async function runServer(
+  config: ServerConfig,
+  options: RunServerOptions = {},
+): Promise<RunningServer> {
   const { logger, write = (text) => process.stdout.write(text), handleSignals = true, ...start } = options;
   const server = await startServer(config, logger, start);
   if (server.generatedAdminKey) {

@@ -114,7 +114,7 @@ export async function startServer(
   const services: AppServices = {
     config,
     store,
-    registry: hotReload?.registry ?? registry,
+    registry,
     engine,
     scheduler,
     keys: createKeyResolver(store.apiKeys),

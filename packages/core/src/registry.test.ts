@@ -91,6 +91,26 @@ describe("createTemplateRegistry", () => {
     expect(registry.rejected()[0]?.code).toBe(ErrorCode.TEMPLATE_INCOMPATIBLE);
   });
 
+  it("clears a package's rejection when a build of it registers", () => {
+    const dev = createTemplateRegistry();
+    dev.reject({
+      packageName: "p",
+      packageVersion: "1.0.0",
+      packageDir: "/dev/p",
+      code: ErrorCode.TEMPLATE_INVALID,
+      message: "syntax",
+    });
+    dev.reject({
+      packageName: "q",
+      packageVersion: "1.0.0",
+      packageDir: "/dev/q",
+      code: ErrorCode.TEMPLATE_INVALID,
+      message: "other",
+    });
+    dev.register(loaded("p", "1.0.0", "/dev/p"));
+    expect(dev.rejected().map((r) => r.packageDir)).toEqual(["/dev/q"]);
+  });
+
   it("rejects a second package providing the same name and version", () => {
     const dup = createTemplateRegistry({
       loaded: [loaded("a", "1.0.0", "/one"), loaded("a", "1.0.0", "/two")],

@@ -33,7 +33,10 @@ export interface TemplateRegistry {
   get(name: string, version: string): LoadedTemplate | undefined;
   /** The highest loaded version satisfying the range; throws TEMPLATE_NOT_FOUND / TEMPLATE_VERSION_NOT_FOUND. */
   resolve(name: string, range?: string): LoadedTemplate;
-  /** Adds (or, for the same name and version, replaces) a loaded template; used by hot reload. */
+  /**
+   * Adds (or, for the same name and version, replaces) a loaded template and clears any earlier
+   * rejection of the same package directory; used by hot reload when a broken build is fixed.
+   */
   register(loaded: LoadedTemplate): void;
   rejected(): RejectedTemplate[];
   /** Records a rejection, replacing any earlier one for the same package directory. */
@@ -77,6 +80,8 @@ export function createTemplateRegistry(
       versions.push(loaded);
       versions.sort((a, b) => semver.rcompare(a.template.version, b.template.version));
       byName.set(loaded.template.name, versions);
+      const stale = rejected.findIndex((r) => r.packageDir === loaded.packageDir);
+      if (stale !== -1) rejected.splice(stale, 1);
     },
     rejected: () => [...rejected],
     reject(rejection) {

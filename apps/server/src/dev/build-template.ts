@@ -32,7 +32,10 @@ export async function bundleTemplate(packageDir: string, sourceEntry: string): P
   const { build } = await import("esbuild");
   const outDir = devBuildDir(packageDir);
   mkdirSync(outDir, { recursive: true });
-  const outfile = join(outDir, `${basename(sourceEntry, extname(sourceEntry))}-${process.pid}-${++builds}.mjs`);
+  const outfile = join(
+    outDir,
+    `${basename(sourceEntry, extname(sourceEntry))}-${process.pid}-${++builds}.mjs`,
+  );
   await build({
     absWorkingDir: packageDir,
     entryPoints: [sourceEntry],

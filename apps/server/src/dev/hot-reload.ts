@@ -2,7 +2,6 @@ import { type FSWatcher, rmdirSync, watch } from "node:fs";
 import { join } from "node:path";
 import type { Logger, RunEngine, Store, TemplateRegistry } from "@agentrt/core";
 import { devBuildDir } from "./build-template.js";
-import { createRejectionView } from "./rejection-view.js";
 import { type ReloadDeps, type ReloadOutcome, reloadTemplate } from "./reload-template.js";
 import { findWatchedPackages } from "./watched-packages.js";
 
@@ -18,8 +17,6 @@ export interface HotReloadOptions {
 }
 
 export interface HotReload {
-  /** The registry routes should use (it hides rejections that a later good build cleared). */
-  registry: TemplateRegistry;
   /** The package directories being watched (real paths). */
   packages: string[];
   close(): Promise<void>;
@@ -65,20 +62,26 @@ function createPackageReloader(packageDir: string, deps: ReloadDeps, debounceMs:
  * runs in progress finish on the instance they started with.
  */
 export async function startHotReload(options: HotReloadOptions): Promise<HotReload> {
-  const view = createRejectionView(options.registry);
-  const deps: ReloadDeps = { view, engine: options.engine, store: options.store, logger: options.logger };
+  const deps: ReloadDeps = {
+    registry: options.registry,
+    engine: options.engine,
+    store: options.store,
+    logger: options.logger,
+  };
   const packages = findWatchedPackages(options.dirs);
   const reloaders = packages.map((dir) => createPackageReloader(dir, deps, options.debounceMs ?? 100));
   await Promise.all(reloaders.map((reloader) => reloader.build()));
 
   const watchers: FSWatcher[] = packages.flatMap((dir, i) => {
     const onChange = () => reloaders[i]!.changed();
-    return [watch(join(dir, "src"), { recursive: true }, onChange), watch(join(dir, "package.json"), onChange)];
+    return [
+      watch(join(dir, "src"), { recursive: true }, onChange),
+      watch(join(dir, "package.json"), onChange),
+    ];
   });
   options.logger.info("hot reload watching template sources", { packages });
 
   return {
-    registry: view.registry,
     packages,
     async close() {
       for (const watcher of watchers) watcher.close();

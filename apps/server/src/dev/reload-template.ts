@@ -13,16 +13,17 @@ import {
   type TemplateRegistry,
 } from "@agentrt/core";
 import { bundleTemplate, findSourceEntry } from "./build-template.js";
-import type { RejectionView } from "./rejection-view.js";
 
 export interface ReloadDeps {
-  view: RejectionView;
+  registry: TemplateRegistry;
   engine: Pick<RunEngine, "invalidateAgent">;
   store: Pick<Store, "agents">;
   logger: Logger;
 }
 
-export type ReloadOutcome = { ok: true; loaded: LoadedTemplate } | { ok: false; code: string; message: string };
+export type ReloadOutcome =
+  | { ok: true; loaded: LoadedTemplate }
+  | { ok: false; code: string; message: string };
 
 function readManifest(packageDir: string): TemplateManifest {
   const manifest = readTemplateManifest(packageDir);
@@ -37,7 +38,10 @@ function readManifest(packageDir: string): TemplateManifest {
 
 /** Builds the package's sources into a fresh file and imports it; the file is only needed for the import. */
 async function buildAndLoad(manifest: TemplateManifest): Promise<LoadedTemplate> {
-  const file = await bundleTemplate(manifest.packageDir, findSourceEntry(manifest.packageDir, manifest.entry));
+  const file = await bundleTemplate(
+    manifest.packageDir,
+    findSourceEntry(manifest.packageDir, manifest.entry),
+  );
   try {
     return await loadTemplateModule({ ...manifest, entry: file });
   } finally {
@@ -75,14 +79,13 @@ function servingBuild(registry: TemplateRegistry, packageDir: string): LoadedTem
  * build keeps serving, and logged.
  */
 export async function reloadTemplate(packageDir: string, deps: ReloadDeps): Promise<ReloadOutcome> {
-  const { registry } = deps.view;
+  const { registry } = deps;
   const started = performance.now();
   let manifest: TemplateManifest | undefined;
   try {
     manifest = readManifest(packageDir);
     const loaded = await buildAndLoad(manifest);
     registry.register(loaded);
-    deps.view.clear(packageDir);
     const invalidated = await invalidateAgents(loaded, deps);
     deps.logger.info("template reloaded", {
       package: loaded.packageName,
@@ -107,7 +110,11 @@ export async function reloadTemplate(packageDir: string, deps: ReloadDeps): Prom
       code,
       message,
     });
-    deps.logger.error("template reload failed", { package: manifest?.packageName ?? packageDir, code, reason });
+    deps.logger.error("template reload failed", {
+      package: manifest?.packageName ?? packageDir,
+      code,
+      reason,
+    });
     return { ok: false, code, message };
   }
 }

@@ -22,6 +22,9 @@ function packageDirs(dir: string): string[] {
  * they match the directories discovery recorded.
  */
 export function findWatchedPackages(dirs: readonly string[]): string[] {
-  const found = dirs.flatMap(packageDirs).filter(hasSources).map((dir) => realpathSync(dir));
+  const found = dirs
+    .flatMap(packageDirs)
+    .filter(hasSources)
+    .map((dir) => realpathSync(dir));
   return [...new Set(found)];
 }

@@ -1,0 +1,11 @@
+export { COMMANDS, runCli } from "./cli.js";
+export type { Command } from "./command.js";
+export { type ConformanceInputs, readConformanceInputs } from "./conformance/conformance-inputs.js";
+export { type CheckResult, runConformanceChecks } from "./conformance/run-checks.js";
+export { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError } from "./exit-codes.js";
+export type { CliIo } from "./io.js";
+export { checkRegistryTemplate } from "./npm/check-registry-template.js";
+export { detectPackageManager, type PackageManager } from "./npm/package-manager.js";
+export { fetchPackument, type Packument, pickVersion, type RegistryManifest } from "./npm/packument.js";
+export { resolveRegistry } from "./npm/registry-url.js";
+export { type ScaffoldOptions, type ScaffoldResult, scaffoldTemplate } from "./scaffold/scaffold-template.js";

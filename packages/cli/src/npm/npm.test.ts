@@ -1,0 +1,104 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { checkRegistryTemplate } from "./check-registry-template.js";
+import { detectPackageManager, installArgs, parsePackageManager } from "./package-manager.js";
+import { escapePackageName, parsePackageSpec } from "./package-spec.js";
+import { type Packument, pickVersion } from "./packument.js";
+import { DEFAULT_REGISTRY, resolveRegistry } from "./registry-url.js";
+
+const tmp = () => mkdtempSync(join(tmpdir(), "agentrt-npm-"));
+
+describe("parsePackageSpec", () => {
+  it("splits names and ranges, scoped or not", () => {
+    expect(parsePackageSpec("tpl")).toEqual({ name: "tpl", range: undefined });
+    expect(parsePackageSpec("tpl@^1")).toEqual({ name: "tpl", range: "^1" });
+    expect(parsePackageSpec("@acme/tpl")).toEqual({ name: "@acme/tpl", range: undefined });
+    expect(parsePackageSpec("@acme/tpl@next")).toEqual({ name: "@acme/tpl", range: "next" });
+    expect(() => parsePackageSpec("Bad Name")).toThrow("is not a package name");
+    expect(escapePackageName("@acme/tpl")).toBe("@acme%2ftpl");
+  });
+});
+
+describe("pickVersion", () => {
+  const doc: Packument = {
+    name: "tpl",
+    "dist-tags": { latest: "1.2.0", next: "2.0.0-rc.1" },
+    versions: Object.fromEntries(
+      ["1.0.0", "1.2.0", "1.3.0", "2.0.0-rc.1"].map((version) => [version, { name: "tpl", version }]),
+    ),
+  };
+  it("prefers the latest tag when it matches, else the highest match; tags by name", () => {
+    expect(pickVersion(doc).version).toBe("1.2.0");
+    expect(pickVersion(doc, "^1").version).toBe("1.2.0");
+    expect(pickVersion(doc, "~1.3").version).toBe("1.3.0");
+    expect(pickVersion(doc, "next").version).toBe("2.0.0-rc.1");
+    expect(() => pickVersion(doc, "^3")).toThrow("no version matching ^3");
+    expect(() => pickVersion(doc, "no such tag!")).toThrow("neither a dist-tag");
+  });
+});
+
+describe("checkRegistryTemplate", () => {
+  it("accepts a compatible template and names both versions when incompatible", () => {
+    const base = { name: "t", version: "1.0.0", keywords: ["agentrt-template"] };
+    expect(() =>
+      checkRegistryTemplate({ ...base, agentrt: { template: "./i.js", coreApi: "^1" } }),
+    ).not.toThrow();
+    expect(() =>
+      checkRegistryTemplate({ ...base, agentrt: { template: "./i.js", coreApi: "^1" } }, "2.0.0"),
+    ).toThrow("t@1.0.0 requires @agentrt/core API ^1, but this server provides 2.0.0");
+  });
+});
+
+describe("package managers", () => {
+  it("detects the manager from the nearest lockfile, then packageManager, else npm", () => {
+    const root = tmp();
+    const app = join(root, "apps", "web");
+    mkdirSync(app, { recursive: true });
+    writeFileSync(join(app, "package.json"), "{}");
+    expect(detectPackageManager(app)).toBe("npm");
+    writeFileSync(join(app, "package.json"), JSON.stringify({ packageManager: "yarn@4.1.0" }));
+    expect(detectPackageManager(app)).toBe("yarn");
+    writeFileSync(join(root, "pnpm-lock.yaml"), "");
+    expect(detectPackageManager(app)).toBe("pnpm");
+    writeFileSync(join(app, "package-lock.json"), "{}");
+    expect(detectPackageManager(app)).toBe("npm");
+  });
+
+  it("builds each manager's add command and validates --pm", () => {
+    expect(installArgs("npm", "t@1.0.0")).toEqual(["install", "t@1.0.0"]);
+    expect(installArgs("pnpm", "t@1.0.0", "http://r/")).toEqual([
+      "add",
+      "t@1.0.0",
+      "--registry",
+      "http://r/",
+    ]);
+    expect(installArgs("yarn", "t@1.0.0")).toEqual(["add", "t@1.0.0"]);
+    expect(parsePackageManager("pnpm")).toBe("pnpm");
+    expect(() => parsePackageManager("bun")).toThrow("--pm must be one of");
+  });
+});
+
+describe("resolveRegistry", () => {
+  it("follows the flag, scoped registries, env, project and user .npmrc, then the default", () => {
+    const home = tmp();
+    const project = tmp();
+    writeFileSync(join(project, "package.json"), "{}");
+    const resolve = (packageName: string, env: Record<string, string> = {}, flag?: string) =>
+      resolveRegistry({ packageName, flag, env: { HOME: home, ...env }, dir: project });
+
+    expect(resolve("t")).toBe(DEFAULT_REGISTRY);
+    writeFileSync(join(home, ".npmrc"), "; user config\nregistry=http://user.example\n");
+    expect(resolve("t")).toBe("http://user.example/");
+    writeFileSync(
+      join(project, ".npmrc"),
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: .npmrc's own ${VAR} syntax, expanded by readNpmrc
+      "# project\nregistry=${REG}\n@acme:registry=http://acme.example/\n",
+    );
+    expect(resolve("t", { REG: "http://project.example" })).toBe("http://project.example/");
+    expect(resolve("@acme/t", { REG: "x" })).toBe("http://acme.example/");
+    expect(resolve("t", { npm_config_registry: "http://env.example" })).toBe("http://env.example/");
+    expect(resolve("t", {}, "http://flag.example")).toBe("http://flag.example/");
+  });
+});
