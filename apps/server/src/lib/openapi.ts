@@ -35,6 +35,14 @@ export const errorResponses = {
   504: problem("Timed out"),
 } as const;
 
+/** Errors every route with a JSON body can give. */
+export const bodyErrors = {
+  400: errorResponses[400],
+  413: errorResponses[413],
+  415: errorResponses[415],
+  422: errorResponses[422],
+} as const;
+
 type Scoped = Omit<RouteConfig, "middleware" | "security"> & { scope: ApiKeyScope };
 
 /**
@@ -51,6 +59,19 @@ export function defineApiRoute<R extends Scoped>({ scope, ...route }: R) {
     responses: { ...commonErrors, ...route.responses },
   });
 }
+
+/** Schema of a route's `{name}` path parameter. */
+export function pathParam<const K extends string>(name: K, description?: string) {
+  const schema = z
+    .string()
+    .min(1)
+    .max(100)
+    .openapi({ param: { name, in: "path" }, ...(description ? { description } : {}) });
+  return z.object({ [name]: schema } as { [P in K]: typeof schema });
+}
+
+/** `{agent}`: an agent's id or its unique name. */
+export const AgentParams = pathParam("agent", "Agent id or name");
 
 export const PageQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50).openapi({ description: "Page size (1-200)" }),

@@ -1,5 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import {
+  AgentParams,
+  bodyErrors,
   defineApiRoute,
   errorResponses,
   jsonBody,
@@ -97,14 +99,6 @@ export const UpgradeResultSchema = z
   })
   .openapi("UpgradeResult");
 
-const AgentParams = z.object({
-  agent: z
-    .string()
-    .min(1)
-    .max(100)
-    .openapi({ param: { name: "agent", in: "path" }, description: "Agent id or name" }),
-});
-
 const tags = ["Agents"];
 
 export const createAgent = defineApiRoute({
@@ -115,13 +109,10 @@ export const createAgent = defineApiRoute({
   summary: "Create an agent from a template and a config",
   request: { body: jsonBody(CreateAgentSchema) },
   responses: {
+    ...bodyErrors,
     201: jsonContent(AgentSchema, "Created"),
-    400: errorResponses[400],
     404: errorResponses[404],
     409: errorResponses[409],
-    413: errorResponses[413],
-    415: errorResponses[415],
-    422: errorResponses[422],
   },
 });
 
@@ -161,13 +152,10 @@ export const updateAgent = defineApiRoute({
   summary: "Rename, describe or reconfigure an agent; a changed config makes a new revision",
   request: { params: AgentParams, body: jsonBody(UpdateAgentSchema) },
   responses: {
+    ...bodyErrors,
     200: jsonContent(AgentSchema, "Updated"),
-    400: errorResponses[400],
     404: errorResponses[404],
     409: errorResponses[409],
-    413: errorResponses[413],
-    415: errorResponses[415],
-    422: errorResponses[422],
   },
 });
 
@@ -224,11 +212,8 @@ export const upgradeAgent = defineApiRoute({
     "Applies the target version's migrations newer than the agent's version, validates the result and, unless `dryRun`, writes a new revision. A failing migration or validation leaves the agent untouched.",
   request: { params: AgentParams, body: jsonBody(UpgradeAgentSchema) },
   responses: {
+    ...bodyErrors,
     200: jsonContent(UpgradeResultSchema, "Upgraded, or the dry-run result"),
-    400: errorResponses[400],
     404: errorResponses[404],
-    413: errorResponses[413],
-    415: errorResponses[415],
-    422: errorResponses[422],
   },
 });

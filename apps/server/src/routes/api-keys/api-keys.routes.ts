@@ -1,6 +1,7 @@
 import { API_KEY_SCOPES } from "@agentrt/core";
 import { z } from "@hono/zod-openapi";
 import {
+  bodyErrors,
   defineApiRoute,
   errorResponses,
   jsonBody,
@@ -41,11 +42,8 @@ export const createApiKey = defineApiRoute({
   summary: "Create an API key; the response holds the key, shown only once",
   request: { body: jsonBody(CreateApiKeySchema) },
   responses: {
+    ...bodyErrors,
     201: jsonContent(CreatedApiKeySchema, "Created"),
-    400: errorResponses[400],
-    413: errorResponses[413],
-    415: errorResponses[415],
-    422: errorResponses[422],
   },
 });
 

@@ -1,12 +1,15 @@
 import { ErrorCode, RunStatusSchema } from "@agentrt/core";
 import { z } from "@hono/zod-openapi";
 import {
+  AgentParams,
+  bodyErrors,
   defineApiRoute,
   errorResponses,
   jsonBody,
   jsonContent,
   PageQuerySchema,
   pageOf,
+  pathParam,
 } from "../../lib/openapi.js";
 import { MultitaskStrategySchema } from "../threads/threads.routes.js";
 
@@ -87,20 +90,7 @@ const sse = {
   },
 };
 
-const AgentParams = z.object({
-  agent: z
-    .string()
-    .min(1)
-    .max(100)
-    .openapi({ param: { name: "agent", in: "path" }, description: "Agent id or name" }),
-});
-const RunParams = z.object({
-  id: z
-    .string()
-    .min(1)
-    .max(100)
-    .openapi({ param: { name: "id", in: "path" } }),
-});
+const RunParams = pathParam("id");
 const tags = ["Runs"];
 
 export const createRun = defineApiRoute({
@@ -116,12 +106,9 @@ export const createRun = defineApiRoute({
       content: { ...jsonContent(RunSchema, "").content, ...sse },
     },
     202: jsonContent(RunSchema, "`background`: the queued run"),
-    400: errorResponses[400],
+    ...bodyErrors,
     404: errorResponses[404],
     409: errorResponses[409],
-    413: errorResponses[413],
-    415: errorResponses[415],
-    422: errorResponses[422],
   },
 });
 

@@ -1,11 +1,13 @@
 import { z } from "@hono/zod-openapi";
 import {
+  bodyErrors,
   defineApiRoute,
   errorResponses,
   jsonBody,
   jsonContent,
   PageQuerySchema,
   pageOf,
+  pathParam,
 } from "../../lib/openapi.js";
 
 export const ScheduleSchema = z
@@ -42,13 +44,7 @@ export const CreateScheduleSchema = z
   })
   .openapi("CreateSchedule");
 
-const IdParams = z.object({
-  id: z
-    .string()
-    .min(1)
-    .max(100)
-    .openapi({ param: { name: "id", in: "path" } }),
-});
+const IdParams = pathParam("id");
 const tags = ["Schedules"];
 
 export const createSchedule = defineApiRoute({
@@ -59,12 +55,9 @@ export const createSchedule = defineApiRoute({
   summary: "Run an agent on a cron schedule",
   request: { body: jsonBody(CreateScheduleSchema) },
   responses: {
+    ...bodyErrors,
     201: jsonContent(ScheduleSchema, "Created"),
-    400: errorResponses[400],
     404: errorResponses[404],
-    413: errorResponses[413],
-    415: errorResponses[415],
-    422: errorResponses[422],
   },
 });
 

@@ -1,11 +1,13 @@
 import { z } from "@hono/zod-openapi";
 import {
+  bodyErrors,
   defineApiRoute,
   errorResponses,
   jsonBody,
   jsonContent,
   PageQuerySchema,
   pageOf,
+  pathParam,
 } from "../../lib/openapi.js";
 
 export const MultitaskStrategySchema = z
@@ -52,13 +54,7 @@ export const ThreadMessageSchema = z
   })
   .openapi("ThreadMessage");
 
-const ThreadParams = z.object({
-  id: z
-    .string()
-    .min(1)
-    .max(100)
-    .openapi({ param: { name: "id", in: "path" } }),
-});
+const ThreadParams = pathParam("id");
 const tags = ["Threads"];
 
 export const createThread = defineApiRoute({
@@ -69,12 +65,9 @@ export const createThread = defineApiRoute({
   summary: "Create a conversation thread; runs given its id share its memory",
   request: { body: jsonBody(CreateThreadSchema) },
   responses: {
+    ...bodyErrors,
     201: jsonContent(ThreadSchema, "Created"),
-    400: errorResponses[400],
     404: errorResponses[404],
-    413: errorResponses[413],
-    415: errorResponses[415],
-    422: errorResponses[422],
   },
 });
 
