@@ -83,10 +83,7 @@ export function watchEventLoop(): { stop(): LagReport } {
 
 /** Names of the own properties of the host's built-in prototypes, to prove user code never touched them. */
 export function snapshotPrototypes(): Record<string, string[]> {
-  const names = (target: object) =>
-    Reflect.ownKeys(target)
-      .map(String)
-      .sort();
+  const names = (target: object) => Reflect.ownKeys(target).map(String).sort();
   return {
     Object: names(Object.prototype),
     Array: names(Array.prototype),

@@ -22,6 +22,9 @@ const MAX_CROSSING_CHARS = 1024 * 1024;
 /** Runs inside every isolate before user code: builds `ctx`, console, timers and the runner. */
 const BOOTSTRAP = `(function (hostLog, hostProgress, hostTimer, hostFetch) {
   "use strict";
+  // WebAssembly memory lives outside the isolate heap, so memoryLimit does not cover it: a run could
+  // commit gigabytes. User code is promised only input, ctx, console and timers.
+  delete globalThis.WebAssembly;
   const stringify = JSON.stringify, parse = JSON.parse, Str = String, Num = Number;
   const format = (v) => {
     if (typeof v === "string") return v;
