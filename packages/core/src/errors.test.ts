@@ -47,6 +47,20 @@ describe("AgentrtError", () => {
     });
   });
 
+  it("keeps small details and drops oversized or unserialisable ones", () => {
+    const stack = { stack: "Error: boom\n    at main (user.js:3:9)" };
+    expect(toErrorInfo(new AgentrtError(ErrorCode.USER_CODE_ERROR, "boom", { details: stack }))).toEqual({
+      code: "USER_CODE_ERROR",
+      message: "boom",
+      details: stack,
+    });
+    const huge = { stack: "x".repeat(20_000) };
+    expect(toErrorInfo(new AgentrtError(ErrorCode.USER_CODE_ERROR, "boom", { details: huge }))).not.toHaveProperty("details");
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    expect(toErrorInfo(new AgentrtError(ErrorCode.USER_CODE_ERROR, "boom", { details: cyclic }))).not.toHaveProperty("details");
+  });
+
   it("knows its codes", () => {
     expect(isErrorCode("TEMPLATE_INCOMPATIBLE")).toBe(true);
     expect(isErrorCode("NOPE")).toBe(false);

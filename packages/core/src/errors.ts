@@ -124,12 +124,27 @@ export function isErrorCode(value: unknown): value is ErrorCode {
   return typeof value === "string" && knownCodes.has(value);
 }
 
-/** Normalises anything thrown into `{ code, message }`, keeping a known code when the error carries one. */
+/** Details larger than this (as JSON) are left out of stored errors rather than bloating every read. */
+const MAX_DETAILS_BYTES = 16 * 1024;
+
+function cappedDetails(details: Record<string, unknown> | undefined): { details?: Record<string, unknown> } {
+  if (!details) return {};
+  try {
+    return JSON.stringify(details).length <= MAX_DETAILS_BYTES ? { details } : {};
+  } catch {
+    return {};
+  }
+}
+
+/**
+ * Normalises anything thrown into `{ code, message, details? }`, keeping a known code when the error
+ * carries one.
+ */
 export function toErrorInfo(
   error: unknown,
   fallback: ErrorCode = ErrorCode.RUN_FAILED,
-): { code: ErrorCode; message: string } {
-  if (isAgentrtError(error)) return { code: error.code, message: error.message };
+): { code: ErrorCode; message: string; details?: Record<string, unknown> } {
+  if (isAgentrtError(error)) return { code: error.code, message: error.message, ...cappedDetails(error.details) };
   if (error instanceof Error) {
     const code = (error as { code?: unknown }).code;
     return { code: isErrorCode(code) ? code : fallback, message: error.message };

@@ -14,6 +14,8 @@ export const TERMINAL_RUN_STATUSES: ReadonlySet<RunStatus> = new Set([
 export const RunErrorSchema = z.object({
   code: z.enum(Object.values(ErrorCode) as [ErrorCode, ...ErrorCode[]]),
   message: z.string(),
+  /** Extra facts about the failure, e.g. the user's stack for USER_CODE_ERROR (size-capped). */
+  details: z.record(z.string(), z.unknown()).optional(),
 });
 export type RunError = z.infer<typeof RunErrorSchema>;
 

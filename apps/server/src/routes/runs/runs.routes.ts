@@ -1,4 +1,4 @@
-import { ErrorCode, RunStatusSchema } from "@agentrt/core";
+import { RunErrorSchema, RunStatusSchema } from "@agentrt/core";
 import { z } from "@hono/zod-openapi";
 import {
   AgentParams,
@@ -23,9 +23,7 @@ export const RunSchema = z
     status: RunStatusSchema,
     input: z.unknown(),
     output: z.unknown().openapi({ description: "The final output (null until the run succeeds)" }),
-    error: z
-      .object({ code: z.enum(Object.values(ErrorCode) as [ErrorCode, ...ErrorCode[]]), message: z.string() })
-      .nullable(),
+    error: RunErrorSchema.nullable(),
     idempotencyKey: z.string().nullable(),
     webhookUrl: z.string().nullable(),
     webhookDeliveries: z.array(
