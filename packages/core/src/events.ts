@@ -11,8 +11,11 @@ export const TERMINAL_RUN_STATUSES: ReadonlySet<RunStatus> = new Set([
   "timed_out",
 ]);
 
+/** Every error code, as a schema (for API documents and event validation). */
+export const ErrorCodeSchema = z.enum(ErrorCode);
+
 export const RunErrorSchema = z.object({
-  code: z.enum(Object.values(ErrorCode) as [ErrorCode, ...ErrorCode[]]),
+  code: ErrorCodeSchema,
   message: z.string(),
   /** Extra facts about the failure, e.g. the user's stack for USER_CODE_ERROR (size-capped). */
   details: z.record(z.string(), z.unknown()).optional(),

@@ -1,4 +1,4 @@
-import { ErrorCode as Codes, type ErrorCode, type FieldIssue } from "@agentrt/core";
+import { ErrorCode as Codes, type ErrorCode, ErrorCodeSchema, type FieldIssue } from "@agentrt/core";
 import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
@@ -82,7 +82,7 @@ export const ProblemSchema = z
     type: z.string().openapi({ example: "https://agentrt.dev/errors/AGENT_NOT_FOUND" }),
     title: z.string(),
     status: z.number().int(),
-    code: z.enum(Object.values(Codes) as [ErrorCode, ...ErrorCode[]]),
+    code: ErrorCodeSchema,
     detail: z.string(),
     errors: z
       .array(z.object({ path: z.array(z.union([z.string(), z.number()])), message: z.string() }))

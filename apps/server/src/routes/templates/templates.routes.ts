@@ -1,4 +1,4 @@
-import { ErrorCode } from "@agentrt/core";
+import { ErrorCodeSchema } from "@agentrt/core";
 import { z } from "@hono/zod-openapi";
 import { defineApiRoute, errorResponses, jsonContent } from "../../lib/openapi.js";
 
@@ -27,9 +27,7 @@ export const RejectedTemplateSchema = z
   .object({
     packageName: z.string(),
     packageVersion: z.string().nullable(),
-    code: z
-      .enum([ErrorCode.TEMPLATE_INCOMPATIBLE, ErrorCode.TEMPLATE_INVALID, ErrorCode.TEMPLATE_DUPLICATE])
-      .or(z.string()),
+    code: ErrorCodeSchema,
     message: z.string(),
   })
   .openapi("RejectedTemplate");
