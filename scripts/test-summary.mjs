@@ -1,23 +1,22 @@
-// Adds up the vitest JSON reports every package wrote during `pnpm test` and prints one closing
-// line, "N passed, N failed", so CI can read the whole run's result in one place.
-import { existsSync, readFileSync, readdirSync } from "node:fs";
+// Adds up the vitest JSON reports every package (and the e2e suite) wrote during `pnpm test` and
+// prints one closing line, "N passed, N failed", so CI can read the whole run's result in one place.
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 
 const root = new URL("..", import.meta.url).pathname;
+const suites = ["packages", "plugins", "apps"].flatMap((group) =>
+  existsSync(join(root, group)) ? readdirSync(join(root, group)).map((name) => `${group}/${name}`) : [],
+);
 let passed = 0;
 let failed = 0;
 let skipped = 0;
-for (const group of ["packages", "plugins", "apps"]) {
-  const groupDir = join(root, group);
-  if (!existsSync(groupDir)) continue;
-  for (const name of readdirSync(groupDir)) {
-    const report = join(groupDir, name, "coverage", "test-report.json");
-    if (!existsSync(report)) continue;
-    const result = JSON.parse(readFileSync(report, "utf8"));
-    passed += result.numPassedTests;
-    failed += result.numFailedTests;
-    skipped += result.numPendingTests + result.numTodoTests;
-    console.log(`  ${group}/${name}: ${result.numPassedTests} passed, ${result.numFailedTests} failed`);
-  }
+for (const suite of [...suites, "e2e"]) {
+  const report = join(root, suite, "coverage", "test-report.json");
+  if (!existsSync(report)) continue;
+  const result = JSON.parse(readFileSync(report, "utf8"));
+  passed += result.numPassedTests;
+  failed += result.numFailedTests;
+  skipped += result.numPendingTests + result.numTodoTests;
+  console.log(`  ${suite}: ${result.numPassedTests} passed, ${result.numFailedTests} failed`);
 }
 console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}`);

@@ -13,7 +13,7 @@ export interface CatalogOptions {
   /** Deadline for one catalog search: the search and every manifest it reads. */
   timeoutMs: number;
   coreApiVersion?: string;
-  /** How long a package version's manifest is remembered (published versions are immutable). */
+  /** How long a package version's manifest is remembered. */
   manifestTtlMs?: number;
 }
 
@@ -35,13 +35,29 @@ export interface Catalog {
   search(query: string | undefined, limit: number): Promise<CatalogEntry[]>;
 }
 
+interface SearchPackage {
+  name?: unknown;
+  version?: unknown;
+  "dist-tags"?: { latest?: unknown };
+  description?: unknown;
+  keywords?: unknown;
+}
+
 interface SearchAnswer {
-  objects?: { package?: { name?: unknown; version?: unknown; description?: unknown; keywords?: unknown } }[];
+  objects?: { package?: SearchPackage }[];
 }
 
 interface PublishedManifest {
+  version?: unknown;
   keywords?: unknown;
   agentrt?: { coreApi?: unknown };
+}
+
+interface Found {
+  name: string;
+  /** undefined: the search did not say; the `latest` manifest is read. */
+  version: string | undefined;
+  description: string | null;
 }
 
 const MAX_CACHED_MANIFESTS = 1000;
@@ -64,7 +80,7 @@ function isTemplateManifest(manifest: PublishedManifest): boolean {
 export function createCatalog(options: CatalogOptions): Catalog {
   const base = options.registry.endsWith("/") ? options.registry : `${options.registry}/`;
   const coreApiVersion = options.coreApiVersion ?? CORE_API_VERSION;
-  const ttl = options.manifestTtlMs ?? 5 * 60_000;
+  const ttl = options.manifestTtlMs ?? 60_000;
   const manifests = new Map<string, { expires: number; manifest: PublishedManifest | undefined }>();
 
   /** GETs JSON; `undefined` for 404. */
@@ -149,28 +165,40 @@ export function createCatalog(options: CatalogOptions): Catalog {
   return {
     async search(query, limit) {
       const signal = AbortSignal.timeout(options.timeoutMs);
-      const text = `keywords:${TEMPLATE_KEYWORD} ${query ?? ""}`.trim();
-      const answer = await getJson<SearchAnswer>(
-        `-/v1/search?text=${encodeURIComponent(text)}&size=${limit}`,
-        signal,
-      );
-      const found = (answer?.objects ?? [])
-        .map((o) => o.package)
-        .filter(
-          (p): p is { name: string; version: string; description?: unknown; keywords?: unknown } =>
-            typeof p?.name === "string" && typeof p.version === "string",
-        )
-        // Registries that ignore the `keywords:` qualifier return other packages too.
-        .filter((p) => !Array.isArray(p.keywords) || p.keywords.includes(TEMPLATE_KEYWORD));
+      const words = query?.trim() ?? "";
+      const search = async (text: string) =>
+        (
+          await getJson<SearchAnswer>(
+            `-/v1/search?text=${encodeURIComponent(text.trim())}&size=${limit}`,
+            signal,
+          )
+        )?.objects ?? [];
+      // npm's `keywords:` qualifier; registries without it (verdaccio) find nothing, so search the
+      // keyword as text there and keep only packages that carry it.
+      let objects = await search(`keywords:${TEMPLATE_KEYWORD} ${words}`);
+      if (objects.length === 0) objects = await search(`${TEMPLATE_KEYWORD} ${words}`);
+      const found = objects.flatMap(({ package: p }): Found[] => {
+        if (typeof p?.name !== "string") return [];
+        if (Array.isArray(p.keywords) && !p.keywords.includes(TEMPLATE_KEYWORD)) return [];
+        const version = p.version ?? p["dist-tags"]?.latest;
+        return [
+          {
+            name: p.name,
+            version: typeof version === "string" ? version : undefined,
+            description: typeof p.description === "string" ? p.description : null,
+          },
+        ];
+      });
       const entries = await Promise.all(
         found.map(async (p) => {
-          const manifest = await manifestOf(p.name, p.version, signal);
+          const manifest = await manifestOf(p.name, p.version ?? "latest", signal);
           if (manifest && !isTemplateManifest(manifest)) return undefined;
+          const version = p.version ?? (typeof manifest?.version === "string" ? manifest.version : "latest");
           return {
             packageName: p.name,
-            version: p.version,
-            description: typeof p.description === "string" ? p.description : null,
-            ...verdict(p.name, p.version, manifest),
+            version,
+            description: p.description,
+            ...verdict(p.name, version, manifest),
           } satisfies CatalogEntry;
         }),
       );

@@ -1,0 +1,39 @@
+import { type ChildProcess, spawn } from "node:child_process";
+
+export interface ServerProcess {
+  url: string;
+  child: ChildProcess;
+  output(): string;
+  stop(): Promise<void>;
+}
+
+/** Starts an installed `agentrt-server` bin with this test's Node (24) and waits for its URL. */
+export async function startServerProcess(
+  bin: string,
+  options: { cwd: string; env: NodeJS.ProcessEnv },
+): Promise<ServerProcess> {
+  const child = spawn(process.execPath, [bin], {
+    cwd: options.cwd,
+    env: options.env,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  child.stderr!.on("data", (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  const stop = () =>
+    new Promise<void>((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
+      child.once("exit", () => resolve());
+      child.kill("SIGTERM");
+    });
+  const url = await new Promise<string>((resolve, reject) => {
+    child.stdout!.on("data", (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /listening on (http:\/\/\S+)/.exec(output);
+      if (match) resolve(match[1]!);
+    });
+    child.once("exit", (code) => reject(new Error(`agentrt-server exited with ${code}:\n${output}`)));
+  });
+  return { url, child, output: () => output, stop };
+}
