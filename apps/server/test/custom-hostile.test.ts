@@ -159,7 +159,13 @@ async function expectHealthy(watch: { stop(): LagReport }, python = false): Prom
   expect(snapshotPrototypes()).toEqual(prototypes);
   await waitFor(() => {
     const counts = countChildren();
-    return counts["js-worker"] === JS_WORKERS && counts["py-worker"] === PY_WORKERS && counts.zombie === 0;
+    // Python keeps warm spares plus interpreters bound to one agent each: between 1 and 2 per slot.
+    return (
+      counts["js-worker"] === JS_WORKERS &&
+      counts["py-worker"] >= PY_WORKERS &&
+      counts["py-worker"] <= 2 * PY_WORKERS &&
+      counts.zombie === 0
+    );
   }, `the pool is back to ${JS_WORKERS} JS + ${PY_WORKERS} Python children, none a zombie`);
 }
 
@@ -297,8 +303,10 @@ describe("a crashed sandbox child", () => {
     );
     const { body } = await server.call("POST", `/v1/agents/${agent}/runs`, { mode: "background" });
     await readSse(await server.api(`/v1/runs/${body.id}/events`), (e) => e.event === "log");
-    const [python] = listChildren().filter((c) => c.role === "py-worker");
-    process.kill(python!.pid, "SIGKILL");
+    // The pool also holds a spare (maybe still loading), so which child runs this agent is not known:
+    // kill them all; the run must still fail with SANDBOX_CRASHED and the pool recover.
+    for (const python of listChildren().filter((c) => c.role === "py-worker"))
+      process.kill(python.pid, "SIGKILL");
     const events = await readSse(await server.api(`/v1/runs/${body.id}/events`));
     expect(events.at(-1)?.data).toMatchObject({ status: "failed", error: { code: "SANDBOX_CRASHED" } });
     await expectHealthy(watch, true);
@@ -889,7 +897,7 @@ describe("known bugs", () => {
   // BUG (packages/sandbox py-worker HARNESS): the reset after a run restores module dicts but not
   // class attributes, so a patched json.JSONEncoder.encode survives and sees every later run's input
   // and result, of any agent on that interpreter, and can hand them to its author's next run.
-  it.skip("Python: one agent cannot read another agent's input or result through a patched stdlib class", async () => {
+  it("Python: one agent cannot read another agent's input or result through a patched stdlib class", async () => {
     const spy = await agents.create(
       "python",
       "import json\n_orig = json.JSONEncoder.encode\ndef spy(self, o):\n    json.JSONEncoder.loot = getattr(json.JSONEncoder, 'loot', []) + [repr(o)]\n    return _orig(self, o)\ndef main(i, ctx):\n    if i == 'plant':\n        json.JSONEncoder.encode = spy\n        return 'planted'\n    return getattr(json.JSONEncoder, 'loot', [])\n",
@@ -906,7 +914,7 @@ describe("known bugs", () => {
   // BUG (packages/sandbox py-worker HARNESS): user code can `import __main__` and replace
   // `_agentrt_run.__code__`; the worker keeps calling that function object, so every later run of
   // every agent on that interpreter executes the attacker's code with the victim's input.
-  it.skip("Python: one agent cannot replace the harness that runs the next agent", async () => {
+  it("Python: one agent cannot replace the harness that runs the next agent", async () => {
     const attacker = await agents.create(
       "python",
       "import __main__, json\nasync def evil(source, entry, input_json, max_chars):\n    return json.dumps(['ok', json.dumps({'forged': True, 'stolen': input_json})])\ndef main(i, ctx):\n    __main__._agentrt_run.__code__ = evil.__code__\n    return 'planted'\n",
@@ -921,7 +929,7 @@ describe("known bugs", () => {
 
   // BUG (packages/sandbox py-worker HARNESS reset): os.environ is one object whose contents the
   // module-dict reset does not restore, so a variable set by one run is seen by the next agent's run.
-  it.skip("Python: environment variables set by one run do not reach the next agent", async () => {
+  it("Python: environment variables set by one run do not reach the next agent", async () => {
     const writer = await agents.create(
       "python",
       "import os\ndef main(i, ctx):\n    os.environ['AGENTRT_SECRET'] = 'leaked'\n    return 'set'\n",
@@ -937,7 +945,7 @@ describe("known bugs", () => {
   // BUG (plugins/template-custom run-in-sandbox.ts): progress values are only truncated, so a finite
   // but huge number breaks core's integer schema and the run fails as TEMPLATE_INVALID, a server-side
   // code, instead of the progress being clamped or dropped.
-  it.skip("JavaScript: out-of-range progress values do not fail the run as TEMPLATE_INVALID", async () => {
+  it("JavaScript: out-of-range progress values do not fail the run as TEMPLATE_INVALID", async () => {
     const agent = await agents.create(
       "javascript",
       "export function main(_, ctx) { ctx.progress(1e300, 1e300); ctx.progress(-1e300, 2); return 'done'; }",

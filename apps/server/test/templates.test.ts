@@ -63,7 +63,9 @@ describe("metrics", () => {
     const res = await server.api("/metrics");
     expect(res.headers.get("content-type")).toContain("text/plain");
     const text = await res.text();
-    expect(text).toContain('agentrt_http_requests_total{method="GET",route="/v1/templates/:name",status="200"}');
+    expect(text).toContain(
+      'agentrt_http_requests_total{method="GET",route="/v1/templates/:name",status="200"}',
+    );
     expect(text).toMatch(/agentrt_templates_loaded 3/);
     expect(text).toMatch(/agentrt_http_request_duration_ms_bucket\{[^}]*le="\+Inf"\} \d+/);
   });

@@ -55,10 +55,14 @@ describe("AgentrtError", () => {
       details: stack,
     });
     const huge = { stack: "x".repeat(20_000) };
-    expect(toErrorInfo(new AgentrtError(ErrorCode.USER_CODE_ERROR, "boom", { details: huge }))).not.toHaveProperty("details");
+    expect(
+      toErrorInfo(new AgentrtError(ErrorCode.USER_CODE_ERROR, "boom", { details: huge })),
+    ).not.toHaveProperty("details");
     const cyclic: Record<string, unknown> = {};
     cyclic.self = cyclic;
-    expect(toErrorInfo(new AgentrtError(ErrorCode.USER_CODE_ERROR, "boom", { details: cyclic }))).not.toHaveProperty("details");
+    expect(
+      toErrorInfo(new AgentrtError(ErrorCode.USER_CODE_ERROR, "boom", { details: cyclic })),
+    ).not.toHaveProperty("details");
   });
 
   it("knows its codes", () => {

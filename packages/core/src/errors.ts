@@ -144,7 +144,8 @@ export function toErrorInfo(
   error: unknown,
   fallback: ErrorCode = ErrorCode.RUN_FAILED,
 ): { code: ErrorCode; message: string; details?: Record<string, unknown> } {
-  if (isAgentrtError(error)) return { code: error.code, message: error.message, ...cappedDetails(error.details) };
+  if (isAgentrtError(error))
+    return { code: error.code, message: error.message, ...cappedDetails(error.details) };
   if (error instanceof Error) {
     const code = (error as { code?: unknown }).code;
     return { code: isErrorCode(code) ? code : fallback, message: error.message };

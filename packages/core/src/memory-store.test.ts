@@ -181,6 +181,29 @@ describe("memory store: runs and events", () => {
       code: "RUN_NOT_FOUND",
     });
   });
+
+  it("appends a batch of events with consecutive seqs after the ones already stored", async () => {
+    const { store, agentId } = await withAgent();
+    const run = (await store.runs.create(newRun(agentId))).run;
+    await store.runs.appendEvent(run.id, { type: "run.queued" });
+    const batch = await store.runs.appendEvents(run.id, [
+      { type: "output.delta", text: "a" },
+      { type: "output.delta", text: "b" },
+    ]);
+    expect(batch.events.map((e) => [e.seq, e.data])).toEqual([
+      [2, { type: "output.delta", text: "a" }],
+      [3, { type: "output.delta", text: "b" }],
+    ]);
+    expect(batch.run).toEqual(run);
+    expect((await store.runs.events(run.id, 0)).map((e) => e.seq)).toEqual([1, 2, 3]);
+    const ended = await store.runs.appendEvents(run.id, [{ type: "run.started" }], { status: "running" });
+    expect(ended.events.map((e) => e.seq)).toEqual([4]);
+    expect(ended.run).toMatchObject({ id: run.id, status: "running" });
+    expect(await store.runs.get(run.id)).toEqual(ended.run);
+    await expect(store.runs.appendEvents("run_missing", [{ type: "run.queued" }])).rejects.toMatchObject({
+      code: "RUN_NOT_FOUND",
+    });
+  });
 });
 
 describe("memory store: schedules", () => {

@@ -8,6 +8,7 @@ import type {
   ApiKeyRecord,
   Page,
   PageRequest,
+  RunPatch,
   RunRecord,
   ScheduleRecord,
   Store,
@@ -62,6 +63,28 @@ export function createMemoryStore(): Store {
     const run = runs.get(id);
     if (!run) throw notFound(ErrorCode.RUN_NOT_FOUND, "run", id);
     return run;
+  };
+  const updateRun = (id: string, patch: RunPatch): RunRecord => {
+    const next = { ...requireRun(id), ...structuredClone(patch) };
+    runs.set(id, next);
+    return next;
+  };
+  const appendEvents = (runId: string, payloads: RunEventPayload[]): StoredRunEvent[] => {
+    requireRun(runId);
+    const log = events.get(runId)!;
+    const createdAt = nowIso();
+    // Cloned before anything is stored, so a payload that can't be copied stores none of the batch.
+    const appended = payloads.map(
+      (payload, i): StoredRunEvent => ({
+        runId,
+        seq: log.length + 1 + i,
+        type: payload.type,
+        data: structuredClone(payload),
+        createdAt,
+      }),
+    );
+    log.push(...appended);
+    return appended.map((event) => structuredClone(event));
   };
 
   return {
@@ -217,9 +240,7 @@ export function createMemoryStore(): Store {
         return pageOf(matching, (r) => r.id, filter);
       },
       async update(id, patch) {
-        const next = { ...requireRun(id), ...structuredClone(patch) };
-        runs.set(id, next);
-        return structuredClone(next);
+        return structuredClone(updateRun(id, patch));
       },
       async listByStatus(statuses, limit) {
         return [...runs.values()]
@@ -229,17 +250,12 @@ export function createMemoryStore(): Store {
           .map((r) => structuredClone(r));
       },
       async appendEvent(runId, payload: RunEventPayload) {
-        requireRun(runId);
-        const log = events.get(runId)!;
-        const event: StoredRunEvent = {
-          runId,
-          seq: log.length + 1,
-          type: payload.type,
-          data: structuredClone(payload),
-          createdAt: nowIso(),
-        };
-        log.push(event);
-        return structuredClone(event);
+        return appendEvents(runId, [payload])[0]!;
+      },
+      async appendEvents(runId, payloads, patch) {
+        const appended = appendEvents(runId, payloads);
+        const run = patch ? updateRun(runId, patch) : requireRun(runId);
+        return { events: appended, run: structuredClone(run) };
       },
       async events(runId, afterSeq, limit = Number.POSITIVE_INFINITY) {
         // seq n sits at index n - 1, so the slice starts right after `afterSeq`.

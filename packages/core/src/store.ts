@@ -173,6 +173,17 @@ export interface RunStore {
   listByStatus(statuses: RunStatus[], limit: number): Promise<RunRecord[]>;
   /** Appends one event; the store assigns the next `seq` for the run, starting at 1. */
   appendEvent(runId: string, payload: RunEventPayload): Promise<StoredRunEvent>;
+  /**
+   * Appends several events of one run with consecutive `seq`s in the given order and, when given,
+   * applies `patch` to the run, all in one atomic step. Returns the stored events and the run as it
+   * is afterwards. The run journal writes each batch of events produced together (and a run's
+   * start or end with its row change) in one call.
+   */
+  appendEvents(
+    runId: string,
+    payloads: RunEventPayload[],
+    patch?: RunPatch,
+  ): Promise<{ events: StoredRunEvent[]; run: RunRecord }>;
   /** Events with `seq > afterSeq`, in order. */
   events(runId: string, afterSeq: number, limit?: number): Promise<StoredRunEvent[]>;
 }

@@ -1,5 +1,6 @@
 import { availableParallelism } from "node:os";
 import { AgentrtError, ErrorCode } from "@agentrt/core";
+import { createBoundWorkers } from "./bound-workers.js";
 import { toRunError } from "./child-error.js";
 import { resolvePackageDirs, spawnSandboxChild } from "./child-process.js";
 import { createHostFetch } from "./host-fetch.js";
@@ -8,13 +9,15 @@ import { resolveLimits } from "./limits.js";
 import { parseResultJson } from "./result.js";
 import type { SandboxPool, SandboxPoolOptions, SandboxRunRequest, SandboxRunResult } from "./types.js";
 import type { Done } from "./worker.js";
-import { createWorkerGroup, type Job, type WorkerGroup } from "./worker-group.js";
+import { createWorkerGroup, type Job } from "./worker-group.js";
 
 /** Extra wall time a child gets beyond the run's limit before the pool treats it as hung. */
 const JS_GRACE_MS = 2_000;
 const PY_GRACE_MS = 3_000;
 const JS_CHILD_HEAP_MB = 256;
 const PY_CHILD_HEAP_MB = 512;
+/** Python runs without an isolation key share one key (and so an interpreter) among themselves. */
+const DEFAULT_ISOLATION_KEY = "";
 
 /**
  * Starts the supervised sandbox processes. The calling process never loads isolated-vm or Pyodide:
@@ -37,9 +40,11 @@ export function createSandboxPool(options: SandboxPoolOptions = {}): SandboxPool
   let crashes = 0;
   let activeRuns = 0;
 
+  const jsWorkers = options.jsWorkers ?? Math.min(2, availableParallelism());
+  let closed = false;
   const js = createWorkerGroup({
     kind: "js",
-    size: options.jsWorkers ?? Math.min(2, availableParallelism()),
+    size: jsWorkers,
     concurrency: 4,
     spawn: () =>
       spawnSandboxChild({
@@ -54,9 +59,12 @@ export function createSandboxPool(options: SandboxPoolOptions = {}): SandboxPool
     onEvent,
     onCrash: () => crashes++,
   });
+  const pythonWorkers = options.pythonWorkers ?? 1;
+  // Python interpreters cannot be reset safely between runs, so each is bound to one isolation key.
+  // The group holds the warm unbound spares; `bound` the interpreters serving one key each.
   const python = createWorkerGroup({
     kind: "python",
-    size: options.pythonWorkers ?? 1,
+    size: pythonWorkers,
     concurrency: 1,
     spawn: () => spawnSandboxChild({ kind: "python", heapMb: PY_CHILD_HEAP_MB, args: [dirs.pyodide] }),
     heartbeatMs,
@@ -65,14 +73,22 @@ export function createSandboxPool(options: SandboxPoolOptions = {}): SandboxPool
     maxRssMb: options.maxWorkerRssMb ?? 1_024,
     onEvent,
     onCrash: () => crashes++,
+    onAvailable: () => bound.spareReady(),
+    onGiveUp: (error) => bound.failQueued(error),
+  });
+  const bound = createBoundWorkers({
+    spares: python,
+    maxBound: pythonWorkers,
+    maxRuns: options.maxRunsPerWorker ?? 200,
+    maxRssMb: options.maxWorkerRssMb ?? 1_024,
   });
 
   async function run(req: SandboxRunRequest): Promise<SandboxRunResult> {
     const started = performance.now();
     const limits = resolveLimits(defaults, req.limits);
     const isPython = req.compiled.language === "python";
-    const group: WorkerGroup = isPython ? python : js;
-    if (group.live === 0) {
+    // A group between a crash and its replacement has no live worker yet, but its runs just wait.
+    if (closed || (isPython ? pythonWorkers : jsWorkers) === 0) {
       throw new AgentrtError(
         ErrorCode.NOT_READY,
         `this sandbox pool has no ${isPython ? "Python" : "JavaScript"} workers`,
@@ -110,7 +126,7 @@ export function createSandboxPool(options: SandboxPoolOptions = {}): SandboxPool
       };
     });
     const onAbort = () => {
-      if (group.withdraw(job))
+      if (isPython ? bound.withdraw(job) : js.withdraw(job))
         job.resolve({
           type: "done",
           id: 0,
@@ -119,7 +135,8 @@ export function createSandboxPool(options: SandboxPoolOptions = {}): SandboxPool
       else job.cancel?.();
     };
     req.signal?.addEventListener("abort", onAbort, { once: true });
-    group.submit(job);
+    if (isPython) bound.submit(req.isolationKey ?? DEFAULT_ISOLATION_KEY, job);
+    else js.submit(job);
     try {
       const reply = await done;
       if (reply.error) throw toRunError(reply.error);
@@ -136,8 +153,17 @@ export function createSandboxPool(options: SandboxPoolOptions = {}): SandboxPool
 
   return {
     run,
-    stats: () => ({ jsWorkers: js.live, pythonWorkers: python.live, activeRuns, crashes }),
+    stats: () => ({
+      jsWorkers: js.live,
+      pythonWorkers: python.live + bound.bound,
+      pythonSpares: python.live,
+      pythonBound: bound.bound,
+      activeRuns,
+      crashes,
+    }),
     async close() {
+      closed = true;
+      bound.failQueued({ code: "SANDBOX_CRASHED", message: "the sandbox pool is closed" });
       await Promise.all([js.close(), python.close()]);
     },
   };

@@ -22,6 +22,7 @@ const interrupt = new SharedArrayBuffer(4);
 const interruptFlag = new Int32Array(interrupt);
 const worker = new Worker(fileURLToPath(new URL(`./py-worker${EXTENSION}`, import.meta.url)), {
   workerData: { pyodideDir, interrupt },
+  env: {}, // the process already starts with an empty environment; keep the interpreter's minimal too
 });
 
 interface Active {
@@ -98,25 +99,71 @@ function start(job: Job): void {
 function finish(reply: Extract<WorkerReply, { type: "done" }>): void {
   const run = active;
   if (!run) return;
+  const outcome = parseOutcome(reply.outcome);
+  // User code can patch what the harness uses to build its reply (json.dumps, the harness itself):
+  // a reply of the wrong shape fails this run and ends the interpreter, never the next run.
+  if (!outcome && run.job.type === "run") abandon("the interpreter sent a malformed reply");
   active = undefined;
   for (const timer of run.timers) clearTimeout(timer);
   Atomics.store(interruptFlag, 0, 0);
   const id = run.job.id;
-  const [kind, value] = JSON.parse(reply.outcome) as [string, unknown];
   const failure = run.failure ?? reply.failure;
   if (run.job.type === "check") {
     send({ type: "done", id, resultJson: reply.outcome });
   } else if (failure) {
     send({ type: "done", id, error: failure });
   } else {
-    send({ type: "done", id, ...toResult(run.job, kind, value) });
+    send({ type: "done", id, ...toResult(run.job, outcome!) });
+  }
+}
+
+type Outcome =
+  | ["ok" | "no-entry", string]
+  | ["too-large" | "memory" | "interrupted", unknown]
+  | ["unserialisable" | "error", { name: string; message: string; stack: string }];
+
+function isJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The harness's `[kind, value]` reply, or undefined when it is not one the harness can produce. */
+function parseOutcome(text: unknown): Outcome | undefined {
+  const json = String(text);
+  if (!isJson(json)) return undefined;
+  const parsed: unknown = JSON.parse(json);
+  if (!Array.isArray(parsed) || parsed.length !== 2) return undefined;
+  const [kind, value] = parsed as [unknown, unknown];
+  switch (kind) {
+    case "ok":
+      return typeof value === "string" && isJson(value) ? (parsed as Outcome) : undefined;
+    case "no-entry":
+      return typeof value === "string" ? (parsed as Outcome) : undefined;
+    case "too-large":
+    case "memory":
+    case "interrupted":
+      return parsed as Outcome;
+    case "unserialisable":
+    case "error": {
+      const e = value as Record<string, unknown> | null;
+      const valid =
+        typeof e === "object" &&
+        e !== null &&
+        ["name", "message", "stack"].every((k) => typeof e[k] === "string");
+      return valid ? (parsed as Outcome) : undefined;
+    }
+    default:
+      return undefined;
   }
 }
 
 function toResult(
   job: Extract<Job, { type: "run" }>,
-  kind: string,
-  value: unknown,
+  [kind, value]: Outcome,
 ): { resultJson?: string; error?: ChildError } {
   const e = value as { name: string; message: string; stack: string };
   switch (kind) {

@@ -42,7 +42,11 @@ const { pyodideDir, interrupt } = workerData as { pyodideDir: string; interrupt:
 const interruptFlag = new Int32Array(interrupt);
 const PROGRESS_FRAME = "\x1eprogress ";
 
-/** Python side: process-spawning calls disabled, per-run fresh globals, and a reset of shared state after each run. */
+/**
+ * Python side: process-spawning calls disabled, recursion depth capped, per-run fresh globals, and a
+ * best-effort reset of shared state after each run. The reset is not a security boundary (code can
+ * patch classes or the harness itself), which is why the pool binds an interpreter to one isolation key.
+ */
 const HARNESS = String.raw`
 import sys, os, json, builtins, inspect, traceback, asyncio, ast, subprocess, posix, types
 
@@ -63,6 +67,15 @@ except ImportError:
     pass
 for _name in ("js", "pyodide_js"):
     sys.modules.pop(_name, None)
+# Emscripten sets "_" to the path of this worker's script on the host.
+os.environ.pop("_", None)
+
+def _agentrt_clamp_recursion(set_limit, most):
+    def setrecursionlimit(limit):
+        # Deeper Python recursion overflows the wasm stack and kills the interpreter.
+        set_limit(min(limit, most))
+    return setrecursionlimit
+sys.setrecursionlimit = _agentrt_clamp_recursion(sys.setrecursionlimit, 3000)
 
 def _agentrt_fmt(value):
     if isinstance(value, str):
@@ -125,6 +138,9 @@ def _agentrt_make_reset():
     missing = object()
     base = {name: (mod, dict(mod.__dict__)) for name, mod in list(sys.modules.items())
             if isinstance(mod, types.ModuleType)}
+    base_environ = dict(os.environ)
+    base_recursion = sys.getrecursionlimit()
+    environ, set_recursion = os.environ, sys.setrecursionlimit
 
     def reset():
         """Undo what a run left behind in shared interpreter state, so the next run starts clean."""
@@ -149,6 +165,10 @@ def _agentrt_make_reset():
                 for d in dirs:
                     os.rmdir(os.path.join(root, d))
         os.chdir("/home/pyodide")
+        if dict(environ) != base_environ:
+            environ.clear()
+            environ.update(base_environ)
+        set_recursion(base_recursion)
     return reset
 
 _agentrt_reset = None

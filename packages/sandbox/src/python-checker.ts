@@ -20,7 +20,16 @@ let checker:
  * its top-level functions. The checker process is shared, started on first use, and does not keep the
  * host process alive while idle.
  */
-export async function checkPythonSource(source: string, entryPoint: string): Promise<CheckOutcome> {
+export function checkPythonSource(source: string, entryPoint: string): Promise<CheckOutcome> {
+  // The checker's interpreter takes one request at a time: concurrent checks wait their turn.
+  const outcome = queue.then(() => checkNow(source, entryPoint));
+  queue = outcome.catch(() => undefined);
+  return outcome;
+}
+
+let queue: Promise<unknown> = Promise.resolve();
+
+async function checkNow(source: string, entryPoint: string): Promise<CheckOutcome> {
   const current = acquire();
   const { done } = current.worker.request({ type: "check", source, entryPoint });
   const timer = setTimeout(() => current.worker.kill("syntax check took too long"), CHECK_TIMEOUT_MS);

@@ -25,6 +25,12 @@ describe("parseResultJson", () => {
     );
   });
 
+  it("reports text that is not JSON as a broken sandbox", () => {
+    expect(() => parseResultJson("undefined", limits)).toThrow(
+      expect.objectContaining({ code: "SANDBOX_CRASHED" }),
+    );
+  });
+
   it("keeps __proto__ keys as data", () => {
     const value = parseResultJson('{"__proto__":{"x":1}}', {
       maxResultBytes: 100,

@@ -20,7 +20,12 @@ export function parseResultJson(
       { details: { depth, maxResultDepth: limits.maxResultDepth } },
     );
   }
-  return JSON.parse(json);
+  try {
+    return JSON.parse(json);
+  } catch {
+    // The child validates results before sending them: this is a broken or compromised child.
+    throw new AgentrtError(ErrorCode.SANDBOX_CRASHED, "the sandbox returned a malformed result");
+  }
 }
 
 /** Maximum nesting of arrays/objects in a JSON text, by one linear scan (no recursion, no parse). */

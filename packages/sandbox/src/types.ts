@@ -44,6 +44,12 @@ export interface SandboxRunRequest {
   compiled: CompiledCode;
   /** Must be JSON-serialisable; the code receives a copy. */
   input: unknown;
+  /**
+   * Who the code runs for (e.g. the agent id). A Python interpreter serves one key for its whole life:
+   * runs of different keys never share one. Runs without a key share one among themselves. JS ignores
+   * it: every JS run gets a fresh isolate.
+   */
+  isolationKey?: string;
   limits?: Partial<SandboxLimits>;
   signal?: AbortSignal;
   onLog?(line: string): void;
@@ -58,6 +64,10 @@ export interface SandboxRunResult {
 
 export interface SandboxPoolOptions {
   jsWorkers?: number;
+  /**
+   * Warm unbound Python interpreters kept ready (default 1; 0 disables Python), and the most
+   * interpreters bound to isolation keys at once (least recently used ones beyond it are retired).
+   */
   pythonWorkers?: number;
   defaults?: Partial<SandboxLimits>;
   /** Host patterns (`api.example.com`, `*.example.com`, `127.0.0.1:8080`); when empty, `ctx.fetch` is absent. */
@@ -74,7 +84,12 @@ export interface SandboxPoolOptions {
 
 export interface SandboxPoolStats {
   jsWorkers: number;
+  /** All live Python processes: spares plus bound. */
   pythonWorkers: number;
+  /** Warm Python interpreters not bound to any key yet. */
+  pythonSpares: number;
+  /** Python interpreters bound to an isolation key. */
+  pythonBound: number;
   activeRuns: number;
   crashes: number;
 }

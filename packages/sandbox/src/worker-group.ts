@@ -17,6 +17,10 @@ export interface GroupOptions {
   maxRssMb: number;
   onEvent(message: string): void;
   onCrash(): void;
+  /** A worker became ready (for callers that take workers out with `take`). */
+  onAvailable?(): void;
+  /** Workers keep failing to start: callers that queue work outside the group should fail it. */
+  onGiveUp?(error: ChildError): void;
 }
 
 export interface Job {
@@ -33,6 +37,12 @@ export interface WorkerGroup {
   submit(job: Job): void;
   /** Removes a job that has not been dispatched yet; false when it already runs. */
   withdraw(job: Job): boolean;
+  /**
+   * Hands an idle, ready worker out of the group for exclusive use and starts its replacement at
+   * once. The group still supervises it (heartbeats, crash events, `close`) but never replaces it.
+   */
+  take(): SandboxWorker | undefined;
+  /** Workers in the group's rotation (taken workers are not counted). */
   readonly live: number;
   close(): Promise<void>;
 }
@@ -60,6 +70,7 @@ export function createWorkerGroup(options: GroupOptions): WorkerGroup {
         wasReady = true;
         startFailures = 0;
         dispatch();
+        options.onAvailable?.();
       },
       onExit: (w, crashed, reason) => {
         exits.delete(w);
@@ -72,13 +83,13 @@ export function createWorkerGroup(options: GroupOptions): WorkerGroup {
         if (!replace) return;
         if (!wasReady) startFailures += 1;
         if (startFailures >= MAX_START_FAILURES) {
-          for (const job of queue.splice(0)) {
-            fail(job, {
-              code: "SANDBOX_CRASHED",
-              message: "sandbox processes fail to start",
-              details: { reason },
-            });
-          }
+          const error = {
+            code: "SANDBOX_CRASHED",
+            message: "sandbox processes fail to start",
+            details: { reason },
+          };
+          for (const job of queue.splice(0)) fail(job, error);
+          options.onGiveUp?.(error);
         }
         const delay = Math.min(startFailures * 500, 5_000);
         if (delay === 0) spawnOne();
@@ -113,13 +124,8 @@ export function createWorkerGroup(options: GroupOptions): WorkerGroup {
   };
 
   const start = (worker: SandboxWorker, job: Job) => {
-    const { id, done } = worker.request(job.body, job.handlers);
-    job.cancel = () => worker.cancel(id);
-    const overrun = setTimeout(() => worker.kill("a run overran its deadline"), job.deadlineMs);
-    done.then((reply) => {
-      clearTimeout(overrun);
-      job.resolve(reply);
-      if (worker.state === "ready" && (worker.runs >= options.maxRuns || worker.rssMb > options.maxRssMb)) {
+    runJob(worker, job).then(() => {
+      if (worker.state === "ready" && isWorn(worker, options)) {
         // Recycle: a fresh process takes its place now; the old one exits once idle.
         workers.delete(worker);
         worker.drain();
@@ -143,6 +149,16 @@ export function createWorkerGroup(options: GroupOptions): WorkerGroup {
       queue.splice(index, 1);
       return true;
     },
+    take() {
+      if (closed) return undefined;
+      for (const worker of workers) {
+        if (worker.state !== "ready" || worker.active > 0) continue;
+        workers.delete(worker);
+        spawnOne();
+        return worker;
+      }
+      return undefined;
+    },
     get live() {
       return workers.size;
     },
@@ -157,4 +173,20 @@ export function createWorkerGroup(options: GroupOptions): WorkerGroup {
       await Promise.all(exits.values());
     },
   };
+}
+
+/** Sends a job to a worker with a parent-side deadline; settles once the job has been resolved. */
+export function runJob(worker: SandboxWorker, job: Job): Promise<void> {
+  const { id, done } = worker.request(job.body, job.handlers);
+  job.cancel = () => worker.cancel(id);
+  const overrun = setTimeout(() => worker.kill("a run overran its deadline"), job.deadlineMs);
+  return done.then((reply) => {
+    clearTimeout(overrun);
+    job.resolve(reply);
+  });
+}
+
+/** A worker past its run budget or memory threshold should be replaced once idle. */
+export function isWorn(worker: SandboxWorker, limits: { maxRuns: number; maxRssMb: number }): boolean {
+  return worker.runs >= limits.maxRuns || worker.rssMb > limits.maxRssMb;
 }

@@ -225,9 +225,66 @@ describe("runs events", () => {
     expect(stored).toEqual([...appended].sort((a, b) => a.seq - b.seq));
   });
 
-  it("throws RUN_NOT_FOUND when appending to an unknown run", async () => {
+  it("appends a batch in one step, numbered on from what is stored, interleaved with single appends", async () => {
+    const { run } = await store.runs.create(newRun(agent.id));
+    await store.runs.appendEvent(run.id, { type: "run.queued" });
+    const [batch, single] = await Promise.all([
+      store.runs.appendEvents(run.id, [
+        { type: "output.delta", text: "a" },
+        { type: "output.delta", text: "b" },
+        { type: "output.delta", text: "c" },
+      ]),
+      store.runs.appendEvent(run.id, { type: "run.started" }),
+    ]);
+    expect(batch.events.map((event) => [event.seq, event.data])).toEqual([
+      [2, { type: "output.delta", text: "a" }],
+      [3, { type: "output.delta", text: "b" }],
+      [4, { type: "output.delta", text: "c" }],
+    ]);
+    expect(batch.run).toEqual(run);
+    expect(single.seq).toBe(5);
+    expect(await store.runs.events(run.id, 1)).toEqual([...batch.events, single]);
+  });
+
+  it("applies a patch to the run in the same step as a batch, and only that patch", async () => {
+    const { run } = await store.runs.create(newRun(agent.id));
+    const { events, run: finished } = await store.runs.appendEvents(
+      run.id,
+      [{ type: "run.finished", status: "succeeded", output: { ok: true } }],
+      { status: "succeeded", output: { ok: true }, finishedAt: "2026-01-01T00:00:00.000Z" },
+    );
+    expect(events.map((event) => event.seq)).toEqual([1]);
+    expect(finished).toEqual({
+      ...run,
+      status: "succeeded",
+      output: { ok: true },
+      finishedAt: "2026-01-01T00:00:00.000Z",
+    });
+    expect(await store.runs.get(run.id)).toEqual(finished);
+    // A batch that fails leaves the row as it was, too.
+    const circular: Record<string, unknown> = {};
+    circular.self = circular;
+    await expect(
+      store.runs.appendEvents(run.id, [{ type: "output", output: circular }], { status: "failed" }),
+    ).rejects.toThrow();
+    expect(await store.runs.get(run.id)).toEqual(finished);
+  });
+
+  it("throws RUN_NOT_FOUND when appending to an unknown run, and stores nothing of a failed batch", async () => {
     await expect(store.runs.appendEvent("run_missing", { type: "run.queued" })).rejects.toMatchObject({
       code: ErrorCode.RUN_NOT_FOUND,
     });
+    await expect(store.runs.appendEvents("run_missing", [{ type: "run.queued" }])).rejects.toMatchObject({
+      code: ErrorCode.RUN_NOT_FOUND,
+    });
+    const { run } = await store.runs.create(newRun(agent.id));
+    // A payload JSON can't encode fails the whole batch: the first event is not kept either.
+    const circular: Record<string, unknown> = {};
+    circular.self = circular;
+    await expect(
+      store.runs.appendEvents(run.id, [{ type: "run.queued" }, { type: "output", output: circular }]),
+    ).rejects.toThrow();
+    expect(await store.runs.events(run.id, 0)).toEqual([]);
+    expect((await store.runs.appendEvent(run.id, { type: "run.queued" })).seq).toBe(1);
   });
 });

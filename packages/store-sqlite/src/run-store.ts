@@ -6,6 +6,7 @@ import {
   type RunError,
   type RunEventPayload,
   type RunEventType,
+  type RunPatch,
   type RunRecord,
   type RunStatus,
   type RunStore,
@@ -107,17 +108,59 @@ export function createRunStore(db: DatabaseSync): RunStore {
       error = CASE WHEN $hasError THEN $error ELSE error END,
       started_at = CASE WHEN $hasStartedAt THEN $startedAt ELSE started_at END,
       finished_at = CASE WHEN $hasFinishedAt THEN $finishedAt ELSE finished_at END,
-      webhook_deliveries = CASE WHEN $hasWebhookDeliveries THEN $webhookDeliveries ELSE webhook_deliveries END
+      webhook_deliveries = CASE WHEN $hasWebhookDeliveries THEN $webhookDeliveries ELSE webhook_deliveries END,
+      last_seq = last_seq + $events
     WHERE id = $id
     RETURNING *`);
   const selectByStatus = db.prepare(`
     SELECT * FROM runs WHERE status IN (SELECT value FROM json_each(?)) ORDER BY id ASC LIMIT ?`);
-  const bumpSeq = db.prepare("UPDATE runs SET last_seq = last_seq + 1 WHERE id = ? RETURNING last_seq");
   const insertEvent = db.prepare(`
     INSERT INTO run_events (run_id, seq, type, data, created_at) VALUES (?, ?, ?, ?, ?)`);
   const selectEvents = db.prepare(`
     SELECT * FROM run_events WHERE run_id = ? AND seq > ? ORDER BY seq LIMIT ?`);
   const listRuns = createListQuery(db, "runs");
+
+  /** Applies a patch (fields not given keep their value) and reserves `events` seqs, in one statement. */
+  function updateRow(id: string, patch: RunPatch, events: number): RunRow {
+    const row = updateRun.get({
+      id,
+      hasStatus: flag(patch.status !== undefined),
+      status: patch.status ?? null,
+      hasOutput: flag(patch.output !== undefined),
+      output: toJson(patch.output),
+      hasError: flag(patch.error !== undefined),
+      error: toJson(patch.error),
+      hasStartedAt: flag(patch.startedAt !== undefined),
+      startedAt: patch.startedAt ?? null,
+      hasFinishedAt: flag(patch.finishedAt !== undefined),
+      finishedAt: patch.finishedAt ?? null,
+      hasWebhookDeliveries: flag(patch.webhookDeliveries !== undefined),
+      webhookDeliveries: toJson(patch.webhookDeliveries),
+      events,
+    }) as RunRow | undefined;
+    if (!row) throw runNotFound(id);
+    return row;
+  }
+
+  function appendEvents(
+    runId: string,
+    payloads: RunEventPayload[],
+    patch: RunPatch = {},
+  ): { events: StoredRunEvent[]; run: RunRecord } {
+    return transaction(db, () => {
+      // The counter lives on the run row: bumping it takes the row's write lock, so concurrent
+      // appends (even from other processes) get distinct, gap-free numbers.
+      const row = updateRow(runId, patch, payloads.length);
+      const createdAt = nowIso();
+      let seq = row.last_seq - payloads.length;
+      const events = payloads.map((payload) => {
+        const event: StoredRunEvent = { runId, seq: ++seq, type: payload.type, data: payload, createdAt };
+        insertEvent.run(runId, event.seq, event.type, JSON.stringify(payload), createdAt);
+        return event;
+      });
+      return { events, run: toRun(row) };
+    });
+  }
 
   function insert(run: Parameters<RunStore["create"]>[0]): RunRecord {
     try {
@@ -173,23 +216,7 @@ export function createRunStore(db: DatabaseSync): RunStore {
     },
 
     async update(id, patch) {
-      const row = updateRun.get({
-        id,
-        hasStatus: flag(patch.status !== undefined),
-        status: patch.status ?? null,
-        hasOutput: flag(patch.output !== undefined),
-        output: toJson(patch.output),
-        hasError: flag(patch.error !== undefined),
-        error: toJson(patch.error),
-        hasStartedAt: flag(patch.startedAt !== undefined),
-        startedAt: patch.startedAt ?? null,
-        hasFinishedAt: flag(patch.finishedAt !== undefined),
-        finishedAt: patch.finishedAt ?? null,
-        hasWebhookDeliveries: flag(patch.webhookDeliveries !== undefined),
-        webhookDeliveries: toJson(patch.webhookDeliveries),
-      }) as RunRow | undefined;
-      if (!row) throw runNotFound(id);
-      return toRun(row);
+      return toRun(updateRow(id, patch, 0));
     },
 
     async listByStatus(statuses, limit) {
@@ -198,21 +225,11 @@ export function createRunStore(db: DatabaseSync): RunStore {
     },
 
     async appendEvent(runId, payload) {
-      return transaction(db, () => {
-        // The counter lives on the run row: bumping it takes the row's write lock, so concurrent
-        // appends (even from other processes) get distinct, gap-free numbers.
-        const bumped = bumpSeq.get(runId) as { last_seq: number } | undefined;
-        if (!bumped) throw runNotFound(runId);
-        const event: StoredRunEvent = {
-          runId,
-          seq: bumped.last_seq,
-          type: payload.type,
-          data: payload,
-          createdAt: nowIso(),
-        };
-        insertEvent.run(runId, event.seq, event.type, JSON.stringify(payload), event.createdAt);
-        return event;
-      });
+      return appendEvents(runId, [payload]).events[0]!;
+    },
+
+    async appendEvents(runId, payloads, patch) {
+      return appendEvents(runId, payloads, patch);
     },
 
     async events(runId, afterSeq, limit) {

@@ -1,32 +1,44 @@
-import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
+import { AIMessage } from "@langchain/core/messages";
 import { type BaseCheckpointSaver, END, MessagesAnnotation, START, StateGraph } from "@langchain/langgraph";
-import type { MemoryPolicy } from "./config-schema.js";
-import { buildModelInput } from "./model-input.js";
+import { toChatMessage } from "./messages.js";
+import { type ModelTurn, streamModelTurn, type Usage } from "./model-turn.js";
 
-/** The graph's only node: trims the history per the memory policy and asks the model. */
+/** The graph's only node: asks the model with the trimmed history and appends its reply. */
 export const MODEL_NODE = "model";
 
-export interface ConversationGraphOptions {
-  model: BaseChatModel;
-  memory: MemoryPolicy;
-  systemPrompt: string | undefined;
-  /** Persists each thread's messages; without one the graph forgets everything after a run. */
-  checkpointer?: BaseCheckpointSaver;
-}
-
 /**
- * A one-node StateGraph over the messages state. The checkpoint keeps the full history; trimming
- * only decides what each model call sees, so the thread's transcript stays complete.
+ * A one-node StateGraph over the messages state, for runs on a thread: the checkpointer loads the
+ * thread's history and stores the new messages with the reply. The checkpoint keeps the full
+ * history; trimming only decides what each model call sees, so the transcript stays complete.
+ * The node streams text through LangGraph's `custom` stream mode (`config.writer`).
  */
-export function createConversationGraph(options: ConversationGraphOptions) {
+export function createConversationGraph(turn: ModelTurn, checkpointer: BaseCheckpointSaver) {
   return new StateGraph(MessagesAnnotation)
     .addNode(MODEL_NODE, async (state, config) => {
-      const input = await buildModelInput(state.messages, options.memory, options.systemPrompt);
-      return { messages: [await options.model.invoke(input, config)] };
+      let text = "";
+      let usage: Usage | undefined;
+      for await (const part of streamModelTurn(turn, state.messages.map(toChatMessage), config.signal!)) {
+        if (part.type === "usage") usage = part;
+        else {
+          text += part.text;
+          config.writer?.(part.text);
+        }
+      }
+      const reply = new AIMessage({
+        content: text,
+        ...(usage && {
+          usage_metadata: {
+            input_tokens: usage.promptTokens,
+            output_tokens: usage.completionTokens,
+            total_tokens: usage.promptTokens + usage.completionTokens,
+          },
+        }),
+      });
+      return { messages: [reply] };
     })
     .addEdge(START, MODEL_NODE)
     .addEdge(MODEL_NODE, END)
-    .compile(options.checkpointer ? { checkpointer: options.checkpointer } : {});
+    .compile({ checkpointer });
 }
 
 export type ConversationGraph = ReturnType<typeof createConversationGraph>;

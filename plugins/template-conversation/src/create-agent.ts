@@ -1,6 +1,6 @@
 import type { AgentInstance, TemplateContext } from "@agentrt/core";
 import { resolveApiKey } from "./api-key.js";
-import { createChatModel } from "./chat-model.js";
+import { createChatClient } from "./chat-client.js";
 import { resolveCheckpointer } from "./checkpointer.js";
 import type { ConversationConfig } from "./config-schema.js";
 import { createConversationGraph } from "./conversation-graph.js";
@@ -11,12 +11,12 @@ import { runConversation } from "./run-conversation.js";
  * file only when the first agent is built, so discovering the template stays cheap.
  */
 export function createConversationAgent(config: ConversationConfig, ctx: TemplateContext): AgentInstance {
-  const model = createChatModel(config, () => resolveApiKey(config.apiKey, ctx));
-  const options = { model, memory: config.memory, systemPrompt: config.systemPrompt };
-  // Compiled once per agent instance and reused by every run.
-  const graphs = {
-    threaded: createConversationGraph({ ...options, checkpointer: resolveCheckpointer(ctx) }),
-    stateless: createConversationGraph(options),
+  const turn = {
+    client: createChatClient(config, () => resolveApiKey(config.apiKey, ctx)),
+    memory: config.memory,
+    systemPrompt: config.systemPrompt,
   };
-  return { run: (input, runCtx) => runConversation(graphs, input, runCtx) };
+  // Compiled once per agent instance and reused by every run.
+  const agent = { turn, graph: createConversationGraph(turn, resolveCheckpointer(ctx)) };
+  return { run: (input, runCtx) => runConversation(agent, input, runCtx) };
 }

@@ -7,7 +7,7 @@ import { CORE_API_RANGE, PACKAGE_VERSION } from "./package-manifest.js";
 export type { ApiKeyRef, SecretStore } from "@agentrt/core";
 export type { ConversationConfig, MemoryPolicy } from "./config-schema.js";
 export type { ChatMessage, ConversationInput } from "./input-schema.js";
-export type { AssistantOutput } from "./run-conversation.js";
+export type { AssistantOutput } from "./model-turn.js";
 
 // LangChain costs hundreds of milliseconds to import; the server imports every template at start,
 // so it is loaded with the first agent instead (one promise, shared by concurrent creates).

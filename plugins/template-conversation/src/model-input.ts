@@ -1,49 +1,51 @@
-import { type BaseMessage, SystemMessage, trimMessages } from "@langchain/core/messages";
 import type { MemoryPolicy } from "./config-schema.js";
+import type { ChatMessage } from "./input-schema.js";
 
 /** Tokens OpenAI's chat format spends on each message besides its text. */
 const MESSAGE_OVERHEAD_TOKENS = 4;
+
+const messageTokens = (message: ChatMessage): number =>
+  Math.ceil(message.content.length / 4) + MESSAGE_OVERHEAD_TOKENS;
 
 /**
  * Rough token count: about 4 characters per token plus per-message overhead. Deliberately not
  * tiktoken: LangChain fetches its encodings over the network, and providers tokenise differently.
  */
-export function estimateTokens(messages: BaseMessage[]): number {
+export function estimateTokens(messages: ChatMessage[]): number {
   let total = 0;
-  for (const message of messages) total += Math.ceil(message.text.length / 4) + MESSAGE_OVERHEAD_TOKENS;
+  for (const message of messages) total += messageTokens(message);
   return total;
 }
 
-const countMessages = (messages: BaseMessage[]): number => messages.length;
+/** How many of the newest messages fit: a count, or as many as the token budget holds. */
+function recentCount(messages: ChatMessage[], policy: MemoryPolicy, pinned: ChatMessage[]): number {
+  if (policy.strategy === "messages") return Math.min(policy.maxMessages, messages.length);
+  const budget = policy.maxTokens! - estimateTokens(pinned);
+  let used = 0;
+  let count = 0;
+  for (let i = messages.length - 1; i >= 0; i--) {
+    used += messageTokens(messages[i]!);
+    if (used > budget) break;
+    count++;
+  }
+  return count;
+}
 
 /**
  * What the model sees for one turn: the configured system prompt, a system message that opens the
  * history, then the most recent messages that fit the memory policy. Oldest messages go first; the
- * newest message is always sent, even when it alone exceeds a token budget.
+ * newest message is always sent, even when it alone exceeds a token budget. Thread runs and
+ * stateless runs both go through here, so they trim alike.
  */
-export async function buildModelInput(
-  history: BaseMessage[],
+export function buildModelInput(
+  history: ChatMessage[],
   policy: MemoryPolicy,
   systemPrompt: string | undefined,
-): Promise<BaseMessage[]> {
-  const pinned: BaseMessage[] = systemPrompt ? [new SystemMessage(systemPrompt)] : [];
-  const opensWithSystem = history[0]?.getType() === "system";
+): ChatMessage[] {
+  const pinned: ChatMessage[] = systemPrompt ? [{ role: "system", content: systemPrompt }] : [];
+  const opensWithSystem = history[0]?.role === "system";
   if (opensWithSystem) pinned.push(history[0]!);
   const rest = opensWithSystem ? history.slice(1) : history;
-
-  const budget =
-    policy.strategy === "messages"
-      ? policy.maxMessages
-      : Math.max(0, policy.maxTokens! - estimateTokens(pinned));
-  // No more messages than this can fit; cutting first keeps trimMessages (quadratic in its input)
-  // cheap on long threads.
-  const fitAtMost = policy.strategy === "messages" ? budget : Math.floor(budget / MESSAGE_OVERHEAD_TOKENS);
-  const recent = await trimMessages(rest.slice(-Math.max(1, fitAtMost)), {
-    maxTokens: budget,
-    tokenCounter: policy.strategy === "messages" ? countMessages : estimateTokens,
-    strategy: "last",
-  });
-  const newest = rest.at(-1);
-  if (recent.length === 0 && newest) recent.push(newest);
-  return [...pinned, ...recent];
+  const count = Math.max(rest.length > 0 ? 1 : 0, recentCount(rest, policy, pinned));
+  return count === 0 ? pinned : [...pinned, ...rest.slice(-count)];
 }

@@ -5,11 +5,11 @@ import { parseConversationInput } from "./parse-input.js";
 describe("parseConversationInput", () => {
   it("turns a plain string into one user message", () => {
     const { messages, stateless } = parseConversationInput("hello");
-    expect(messages.map((m) => [m.getType(), m.text])).toEqual([["human", "hello"]]);
+    expect(messages).toEqual([{ role: "user", content: "hello" }]);
     expect(stateless).toBe(false);
   });
 
-  it("maps roles to LangChain messages and reads the stateless flag", () => {
+  it("keeps the messages as given and reads the stateless flag", () => {
     const { messages, stateless } = parseConversationInput({
       messages: [
         { role: "system", content: "s" },
@@ -18,7 +18,7 @@ describe("parseConversationInput", () => {
       ],
       stateless: true,
     });
-    expect(messages.map((m) => m.getType())).toEqual(["system", "human", "ai"]);
+    expect(messages.map((m) => m.role)).toEqual(["system", "user", "assistant"]);
     expect(stateless).toBe(true);
   });
 

@@ -1,16 +1,9 @@
 import { AgentrtError, ErrorCode } from "@agentrt/core";
-import { AIMessage, type BaseMessage, HumanMessage, SystemMessage } from "@langchain/core/messages";
 import { type ChatMessage, inputSchema } from "./input-schema.js";
 
 export interface ParsedInput {
-  messages: BaseMessage[];
+  messages: ChatMessage[];
   stateless: boolean;
-}
-
-function toBaseMessage({ role, content }: ChatMessage): BaseMessage {
-  if (role === "user") return new HumanMessage(content);
-  if (role === "assistant") return new AIMessage(content);
-  return new SystemMessage(content);
 }
 
 /** Parses run input; the engine validates it first, but `run()` may also be called directly. */
@@ -28,5 +21,5 @@ export function parseConversationInput(input: unknown): ParsedInput {
       },
     );
   }
-  return { messages: result.data.messages.map(toBaseMessage), stateless: result.data.stateless ?? false };
+  return { messages: result.data.messages, stateless: result.data.stateless ?? false };
 }

@@ -1,19 +1,15 @@
 import type { RunContext, TemplateEvent } from "@agentrt/core";
-import { AIMessage, AIMessageChunk, type BaseMessage } from "@langchain/core/messages";
+import { AIMessage, type BaseMessage } from "@langchain/core/messages";
 import { type ConversationGraph, MODEL_NODE } from "./conversation-graph.js";
+import type { ChatMessage } from "./input-schema.js";
+import { toBaseMessage } from "./messages.js";
+import { finalEvents, type ModelTurn, streamModelTurn, type Usage } from "./model-turn.js";
 import { parseConversationInput } from "./parse-input.js";
-import { toUpstreamError } from "./upstream-error.js";
 
-export interface ConversationGraphs {
+export interface ConversationAgent {
+  turn: ModelTurn;
   /** Compiled with the checkpointer: runs on a thread extend its stored history. */
-  threaded: ConversationGraph;
-  /** Compiled without one: the input is the whole history and nothing is kept. */
-  stateless: ConversationGraph;
-}
-
-export interface AssistantOutput {
-  role: "assistant";
-  content: string;
+  graph: ConversationGraph;
 }
 
 /**
@@ -21,39 +17,57 @@ export interface AssistantOutput {
  * the reply as `output`. `runCtx.signal` reaches the HTTP request, so aborting closes it.
  */
 export async function* runConversation(
-  graphs: ConversationGraphs,
+  agent: ConversationAgent,
   input: unknown,
   runCtx: RunContext,
 ): AsyncGenerator<TemplateEvent> {
   const { messages, stateless } = parseConversationInput(input);
   const threadId = stateless ? undefined : runCtx.threadId;
-  const graph = threadId === undefined ? graphs.stateless : graphs.threaded;
-  let reply: BaseMessage | undefined;
-  try {
-    const stream = await graph.stream(
-      { messages },
-      {
-        configurable: threadId === undefined ? {} : { thread_id: threadId },
-        streamMode: ["messages", "updates"],
-        signal: runCtx.signal,
-      },
-    );
-    for await (const [mode, chunk] of stream) {
-      if (mode === "messages") {
-        const [message, metadata] = chunk;
-        if (metadata.langgraph_node !== MODEL_NODE || !AIMessageChunk.isInstance(message)) continue;
-        if (message.text) yield { type: "output.delta", text: message.text };
-      } else if (mode === "updates") {
-        reply = chunk[MODEL_NODE]?.messages?.at(-1) ?? reply;
-      }
+  if (threadId === undefined) yield* runStateless(agent.turn, messages, runCtx.signal);
+  else yield* runOnThread(agent.graph, messages, threadId, runCtx.signal);
+}
+
+/**
+ * Without a thread the input is the whole history and nothing is kept, so there is no state for a
+ * graph to manage: the model is called directly, with the same trimming, events and errors as the
+ * graph's node, minus LangGraph's per-run bookkeeping.
+ */
+async function* runStateless(
+  turn: ModelTurn,
+  messages: ChatMessage[],
+  signal: AbortSignal,
+): AsyncGenerator<TemplateEvent> {
+  let text = "";
+  let usage: Usage | undefined;
+  for await (const part of streamModelTurn(turn, messages, signal)) {
+    if (part.type === "usage") usage = part;
+    else {
+      text += part.text;
+      yield { type: "output.delta", text: part.text };
     }
-  } catch (error) {
-    throw toUpstreamError(error, runCtx.signal);
+  }
+  yield* finalEvents(text, usage);
+}
+
+/** With a thread the graph loads its history, runs the model node and checkpoints the new messages. */
+async function* runOnThread(
+  graph: ConversationGraph,
+  messages: ChatMessage[],
+  threadId: string,
+  signal: AbortSignal,
+): AsyncGenerator<TemplateEvent> {
+  let reply: BaseMessage | undefined;
+  const stream = await graph.stream(
+    { messages: messages.map(toBaseMessage) },
+    { configurable: { thread_id: threadId }, streamMode: ["custom", "updates"], signal },
+  );
+  for await (const [mode, chunk] of stream) {
+    if (mode === "custom") yield { type: "output.delta", text: chunk as string };
+    else reply = chunk[MODEL_NODE]?.messages?.at(-1) ?? reply;
   }
   const usage = reply && AIMessage.isInstance(reply) ? reply.usage_metadata : undefined;
-  if (usage) {
-    yield { type: "usage", promptTokens: usage.input_tokens, completionTokens: usage.output_tokens };
-  }
-  const output: AssistantOutput = { role: "assistant", content: reply?.text ?? "" };
-  yield { type: "output", output };
+  yield* finalEvents(
+    reply?.text ?? "",
+    usage && { type: "usage", promptTokens: usage.input_tokens, completionTokens: usage.output_tokens },
+  );
 }

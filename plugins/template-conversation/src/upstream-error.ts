@@ -1,56 +1,45 @@
-import { AgentrtError, ErrorCode, isAgentrtError } from "@agentrt/core";
+import { AgentrtError, ErrorCode } from "@agentrt/core";
 
-function causes(error: unknown): unknown[] {
-  const chain: unknown[] = [];
-  for (let current = error; current !== undefined && chain.length < 10; ) {
-    chain.push(current);
-    current = current instanceof Error ? current.cause : undefined;
-  }
-  return chain;
+/** The provider answered with an error status; `message` is the provider's own when it sent one. */
+export function upstreamStatusError(status: number, message: string): AgentrtError {
+  return new AgentrtError(ErrorCode.UPSTREAM_ERROR, `model provider answered ${status}: ${message}`, {
+    details: { status },
+  });
 }
 
-function numericStatus(error: unknown): number | undefined {
-  const status = (error as { status?: unknown } | null)?.status;
-  return typeof status === "number" ? status : undefined;
+export function upstreamTimeoutError(timeoutMs: number): AgentrtError {
+  return new AgentrtError(
+    ErrorCode.UPSTREAM_ERROR,
+    `model provider did not answer in time (${timeoutMs} ms)`,
+    { details: { reason: "timeout" } },
+  );
 }
 
-/**
- * Maps what a model call threw to agentrt's terms. Provider HTTP errors, timeouts and connection
- * failures become UPSTREAM_ERROR (status in details); an AgentrtError anywhere in the cause chain
- * (e.g. an unset key raised inside the client) wins; aborts and bugs pass through unchanged.
- */
-export function toUpstreamError(error: unknown, signal: AbortSignal): unknown {
-  if (signal.aborted) return error;
-  const chain = causes(error);
-  const own = chain.find(isAgentrtError);
-  if (own) return own;
-  for (const link of chain) {
-    const status = numericStatus(link);
-    if (status !== undefined) {
-      const message = link instanceof Error ? link.message : String(link);
-      return new AgentrtError(ErrorCode.UPSTREAM_ERROR, `model provider answered ${status}: ${message}`, {
-        details: { status },
-        cause: error,
-      });
-    }
-    const name = link instanceof Error ? link.name : "";
-    const kind = link instanceof Error ? link.constructor.name : "";
-    if (name === "TimeoutError" || kind === "APIConnectionTimeoutError") {
-      return new AgentrtError(ErrorCode.UPSTREAM_ERROR, "model provider did not answer in time", {
-        details: { reason: "timeout" },
-        cause: error,
-      });
-    }
-    if (kind === "APIConnectionError") {
-      return new AgentrtError(
-        ErrorCode.UPSTREAM_ERROR,
-        `cannot reach the model provider: ${(link as Error).message}`,
-        {
-          details: { reason: "connection" },
-          cause: error,
-        },
-      );
-    }
+/** A failed connection (refused, reset, DNS): `fetch` says only "fetch failed", the cause says why. */
+export function upstreamConnectionError(error: unknown): AgentrtError {
+  const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
+  const why = cause instanceof Error ? cause.message : String(cause);
+  return new AgentrtError(ErrorCode.UPSTREAM_ERROR, `cannot reach the model provider: ${why}`, {
+    details: { reason: "connection" },
+    cause: error,
+  });
+}
+
+/** The stream broke off, or carried something that is not an OpenAI chunk (an `error` object, bad JSON). */
+export function upstreamStreamError(message: string, cause?: unknown): AgentrtError {
+  return new AgentrtError(ErrorCode.UPSTREAM_ERROR, `model provider stream failed: ${message}`, {
+    details: { reason: "stream" },
+    ...(cause === undefined ? {} : { cause }),
+  });
+}
+
+/** The message of an OpenAI-style error body (`{ error: { message } }`), or the body text itself. */
+export function providerMessage(body: string): string {
+  try {
+    const message = (JSON.parse(body) as { error?: { message?: unknown } } | null)?.error?.message;
+    if (typeof message === "string" && message !== "") return message;
+  } catch {
+    // Not JSON: the text says it best.
   }
-  return error;
+  return body.trim().slice(0, 500) || "(empty response)";
 }

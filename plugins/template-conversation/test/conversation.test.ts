@@ -290,3 +290,64 @@ describe("secret references", () => {
     ]);
   });
 });
+
+// Stateless runs call the model directly, thread runs go through the LangGraph graph: both must
+// behave the same for the same history.
+describe("stateless and thread runs behave alike", () => {
+  const paths = [
+    ["stateless", {}],
+    ["thread", { threadId: "thr_same" }],
+  ] as const;
+
+  it("send the same model input for the same history, trimmed the same way", async () => {
+    for (const [i, memory] of [{ maxMessages: 3 }, { strategy: "tokens", maxTokens: 14 }].entries()) {
+      server.reset();
+      const agent = await createAgent({ ...config(), systemPrompt: "Be brief.", memory });
+      for (const text of ["one", "two", "three"]) await run(agent, text, { threadId: `thr_trim_${i}` });
+      await run(agent, {
+        messages: [
+          { role: "user", content: "one" },
+          { role: "assistant", content: "echo: one" },
+          { role: "user", content: "two" },
+          { role: "assistant", content: "echo: two" },
+          { role: "user", content: "three" },
+        ],
+      });
+      const [, , onThread, stateless] = server.requests.map((r) => sentMessages(r.body));
+      expect(stateless).toEqual(onThread);
+      expect(stateless![0]).toEqual({ role: "system", content: "Be brief." });
+      expect(stateless!.length).toBeLessThan(6);
+    }
+  });
+
+  it("yield the same events for the same reply", async () => {
+    const agent = await createAgent(config());
+    const reply = { content: "Same words either way", usage: { prompt_tokens: 7, completion_tokens: 4 } };
+    const events = [];
+    for (const [, overrides] of paths) {
+      server.enqueueReply(reply);
+      events.push(await run(agent, "go", overrides));
+    }
+    expect(events[0]).toEqual(events[1]);
+    expect(events[0]!.at(-2)).toEqual({ type: "usage", promptTokens: 7, completionTokens: 4 });
+  });
+
+  it.each(paths)("%s: turns an upstream error into UPSTREAM_ERROR", async (_, overrides) => {
+    const agent = await createAgent(config());
+    server.failNext(503);
+    const error = await run(agent, "hi", overrides).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: ErrorCode.UPSTREAM_ERROR, details: { status: 503 } });
+  });
+
+  it.each(paths)("%s: closes the upstream request when aborted mid-stream", async (_, overrides) => {
+    const agent = await createAgent(config());
+    server.setLatency(0, 200);
+    server.enqueueReply("one two three four five six seven eight");
+    const ctx = createTestRunContext(overrides);
+    const iterator = agent.run("count", ctx)[Symbol.asyncIterator]();
+    expect((await iterator.next()).value).toMatchObject({ type: "output.delta" });
+    ctx.controller.abort();
+    await server.waitForAbort(0, 1000);
+    expect(isAbortError(await iterator.next().catch((e: unknown) => e), ctx.signal)).toBe(true);
+  });
+});

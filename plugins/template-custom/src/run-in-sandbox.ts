@@ -1,6 +1,7 @@
 import type { RunContext, TemplateEvent } from "@agentrt/core";
 import type { CompiledCode, SandboxLimits, SandboxPool } from "@agentrt/sandbox";
 import { createAsyncQueue } from "./async-queue.js";
+import { toProgressCount } from "./progress-count.js";
 
 /**
  * Runs compiled code once and streams what it reports: `log` and `progress` events as they
@@ -13,7 +14,7 @@ export async function* runInSandbox(
   compiled: CompiledCode,
   limits: Partial<SandboxLimits>,
   input: unknown,
-  ctx: Pick<RunContext, "signal">,
+  ctx: Pick<RunContext, "signal" | "agentId">,
 ): AsyncGenerator<TemplateEvent> {
   const queue = createAsyncQueue<TemplateEvent>();
   const stop = new AbortController();
@@ -21,12 +22,13 @@ export async function* runInSandbox(
     .run({
       compiled,
       input,
+      // Python interpreters are bound to one agent: another agent's code can never reach its runs.
+      isolationKey: ctx.agentId,
       limits,
       signal: AbortSignal.any([ctx.signal, stop.signal]),
       onLog: (line) => queue.push({ type: "log", level: "info", message: line }),
-      // Progress events carry integers; user code may report fractions.
       onProgress: (done, total) =>
-        queue.push({ type: "progress", done: Math.trunc(done), total: Math.trunc(total) }),
+        queue.push({ type: "progress", done: toProgressCount(done), total: toProgressCount(total) }),
     })
     .then(
       ({ result }) => {

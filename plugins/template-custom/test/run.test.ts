@@ -96,6 +96,37 @@ describe("custom agent runs", () => {
     expect(events.at(-1)).toEqual({ type: "output", output: "ok" });
   }, 60_000);
 
+  it("clamps out-of-range progress to integers core accepts instead of failing the run", async () => {
+    const { instance } = await createAgent({
+      type: "inline",
+      language: "javascript",
+      content:
+        "export function main(_, ctx) { ctx.progress(1e300, 1e300); ctx.progress(-1e300, 2.5); ctx.progress(3, 2); return 'done'; }",
+    });
+    expect(await collect(instance.run(null, createRunContext()))).toEqual([
+      { type: "progress", done: Number.MAX_SAFE_INTEGER, total: Number.MAX_SAFE_INTEGER },
+      { type: "progress", done: 0, total: 2 },
+      { type: "progress", done: 3, total: 2 },
+      { type: "output", output: "done" },
+    ]);
+  });
+
+  it("runs each agent's Python in its own interpreter", async () => {
+    const { instance } = await createAgent({
+      type: "inline",
+      language: "python",
+      content:
+        "import json\ndef main(i, ctx):\n    if i == 'plant':\n        json.JSONEncoder.planted = True\n    return getattr(json.JSONEncoder, 'planted', False)\n",
+    });
+    const as = (agentId: string) => ({ ...createRunContext(), agentId });
+    const outputOf = async (input: string, agentId: string) =>
+      (await collect(instance.run(input, as(agentId)))).at(-1);
+    expect(await outputOf("plant", "agt_a")).toEqual({ type: "output", output: true });
+    // A class attribute survives the reset between runs of one agent, and never reaches another.
+    expect(await outputOf("read", "agt_a")).toEqual({ type: "output", output: true });
+    expect(await outputOf("read", "agt_b")).toEqual({ type: "output", output: false });
+  }, 60_000);
+
   it("bundles an allowed dependency from the operator's dependency directory", async () => {
     const dir = mkdtempSync(join(tmpdir(), "agentrt-deps-"));
     try {

@@ -33,11 +33,6 @@ export async function* followRun(
   const onAbort = () => wake?.();
   signal?.addEventListener("abort", onAbort);
   try {
-    if (!(await store.runs.get(runId))) {
-      throw new AgentrtError(ErrorCode.RUN_NOT_FOUND, `run ${runId} does not exist`, {
-        details: { id: runId },
-      });
-    }
     let last = afterSeq;
     for (;;) {
       const page = await store.runs.events(runId, last, REPLAY_PAGE);
@@ -49,10 +44,16 @@ export async function* followRun(
       }
       if (page.length < REPLAY_PAGE) break;
     }
-    // The journal writes `run.finished` before the terminal row, so a terminal row whose
+    // One read after the replay: an unknown run has no events, so nothing was yielded yet. The
+    // journal writes `run.finished` with (or before) the terminal row, so a terminal row whose
     // `run.finished` is neither replayed nor buffered was written by someone else: nothing will come.
     const run = await store.runs.get(runId);
-    if (run && TERMINAL_RUN_STATUSES.has(run.status) && !live.some((e) => e.type === "run.finished")) return;
+    if (!run) {
+      throw new AgentrtError(ErrorCode.RUN_NOT_FOUND, `run ${runId} does not exist`, {
+        details: { id: runId },
+      });
+    }
+    if (TERMINAL_RUN_STATUSES.has(run.status) && !live.some((e) => e.type === "run.finished")) return;
     for (;;) {
       while (live.length > 0) {
         const event = live.shift()!;

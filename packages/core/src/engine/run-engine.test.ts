@@ -13,6 +13,7 @@ import {
   until,
 } from "../../test/engine-fixtures.js";
 import { AgentrtError, isAgentrtError } from "../errors.js";
+import type { RunEventPayload } from "../events.js";
 import { createMemoryStore } from "../memory-store.js";
 import type { AgentRecord, Store } from "../store.js";
 import { defineTemplate, type Template } from "../template.js";
@@ -420,6 +421,96 @@ describe("follow and wait", () => {
     controller.abort(new Error("gave up"));
     await expect(waiting).rejects.toThrow("gave up");
     await expect(engine.wait(run.id, AbortSignal.abort(new Error("already")))).rejects.toThrow("already");
+  });
+});
+
+/** A memory store that records each batch it is asked to append, and can refuse some events. */
+function recordingStore(refuse: (payload: RunEventPayload) => boolean = () => false) {
+  const inner = createMemoryStore();
+  const batches: string[][] = [];
+  const store: Store = {
+    ...inner,
+    runs: {
+      ...inner.runs,
+      async appendEvents(runId, payloads, patch) {
+        batches.push(payloads.map((p) => p.type));
+        if (payloads.some(refuse)) {
+          // Like a real store, failing takes a moment: the engine may have moved on meanwhile.
+          await new Promise((resolve) => setTimeout(resolve, 10));
+          throw new Error("disk full");
+        }
+        return inner.runs.appendEvents(runId, payloads, patch);
+      },
+    },
+  };
+  return { store, batches };
+}
+
+describe("event journal", () => {
+  it("stores a burst of events in one store call, gap-free, and live followers see exactly the stored events", async () => {
+    const { store, batches } = recordingStore();
+    const { engine, hooks, agent } = await setup({}, store);
+    const burst = Array.from({ length: 30 }, (_, i) => ({
+      emit: { type: "output.delta", text: `t${i}` },
+    }));
+    const { run } = await engine.submit({ agent, input: script({ gate: "go" }, ...burst, { output: "x" }) });
+    const live = collect(engine.follow(run.id, 0));
+    await until(() => hooks.started.includes(run.id), "the template to start");
+    hooks.gates.open("go");
+    const seen = await live;
+    const stored = await store.runs.events(run.id, 0);
+    expect(stored.map((e) => e.seq)).toEqual(Array.from({ length: 34 }, (_, i) => i + 1));
+    expect(seen).toEqual(stored);
+    // The template yields the burst without waiting for anything, so it lands in one batch, which
+    // is written with the run's end.
+    expect(batches).toEqual([
+      ["run.queued"],
+      ["run.started"],
+      [...burst.map(() => "output.delta"), "output", "run.finished"],
+    ]);
+  });
+
+  it("fails a run whose events can't be stored without waiting for the template's next event", async () => {
+    const { store } = recordingStore((p) => p.type === "log");
+    const { engine, hooks, agent } = await setup({}, store);
+    const { run } = await engine.submit({
+      agent,
+      input: script({ emit: { type: "log", level: "info", message: "lost" } }, { gate: "later" }),
+    });
+    const done = await engine.wait(run.id);
+    hooks.gates.open("later");
+    expect(done).toMatchObject({ status: "failed", error: { message: "disk full" } });
+    expect(await eventTypes(store, run.id)).toEqual(["run.queued", "run.started", "error", "run.finished"]);
+  });
+
+  it("still ends a run whose last events fail to store with its end, as failed", async () => {
+    const { store, batches } = recordingStore((p) => p.type === "log");
+    const { engine, agent } = await setup({}, store);
+    const lost = { emit: { type: "log", level: "info", message: "lost" } };
+    const { run } = await engine.submit({ agent, input: script(lost, { output: "x" }) });
+    const done = await engine.wait(run.id);
+    expect(done).toMatchObject({ status: "failed", error: { message: "disk full" } });
+    expect(batches.at(-2)).toEqual(["log", "output", "run.finished"]);
+    expect(await eventTypes(store, run.id)).toEqual(["run.queued", "run.started", "error", "run.finished"]);
+  });
+
+  it("does not let a run succeed when events written before its end were lost", async () => {
+    const { store, batches } = recordingStore((p) => p.type === "log");
+    const { engine, hooks, agent } = await setup({}, store);
+    const lost = { emit: { type: "log", level: "info", message: "lost" } };
+    const { run } = await engine.submit({ agent, input: script(lost, { gate: "go" }, { output: "x" }) });
+    // The template finishes while the store is still failing to write the log event.
+    await until(() => batches.some((types) => types[0] === "log"), "the log event to be written");
+    hooks.gates.open("go");
+    const done = await engine.wait(run.id);
+    expect(done).toMatchObject({ status: "failed", error: { message: "disk full" } });
+    expect(await eventTypes(store, run.id)).toEqual([
+      "run.queued",
+      "run.started",
+      "output",
+      "error",
+      "run.finished",
+    ]);
   });
 });
 

@@ -146,8 +146,10 @@ export function createRunEngine(options: RunEngineOptions): RunEngine {
   /** A run cut short by a dead or stopping process: idempotent templates run it again, others fail it. */
   async function interrupt(run: RunRecord, source: RunSource | undefined): Promise<void> {
     if (source?.template.idempotent) {
-      const queued = await journal.update(run.id, { status: "queued", startedAt: null });
-      await journal.append(run.id, { type: "run.queued" });
+      const queued = await journal.record(run.id, [{ type: "run.queued" }], {
+        status: "queued",
+        startedAt: null,
+      });
       if (!closed) queue.push({ runId: run.id, agentId: run.agentId, run: queued, source, depth: 0 });
       return;
     }
@@ -251,8 +253,7 @@ export function createRunEngine(options: RunEngineOptions): RunEngine {
     let release = () => {};
     let outcome: RunOutcome;
     try {
-      await journal.update(job.runId, { status: "running", startedAt: nowIso() });
-      await journal.append(job.runId, { type: "run.started" });
+      await journal.record(job.runId, [{ type: "run.started" }], { status: "running", startedAt: nowIso() });
       source ??= await loadRunSource(store, registry, job.run);
       const lease = await acquireUnlessAborted(source, signal);
       release = lease.release;
@@ -373,7 +374,7 @@ export function createRunEngine(options: RunEngineOptions): RunEngine {
       }
       return { run, created };
     }
-    await journal.append(run.id, { type: "run.queued" });
+    await journal.record(run.id, [{ type: "run.queued" }]);
     queue.push({ runId: run.id, agentId: agent.id, run, source, depth }, { immediate: depth > 0 });
     return { run, created };
   }

@@ -1,4 +1,4 @@
-import { AgentrtError, ErrorCode } from "../errors.js";
+import { AgentrtError, ErrorCode, toErrorInfo } from "../errors.js";
 import {
   type RunError,
   type RunEventPayload,
@@ -16,24 +16,66 @@ export type RunOutcome =
 
 /**
  * The only writer of run rows and run events. Writes for one run are chained, so events keep the
- * order they were produced in even when several parties (executor, cancel, webhooks) write at once;
- * each stored event is then published to the hub, in `seq` order.
+ * order they were produced in even when several parties (executor, cancel, webhooks) write at once.
+ * Events reach the hub only after the store accepted them, in `seq` order, so live followers never
+ * see an event the store could lose.
  */
 export interface RunJournal {
+  /**
+   * Appends an event; resolves once it is stored (and published). Events a run produces in the
+   * same event-loop turn (a burst of tokens, say) are stored together in one store call, so a
+   * caller that does not wait for each append gets batching for free. Events still waiting when
+   * the run ends are stored together with its end.
+   */
   append(runId: string, payload: RunEventPayload): Promise<StoredRunEvent>;
   update(runId: string, patch: RunPatch): Promise<RunRecord>;
   /**
-   * Ends a run: an `error` event for failures, exactly one `run.finished`, then the terminal row.
-   * A run that is already terminal is returned untouched (`finished: false`), so a late second
-   * ending is harmless.
+   * Appends events now, without waiting for a batch, and applies `patch` to the run row in the same
+   * store call (e.g. `running` with `run.started`); after everything queued for the run.
+   */
+  record(runId: string, payloads: RunEventPayload[], patch?: RunPatch): Promise<RunRecord>;
+  /**
+   * Ends a run: an `error` event for failures, exactly one `run.finished`, and the terminal row, in
+   * one store call. A run some of whose events could not be stored does not succeed. A run that is
+   * already terminal is returned untouched (`finished: false`), so a late second ending is harmless.
    */
   finish(runId: string, outcome: RunOutcome): Promise<{ run: RunRecord; finished: boolean }>;
 }
 
+/** Events of one run waiting for the next flush, with the callers waiting for them. */
+interface Batch {
+  payloads: RunEventPayload[];
+  waiters: { resolve(event: StoredRunEvent): void; reject(error: unknown): void }[];
+}
+
+/** A success becomes a failure when some of the run's events could not be stored. */
+function failedWith(outcome: RunOutcome, error: unknown): RunOutcome {
+  return outcome.status === "succeeded" ? { status: "failed", error: toErrorInfo(error) } : outcome;
+}
+
+/** The events and the row change that end a run. */
+function ending(outcome: RunOutcome): { payloads: RunEventPayload[]; patch: RunPatch } {
+  const error = outcome.status === "succeeded" ? null : outcome.error;
+  const output = outcome.status === "succeeded" ? outcome.output : null;
+  const finished: RunEventPayload = {
+    type: "run.finished",
+    status: outcome.status,
+    ...(error ? { error } : { output }),
+  };
+  return {
+    payloads: error ? [{ type: "error", error }, finished] : [finished],
+    patch: { status: outcome.status, output, error, finishedAt: nowIso() },
+  };
+}
+
 export function createRunJournal(store: Store, hub: EventHub): RunJournal {
   const chains = new Map<string, Promise<unknown>>();
+  const batches = new Map<string, Batch>();
+  /** Why a run's events were lost, until the run is finished (it then can't succeed). */
+  const lost = new Map<string, unknown>();
+  let flushScheduled = false;
 
-  function serial<T>(runId: string, work: () => Promise<T>): Promise<T> {
+  function enqueue<T>(runId: string, work: () => Promise<T>): Promise<T> {
     const previous = chains.get(runId) ?? Promise.resolve();
     const next = previous.then(work, work);
     chains.set(runId, next);
@@ -44,36 +86,105 @@ export function createRunJournal(store: Store, hub: EventHub): RunJournal {
     return next;
   }
 
-  async function append(runId: string, payload: RunEventPayload): Promise<StoredRunEvent> {
-    const event = await store.runs.appendEvent(runId, payload);
-    hub.publish(event);
-    return event;
+  /** One store call; its events are then published, in order. */
+  async function write(runId: string, payloads: RunEventPayload[], patch?: RunPatch) {
+    const result = await store.runs.appendEvents(runId, payloads, patch);
+    for (const event of result.events) hub.publish(event);
+    return result;
+  }
+
+  /** Writes a batch, with `more` events and a patch when given, and tells its waiters. */
+  async function writeBatch(runId: string, batch: Batch, more: RunEventPayload[] = [], patch?: RunPatch) {
+    try {
+      const result = await write(
+        runId,
+        more.length > 0 ? [...batch.payloads, ...more] : batch.payloads,
+        patch,
+      );
+      for (const [i, waiter] of batch.waiters.entries()) waiter.resolve(result.events[i]!);
+      return result;
+    } catch (error) {
+      for (const waiter of batch.waiters) waiter.reject(error);
+      throw error;
+    }
+  }
+
+  function take(runId: string): Batch | undefined {
+    const batch = batches.get(runId);
+    batches.delete(runId);
+    return batch;
+  }
+
+  /** Moves the run's pending batch into its chain, so it is written before anything queued later. */
+  function seal(runId: string): void {
+    const batch = take(runId);
+    if (!batch) return;
+    void enqueue(runId, () =>
+      writeBatch(runId, batch).catch((error: unknown) => {
+        if (!lost.has(runId)) lost.set(runId, error);
+      }),
+    );
+  }
+
+  // setImmediate, not a microtask: a template's next event arrives several promise hops later, and
+  // the whole burst should make it into the batch.
+  function flush(): void {
+    flushScheduled = false;
+    for (const runId of [...batches.keys()]) seal(runId);
+  }
+
+  function serial<T>(runId: string, work: () => Promise<T>): Promise<T> {
+    seal(runId);
+    return enqueue(runId, work);
+  }
+
+  async function finish(runId: string, outcome: RunOutcome, pending: Batch | undefined) {
+    const current = await store.runs.get(runId);
+    const lostError = lost.get(runId);
+    lost.delete(runId);
+    if (!current || TERMINAL_RUN_STATUSES.has(current.status)) {
+      if (pending) await writeBatch(runId, pending);
+      if (!current) throw new AgentrtError(ErrorCode.RUN_NOT_FOUND, `run ${runId} does not exist`);
+      return { run: current, finished: false };
+    }
+    let end = ending(lostError === undefined ? outcome : failedWith(outcome, lostError));
+    let run: RunRecord | undefined;
+    if (pending) {
+      try {
+        ({ run } = await writeBatch(runId, pending, end.payloads, end.patch));
+      } catch (error) {
+        // The events are lost; the end must still be recorded, so the run fails on its own.
+        end = ending(failedWith(outcome, error));
+      }
+    }
+    run ??= (await write(runId, end.payloads, end.patch)).run;
+    hub.settle(run);
+    return { run, finished: true };
   }
 
   return {
-    append: (runId, payload) => serial(runId, () => append(runId, payload)),
+    append(runId, payload) {
+      let batch = batches.get(runId);
+      if (!batch) {
+        batch = { payloads: [], waiters: [] };
+        batches.set(runId, batch);
+        if (!flushScheduled) {
+          flushScheduled = true;
+          setImmediate(flush);
+        }
+      }
+      const { payloads, waiters } = batch;
+      return new Promise<StoredRunEvent>((resolve, reject) => {
+        payloads.push(payload);
+        waiters.push({ resolve, reject });
+      });
+    },
     update: (runId, patch) => serial(runId, () => store.runs.update(runId, patch)),
-    finish: (runId, outcome) =>
-      serial(runId, async () => {
-        const current = await store.runs.get(runId);
-        if (!current) throw new AgentrtError(ErrorCode.RUN_NOT_FOUND, `run ${runId} does not exist`);
-        if (TERMINAL_RUN_STATUSES.has(current.status)) return { run: current, finished: false };
-        const error = outcome.status === "succeeded" ? null : outcome.error;
-        const output = outcome.status === "succeeded" ? outcome.output : null;
-        if (error) await append(runId, { type: "error", error });
-        await append(runId, {
-          type: "run.finished",
-          status: outcome.status,
-          ...(error ? { error } : { output }),
-        });
-        const finished = await store.runs.update(runId, {
-          status: outcome.status,
-          output,
-          error,
-          finishedAt: nowIso(),
-        });
-        hub.settle(finished);
-        return { run: finished, finished: true };
-      }),
+    record: (runId, payloads, patch) => serial(runId, async () => (await write(runId, payloads, patch)).run),
+    finish(runId, outcome) {
+      // Events still waiting for a flush are written in the same store call as the end.
+      const pending = take(runId);
+      return enqueue(runId, () => finish(runId, outcome, pending));
+    },
   };
 }

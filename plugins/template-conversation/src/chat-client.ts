@@ -1,0 +1,170 @@
+import type { IncomingHttpHeaders, IncomingMessage } from "node:http";
+import { isAgentrtError } from "@agentrt/core";
+import type { ConversationConfig } from "./config-schema.js";
+import { postForResponse, ResponseTimeoutError, readText } from "./http-post.js";
+import type { ChatMessage } from "./input-schema.js";
+import { readSseData } from "./sse.js";
+import {
+  providerMessage,
+  upstreamConnectionError,
+  upstreamStatusError,
+  upstreamStreamError,
+  upstreamTimeoutError,
+} from "./upstream-error.js";
+
+export type ReplyPart =
+  | { type: "delta"; text: string }
+  | { type: "usage"; promptTokens: number; completionTokens: number };
+
+export interface ChatClient {
+  /**
+   * Streams one reply: its text as it arrives, then usage when the provider reported it. Throws
+   * UPSTREAM_ERROR for provider failures, or `signal.reason` once `signal` fired. Leaving the loop
+   * early closes the HTTP request.
+   */
+  stream(messages: ChatMessage[], signal: AbortSignal): AsyncGenerator<ReplyPart>;
+}
+
+interface StreamChunk {
+  choices?: { delta?: { content?: unknown } }[];
+  usage?: { prompt_tokens?: number; completion_tokens?: number } | null;
+  error?: unknown;
+}
+
+/** One attempt: the open response, or why it failed and whether another attempt could help. */
+type Attempt =
+  | { ok: true; response: IncomingMessage }
+  | { ok: false; error: Error; retryable: boolean; retryAfterMs?: number | undefined };
+
+const isRetryableStatus = (status: number) => status === 408 || status === 429 || status >= 500;
+
+/** `retry-after-ms`, or `retry-after` in seconds or as an HTTP date, as the OpenAI SDK reads them. */
+export function parseRetryAfter(headers: IncomingHttpHeaders, now = Date.now()): number | undefined {
+  const ms = Number.parseFloat(String(headers["retry-after-ms"] ?? ""));
+  if (Number.isFinite(ms)) return ms;
+  const value = headers["retry-after"];
+  if (value === undefined) return undefined;
+  const seconds = Number.parseFloat(value);
+  if (Number.isFinite(seconds)) return seconds * 1000;
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : date - now;
+}
+
+/** The provider's hint when it is sane (0–60 s), else exponential from 0.5 s up to 8 s, with jitter. */
+export function retryDelayMs(retry: number, retryAfterMs: number | undefined): number {
+  if (retryAfterMs !== undefined && retryAfterMs >= 0 && retryAfterMs <= 60_000) return retryAfterMs;
+  return Math.min(500 * 2 ** retry, 8000) * (1 - Math.random() * 0.25);
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    signal.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
+/**
+ * An OpenAI-compatible Chat Completions client on plain HTTP: streaming only, retries before the
+ * first byte of the reply (5xx, 408, 429, timeouts, connection errors), a timeout on each attempt
+ * until the provider starts answering. Deliberately not the OpenAI SDK or LangChain's ChatOpenAI:
+ * a turn through those costs several times the request itself in callbacks, tracing objects and
+ * config merging, and this is the hot path of every chat completion.
+ */
+export function createChatClient(config: ConversationConfig, apiKey: () => Promise<string>): ChatClient {
+  const url = new URL(`${config.baseUrl.replace(/\/+$/, "")}/chat/completions`);
+  const sampling = {
+    temperature: config.temperature,
+    top_p: config.topP,
+    max_tokens: config.maxTokens,
+  };
+  const timeoutMs = config.requestTimeoutMs;
+
+  /** One attempt up to the response headers (and the whole body of an error answer). */
+  async function attempt(body: string, key: string, signal: AbortSignal): Promise<Attempt> {
+    const headers = {
+      "content-type": "application/json",
+      accept: "text/event-stream",
+      authorization: `Bearer ${key}`,
+    };
+    let response: IncomingMessage;
+    try {
+      response = await postForResponse(url, headers, body, signal, timeoutMs);
+      const status = response.statusCode ?? 0;
+      if (status >= 200 && status < 300) return { ok: true, response };
+      return {
+        ok: false,
+        error: upstreamStatusError(status, providerMessage(await readText(response))),
+        retryable: isRetryableStatus(status),
+        retryAfterMs: parseRetryAfter(response.headers),
+      };
+    } catch (error) {
+      if (signal.aborted) throw signal.reason;
+      if (error instanceof ResponseTimeoutError) {
+        return { ok: false, error: upstreamTimeoutError(timeoutMs), retryable: true };
+      }
+      return { ok: false, error: upstreamConnectionError(error), retryable: true };
+    }
+  }
+
+  async function open(messages: ChatMessage[], signal: AbortSignal): Promise<IncomingMessage> {
+    const key = await apiKey();
+    const body = JSON.stringify({
+      model: config.model,
+      messages,
+      ...sampling,
+      stream: true,
+      stream_options: { include_usage: true },
+    });
+    for (let retry = 0; ; retry++) {
+      const result = await attempt(body, key, signal);
+      if (result.ok) return result.response;
+      if (!result.retryable || retry >= config.maxRetries) throw result.error;
+      await sleep(retryDelayMs(retry, result.retryAfterMs), signal);
+    }
+  }
+
+  return {
+    async *stream(messages, signal) {
+      const response = await open(messages, signal);
+      response.setEncoding("utf8");
+      let usage: StreamChunk["usage"];
+      try {
+        for await (const data of readSseData(response)) {
+          // `[DONE]` ends the reply, but the body is read to its end so the connection can be reused.
+          if (data === "[DONE]") continue;
+          let chunk: StreamChunk;
+          try {
+            chunk = JSON.parse(data) as StreamChunk;
+          } catch (error) {
+            throw upstreamStreamError(`not JSON: ${data.slice(0, 200)}`, error);
+          }
+          if (chunk.error) throw upstreamStreamError(providerMessage(data));
+          const text = chunk.choices?.[0]?.delta?.content;
+          if (typeof text === "string" && text !== "") yield { type: "delta", text };
+          if (chunk.usage) usage = chunk.usage;
+        }
+      } catch (error) {
+        if (signal.aborted) throw signal.reason;
+        if (isAgentrtError(error)) throw error;
+        throw upstreamStreamError((error as Error).message, error);
+      } finally {
+        // Left early (consumer stopped, or a bad chunk): close the HTTP request.
+        if (!response.complete) response.destroy();
+      }
+      if (usage) {
+        yield {
+          type: "usage",
+          promptTokens: usage.prompt_tokens ?? 0,
+          completionTokens: usage.completion_tokens ?? 0,
+        };
+      }
+    },
+  };
+}

@@ -1,0 +1,35 @@
+import type { TemplateEvent } from "@agentrt/core";
+import type { ChatClient, ReplyPart } from "./chat-client.js";
+import type { MemoryPolicy } from "./config-schema.js";
+import type { ChatMessage } from "./input-schema.js";
+import { buildModelInput } from "./model-input.js";
+
+/** What a model call needs besides the history; fixed per agent instance. */
+export interface ModelTurn {
+  client: ChatClient;
+  memory: MemoryPolicy;
+  systemPrompt: string | undefined;
+}
+
+export type Usage = Extract<ReplyPart, { type: "usage" }>;
+
+/** One model call: trims the history per the memory policy and streams the reply's parts. */
+export function streamModelTurn(
+  turn: ModelTurn,
+  history: ChatMessage[],
+  signal: AbortSignal,
+): AsyncGenerator<ReplyPart> {
+  return turn.client.stream(buildModelInput(history, turn.memory, turn.systemPrompt), signal);
+}
+
+export interface AssistantOutput {
+  role: "assistant";
+  content: string;
+}
+
+/** How every turn ends, with or without a thread: `usage` when the provider reported it, then `output`. */
+export function* finalEvents(text: string, usage: Usage | undefined): Generator<TemplateEvent> {
+  if (usage) yield usage;
+  const output: AssistantOutput = { role: "assistant", content: text };
+  yield { type: "output", output };
+}
