@@ -1,4 +1,4 @@
-import { ErrorCode as Codes, type ErrorCode, ErrorCodeSchema, type FieldIssue } from "@agentrt/core";
+import { type ErrorCode, ErrorCodeSchema, type FieldIssue } from "@agentrt/core";
 import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
