@@ -111,6 +111,7 @@ describe("llm step", () => {
       expect(finishedOf(events, "ask").error).toEqual({
         code: ErrorCode.UPSTREAM_ERROR,
         message: "the model's response has no assistant message content",
+        details: { retryable: false },
       });
     } finally {
       await other.close();

@@ -166,7 +166,11 @@ describe("step timeout", () => {
       type: "step.finished",
       stepId: "hang",
       status: "failed",
-      error: { code: ErrorCode.STEP_TIMEOUT, message: 'step "hang" timed out after 0.1s' },
+      error: {
+        code: ErrorCode.STEP_TIMEOUT,
+        message: 'step "hang" timed out after 0.1s',
+        details: { retryable: true },
+      },
       attempts: 2,
     });
     const attempts = upstream.requests.slice(before);
@@ -237,7 +241,11 @@ describe("strict and non-strict mode", () => {
       $failures: {
         a: {
           status: "failed",
-          error: { code: ErrorCode.UPSTREAM_ERROR, message: expect.stringContaining("404") },
+          error: {
+            code: ErrorCode.UPSTREAM_ERROR,
+            message: expect.stringContaining("404"),
+            details: { retryable: false, status: 404 },
+          },
         },
         b: { status: "skipped", reason: 'depends on step "a", which did not succeed' },
         c: { status: "skipped", reason: 'depends on step "b", which did not succeed' },
