@@ -1,9 +1,6 @@
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:https";
 import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { createTestCertificate } from "@agentrt/testing";
 
 export interface CodeHost {
   /** PEM of the throwaway self-signed certificate, for the operator's `urlCa` setting. */
@@ -15,35 +12,13 @@ export interface CodeHost {
   close(): Promise<void>;
 }
 
-/** A self-signed certificate for localhost and 127.0.0.1, made with the openssl CLI at test time. */
-function createCertificate(): { key: string; cert: string } {
-  const dir = mkdtempSync(join(tmpdir(), "agentrt-code-host-"));
-  try {
-    execFileSync(
-      "openssl",
-      [
-        ...["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"],
-        ...["-keyout", join(dir, "key.pem"), "-out", join(dir, "cert.pem"), "-days", "1"],
-        ...["-subj", "/CN=agentrt-test", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost"],
-      ],
-      { stdio: "ignore" },
-    );
-    return {
-      key: readFileSync(join(dir, "key.pem"), "utf8"),
-      cert: readFileSync(join(dir, "cert.pem"), "utf8"),
-    };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
 /**
  * A real HTTPS server on 127.0.0.1 that serves agent code and misbehaves on request: redirects to
  * plain http, to a host off the allow-list, to a bare IP, endless redirect chains, oversized bodies.
  * `body` is the code served at `/agent.js` (also the end of `/hop/1`...`/hop/3`).
  */
 export async function startCodeHost(body: string): Promise<CodeHost> {
-  const { key, cert } = createCertificate();
+  const { key, cert } = createTestCertificate();
   const hits: string[] = [];
   let port = 0;
   const server = createServer({ key, cert }, (req, res) => {

@@ -32,3 +32,4 @@ export {
 export { createNoopLogger } from "./logger.js";
 export type { ChatCompletionRequestBody, ChatMessage } from "./openai-shapes.js";
 export { createTestRunContext, createTestTemplateContext, type TestRunContext } from "./run-context.js";
+export { createTestCertificate, type TestCertificate } from "./test-certificate.js";

@@ -1,13 +1,9 @@
 import { type AgentrtError, isAgentrtError } from "@agentrt/core";
+import { createTestCertificate, type TestCertificate } from "@agentrt/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { findRestrictedRange } from "../src/address-policy.js";
 import { type LoadUrlCodeOptions, loadUrlCode } from "../src/load-url-code.js";
-import {
-  createTestCertificate,
-  startHttpsServer,
-  type TestCertificate,
-  type TestHttpsServer,
-} from "./https-fixture.js";
+import { startHttpsServer, type TestHttpsServer } from "./https-fixture.js";
 
 let certificate: TestCertificate;
 let server: TestHttpsServer;

@@ -2,18 +2,14 @@ import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { configJsonSchema, isAgentrtError, isTemplate, validateAgentConfig } from "@agentrt/core";
+import { createTestCertificate, type TestCertificate } from "@agentrt/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import pkg from "../package.json" with { type: "json" };
 import template, { CustomConfigSchema } from "../src/index.js";
 import { sha256Hex } from "../src/load-source.js";
 import { resolveConfig, validateConfig } from "../src/resolve-config.js";
 import { createValidateContext } from "./contexts.js";
-import {
-  createTestCertificate,
-  startHttpsServer,
-  type TestCertificate,
-  type TestHttpsServer,
-} from "./https-fixture.js";
+import { startHttpsServer, type TestHttpsServer } from "./https-fixture.js";
 
 let base: string;
 let certificate: TestCertificate;
