@@ -5,17 +5,7 @@ const only = process.env.BENCH?.split(",");
 
 for (const name of all) {
   if (only && !only.includes(name)) continue;
-  let mod: { default: () => Promise<void> };
-  try {
-    mod = await import(`./${name}.ts`);
-  } catch (error) {
-    if (
-      (error as NodeJS.ErrnoException).code === "ERR_MODULE_NOT_FOUND" &&
-      String(error).includes(`${name}.ts`)
-    )
-      continue;
-    throw error;
-  }
+  const mod: { default: () => Promise<void> } = await import(`./${name}.ts`);
   await mod.default();
 }
 process.exit(0);
