@@ -147,4 +147,20 @@ describe("compileUserCode: Python", () => {
       }),
     ).rejects.toMatchObject({ code: "DEPENDENCY_NOT_ALLOWED" });
   });
+
+  it("refuses even allow-listed packages: only the standard library is available to Python", async () => {
+    await expect(
+      compileUserCode({
+        language: "python",
+        source: "def main(i, c): pass",
+        entryPoint: "main",
+        dependencies: ["attrs"],
+        allowedDependencies: ["attrs"],
+      }),
+    ).rejects.toMatchObject({
+      code: "DEPENDENCY_NOT_ALLOWED",
+      message: expect.stringContaining("only the standard library"),
+      issues: [{ path: ["dependencies"] }],
+    });
+  });
 });
