@@ -80,7 +80,12 @@ export async function startServer(
     });
   }
 
-  const sharedServices = Object.freeze({ checkpointer: store.checkpointer });
+  // A getter: the checkpointer (and LangGraph's library behind it) loads when a template first needs it.
+  const sharedServices = Object.freeze({
+    get checkpointer() {
+      return store.checkpointer;
+    },
+  });
   const templateContext = (templateName: string): TemplateContext => ({
     env: process.env,
     logger,

@@ -5,6 +5,7 @@ import {
 } from "@langchain/langgraph-checkpoint-validation";
 import type { SqliteCheckpointSaver } from "./checkpoint-saver.js";
 import { createSqliteStore, type SqliteStore } from "./sqlite-store.js";
+import { sourceCheckpointer } from "./test-fixtures.js";
 
 // Each checkpointer gets its own in-memory database, which is the isolation the suite requires.
 const stores = new Map<SqliteCheckpointSaver, SqliteStore>();
@@ -12,7 +13,7 @@ const stores = new Map<SqliteCheckpointSaver, SqliteStore>();
 const initializer: CheckpointSaverTestInitializer<SqliteCheckpointSaver> = {
   checkpointerName: "@agentrt/store-sqlite",
   createCheckpointer() {
-    const store = createSqliteStore({ path: ":memory:" });
+    const store = createSqliteStore({ path: ":memory:", createCheckpointer: sourceCheckpointer });
     stores.set(store.checkpointer, store);
     return store.checkpointer;
   },

@@ -6,12 +6,12 @@ import { type Checkpoint, ERROR, emptyCheckpoint, uuid6 } from "@langchain/langg
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { SqliteCheckpointSaver } from "./checkpoint-saver.js";
 import { createSqliteStore, type SqliteStore } from "./sqlite-store.js";
-import { newAgent } from "./test-fixtures.js";
+import { newAgent, sourceCheckpointer } from "./test-fixtures.js";
 
 let store: SqliteStore;
 let saver: SqliteCheckpointSaver;
 beforeEach(() => {
-  store = createSqliteStore({ path: ":memory:" });
+  store = createSqliteStore({ path: ":memory:", createCheckpointer: sourceCheckpointer });
   saver = store.checkpointer;
 });
 afterEach(() => store.close());
@@ -141,7 +141,7 @@ describe("SqliteCheckpointSaver on a file", () => {
 
   it("keeps checkpoints and writes across close and reopen", async () => {
     const path = join(dir, "agentrt.db");
-    const first = createSqliteStore({ path });
+    const first = createSqliteStore({ path, createCheckpointer: sourceCheckpointer });
     const cp = checkpoint({ messages: ["hello"] });
     const config = await first.checkpointer.put({ configurable: { thread_id: "t" } }, cp, meta(0), {
       messages: 1,
@@ -150,7 +150,7 @@ describe("SqliteCheckpointSaver on a file", () => {
     const before = await first.checkpointer.getTuple(config);
     await first.close();
 
-    const second = createSqliteStore({ path });
+    const second = createSqliteStore({ path, createCheckpointer: sourceCheckpointer });
     const after = await second.checkpointer.getTuple({ configurable: { thread_id: "t" } });
     expect(after).toEqual(before);
     expect(after?.checkpoint.channel_values).toEqual({ messages: ["hello"] });

@@ -1,4 +1,4 @@
-export { SqliteCheckpointSaver } from "./checkpoint-saver.js";
+export type { SqliteCheckpointSaver } from "./checkpoint-saver.js";
 export {
   createSqliteStore,
   defaultDatabasePath,

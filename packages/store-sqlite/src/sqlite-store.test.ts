@@ -170,4 +170,13 @@ describe("busy timeout", () => {
     expect((await store.runs.appendEvent(run.id, { type: "run.queued" })).seq).toBe(1);
     await store.close();
   });
+
+  it("loads the LangGraph checkpointer only when it is first used, from the package's own entry", async () => {
+    const store = createSqliteStore({ path: ":memory:" });
+    const saver = store.checkpointer;
+    expect(store.checkpointer).toBe(saver);
+    expect(typeof saver.getTuple).toBe("function");
+    await expect(saver.getTuple({ configurable: { thread_id: "none" } })).resolves.toBeUndefined();
+    await store.close();
+  });
 });

@@ -1,9 +1,11 @@
 import { mkdirSync } from "node:fs";
+import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
+import type { DatabaseSync } from "node:sqlite";
 import type { Store } from "@agentrt/core";
 import { createAgentStore } from "./agent-store.js";
 import { createApiKeyStore } from "./api-key-store.js";
-import { SqliteCheckpointSaver } from "./checkpoint-saver.js";
+import type { SqliteCheckpointSaver } from "./checkpoint-saver.js";
 import { openDatabase } from "./database.js";
 import { runMigrations } from "./migrate.js";
 import { migrations } from "./migrations.js";
@@ -18,13 +20,28 @@ export interface SqliteStoreOptions {
   dataDir?: string | undefined;
   /** How long a statement waits for another process's write lock before failing. Default 5000 ms. */
   busyTimeoutMs?: number | undefined;
+  /** Builds the checkpointer on first use; tests pass the class from source. Default: the package's own. */
+  createCheckpointer?: ((db: DatabaseSync) => SqliteCheckpointSaver) | undefined;
+}
+
+/**
+ * LangGraph's checkpoint library costs a few hundred milliseconds and tens of MB to load, so the
+ * checkpointer module is required only when a template first asks for it, not at server start-up.
+ */
+function loadCheckpointer(db: DatabaseSync): SqliteCheckpointSaver {
+  const { SqliteCheckpointSaver: Saver } = createRequire(import.meta.url)(
+    "@agentrt/store-sqlite/checkpointer",
+  ) as {
+    SqliteCheckpointSaver: new (db: DatabaseSync) => SqliteCheckpointSaver;
+  };
+  return new Saver(db);
 }
 
 export interface SqliteStore extends Store {
   readonly kind: "sqlite";
   /** Absolute path of the database file, or `":memory:"`. */
   readonly path: string;
-  /** LangGraph checkpointer on the same database; closed together with the store. */
+  /** LangGraph checkpointer on the same database (loaded on first access); closed with the store. */
   readonly checkpointer: SqliteCheckpointSaver;
 }
 
@@ -55,6 +72,8 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): SqliteStore
     throw error;
   }
   const ping = db.prepare("SELECT 1");
+  const createCheckpointer = options.createCheckpointer ?? loadCheckpointer;
+  let checkpointer: SqliteCheckpointSaver | undefined;
   return {
     kind: "sqlite",
     path,
@@ -63,7 +82,10 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): SqliteStore
     runs: createRunStore(db),
     schedules: createScheduleStore(db),
     threads: createThreadStore(db),
-    checkpointer: new SqliteCheckpointSaver(db),
+    get checkpointer() {
+      checkpointer ??= createCheckpointer(db);
+      return checkpointer;
+    },
     async ping() {
       ping.get();
     },

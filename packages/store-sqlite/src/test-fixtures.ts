@@ -1,4 +1,6 @@
+import type { DatabaseSync } from "node:sqlite";
 import { createId, type NewAgent, type NewRun } from "@agentrt/core";
+import { SqliteCheckpointSaver } from "./checkpoint-saver.js";
 
 /** Valid inputs for store tests; each call gets fresh ids and names. */
 export function newAgent(overrides: Partial<NewAgent> = {}): NewAgent {
@@ -40,3 +42,6 @@ export function newestFirst(records: { id: string }[]): string[] {
     .sort()
     .reverse();
 }
+
+/** Builds the checkpointer from source, so its tests measure this code rather than the built copy. */
+export const sourceCheckpointer = (db: DatabaseSync) => new SqliteCheckpointSaver(db);

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { Annotation, Command, END, INTERRUPT, interrupt, START, StateGraph } from "@langchain/langgraph";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createSqliteStore, type SqliteCheckpointSaver } from "../src/index.js";
+import { sourceCheckpointer } from "../src/test-fixtures.js";
 
 let dir: string;
 beforeEach(() => {
@@ -40,13 +41,13 @@ describe("a LangGraph graph on the SQLite checkpointer", () => {
     const path = join(dir, "agentrt.db");
     const config = { configurable: { thread_id: "thr_1" } };
 
-    const first = createSqliteStore({ path });
+    const first = createSqliteStore({ path, createCheckpointer: sourceCheckpointer });
     const interrupted = await compile(first.checkpointer).invoke({ log: ["hello"] }, config);
     expect(interruptsOf(interrupted)).toEqual([expect.objectContaining({ value: "approve?" })]);
     await first.close();
 
     // A new process picks the paused thread up from the file.
-    const second = createSqliteStore({ path });
+    const second = createSqliteStore({ path, createCheckpointer: sourceCheckpointer });
     const graph = compile(second.checkpointer);
     expect((await graph.getState(config)).next).toEqual(["approve"]);
     const done = await graph.invoke(new Command({ resume: "yes" }), config);
@@ -77,7 +78,7 @@ describe("a LangGraph graph on the SQLite checkpointer", () => {
   });
 
   it("keeps threads apart", async () => {
-    const store = createSqliteStore({ path: ":memory:" });
+    const store = createSqliteStore({ path: ":memory:", createCheckpointer: sourceCheckpointer });
     const graph = compile(store.checkpointer);
     await graph.invoke({ log: ["a"] }, { configurable: { thread_id: "a" } });
     await graph.invoke({ log: ["b"] }, { configurable: { thread_id: "b" } });
