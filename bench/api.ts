@@ -1,16 +1,11 @@
 // Agent create / get latency over HTTP against a bare Hono handler on the same machine, same client.
-import { mkdtempSync, rmSync } from "node:fs";
 import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { parseEnv, startServer } from "@agentrt/server";
 import { serve } from "@hono/node-server";
 import { Hono } from "hono";
-import { createBenchHost } from "./host.ts";
+import { BENCH_KEY, startBenchServer } from "./host.ts";
 import { ms, sample, table, verdict } from "./lib.ts";
 
 const N = Number(process.env.BENCH_N ?? 2000);
-const KEY = "art_bench-admin-key-0123456789abcdefghijklmn";
 
 async function startBaseline(): Promise<{ url: string; close: () => void }> {
   const app = new Hono();
@@ -31,7 +26,7 @@ async function startBaseline(): Promise<{ url: string; close: () => void }> {
 }
 
 async function measure(url: string, label: string) {
-  const headers = { authorization: `Bearer ${KEY}`, "content-type": "application/json" };
+  const headers = { authorization: `Bearer ${BENCH_KEY}`, "content-type": "application/json" };
   let lastId = "";
   const create = await sample(N, async (i) => {
     const res = await fetch(`${url}/v1/agents`, {
@@ -56,17 +51,7 @@ async function measure(url: string, label: string) {
 
 export default async function bench(): Promise<void> {
   const baseline = await startBaseline();
-  const dataDir = mkdtempSync(join(tmpdir(), "agentrt-bench-"));
-  const host = createBenchHost();
-  const agentrt = await startServer(
-    parseEnv({
-      AGENTRT_PORT: "0",
-      AGENTRT_DATA_DIR: dataDir,
-      AGENTRT_HOST_DIR: host.dir,
-      AGENTRT_ADMIN_KEY: KEY,
-      AGENTRT_LOG_LEVEL: "error",
-    }),
-  );
+  const agentrt = await startBenchServer();
   try {
     const base = await measure(baseline.url, "base");
     const ours = await measure(agentrt.url, "agentrt");
@@ -105,7 +90,5 @@ export default async function bench(): Promise<void> {
   } finally {
     baseline.close();
     await agentrt.close();
-    rmSync(dataDir, { recursive: true, force: true });
-    host.remove();
   }
 }

@@ -1,23 +1,18 @@
 // Chat completions through a conversation agent vs calling the fake model directly, same run, same
 // client: throughput at 10 connections (autocannon) and added latency at 1 connection. A bare Hono
 // route forwarding to the fake model is shown too: the floor for any server that proxies.
-import { mkdtempSync, rmSync } from "node:fs";
 import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { parseEnv, startServer } from "@agentrt/server";
 import { createFakeModelServer } from "@agentrt/testing";
 import { serve } from "@hono/node-server";
 // @ts-expect-error autocannon ships no type declarations
 import autocannon from "autocannon";
 import { Hono } from "hono";
-import { createBenchHost, firstPartyLinks } from "./host.ts";
+import { BENCH_KEY, firstPartyLinks, startBenchServer } from "./host.ts";
 import { ms, type Summary, sample, table, verdict } from "./lib.ts";
 
 const N = Number(process.env.BENCH_N ?? 2000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const CONNECTIONS = 10;
-const KEY = "art_bench-admin-key-0123456789abcdefghijklmn";
 
 interface Target {
   url: string;
@@ -104,22 +99,16 @@ export default async function bench(): Promise<void> {
   const fake = await createFakeModelServer();
   const proxy = await startProxy(fake.url);
   process.env.BENCH_FAKE_KEY = "sk-bench";
-  const dataDir = mkdtempSync(join(tmpdir(), "agentrt-bench-chat-"));
-  const host = createBenchHost({ links: firstPartyLinks() });
-  const agentrt = await startServer(
-    parseEnv({
-      AGENTRT_PORT: "0",
-      AGENTRT_DATA_DIR: dataDir,
-      AGENTRT_HOST_DIR: host.dir,
-      AGENTRT_ADMIN_KEY: KEY,
-      AGENTRT_LOG_LEVEL: "error",
+  const agentrt = await startBenchServer({
+    links: firstPartyLinks(),
+    env: {
       // Measure the server, not the per-agent limit (default 4) at 10 connections.
       AGENTRT_RUN_CONCURRENCY_PER_AGENT: "16",
-    }),
-  );
+    },
+  });
   try {
     const json = { "content-type": "application/json" };
-    const admin = { ...json, authorization: `Bearer ${KEY}` };
+    const admin = { ...json, authorization: `Bearer ${BENCH_KEY}` };
     for (const agent of [
       {
         name: "bench-chat",
@@ -216,7 +205,5 @@ export default async function bench(): Promise<void> {
     await agentrt.close();
     proxy.close();
     await fake.close();
-    rmSync(dataDir, { recursive: true, force: true });
-    host.remove();
   }
 }

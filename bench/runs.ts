@@ -1,14 +1,9 @@
 // Runs/sec of a trivial one-step task (sync mode, over HTTP) and SSE fan-out: N clients following
 // one run. Baselines in the same run: the bare Hono round trip, and one client following.
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { parseEnv, startServer } from "@agentrt/server";
-import { createBenchHost, firstPartyLinks } from "./host.ts";
+import { BENCH_KEY, firstPartyLinks, startBenchServer } from "./host.ts";
 import { ms, sample, summarize, table } from "./lib.ts";
 
-const KEY = "art_bench-admin-key-0123456789abcdefghijklmn";
-const headers = { authorization: `Bearer ${KEY}`, "content-type": "application/json" };
+const headers = { authorization: `Bearer ${BENCH_KEY}`, "content-type": "application/json" };
 const N = Number(process.env.BENCH_RUNS_N ?? 1000);
 const FOLLOWERS = Number(process.env.BENCH_FOLLOWERS ?? 200);
 
@@ -58,19 +53,13 @@ async function fanOut(
 }
 
 export default async function bench(): Promise<void> {
-  const dataDir = mkdtempSync(join(tmpdir(), "agentrt-bench-runs-"));
-  const host = createBenchHost({ links: firstPartyLinks() });
-  const server = await startServer(
-    parseEnv({
-      AGENTRT_PORT: "0",
-      AGENTRT_DATA_DIR: dataDir,
-      AGENTRT_HOST_DIR: host.dir,
-      AGENTRT_ADMIN_KEY: KEY,
-      AGENTRT_LOG_LEVEL: "error",
+  const server = await startBenchServer({
+    links: firstPartyLinks(),
+    env: {
       AGENTRT_RUN_CONCURRENCY: "64",
       AGENTRT_RUN_CONCURRENCY_PER_AGENT: "64",
-    }),
-  );
+    },
+  });
   try {
     await post(`${server.url}/v1/agents`, {
       name: "trivial",
@@ -111,7 +100,5 @@ export default async function bench(): Promise<void> {
     );
   } finally {
     await server.close();
-    rmSync(dataDir, { recursive: true, force: true });
-    host.remove();
   }
 }
