@@ -61,6 +61,7 @@ describe("createTemplateRegistry", () => {
     expect(registry.names()).toEqual(["chat", "task"]);
     expect(registry.versions("task").map((t) => t.template.version)).toEqual(["2.1.0", "2.0.0", "1.4.0"]);
     expect(registry.versions("nope")).toEqual([]);
+    expect(registry.size()).toBe(4);
   });
 
   it("resolves a range to the highest matching version", () => {

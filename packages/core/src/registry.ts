@@ -28,6 +28,8 @@ export function parseTemplateRef(ref: string): TemplateRef {
 export interface TemplateRegistry {
   /** Template names, sorted. */
   names(): string[];
+  /** How many template versions are loaded, across all names. */
+  size(): number;
   /** Every loaded version of a template, newest first (empty when unknown). */
   versions(name: string): LoadedTemplate[];
   get(name: string, version: string): LoadedTemplate | undefined;
@@ -52,6 +54,7 @@ export function createTemplateRegistry(
 
   const registry: TemplateRegistry = {
     names: () => [...byName.keys()].sort(),
+    size: () => [...byName.values()].reduce((n, versions) => n + versions.length, 0),
     versions: (name) => byName.get(name) ?? [],
     get: (name, version) => byName.get(name)?.find((t) => t.template.version === version),
     resolve(name, range = "*") {

@@ -2,6 +2,13 @@ import type { StoredRunEvent } from "@agentrt/core";
 
 const encoder = new TextEncoder();
 
+/** Headers of every event stream: no caching, no proxy buffering. */
+export const SSE_HEADERS = {
+  "content-type": "text/event-stream; charset=utf-8",
+  "cache-control": "no-cache, no-transform",
+  "x-accel-buffering": "no",
+} as const;
+
 export function formatSseEvent(event: StoredRunEvent): string {
   return `id: ${event.seq}\nevent: ${event.type}\ndata: ${JSON.stringify(event.data)}\n\n`;
 }
@@ -42,9 +49,7 @@ export function createSseResponse(
   return new Response(body, {
     status: 200,
     headers: {
-      "content-type": "text/event-stream; charset=utf-8",
-      "cache-control": "no-cache, no-transform",
-      "x-accel-buffering": "no",
+      ...SSE_HEADERS,
       ...options.headers,
     },
   });

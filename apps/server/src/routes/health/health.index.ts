@@ -19,12 +19,11 @@ export function createHealthRoutes(deps: { store: Store; registry: TemplateRegis
         ),
       ) as never;
     }
-    const loaded = deps.registry.names().reduce((n, name) => n + deps.registry.versions(name).length, 0);
     return c.json(
       {
         status: "ready" as const,
         store: deps.store.kind,
-        templates: { loaded, rejected: deps.registry.rejected().length },
+        templates: { loaded: deps.registry.size(), rejected: deps.registry.rejected().length },
       },
       200,
     );

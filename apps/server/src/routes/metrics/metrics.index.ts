@@ -8,15 +8,12 @@ export function createMetricsRoutes(services: AppServices, http: HttpMetrics) {
   const app = new OpenAPIHono<AppEnv>();
   app.openapi(routes.metrics, (c) => {
     const { running, queued } = services.engine.stats();
-    const loaded = services.registry
-      .names()
-      .reduce((n, name) => n + services.registry.versions(name).length, 0);
     const memory = process.memoryUsage();
     const body = [
       http.render(),
       gauge("agentrt_runs_running", "Runs executing now.", running),
       gauge("agentrt_runs_queued", "Runs waiting for a concurrency slot.", queued),
-      gauge("agentrt_templates_loaded", "Template versions loaded.", loaded),
+      gauge("agentrt_templates_loaded", "Template versions loaded.", services.registry.size()),
       gauge(
         "agentrt_templates_rejected",
         "Template packages refused at discovery.",

@@ -1,5 +1,6 @@
 import { ErrorCode, isAgentrtError } from "@agentrt/core";
 import { createProblem, toOpenAiError } from "../../lib/problem.js";
+import { SSE_HEADERS } from "../../lib/sse.js";
 import type { ChatEvent, ChatUsage } from "./chat-events.js";
 
 export interface CompletionIdentity {
@@ -95,9 +96,7 @@ export function chatStreamResponse(
   return new Response(body, {
     status: 200,
     headers: {
-      "content-type": "text/event-stream; charset=utf-8",
-      "cache-control": "no-cache, no-transform",
-      "x-accel-buffering": "no",
+      ...SSE_HEADERS,
       ...options.headers,
     },
   });
