@@ -805,13 +805,17 @@ describe("create time: SSRF through `url` sources", () => {
 });
 
 describe("Python", () => {
-  it("cannot import js or pyodide_js", async () => {
-    for (const module of ["js", "pyodide_js"]) {
-      const run = await hostile(
-        "python",
-        `import ${module}\ndef main(i, ctx):\n    return str(${module})\n`,
-        "USER_CODE_ERROR",
+  it("cannot import js or pyodide_js: refused at create time, missing at run time", async () => {
+    for (const module of ["js", "pyodide_js", "pyodide"]) {
+      const code = `import ${module}\ndef main(i, ctx):\n    return str(${module})\n`;
+      expect(await refused(inline("python", code), "DEPENDENCY_NOT_ALLOWED", ["dependencies"])).toMatch(
+        new RegExp(`"${module}" is imported but is neither standard library nor a declared dependency`),
       );
+    }
+    // A dynamic import passes the static check: the interpreter itself must not have the modules.
+    for (const module of ["js", "pyodide_js"]) {
+      const code = `def main(i, ctx):\n    return str(__import__('${module}'))\n`;
+      const run = await hostile("python", code, "USER_CODE_ERROR");
       expect(run.error?.message).toMatch(/ModuleNotFoundError/);
     }
   });
@@ -888,15 +892,10 @@ describe("Python", () => {
   });
 });
 
-/**
- * Reproductions of bugs found by this suite, kept here so the fix can be proven by removing `.skip`.
- * Each is skipped for the reason in its comment; the rest of the suite must stay green meanwhile
- * (the Python ones would leave the shared interpreter compromised for the cases after them).
- */
-describe("known bugs", () => {
-  // BUG (packages/sandbox py-worker HARNESS): the reset after a run restores module dicts but not
-  // class attributes, so a patched json.JSONEncoder.encode survives and sees every later run's input
-  // and result, of any agent on that interpreter, and can hand them to its author's next run.
+/** Regressions: each case reproduces a hole this suite once found, fixed since. */
+describe("fixed holes", () => {
+  // The reset after a run restores module dicts but not class attributes, so a patched
+  // json.JSONEncoder.encode survived; fixed by binding each Python interpreter to one agent.
   it("Python: one agent cannot read another agent's input or result through a patched stdlib class", async () => {
     const spy = await agents.create(
       "python",
@@ -911,13 +910,12 @@ describe("known bugs", () => {
     expect(JSON.stringify((await agents.run(spy, "collect")).output)).not.toMatch(/tenant-b/);
   });
 
-  // BUG (packages/sandbox py-worker HARNESS): user code can `import __main__` and replace
-  // `_agentrt_run.__code__`; the worker keeps calling that function object, so every later run of
-  // every agent on that interpreter executes the attacker's code with the victim's input.
+  // User code can reach `__main__` and replace `_agentrt_run.__code__`; the worker keeps calling that
+  // function object, so only the attacker's own agent may ever run on that interpreter again.
   it("Python: one agent cannot replace the harness that runs the next agent", async () => {
     const attacker = await agents.create(
       "python",
-      "import __main__, json\nasync def evil(source, entry, input_json, max_chars):\n    return json.dumps(['ok', json.dumps({'forged': True, 'stolen': input_json})])\ndef main(i, ctx):\n    __main__._agentrt_run.__code__ = evil.__code__\n    return 'planted'\n",
+      "import json\n__main__ = __import__('__main__')\nasync def evil(source, entry, input_json, *rest):\n    return json.dumps(['ok', json.dumps({'forged': True, 'stolen': input_json})])\ndef main(i, ctx):\n    __main__._agentrt_run.__code__ = evil.__code__\n    return 'planted'\n",
     );
     const victim = await agents.create("python", "def main(i, ctx):\n    return ['victim', i]\n");
     await agents.run(attacker);
@@ -927,8 +925,7 @@ describe("known bugs", () => {
     ]);
   });
 
-  // BUG (packages/sandbox py-worker HARNESS reset): os.environ is one object whose contents the
-  // module-dict reset does not restore, so a variable set by one run is seen by the next agent's run.
+  // os.environ is one object whose contents a module-dict reset does not restore.
   it("Python: environment variables set by one run do not reach the next agent", async () => {
     const writer = await agents.create(
       "python",
@@ -942,9 +939,8 @@ describe("known bugs", () => {
     expect((await agents.run(reader)).output).toBeNull();
   });
 
-  // BUG (plugins/template-custom run-in-sandbox.ts): progress values are only truncated, so a finite
-  // but huge number breaks core's integer schema and the run fails as TEMPLATE_INVALID, a server-side
-  // code, instead of the progress being clamped or dropped.
+  // Progress values were only truncated, so a huge finite number broke core's integer schema and
+  // failed the run as TEMPLATE_INVALID; they are clamped now.
   it("JavaScript: out-of-range progress values do not fail the run as TEMPLATE_INVALID", async () => {
     const agent = await agents.create(
       "javascript",

@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { createPythonPackageDir } from "../test/python-fixtures.js";
 import { compileUserCode } from "./compile.js";
 
 const compile = (source: string, extra: Partial<Parameters<typeof compileUserCode>[0]> = {}) =>
@@ -148,19 +149,25 @@ describe("compileUserCode: Python", () => {
     ).rejects.toMatchObject({ code: "DEPENDENCY_NOT_ALLOWED" });
   });
 
-  it("refuses even allow-listed packages: only the standard library is available to Python", async () => {
-    await expect(
-      compileUserCode({
-        language: "python",
-        source: "def main(i, c): pass",
-        entryPoint: "main",
-        dependencies: ["attrs"],
-        allowedDependencies: ["attrs"],
-      }),
-    ).rejects.toMatchObject({
+  it("bundles declared pure-Python packages and refuses imports of anything else", async () => {
+    const resolveDir = createPythonPackageDir();
+    const options = {
+      language: "python" as const,
+      source:
+        "import json, tinyfmt\nfrom tinyfmt import _impl\nfrom . import sibling\ndef main(i, c): pass\n",
+      entryPoint: "main",
+      allowedDependencies: ["tinyfmt"],
+      resolveDir,
+    };
+    const compiled = await compileUserCode({ ...options, dependencies: ["tinyfmt"] });
+    expect(compiled.pythonPackages?.modules).toEqual(["tiny_dep", "tinyfmt"]);
+    expect(compiled.code).toBe(options.source);
+    await expect(compileUserCode(options)).rejects.toMatchObject({
       code: "DEPENDENCY_NOT_ALLOWED",
-      message: expect.stringContaining("only the standard library"),
-      issues: [{ path: ["dependencies"] }],
+      issues: [{ path: ["dependencies"], message: expect.stringMatching(/"tinyfmt" is imported/) }],
     });
+    await expect(
+      compileUserCode({ ...options, source: "import numpy\nimport __main__\ndef main(i, c): pass\n" }),
+    ).rejects.toMatchObject({ details: { dependencies: ["__main__", "numpy"] } });
   });
 });

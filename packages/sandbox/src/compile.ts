@@ -22,8 +22,7 @@ export async function compileUserCode(options: CompileOptions): Promise<Compiled
     options.language === "python" ? await compilePython(options) : await compileJavaScript(options);
   return {
     language: options.language,
-    code: compiled.code,
-    entryPoint: compiled.entryPoint,
+    ...compiled,
     sha256: createHash("sha256").update(compiled.code).digest("hex"),
   };
 }

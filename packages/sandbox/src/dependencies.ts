@@ -18,12 +18,16 @@ export function checkDependencies(dependencies: string[] = [], allowed: string[]
   return new Set(dependencies);
 }
 
-export function dependencyNotAllowed(names: string[]): AgentrtError {
-  return new AgentrtError(ErrorCode.DEPENDENCY_NOT_ALLOWED, `dependency not allowed: ${names.join(", ")}`, {
-    issues: names.map((name) => ({
-      path: ["dependencies"],
-      message: `"${name}" is not on the operator's allow-list of dependencies`,
-    })),
-    details: { dependencies: names },
-  });
+export function dependencyNotAllowed(
+  names: string[],
+  reason = "is not on the operator's allow-list of dependencies",
+): AgentrtError {
+  return new AgentrtError(
+    ErrorCode.DEPENDENCY_NOT_ALLOWED,
+    `dependency not allowed: ${names.join(", ")} ${reason}`,
+    {
+      issues: names.map((name) => ({ path: ["dependencies"], message: `"${name}" ${reason}` })),
+      details: { dependencies: names },
+    },
+  );
 }

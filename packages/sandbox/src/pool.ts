@@ -108,7 +108,8 @@ export function createSandboxPool(options: SandboxPoolOptions = {}): SandboxPool
           entryPoint: req.compiled.entryPoint,
           inputJson,
           limits,
-          fetch: hostFetch !== undefined && !isPython,
+          fetch: hostFetch !== undefined,
+          ...(req.compiled.pythonPackages ? { packages: req.compiled.pythonPackages } : {}),
         },
         handlers: {
           onLog: (line) => {

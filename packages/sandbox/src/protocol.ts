@@ -2,7 +2,7 @@
  * Messages between the pool (parent) and a sandbox worker process (child). Type-only, so the child
  * entry files can import it without pulling code across the process boundary.
  */
-import type { SandboxLimits } from "./types.js";
+import type { PythonPackageBundle, SandboxLimits } from "./types.js";
 
 export interface ChildError {
   code: string;
@@ -19,8 +19,10 @@ export type ParentMessage =
       inputJson: string;
       limits: SandboxLimits;
       fetch: boolean;
+      /** Python: the agent's declared packages, installed once per interpreter. */
+      packages?: PythonPackageBundle;
     }
-  | { type: "check"; id: number; source: string; entryPoint: string }
+  | { type: "check"; id: number; source: string; entryPoint: string; modules: string[] }
   | { type: "cancel"; id: number }
   | { type: "ping"; seq: number }
   | { type: "fetch-result"; id: number; callId: number; response?: HostFetchResponse; error?: string };

@@ -5,9 +5,9 @@
  * memory grows past the limit. Self-contained on purpose (see js-child.ts).
  */
 import { fileURLToPath } from "node:url";
-import { Worker } from "node:worker_threads";
+import { MessageChannel, Worker } from "node:worker_threads";
 import type { ChildError, ChildMessage, ParentMessage } from "./protocol.js";
-import type { WorkerReply, WorkerRequest } from "./py-worker.js";
+import type { FetchReply, WorkerReply, WorkerRequest } from "./py-worker.js";
 
 type Job = Extract<ParentMessage, { type: "run" } | { type: "check" }>;
 
@@ -20,8 +20,14 @@ const MEMORY_POLL_MS = 25;
 const send = (message: ChildMessage) => process.send?.(message);
 const interrupt = new SharedArrayBuffer(4);
 const interruptFlag = new Int32Array(interrupt);
+// Fetch replies reach the interpreter thread while it is blocked in Python: on a port it polls
+// synchronously, with a shared flag to wake it.
+const fetchSignal = new SharedArrayBuffer(4);
+const fetchFlag = new Int32Array(fetchSignal);
+const { port1: fetchPort, port2: workerFetchPort } = new MessageChannel();
 const worker = new Worker(fileURLToPath(new URL(`./py-worker${EXTENSION}`, import.meta.url)), {
-  workerData: { pyodideDir, interrupt },
+  workerData: { pyodideDir, interrupt, fetchSignal, fetchPort: workerFetchPort },
+  transferList: [workerFetchPort],
   env: {}, // the process already starts with an empty environment; keep the interpreter's minimal too
 });
 
@@ -65,6 +71,7 @@ function start(job: Job): void {
       type: "check",
       source: job.source,
       entryPoint: job.entryPoint,
+      modules: job.modules,
     } satisfies WorkerRequest);
     return;
   }
@@ -77,6 +84,8 @@ function start(job: Job): void {
     maxLogBytes: limits.maxLogBytes,
     maxHostCalls: limits.maxHostCalls,
     maxResultBytes: limits.maxResultBytes,
+    fetch: job.fetch,
+    ...(job.packages ? { packages: job.packages } : {}),
   } satisfies WorkerRequest);
   run.timers.push(
     setTimeout(
@@ -230,7 +239,13 @@ process.on("message", (message: ParentMessage) => {
       send({ type: "pong", seq: message.seq, rssMb: Math.round(process.memoryUsage.rss() / 1048576) });
       break;
     case "fetch-result":
-      break; // Python code gets no fetch
+      if (active?.job.id === message.id) {
+        const { callId, response, error } = message;
+        fetchPort.postMessage({ callId, ...(response ? { response } : { error }) } satisfies FetchReply);
+        Atomics.store(fetchFlag, 0, 1);
+        Atomics.notify(fetchFlag, 0);
+      }
+      break;
   }
 });
 process.on("disconnect", () => process.exit(0));

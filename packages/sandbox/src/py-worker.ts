@@ -7,7 +7,9 @@ import fs from "node:fs";
 import os from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { parentPort, workerData } from "node:worker_threads";
+import { type MessagePort, parentPort, receiveMessageOnPort, workerData } from "node:worker_threads";
+import type { HostFetchRequest, HostFetchResponse } from "./protocol.js";
+import type { PythonPackageBundle } from "./types.js";
 
 export type WorkerRequest =
   | {
@@ -18,19 +20,35 @@ export type WorkerRequest =
       maxLogBytes: number;
       maxHostCalls: number;
       maxResultBytes: number;
+      fetch: boolean;
+      packages?: PythonPackageBundle;
     }
-  | { type: "check"; source: string; entryPoint: string };
+  | { type: "check"; source: string; entryPoint: string; modules: string[] };
 
 export type WorkerReply =
   | { type: "ready" }
   | { type: "log"; line: string }
   | { type: "progress"; done: number; total: number }
+  | { type: "fetch"; callId: number; request: HostFetchRequest }
   /** `outcome` is the harness's JSON `[kind, value]`; `failure` a limit this thread enforced itself. */
   | { type: "done"; outcome: string; failure?: { code: string; message: string } };
+
+/** What the process's main thread posts on the fetch port: the parent's answer to one `fetch`. */
+export interface FetchReply {
+  callId: number;
+  response?: HostFetchResponse;
+  error?: string;
+}
 
 type PyProxyFn = (...args: unknown[]) => unknown;
 interface Pyodide {
   runPython(code: string): unknown;
+  FS: {
+    mkdirTree(path: string): void;
+    writeFile(path: string, data: Uint8Array): void;
+    analyzePath(path: string): { exists: boolean };
+  };
+  setStdin(options: { read(buffer: Uint8Array): number }): void;
   globals: { get(name: string): PyProxyFn };
   setStdout(options: { write(buffer: Uint8Array): number }): void;
   setStderr(options: { write(buffer: Uint8Array): number }): void;
@@ -38,9 +56,23 @@ interface Pyodide {
   unregisterJsModule(name: string): void;
 }
 
-const { pyodideDir, interrupt } = workerData as { pyodideDir: string; interrupt: SharedArrayBuffer };
+const { pyodideDir, interrupt, fetchSignal, fetchPort } = workerData as {
+  pyodideDir: string;
+  interrupt: SharedArrayBuffer;
+  /** Set to 1 by the main thread after it posts a fetch reply on `fetchPort`. */
+  fetchSignal: SharedArrayBuffer;
+  fetchPort: MessagePort;
+};
 const interruptFlag = new Int32Array(interrupt);
+const fetchFlag = new Int32Array(fetchSignal);
 const PROGRESS_FRAME = "\x1eprogress ";
+const FETCH_FRAME = "\x1efetch ";
+/** A fetch request line may carry a body this large (as the JS sandbox allows) plus its envelope. */
+const MAX_FRAME_CHARS = 1024 * 1024 + 16 * 1024;
+/** Where declared packages are installed; outside /tmp and /home/pyodide, which the reset wipes. */
+const SITE_ROOT = "/lib/agentrt-site";
+/** Package bundles kept installed per interpreter (an agent's revisions may differ in packages). */
+const MAX_INSTALLED_BUNDLES = 4;
 
 /**
  * Python side: process-spawning calls disabled, recursion depth capped, per-run fresh globals, and a
@@ -48,7 +80,7 @@ const PROGRESS_FRAME = "\x1eprogress ";
  * patch classes or the harness itself), which is why the pool binds an interpreter to one isolation key.
  */
 const HARNESS = String.raw`
-import sys, os, json, builtins, inspect, traceback, asyncio, ast, subprocess, posix, types
+import sys, os, json, builtins, inspect, traceback, asyncio, ast, subprocess, posix, types, importlib, importlib.util, shutil
 
 def _agentrt_deny(*args, **kwargs):
     raise PermissionError("starting processes is not allowed in the sandbox")
@@ -92,6 +124,53 @@ class _AgentrtCtx:
     def progress(self, done, total):
         print("\x1eprogress %r %r" % (float(done), float(total)), file=sys.__stderr__, flush=True)
 
+class AgentrtResponse:
+    """What ctx.fetch returns: the whole response, already read (bodies are capped by the host)."""
+    __slots__ = ("status", "status_text", "headers", "text")
+    def __init__(self, status, status_text, headers, text):
+        self.status, self.status_text, self.headers, self.text = status, status_text, headers, text
+    @property
+    def ok(self):
+        return 200 <= self.status < 300
+    def json(self):
+        return json.loads(self.text)
+    def __repr__(self):
+        return "<AgentrtResponse %d>" % self.status
+
+def _agentrt_make_fetch(read=os.read, dumps=json.dumps, loads=json.loads):
+    # The host performs the request: the line goes out on stderr, the reply comes back on stdin, so no
+    # JavaScript object is ever handed to Python.
+    def fetch(self, url, method=None, headers=None, body=None, json=None):
+        headers = {str(k): str(v) for k, v in dict(headers or {}).items()}
+        if json is not None:
+            body = dumps(json)
+            if not any(k.lower() == "content-type" for k in headers):
+                headers["content-type"] = "application/json"
+        if isinstance(body, (bytes, bytearray)):
+            body = bytes(body).decode("utf-8")
+        if method is None:
+            method = "GET" if body is None else "POST"
+        request = {"url": str(url), "method": str(method).upper(), "headers": headers}
+        if body is not None:
+            request["body"] = str(body)
+        print("\x1efetch " + dumps(request), file=sys.__stderr__, flush=True)
+        chunks = []
+        while not chunks or not chunks[-1].endswith(b"\n"):
+            chunk = read(0, 1 << 16)
+            if not chunk:
+                break
+            chunks.append(chunk)
+        reply = loads(b"".join(chunks) or b'{"error": "no reply from the host"}')
+        if "error" in reply:
+            raise ConnectionError("fetch failed: " + str(reply["error"]))
+        r = reply["response"]
+        return AgentrtResponse(int(r["status"]), str(r["statusText"]), dict(r["headers"]), str(r["body"]))
+    return fetch
+
+class _AgentrtFetchCtx(_AgentrtCtx):
+    __slots__ = ()
+    fetch = _agentrt_make_fetch()
+
 def _agentrt_describe(error):
     def cap(fn, n):
         try:
@@ -101,14 +180,17 @@ def _agentrt_describe(error):
     return {"name": cap(lambda: type(error).__name__, 200), "message": cap(lambda: str(error), 2000),
             "stack": cap(lambda: "".join(traceback.format_exception(error))[-4000:], 4000)}
 
-async def _agentrt_run(source, entry, input_json, max_chars):
+async def _agentrt_run(source, entry, input_json, max_chars, site, fetch_enabled):
     scope = {"__name__": "__agentrt_user__", "__builtins__": builtins}
     try:
+        if site:
+            sys.path.insert(0, site)
+            importlib.invalidate_caches()
         exec(compile(source, "user_code.py", "exec"), scope)
         fn = scope.get(entry)
         if not callable(fn):
             return json.dumps(["no-entry", type(fn).__name__])
-        result = fn(json.loads(input_json), _AgentrtCtx())
+        result = fn(json.loads(input_json), _AgentrtFetchCtx() if fetch_enabled else _AgentrtCtx())
         if inspect.isawaitable(result):
             result = await result
         try:
@@ -125,13 +207,25 @@ async def _agentrt_run(source, entry, input_json, max_chars):
     except BaseException as error:
         return json.dumps(["error", _agentrt_describe(error)])
 
-def _agentrt_check(source, entry):
+def _agentrt_check(source, entry, modules_json):
     try:
         tree = ast.parse(source, "user_code.py")
     except SyntaxError as error:
         return json.dumps(["syntax", {"line": error.lineno or 1, "column": error.offset or 1, "message": error.msg}])
     names = [n.name for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))]
-    return json.dumps(["ok" if entry in names else "no-entry", names])
+    if entry not in names:
+        return json.dumps(["no-entry", names])
+    declared = set(json.loads(modules_json))
+    imported = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            imported.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            imported.add(node.module.split(".")[0])
+    # Standard library modules count only if this build ships them (Pyodide leaves some out).
+    refused = sorted(m for m in imported if m not in declared and not (
+        m in sys.stdlib_module_names and importlib.util.find_spec(m) is not None))
+    return json.dumps(["imports", refused] if refused else ["ok", names])
 
 def _agentrt_make_reset():
     # The baseline lives in this closure, not in __main__, since __main__ itself is restored.
@@ -140,6 +234,8 @@ def _agentrt_make_reset():
             if isinstance(mod, types.ModuleType)}
     base_environ = dict(os.environ)
     base_recursion = sys.getrecursionlimit()
+    # Lists are restored by content: resetting sys's dict keeps the same (mutated) list objects.
+    base_lists = [(lst, list(lst)) for lst in (sys.path, sys.meta_path, sys.path_hooks)]
     environ, set_recursion = os.environ, sys.setrecursionlimit
 
     def reset():
@@ -152,6 +248,9 @@ def _agentrt_make_reset():
         for name in list(sys.modules):
             if name not in base:
                 del sys.modules[name]
+        for lst, saved in base_lists:
+            lst[:] = saved
+        sys.path_importer_cache.clear()
         for name, (mod, saved) in base.items():
             sys.modules[name] = mod
             current = mod.__dict__
@@ -171,6 +270,9 @@ def _agentrt_make_reset():
         set_recursion(base_recursion)
     return reset
 
+def _agentrt_uninstall(path):
+    shutil.rmtree(path, ignore_errors=True)
+
 _agentrt_reset = None
 _agentrt_reset = _agentrt_make_reset()
 `;
@@ -180,30 +282,39 @@ interface RunState {
   hostCalls: number;
   maxLogBytes: number;
   maxHostCalls: number;
+  fetch: boolean;
   failure?: { code: string; message: string };
   partial: string;
+  /** The fetch whose reply the next stdin read waits for. */
+  awaitedFetch?: number;
+  /** Bytes stdin still has to hand to Python (a fetch reply, one JSON line). */
+  reply?: Uint8Array;
 }
 
 let current: RunState | undefined;
+let nextFetchCall = 1;
 const post = (reply: WorkerReply) => parentPort!.postMessage(reply);
 const decoder = new TextDecoder();
+const encoder = new TextEncoder();
 
 function stop(state: RunState, code: string, message: string): void {
   state.failure ??= { code, message };
   Atomics.store(interruptFlag, 0, 2); // SIGINT: KeyboardInterrupt at the next bytecode check
 }
 
-/** stdout and stderr become log lines; stderr lines framed as progress become progress events. */
+/**
+ * stdout and stderr become log lines; stderr lines framed as progress or fetch become those host
+ * calls. Only log lines count against the output limit, so a fetch can carry a body.
+ */
 function writer(buffer: Uint8Array): number {
   const state = current;
   if (!state || state.failure) return buffer.length;
-  state.logBytes += buffer.length;
-  if (state.logBytes > state.maxLogBytes) {
+  const lines = (state.partial + decoder.decode(buffer, { stream: true })).split("\n");
+  state.partial = lines.pop() ?? "";
+  if (state.partial.length > state.maxLogBytes + MAX_FRAME_CHARS) {
     stop(state, "OUTPUT_LIMIT", `the code wrote more than ${state.maxLogBytes} bytes of output`);
     return buffer.length;
   }
-  const lines = (state.partial + decoder.decode(buffer)).split("\n");
-  state.partial = lines.pop() ?? "";
   for (const line of lines) {
     state.hostCalls += 1;
     if (state.hostCalls > state.maxHostCalls) {
@@ -214,11 +325,108 @@ function writer(buffer: Uint8Array): number {
       const [done, total] = line.slice(PROGRESS_FRAME.length).split(" ").map(Number);
       if (Number.isFinite(done) && Number.isFinite(total))
         post({ type: "progress", done: done!, total: total! });
-    } else {
-      post({ type: "log", line });
+      continue;
     }
+    if (line.startsWith(FETCH_FRAME)) {
+      requestFetch(state, line.slice(FETCH_FRAME.length));
+      continue;
+    }
+    state.logBytes += Buffer.byteLength(line) + 1;
+    if (state.logBytes > state.maxLogBytes) {
+      stop(state, "OUTPUT_LIMIT", `the code wrote more than ${state.maxLogBytes} bytes of output`);
+      return buffer.length;
+    }
+    post({ type: "log", line });
   }
   return buffer.length;
+}
+
+function requestFetch(state: RunState, frame: string): void {
+  const request = state.fetch && frame.length <= MAX_FRAME_CHARS ? parseFetchRequest(frame) : undefined;
+  if (!request) {
+    const error = state.fetch ? "malformed or oversized fetch request" : "fetch is not enabled";
+    state.reply = encoder.encode(`${JSON.stringify({ error })}\n`);
+    return;
+  }
+  state.awaitedFetch = nextFetchCall++;
+  post({ type: "fetch", callId: state.awaitedFetch, request });
+}
+
+function parseFetchRequest(frame: string): HostFetchRequest | undefined {
+  try {
+    const { url, method, headers, body } = JSON.parse(frame) as Record<string, unknown>;
+    const headerValues = Object.values((headers ?? {}) as object);
+    const valid =
+      typeof url === "string" &&
+      typeof method === "string" &&
+      typeof headers === "object" &&
+      headerValues.every((v) => typeof v === "string") &&
+      (body === undefined || typeof body === "string");
+    if (!valid) return undefined;
+    return {
+      url: url.slice(0, 8192),
+      method: method.slice(0, 16),
+      headers: headers as Record<string, string>,
+      ...(body === undefined ? {} : { body }),
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Python's stdin. Reading it while a fetch is out blocks this thread until the main thread posts the
+ * reply (or the run is interrupted); otherwise it is at end of file.
+ */
+function readStdin(buffer: Uint8Array): number {
+  const state = current;
+  if (!state) return 0;
+  if (!state.reply && state.awaitedFetch !== undefined) state.reply = waitForFetchReply(state.awaitedFetch);
+  state.awaitedFetch = undefined;
+  const reply = state.reply;
+  if (!reply) return 0;
+  const n = Math.min(buffer.length, reply.length);
+  buffer.set(reply.subarray(0, n));
+  state.reply = n < reply.length ? reply.subarray(n) : undefined;
+  return n;
+}
+
+function waitForFetchReply(callId: number): Uint8Array {
+  for (;;) {
+    const received = receiveMessageOnPort(fetchPort)?.message as FetchReply | undefined;
+    // A reply to a fetch of an earlier, stopped run can still arrive: it is dropped.
+    if (received?.callId === callId) {
+      const { response, error } = received;
+      return encoder.encode(
+        `${JSON.stringify(response ? { response } : { error: error ?? "no response" })}\n`,
+      );
+    }
+    if (received) continue;
+    if (Atomics.load(interruptFlag, 0) !== 0) return encoder.encode('{"error":"the run was stopped"}\n');
+    Atomics.wait(fetchFlag, 0, 0, 50);
+    Atomics.store(fetchFlag, 0, 0);
+  }
+}
+
+/** Package bundles installed in this interpreter, least recently used first. */
+const installed: string[] = [];
+
+/** Writes a package bundle into the in-memory filesystem once; returns the directory to put on sys.path. */
+function install(bundle: PythonPackageBundle): string {
+  const dir = `${SITE_ROOT}/${bundle.sha256}`;
+  const at = installed.indexOf(bundle.sha256);
+  if (at >= 0) installed.splice(at, 1);
+  // The agent's own code may have deleted the files in an earlier run: then they are written again.
+  if (at < 0 || !pyodide.FS.analyzePath(dir).exists) {
+    for (const [path, content] of Object.entries(bundle.files)) {
+      const file = `${dir}/${path}`;
+      pyodide.FS.mkdirTree(file.slice(0, file.lastIndexOf("/")));
+      pyodide.FS.writeFile(file, Buffer.from(content, "base64"));
+    }
+  }
+  installed.push(bundle.sha256);
+  if (installed.length > MAX_INSTALLED_BUNDLES) uninstallHarness(`${SITE_ROOT}/${installed.shift()}`);
+  return dir;
 }
 
 async function load(): Promise<Pyodide> {
@@ -235,6 +443,7 @@ async function load(): Promise<Pyodide> {
   pyodide.unregisterJsModule("pyodide_js");
   pyodide.setStdout({ write: writer });
   pyodide.setStderr({ write: writer });
+  pyodide.setStdin({ read: readStdin });
   pyodide.setInterruptBuffer(interruptFlag);
   pyodide.runPython(HARNESS);
   return pyodide;
@@ -244,11 +453,13 @@ const pyodide = await load();
 const runHarness = pyodide.globals.get("_agentrt_run");
 const checkHarness = pyodide.globals.get("_agentrt_check");
 const resetHarness = pyodide.globals.get("_agentrt_reset");
+const uninstallHarness = pyodide.globals.get("_agentrt_uninstall");
 post({ type: "ready" });
 
 parentPort!.on("message", async (request: WorkerRequest) => {
   if (request.type === "check") {
-    post({ type: "done", outcome: String(checkHarness(request.source, request.entryPoint)) });
+    const outcome = checkHarness(request.source, request.entryPoint, JSON.stringify(request.modules));
+    post({ type: "done", outcome: String(outcome) });
     return;
   }
   const state: RunState = {
@@ -256,19 +467,28 @@ parentPort!.on("message", async (request: WorkerRequest) => {
     hostCalls: 0,
     maxLogBytes: request.maxLogBytes,
     maxHostCalls: request.maxHostCalls,
+    fetch: request.fetch,
     partial: "",
   };
   current = state;
   Atomics.store(interruptFlag, 0, 0);
   let outcome: string;
   try {
+    const site = request.packages ? install(request.packages) : null;
     outcome = String(
-      await runHarness(request.source, request.entryPoint, request.inputJson, request.maxResultBytes),
+      await runHarness(
+        request.source,
+        request.entryPoint,
+        request.inputJson,
+        request.maxResultBytes,
+        site,
+        request.fetch,
+      ),
     );
   } catch (error) {
     outcome = JSON.stringify(["error", { name: "Error", message: String(error).slice(0, 2000), stack: "" }]);
   }
-  if (state.partial) writer(new TextEncoder().encode("\n"));
+  if (state.partial) writer(encoder.encode("\n"));
   current = undefined;
   post({ type: "done", outcome, ...(state.failure ? { failure: state.failure } : {}) });
   Atomics.store(interruptFlag, 0, 0);

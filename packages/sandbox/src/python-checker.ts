@@ -8,7 +8,7 @@ const IDLE_MS = 30_000;
 const CHECK_TIMEOUT_MS = 60_000;
 
 export type CheckOutcome =
-  | ["ok" | "no-entry", string[]]
+  | ["ok" | "no-entry" | "imports", string[]]
   | ["syntax", { line: number; column: number; message: string }];
 
 let checker:
@@ -16,22 +16,26 @@ let checker:
   | undefined;
 
 /**
- * Parses Python source with `ast.parse` inside a sandboxed Pyodide (never in this process) and lists
- * its top-level functions. The checker process is shared, started on first use, and does not keep the
+ * Parses Python source with `ast.parse` inside a sandboxed Pyodide (never in this process), lists
+ * its top-level functions and the imports that are neither standard library nor in `modules`. The checker process is shared, started on first use, and does not keep the
  * host process alive while idle.
  */
-export function checkPythonSource(source: string, entryPoint: string): Promise<CheckOutcome> {
+export function checkPythonSource(
+  source: string,
+  entryPoint: string,
+  modules: string[] = [],
+): Promise<CheckOutcome> {
   // The checker's interpreter takes one request at a time: concurrent checks wait their turn.
-  const outcome = queue.then(() => checkNow(source, entryPoint));
+  const outcome = queue.then(() => checkNow(source, entryPoint, modules));
   queue = outcome.catch(() => undefined);
   return outcome;
 }
 
 let queue: Promise<unknown> = Promise.resolve();
 
-async function checkNow(source: string, entryPoint: string): Promise<CheckOutcome> {
+async function checkNow(source: string, entryPoint: string, modules: string[]): Promise<CheckOutcome> {
   const current = acquire();
-  const { done } = current.worker.request({ type: "check", source, entryPoint });
+  const { done } = current.worker.request({ type: "check", source, entryPoint, modules });
   const timer = setTimeout(() => current.worker.kill("syntax check took too long"), CHECK_TIMEOUT_MS);
   try {
     const reply = await done;

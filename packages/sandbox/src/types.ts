@@ -11,8 +11,21 @@ export interface CompileOptions {
   dependencies?: string[];
   /** Operator allow-list; any dependency or import outside it is DEPENDENCY_NOT_ALLOWED. */
   allowedDependencies?: string[];
-  /** Directory where the allowed JS packages are installed (esbuild's resolveDir). */
+  /**
+   * Where the allowed packages are installed: a `node_modules` root for JS/TS (esbuild's resolveDir),
+   * a `pip install --target` directory of pure-Python packages for Python.
+   */
   resolveDir?: string;
+}
+
+/** Pure-Python packages an agent declared, read at compile time and installed in memory by the interpreter. */
+export interface PythonPackageBundle {
+  /** sha256 over paths and contents: an interpreter installs each bundle once. */
+  sha256: string;
+  /** Top-level module names the bundle provides (what user code may import besides the stdlib). */
+  modules: string[];
+  /** Path relative to the package directory -> file contents, base64. */
+  files: Record<string, string>;
 }
 
 export interface CompiledCode {
@@ -23,6 +36,8 @@ export interface CompiledCode {
   entryPoint: string;
   /** sha256 (hex) of `code`, so a stored revision can be checked for integrity. */
   sha256: string;
+  /** Python only: the declared dependencies, when there are any. */
+  pythonPackages?: PythonPackageBundle;
 }
 
 export interface SandboxLimits {

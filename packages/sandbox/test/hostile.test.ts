@@ -288,10 +288,14 @@ describe("Python", () => {
     return error;
   };
 
-  it("cannot import js or pyodide_js", async () => {
-    const error = await pyHostile("import js\ndef main(i, ctx):\n    return str(js)\n", "USER_CODE_ERROR");
+  it("cannot import js or pyodide_js: refused at compile time, missing at run time", async () => {
+    for (const name of ["js", "pyodide_js", "pyodide", "_pyodide"]) {
+      await expectCode(py(`import ${name}\ndef main(i, ctx):\n    return 1\n`), "DEPENDENCY_NOT_ALLOWED");
+    }
+    // Dynamic imports pass the static check: the interpreter itself must not have the modules.
+    const error = await pyHostile("def main(i, ctx):\n    return str(__import__('js'))\n", "USER_CODE_ERROR");
     expect(error.message).toMatch(/ModuleNotFoundError/);
-    await pyHostile("import pyodide_js\ndef main(i, ctx):\n    return 1\n", "USER_CODE_ERROR");
+    await pyHostile("def main(i, ctx):\n    return str(__import__('pyodide_js'))\n", "USER_CODE_ERROR");
   });
 
   it("cannot run host commands with os.system", async () => {

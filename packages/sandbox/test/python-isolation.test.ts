@@ -31,7 +31,7 @@ const VICTIM = "def main(i, ctx):\n    return ['victim', i]\n";
 describe("different keys", () => {
   it("never see a harness replaced through __main__ by another key", async () => {
     const attacker =
-      "import __main__, json\nasync def evil(source, entry, input_json, max_chars):\n    return json.dumps(['ok', json.dumps({'stolen': input_json})])\ndef main(i, ctx):\n    __main__._agentrt_run.__code__ = evil.__code__\n    return 'planted'\n";
+      "import json\n__main__ = __import__('__main__')\nasync def evil(source, entry, input_json, *rest):\n    return json.dumps(['ok', json.dumps({'stolen': input_json})])\ndef main(i, ctx):\n    __main__._agentrt_run.__code__ = evil.__code__\n    return 'planted'\n";
     expect(await runAs("attacker", attacker)).toBe("planted");
     expect(await runAs("victim", VICTIM, { secret: "b" })).toEqual(["victim", { secret: "b" }]);
   });
@@ -111,7 +111,7 @@ describe("malformed replies from the interpreter", () => {
 
   it("fail the next run of the key whose harness returns a bare string, not a later one", async () => {
     const planter =
-      "import __main__\nasync def bare(source, entry, input_json, max_chars):\n    return 'bare'\ndef main(i, ctx):\n    __main__._agentrt_run.__code__ = bare.__code__\n    return 'planted'\n";
+      "__main__ = __import__('__main__')\nasync def bare(source, entry, input_json, *rest):\n    return 'bare'\ndef main(i, ctx):\n    __main__._agentrt_run.__code__ = bare.__code__\n    return 'planted'\n";
     expect(await runAs("bare", planter)).toBe("planted");
     await expectCode(
       pool.run({ compiled: await py(VICTIM), input: 1, isolationKey: "bare" }),

@@ -34,8 +34,10 @@ export const CustomSettingsSchema = z.object({
   fetchTimeoutMs: positiveInt.default(10_000),
   /** Package names user code may list in `dependencies`. */
   allowedDependencies: z.array(z.string().min(1)).default([]),
-  /** Directory the allowed dependencies are installed in (resolution root for bundling). */
+  /** Directory the allowed JS/TS dependencies are installed in (its `node_modules` is searched when bundling). */
   dependencyDir: z.string().min(1).optional(),
+  /** Directory of pure-Python packages (`pip install --target <dir>`) that Python agents may declare. */
+  pythonDependencyDir: z.string().min(1).optional(),
   /** Per-run sandbox limits; `timeoutMs` also caps the agent's own `timeout`. */
   limits: SandboxLimitsSettingsSchema.default({}),
   /** Hosts that sandboxed code may reach through the host-provided `fetch`; empty disables it. */

@@ -156,6 +156,36 @@ describe("custom agent runs", () => {
     }
   });
 
+  it("installs a declared pure-Python package from the operator's Python package directory", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "agentrt-py-deps-"));
+    try {
+      mkdirSync(join(dir, "shout_py"));
+      writeFileSync(join(dir, "shout_py", "__init__.py"), "def shout(s):\n    return s.upper() + '!'\n");
+      const config = {
+        type: "inline" as const,
+        language: "python" as const,
+        dependencies: ["shout_py"],
+        content: "from shout_py import shout\ndef main(i, ctx):\n    return shout(i)\n",
+      };
+      const { instance } = await createAgent(config, {
+        allowedDependencies: ["shout_py"],
+        pythonDependencyDir: dir,
+      });
+      expect((await collect(instance.run("hey", createRunContext()))).at(-1)).toEqual({
+        type: "output",
+        output: "HEY!",
+      });
+      // The JS dependency directory is not where Python packages are looked up.
+      await expect(
+        createAgent(config, { allowedDependencies: ["shout_py"], dependencyDir: dir }),
+      ).rejects.toMatchObject({
+        issues: [expect.objectContaining({ message: expect.stringMatching(/no Python package directory/) })],
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
   it("delivers events while the code is still running", async () => {
     const { instance } = await createAgent({
       type: "inline",
