@@ -20,13 +20,8 @@ export async function runServer(
 ): Promise<RunningServer> {
   const { logger, write = (text) => process.stdout.write(text), handleSignals = true, ...start } = options;
   const server = await startServer(config, logger, start);
-  if (server.generatedAdminKey) {
-    // Printed once, on the first start of an empty store; only its hash is kept.
-    write(
-      `\nagentrt generated an admin API key (shown only this once, store it now):\n\n  ${server.generatedAdminKey}\n\n`,
-    );
-  }
-  write(`agentrt listening on ${server.url} (docs: ${server.url}/docs)\n`);
+  // Handlers first: whoever waits for the banner may signal at once, and a signal that arrives
+  // before a listener exists kills the process with the default action.
   if (handleSignals) {
     for (const signal of ["SIGINT", "SIGTERM"] as const) {
       process.once(signal, () => {
@@ -37,5 +32,12 @@ export async function runServer(
       });
     }
   }
+  if (server.generatedAdminKey) {
+    // Printed once, on the first start of an empty store; only its hash is kept.
+    write(
+      `\nagentrt generated an admin API key (shown only this once, store it now):\n\n  ${server.generatedAdminKey}\n\n`,
+    );
+  }
+  write(`agentrt listening on ${server.url} (docs: ${server.url}/docs)\n`);
   return server;
 }

@@ -13,7 +13,7 @@ import {
   type StoredRunEvent,
   type WebhookDelivery,
 } from "@agentrt/core";
-import { transaction } from "./database.js";
+import type { GroupCommit } from "./group-commit.js";
 import { fromJson, toJson } from "./json.js";
 import { createListQuery } from "./list-query.js";
 import { pageLimit, toPage } from "./pagination.js";
@@ -87,7 +87,11 @@ function flag(given: boolean): number {
   return given ? 1 : 0;
 }
 
-export function createRunStore(db: DatabaseSync): RunStore {
+/**
+ * Runs are the hot write path (a run writes its row and events several times), so their writes go
+ * through the group commit; reads wait only for writes still pending.
+ */
+export function createRunStore(db: DatabaseSync, group: GroupCommit): RunStore {
   const insertRun = db.prepare(`
     INSERT INTO runs (id, agent_id, agent_revision, thread_id, schedule_id, input, status, idempotency_key,
                       webhook_url, webhook_deliveries, timeout_ms, created_at)
@@ -142,24 +146,23 @@ export function createRunStore(db: DatabaseSync): RunStore {
     return row;
   }
 
+  /** Called inside a group transaction (its savepoint makes the row update and inserts atomic). */
   function appendEvents(
     runId: string,
     payloads: RunEventPayload[],
     patch: RunPatch = {},
   ): { events: StoredRunEvent[]; run: RunRecord } {
-    return transaction(db, () => {
-      // The counter lives on the run row: bumping it takes the row's write lock, so concurrent
-      // appends (even from other processes) get distinct, gap-free numbers.
-      const row = updateRow(runId, patch, payloads.length);
-      const createdAt = nowIso();
-      let seq = row.last_seq - payloads.length;
-      const events = payloads.map((payload) => {
-        const event: StoredRunEvent = { runId, seq: ++seq, type: payload.type, data: payload, createdAt };
-        insertEvent.run(runId, event.seq, event.type, JSON.stringify(payload), createdAt);
-        return event;
-      });
-      return { events, run: toRun(row) };
+    // The counter lives on the run row: bumping it takes the row's write lock, so concurrent
+    // appends (even from other processes) get distinct, gap-free numbers.
+    const row = updateRow(runId, patch, payloads.length);
+    const createdAt = nowIso();
+    let seq = row.last_seq - payloads.length;
+    const events = payloads.map((payload) => {
+      const event: StoredRunEvent = { runId, seq: ++seq, type: payload.type, data: payload, createdAt };
+      insertEvent.run(runId, event.seq, event.type, JSON.stringify(payload), createdAt);
+      return event;
     });
+    return { events, run: toRun(row) };
   }
 
   function insert(run: Parameters<RunStore["create"]>[0]): RunRecord {
@@ -190,56 +193,65 @@ export function createRunStore(db: DatabaseSync): RunStore {
   }
 
   return {
-    async create(run, idempotentSince) {
+    create(run, idempotentSince) {
       const key = run.idempotencyKey;
       // No window, no de-duplication (as in core's in-memory store).
-      if (key === null || idempotentSince === undefined) return { run: insert(run), created: true };
+      if (key === null || idempotentSince === undefined)
+        return group.write(() => ({ run: insert(run), created: true }));
       // Look-up and insert share the write lock, so two requests with one key create one run.
-      return transaction(db, () => {
+      return group.write(() => {
         const existing = selectIdempotent.get(run.agentId, key, idempotentSince) as RunRow | undefined;
         if (existing) return { run: toRun(existing), created: false };
         return { run: insert(run), created: true };
       });
     },
 
-    async get(id) {
-      const row = selectRun.get(id) as RunRow | undefined;
-      return row ? toRun(row) : undefined;
+    get(id) {
+      return group.read(() => {
+        const row = selectRun.get(id) as RunRow | undefined;
+        return row ? toRun(row) : undefined;
+      });
     },
 
-    async list(filter) {
-      const rows = listRuns(
-        { agent_id: filter.agentId, status: filter.status, thread_id: filter.threadId },
-        filter,
-      ) as RunRow[];
-      return toPage(rows.map(toRun), pageLimit(filter.limit), (run) => run.id);
+    list(filter) {
+      return group.read(() => {
+        const rows = listRuns(
+          { agent_id: filter.agentId, status: filter.status, thread_id: filter.threadId },
+          filter,
+        ) as RunRow[];
+        return toPage(rows.map(toRun), pageLimit(filter.limit), (run) => run.id);
+      });
     },
 
-    async update(id, patch) {
-      return toRun(updateRow(id, patch, 0));
+    update(id, patch) {
+      return group.write(() => toRun(updateRow(id, patch, 0)));
     },
 
-    async listByStatus(statuses, limit) {
-      const rows = selectByStatus.all(JSON.stringify(statuses), pageLimit(limit)) as unknown as RunRow[];
-      return rows.map(toRun);
+    listByStatus(statuses, limit) {
+      return group.read(() => {
+        const rows = selectByStatus.all(JSON.stringify(statuses), pageLimit(limit)) as unknown as RunRow[];
+        return rows.map(toRun);
+      });
     },
 
-    async appendEvent(runId, payload) {
-      return appendEvents(runId, [payload]).events[0]!;
+    appendEvent(runId, payload) {
+      return group.write(() => appendEvents(runId, [payload]).events[0]!);
     },
 
-    async appendEvents(runId, payloads, patch) {
-      return appendEvents(runId, payloads, patch);
+    appendEvents(runId, payloads, patch) {
+      return group.write(() => appendEvents(runId, payloads, patch));
     },
 
-    async events(runId, afterSeq, limit) {
-      // A negative LIMIT means "no limit" in SQLite.
-      const rows = selectEvents.all(
-        runId,
-        afterSeq,
-        limit === undefined ? -1 : limit,
-      ) as unknown as EventRow[];
-      return rows.map(toEvent);
+    events(runId, afterSeq, limit) {
+      return group.read(() => {
+        // A negative LIMIT means "no limit" in SQLite.
+        const rows = selectEvents.all(
+          runId,
+          afterSeq,
+          limit === undefined ? -1 : limit,
+        ) as unknown as EventRow[];
+        return rows.map(toEvent);
+      });
     },
   };
 }

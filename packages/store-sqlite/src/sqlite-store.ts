@@ -7,6 +7,7 @@ import { createAgentStore } from "./agent-store.js";
 import { createApiKeyStore } from "./api-key-store.js";
 import type { SqliteCheckpointSaver } from "./checkpoint-saver.js";
 import { openDatabase } from "./database.js";
+import { createGroupCommit } from "./group-commit.js";
 import { runMigrations } from "./migrate.js";
 import { migrations } from "./migrations.js";
 import { createRunStore } from "./run-store.js";
@@ -74,12 +75,13 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): SqliteStore
   const ping = db.prepare("SELECT 1");
   const createCheckpointer = options.createCheckpointer ?? loadCheckpointer;
   let checkpointer: SqliteCheckpointSaver | undefined;
+  const group = createGroupCommit(db);
   return {
     kind: "sqlite",
     path,
     agents: createAgentStore(db),
     apiKeys: createApiKeyStore(db),
-    runs: createRunStore(db),
+    runs: createRunStore(db, group),
     schedules: createScheduleStore(db),
     threads: createThreadStore(db),
     get checkpointer() {
@@ -90,7 +92,9 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): SqliteStore
       ping.get();
     },
     async close() {
-      if (db.isOpen) db.close();
+      if (!db.isOpen) return;
+      group.flush();
+      db.close();
     },
   };
 }

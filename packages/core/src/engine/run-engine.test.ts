@@ -447,27 +447,35 @@ function recordingStore(refuse: (payload: RunEventPayload) => boolean = () => fa
 }
 
 describe("event journal", () => {
-  it("stores a burst of events in one store call, gap-free, and live followers see exactly the stored events", async () => {
+  it("stores a burst of events in one store call, gap-free, joining text deltas; live followers see exactly the stored events", async () => {
     const { store, batches } = recordingStore();
     const { engine, hooks, agent } = await setup({}, store);
-    const burst = Array.from({ length: 30 }, (_, i) => ({
+    const deltas = Array.from({ length: 30 }, (_, i) => ({
       emit: { type: "output.delta", text: `t${i}` },
     }));
+    const log = { emit: { type: "log", level: "info", message: "between" } };
+    const burst = [...deltas.slice(0, 10), log, ...deltas.slice(10)];
     const { run } = await engine.submit({ agent, input: script({ gate: "go" }, ...burst, { output: "x" }) });
     const live = collect(engine.follow(run.id, 0));
     await until(() => hooks.started.includes(run.id), "the template to start");
     hooks.gates.open("go");
     const seen = await live;
     const stored = await store.runs.events(run.id, 0);
-    expect(stored.map((e) => e.seq)).toEqual(Array.from({ length: 34 }, (_, i) => i + 1));
+    expect(stored.map((e) => e.seq)).toEqual(Array.from({ length: 7 }, (_, i) => i + 1));
     expect(seen).toEqual(stored);
     // The template yields the burst without waiting for anything, so it lands in one batch, which
-    // is written with the run's end.
+    // is written with the run's end; the deltas on either side of the log line are joined.
     expect(batches).toEqual([
       ["run.queued"],
       ["run.started"],
-      [...burst.map(() => "output.delta"), "output", "run.finished"],
+      ["output.delta", "log", "output.delta", "output", "run.finished"],
     ]);
+    const texts = stored
+      .filter((e) => e.data.type === "output.delta")
+      .map((e) => (e.data as { text: string }).text);
+    expect(texts).toEqual(
+      [deltas.slice(0, 10), deltas.slice(10)].map((part) => part.map((d) => d.emit.text).join("")),
+    );
   });
 
   it("fails a run whose events can't be stored without waiting for the template's next event", async () => {

@@ -24,8 +24,9 @@ export interface RunJournal {
   /**
    * Appends an event; resolves once it is stored (and published). Events a run produces in the
    * same event-loop turn (a burst of tokens, say) are stored together in one store call, so a
-   * caller that does not wait for each append gets batching for free. Events still waiting when
-   * the run ends are stored together with its end.
+   * caller that does not wait for each append gets batching for free. Consecutive `output.delta`
+   * events of one batch are stored as one (their texts joined): a fast producer costs one event per
+   * batch, not one per token. Events still waiting when the run ends are stored together with its end.
    */
   append(runId: string, payload: RunEventPayload): Promise<StoredRunEvent>;
   update(runId: string, patch: RunPatch): Promise<RunRecord>;
@@ -45,7 +46,18 @@ export interface RunJournal {
 /** Events of one run waiting for the next flush, with the callers waiting for them. */
 interface Batch {
   payloads: RunEventPayload[];
-  waiters: { resolve(event: StoredRunEvent): void; reject(error: unknown): void }[];
+  /** `at`: the index in `payloads` of the (possibly merged) event the caller waits for. */
+  waiters: { at: number; resolve(event: StoredRunEvent): void; reject(error: unknown): void }[];
+}
+
+/** Adds a payload to a batch, joining a text delta onto a delta right before it. */
+function push(batch: Batch, payload: RunEventPayload): number {
+  const { payloads } = batch;
+  const last = payloads.at(-1);
+  if (payload.type === "output.delta" && last?.type === "output.delta") {
+    payloads[payloads.length - 1] = { type: "output.delta", text: last.text + payload.text };
+  } else payloads.push(payload);
+  return payloads.length - 1;
 }
 
 /** A success becomes a failure when some of the run's events could not be stored. */
@@ -101,7 +113,7 @@ export function createRunJournal(store: Store, hub: EventHub): RunJournal {
         more.length > 0 ? [...batch.payloads, ...more] : batch.payloads,
         patch,
       );
-      for (const [i, waiter] of batch.waiters.entries()) waiter.resolve(result.events[i]!);
+      for (const waiter of batch.waiters) waiter.resolve(result.events[waiter.at]!);
       return result;
     } catch (error) {
       for (const waiter of batch.waiters) waiter.reject(error);
@@ -173,10 +185,9 @@ export function createRunJournal(store: Store, hub: EventHub): RunJournal {
           setImmediate(flush);
         }
       }
-      const { payloads, waiters } = batch;
+      const pending = batch;
       return new Promise<StoredRunEvent>((resolve, reject) => {
-        payloads.push(payload);
-        waiters.push({ resolve, reject });
+        pending.waiters.push({ at: push(pending, payload), resolve, reject });
       });
     },
     update: (runId, patch) => serial(runId, () => store.runs.update(runId, patch)),

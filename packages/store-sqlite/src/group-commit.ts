@@ -1,0 +1,98 @@
+import type { DatabaseSync } from "node:sqlite";
+
+/**
+ * Group commit: write operations issued in the same event-loop turn run in one transaction, each in
+ * its own savepoint, and their promises settle after the shared COMMIT. Under concurrent load a
+ * commit (the WAL write, most of a small write's cost) serves many operations; one operation's
+ * failure rolls back only its own savepoint. Durability is unchanged: nothing resolves before COMMIT.
+ */
+export interface GroupCommit {
+  /** Runs `op` in the next group transaction. */
+  write<T>(op: () => T): Promise<T>;
+  /**
+   * Runs `op` now, or after the writes still waiting, when there are some: a read issued after a
+   * write always sees it, awaited or not.
+   */
+  read<T>(op: () => T): Promise<T>;
+  /** Commits what is waiting now (before the database closes). */
+  flush(): void;
+}
+
+interface Op {
+  run(): unknown;
+  resolve(value: unknown): void;
+  reject(error: unknown): void;
+  /** Set once `run` returned or threw inside the transaction. */
+  outcome?: { ok: true; value: unknown } | { ok: false; error: unknown };
+}
+
+export function createGroupCommit(db: DatabaseSync): GroupCommit {
+  const begin = db.prepare("BEGIN IMMEDIATE");
+  const commit = db.prepare("COMMIT");
+  const savepoint = db.prepare("SAVEPOINT op");
+  const release = db.prepare("RELEASE op");
+  const rollbackTo = db.prepare("ROLLBACK TO op");
+  let waiting: Op[] = [];
+  let scheduled = false;
+
+  function runOp(op: Op): void {
+    savepoint.run();
+    try {
+      op.outcome = { ok: true, value: op.run() };
+    } catch (error) {
+      op.outcome = { ok: false, error };
+      rollbackTo.run();
+    }
+    release.run();
+  }
+
+  function flush(): void {
+    scheduled = false;
+    const ops = waiting;
+    waiting = [];
+    if (ops.length === 0) return;
+    if (!db.isOpen) {
+      const error = new Error("the database is closed");
+      for (const op of ops) op.reject(error);
+      return;
+    }
+    try {
+      begin.run();
+      for (const op of ops) runOp(op);
+      commit.run();
+    } catch (error) {
+      // BEGIN or COMMIT failed (busy past the timeout, disk full...): nothing of the group is stored.
+      if (db.isTransaction) db.exec("ROLLBACK");
+      for (const op of ops) op.reject(error);
+      return;
+    }
+    for (const op of ops) {
+      const outcome = op.outcome!;
+      if (outcome.ok) op.resolve(outcome.value);
+      else op.reject(outcome.error);
+    }
+  }
+
+  function enqueue<T>(run: () => T): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      waiting.push({ run, resolve: resolve as (value: unknown) => void, reject });
+      if (!scheduled) {
+        scheduled = true;
+        setImmediate(flush);
+      }
+    });
+  }
+
+  return {
+    write: enqueue,
+    read(op) {
+      if (waiting.length > 0) return enqueue(op);
+      try {
+        return Promise.resolve(op());
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    },
+    flush,
+  };
+}
