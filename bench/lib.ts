@@ -1,4 +1,6 @@
 /** Small helpers shared by the benchmarks: timing loops, percentiles and a plain table. */
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 
 export interface Summary {
   n: number;
@@ -48,4 +50,16 @@ export function table(title: string, header: string[], rows: (string | number)[]
 
 export function verdict(value: number, target: number): string {
   return value < target ? `ok (< ${target})` : `MISSED (target < ${target})`;
+}
+
+setFlagsFromString("--expose-gc");
+/** The collector, reached without restarting the benchmark process with --expose-gc. */
+const collect = runInNewContext("gc") as () => void;
+
+/** Memory after full collections: what is still referenced, not garbage waiting for the collector. */
+export function settledMemory(): { rssMb: number; heapMb: number } {
+  collect();
+  collect();
+  const usage = process.memoryUsage();
+  return { rssMb: usage.rss / 1048576, heapMb: usage.heapUsed / 1048576 };
 }

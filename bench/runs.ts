@@ -1,11 +1,14 @@
 // Runs/sec of a trivial one-step task (sync mode, over HTTP) and SSE fan-out: N clients following
 // one run. Baselines in the same run: the bare Hono round trip, and one client following.
 import { BENCH_KEY, firstPartyLinks, startBenchServer } from "./host.ts";
-import { ms, sample, summarize, table } from "./lib.ts";
+import { ms, sample, settledMemory, summarize, table } from "./lib.ts";
 
 const headers = { authorization: `Bearer ${BENCH_KEY}`, "content-type": "application/json" };
 const N = Number(process.env.BENCH_RUNS_N ?? 1000);
 const FOLLOWERS = Number(process.env.BENCH_FOLLOWERS ?? 200);
+const MEMORY_RUNS = Number(process.env.BENCH_MEMORY_RUNS ?? 10_000);
+/** Heap growth over MEMORY_RUNS runs that still counts as flat (JIT code, caches reaching size). */
+const FLAT_HEAP_MB = 5;
 
 // biome-ignore lint/suspicious/noExplicitAny: benchmark reads arbitrary JSON answers
 async function post(url: string, body: unknown): Promise<any> {
@@ -86,6 +89,25 @@ export default async function bench(): Promise<void> {
         ],
         ["sync run, 1 client", ms(latency.p50), ms(latency.p99), rps1.toFixed(0)],
         ["sync run, 10 clients", "", "", rps10.toFixed(0)],
+      ],
+    );
+    // Everything above warmed the server up; what these runs leave behind would be a leak.
+    const before = settledMemory();
+    const memoryRate = await throughput(server.url, 10, MEMORY_RUNS);
+    const after = settledMemory();
+    const heapGrowth = after.heapMb - before.heapMb;
+    table(
+      `Memory of this process (server and client) over ${MEMORY_RUNS} more sync runs, after full GCs`,
+      ["RSS before", "RSS after", "heap before", "heap after", "runs/s", "design: RSS flat"],
+      [
+        [
+          `${before.rssMb.toFixed(1)} MB`,
+          `${after.rssMb.toFixed(1)} MB`,
+          `${before.heapMb.toFixed(1)} MB`,
+          `${after.heapMb.toFixed(1)} MB`,
+          memoryRate.toFixed(0),
+          heapGrowth < FLAT_HEAP_MB ? "ok" : `MISSED: heap grew ${heapGrowth.toFixed(1)} MB`,
+        ],
       ],
     );
     const one = await fanOut(server.url, 1);

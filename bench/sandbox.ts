@@ -9,14 +9,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { compileUserCode, createSandboxPool, type SandboxPool } from "@agentrt/sandbox";
-import { ms, type Summary, sample, summarize, table, verdict } from "./lib.ts";
+import { ms, type Summary, sample, settledMemory, summarize, table, verdict } from "./lib.ts";
 
 const N = Number(process.env.BENCH_SANDBOX_RUNS ?? 2_000);
 const N_PY = Math.ceil(N / 4);
 const RSS_RUNS = 10_000;
 const THROUGHPUT_MS = 3_000;
 
-const mb = (bytes: number) => `${(bytes / 1048576).toFixed(1)} MB`;
+const mb = (megabytes: number) => `${megabytes.toFixed(1)} MB`;
 
 /** Closed-loop throughput: `concurrency` callers issuing runs back to back for `durationMs`. */
 async function throughput(
@@ -150,10 +150,10 @@ export default async function main(): Promise<void> {
     ],
   );
 
-  const rssBefore = process.memoryUsage.rss();
-  const heapBefore = process.memoryUsage().heapUsed;
   const jsRate = await throughput(8, THROUGHPUT_MS, run("js"));
   const pyRate = await throughput(2, THROUGHPUT_MS, run("py"));
+  // The phases above warmed everything up; what the next runs leave behind would be a leak.
+  const before = settledMemory();
   let extra = 0;
   const started = performance.now();
   await Promise.all(
@@ -165,8 +165,7 @@ export default async function main(): Promise<void> {
     }),
   );
   const rssRate = RSS_RUNS / ((performance.now() - started) / 1000);
-  const rssAfter = process.memoryUsage.rss();
-  const heapAfter = process.memoryUsage().heapUsed;
+  const after = settledMemory();
   table(
     "Sandbox: throughput on this machine (2 JS workers, 1 Python worker; closed loop)",
     ["case", "runs/sec", "note"],
@@ -176,7 +175,7 @@ export default async function main(): Promise<void> {
       [
         `JavaScript, ${RSS_RUNS} runs`,
         rssRate.toFixed(0),
-        `server RSS ${mb(rssBefore)} -> ${mb(rssAfter)}, heap used ${mb(heapBefore)} -> ${mb(heapAfter)}`,
+        `server RSS ${mb(before.rssMb)} -> ${mb(after.rssMb)}, heap used ${mb(before.heapMb)} -> ${mb(after.heapMb)} (after full GCs)`,
       ],
     ],
   );

@@ -144,6 +144,8 @@ describe("POST /v1/chat/completions", () => {
   });
 
   it("streams chunks in OpenAI's shape, with a usage chunk when asked", async () => {
+    // Tokens a few ms apart, as a model sends them (deltas stored in one batch are joined).
+    harness.fake.setLatency(0, 15);
     harness.fake.enqueueReply({
       content: "one two three",
       usage: { prompt_tokens: 5, completion_tokens: 3 },

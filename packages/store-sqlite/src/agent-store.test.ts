@@ -49,6 +49,10 @@ describe("agents.get", () => {
     expect(await store.agents.get(agent.id)).toEqual(agent);
     expect(await store.agents.get("by-name")).toEqual(agent);
     expect(await store.agents.get("missing")).toBeUndefined();
+    // An id wins over a name that happens to equal it.
+    const impostor = await store.agents.create(newAgent({ name: agent.id }));
+    expect(await store.agents.get(agent.id)).toEqual(agent);
+    expect(await store.agents.get(impostor.id)).toEqual(impostor);
   });
 });
 

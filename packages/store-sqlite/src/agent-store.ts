@@ -81,7 +81,10 @@ export function createAgentStore(db: DatabaseSync): AgentStore {
     INSERT INTO agent_revisions (agent_id, revision, template_version, config, created_at)
     VALUES ($agentId, $revision, $templateVersion, $config, $createdAt)`);
   const selectById = db.prepare("SELECT * FROM agents WHERE id = ?");
-  const selectByName = db.prepare("SELECT * FROM agents WHERE name = ?");
+  // One look-up for an id or a name (both are indexed); an id wins should a name equal another's id.
+  const selectByIdOrName = db.prepare(
+    "SELECT * FROM agents WHERE id = ?1 OR name = ?1 ORDER BY id = ?1 DESC LIMIT 1",
+  );
   const updateAgent = db.prepare(`
     UPDATE agents
     SET name = $name, description = $description, status = $status, template_range = $templateRange,
@@ -132,7 +135,7 @@ export function createAgentStore(db: DatabaseSync): AgentStore {
     },
 
     async get(idOrName) {
-      const row = selectById.get(idOrName) ?? selectByName.get(idOrName);
+      const row = selectByIdOrName.get(idOrName);
       return row ? toAgent(row as unknown as AgentRow) : undefined;
     },
 
