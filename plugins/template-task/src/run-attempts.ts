@@ -36,15 +36,18 @@ export async function runWithRetries(
   policy: AttemptPolicy,
 ): Promise<StepOutcome> {
   for (let attempt = 1; ; attempt++) {
-    const timeout = AbortSignal.timeout(policy.stepTimeoutMs);
-    const signal = AbortSignal.any([ctx.signal, timeout]);
+    // Not AbortSignal.timeout: its timer can't be cleared, so every finished step would keep a
+    // timer and signals alive for the whole step timeout (thousands of them at a high run rate).
+    const timeout = new AbortController();
+    const timer = setTimeout(() => timeout.abort(), policy.stepTimeoutMs);
+    const signal = AbortSignal.any([ctx.signal, timeout.signal]);
     let failure: unknown;
     try {
       const result = await raceAbort(runStep(step, { ...ctx, signal }), signal);
       return { status: "succeeded", output: result.output, usage: result.usage, attempts: attempt };
     } catch (error) {
       if (ctx.signal.aborted) throw ctx.signal.reason;
-      failure = timeout.aborted
+      failure = timeout.signal.aborted
         ? createStepError(
             ErrorCode.STEP_TIMEOUT,
             `step "${step.id}" timed out after ${policy.stepTimeoutMs / 1000}s`,
@@ -53,6 +56,8 @@ export async function runWithRetries(
             },
           )
         : error;
+    } finally {
+      clearTimeout(timer);
     }
     const error = toErrorInfo(failure, ErrorCode.STEP_FAILED);
     if (attempt > policy.retryCount || !isRetryable(failure))

@@ -1,3 +1,4 @@
+import { createHook } from "node:async_hooks";
 import { AgentrtError, ErrorCode, isAgentrtError, type Logger } from "@agentrt/core";
 import { collectEvents, createTestRunContext } from "@agentrt/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -360,3 +361,25 @@ describe("cancellation", () => {
 async function waitFor(condition: () => boolean): Promise<void> {
   while (!condition()) await new Promise((resolve) => setTimeout(resolve, 5));
 }
+
+describe("resources", () => {
+  it("leaves no step timer pending once a run is over", async () => {
+    const agent = await createAgent({
+      steps: [{ id: "t", kind: "transform", template: "x" }],
+      stepTimeout: 300,
+    });
+    // Every timer created during the runs, until it fires or is cleared (unref'd ones included).
+    const pending = new Set<number>();
+    const hook = createHook({
+      init: (id, type) => type === "Timeout" && pending.add(id),
+      destroy: (id) => pending.delete(id),
+    }).enable();
+    try {
+      for (let i = 0; i < 20; i++) await collectEvents(agent.run({}, createTestRunContext()));
+      await new Promise((resolve) => setImmediate(resolve)); // destroy hooks run asynchronously
+    } finally {
+      hook.disable();
+    }
+    expect(pending.size).toBe(0);
+  });
+});
