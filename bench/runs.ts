@@ -98,7 +98,14 @@ export default async function bench(): Promise<void> {
     const heapGrowth = after.heapMb - before.heapMb;
     table(
       `Memory of this process (server and client) over ${MEMORY_RUNS} more sync runs, after full GCs`,
-      ["RSS before", "RSS after", "heap before", "heap after", "runs/s", "design: flat (live heap; RSS also holds V8's committed heap)"],
+      [
+        "RSS before",
+        "RSS after",
+        "heap before",
+        "heap after",
+        "runs/s",
+        "design: flat (live heap; RSS also holds V8's committed heap)",
+      ],
       [
         [
           `${before.rssMb.toFixed(1)} MB`,
