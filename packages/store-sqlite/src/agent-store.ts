@@ -81,9 +81,10 @@ export function createAgentStore(db: DatabaseSync): AgentStore {
     INSERT INTO agent_revisions (agent_id, revision, template_version, config, created_at)
     VALUES ($agentId, $revision, $templateVersion, $config, $createdAt)`);
   const selectById = db.prepare("SELECT * FROM agents WHERE id = ?");
-  // One look-up for an id or a name (both are indexed); an id wins should a name equal another's id.
+  // One statement for an id or a name: the halves run in order and LIMIT stops at the first row, so
+  // an id wins should a name equal another agent's id.
   const selectByIdOrName = db.prepare(
-    "SELECT * FROM agents WHERE id = ?1 OR name = ?1 ORDER BY id = ?1 DESC LIMIT 1",
+    "SELECT * FROM agents WHERE id = ?1 UNION ALL SELECT * FROM agents WHERE name = ?1 LIMIT 1",
   );
   const updateAgent = db.prepare(`
     UPDATE agents

@@ -55,6 +55,21 @@ describe("group commit", () => {
     expect(rows()).toEqual([1, 3]);
   });
 
+  it("fails the whole group when an error ends the transaction (as disk full or I/O errors do)", async () => {
+    const results = await Promise.allSettled([
+      group.write(insert(1)),
+      group.write(() => {
+        db.exec("ROLLBACK"); // what SQLite does itself on such errors
+        throw new Error("disk I/O error");
+      }),
+      group.write(insert(2)),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(["rejected", "rejected", "rejected"]);
+    expect(rows()).toEqual([]);
+    await group.write(insert(3));
+    expect(rows()).toEqual([3]);
+  });
+
   it("lets a read issued after a pending write see it, and reads at once when nothing waits", async () => {
     void group.write(insert(7));
     expect(await group.read(() => rows())).toEqual([7]);

@@ -20,6 +20,8 @@ export interface GroupCommit {
 
 interface Op {
   run(): unknown;
+  /** Writes get a savepoint, so a failure undoes only their own changes; reads need none. */
+  savepoint: boolean;
   resolve(value: unknown): void;
   reject(error: unknown): void;
   /** Set once `run` returned or threw inside the transaction. */
@@ -36,14 +38,16 @@ export function createGroupCommit(db: DatabaseSync): GroupCommit {
   let scheduled = false;
 
   function runOp(op: Op): void {
-    savepoint.run();
+    if (op.savepoint) savepoint.run();
     try {
       op.outcome = { ok: true, value: op.run() };
     } catch (error) {
       op.outcome = { ok: false, error };
-      rollbackTo.run();
+      // Some errors (disk full, I/O) end the whole transaction: then the whole group has failed.
+      if (!db.isTransaction) throw error;
+      if (op.savepoint) rollbackTo.run();
     }
-    release.run();
+    if (op.savepoint) release.run();
   }
 
   function flush(): void {
@@ -73,9 +77,9 @@ export function createGroupCommit(db: DatabaseSync): GroupCommit {
     }
   }
 
-  function enqueue<T>(run: () => T): Promise<T> {
+  function enqueue<T>(run: () => T, savepoint: boolean): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      waiting.push({ run, resolve: resolve as (value: unknown) => void, reject });
+      waiting.push({ run, savepoint, resolve: resolve as (value: unknown) => void, reject });
       if (!scheduled) {
         scheduled = true;
         setImmediate(flush);
@@ -84,9 +88,9 @@ export function createGroupCommit(db: DatabaseSync): GroupCommit {
   }
 
   return {
-    write: enqueue,
+    write: (op) => enqueue(op, true),
     read(op) {
-      if (waiting.length > 0) return enqueue(op);
+      if (waiting.length > 0) return enqueue(op, false);
       try {
         return Promise.resolve(op());
       } catch (error) {
