@@ -368,10 +368,14 @@ describe("resources", () => {
       steps: [{ id: "t", kind: "transform", template: "x" }],
       stepTimeout: 300,
     });
-    // Every timer created during the runs, until it fires or is cleared (unref'd ones included).
+    // Timers of the step timeout created during the runs, until they fire or are cleared (unref'd
+    // ones included); timers of anything else in this process are not the step's.
     const pending = new Set<number>();
     const hook = createHook({
-      init: (id, type) => type === "Timeout" && pending.add(id),
+      init: (id, type, _trigger, resource) =>
+        type === "Timeout" &&
+        (resource as { _idleTimeout?: number })._idleTimeout === 300_000 &&
+        pending.add(id),
       destroy: (id) => pending.delete(id),
     }).enable();
     try {
