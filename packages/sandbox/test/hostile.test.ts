@@ -365,6 +365,24 @@ describe("Python", () => {
   it("stops a print flood", () =>
     pyHostile("def main(i, ctx):\n    while True:\n        print('x' * 1000)\n", "OUTPUT_LIMIT"));
 
+  it("stops a flood that never ends its line", () =>
+    pyHostile(
+      "import sys\ndef main(i, ctx):\n    while True:\n        sys.stdout.write('x' * 100000)\n        sys.stdout.flush()\n",
+      "OUTPUT_LIMIT",
+    ));
+
+  it("gets an error, not a request, for forged or oversized fetch lines when fetch is off", async () => {
+    const forged =
+      'import sys, os, json\ndef main(i, ctx):\n    replies = []\n    for line in (\'\\x1efetch {"url": "http://127.0.0.1/", "method": "GET", "headers": {}}\', \'\\x1efetch \' + \'x\' * 1100000, \'\\x1efetch not json\'):\n        print(line, file=sys.__stderr__, flush=True)\n        replies.append(json.loads(os.read(0, 1 << 16)))\n    return replies\n';
+    const { result } = await pool.run({ compiled: await py(forged), input: null });
+    expect(result).toEqual([
+      { error: "fetch is not enabled" },
+      { error: "fetch is not enabled" },
+      { error: "fetch is not enabled" },
+    ]);
+    await expectHealthy("py");
+  });
+
   it("runs async def main with logs, print and progress, and cancels tasks it leaves behind", async () => {
     const compiled = await py(
       "import asyncio\nasync def forever():\n    while True:\n        await asyncio.sleep(0.001)\n        print('leak')\nasync def main(i, ctx):\n    asyncio.ensure_future(forever())\n    await asyncio.sleep(0.01)\n    ctx.log('got', i)\n    print('printed')\n    ctx.progress(1, 2)\n    return {'double': i['n'] * 2}\n",

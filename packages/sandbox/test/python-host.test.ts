@@ -110,6 +110,11 @@ describe("ctx.fetch", () => {
         "def main(url, ctx):\n    try:\n        ctx.fetch('http://169.254.169.254/latest/meta-data')\n    except ConnectionError as e:\n        return str(e)\n",
       ),
     ).toMatch(/not on the fetch allow-list/);
+    expect(
+      await run(
+        "def main(url, ctx):\n    try:\n        ctx.fetch(url, body='x' * 1100000)\n    except ConnectionError as e:\n        return str(e)\n",
+      ),
+    ).toMatch(/malformed or oversized fetch request/);
     const flood = await py("def main(url, ctx):\n    while True:\n        ctx.fetch(url)\n");
     await expectCode(
       pool.run({ compiled: flood, input: origin, isolationKey: "fetch", limits: { maxHostCalls: 5 } }),
