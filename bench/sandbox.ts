@@ -3,7 +3,7 @@
 // eval measured inside a child (isolated-vm is never loaded in this process), plus this process's RSS
 // across 10,000 runs.
 import { fork } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -36,6 +36,18 @@ async function throughput(
     }),
   );
   return count / ((performance.now() - started) / 1000);
+}
+
+/** A pure-Python package of about 512 KiB (what a few small libraries weigh), as pip would install it. */
+function createPackageDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), "agentrt-bench-py-"));
+  mkdirSync(join(dir, "benchpkg"));
+  const functions = Array.from({ length: 14_000 }, (_, i) => `def f${i}(x):\n    return x + ${i}\n`);
+  writeFileSync(
+    join(dir, "benchpkg", "__init__.py"),
+    `${functions.join("")}def answer(n):\n    return n + 1\n`,
+  );
+  return dir;
 }
 
 /** A bare child that echoes IPC messages: the transport cost every sandbox run pays. */
@@ -102,6 +114,15 @@ export default async function main(): Promise<void> {
       source: "def main(n, ctx):\n    return n + 1\n",
       entryPoint: "main",
     }),
+    // The package is written into the interpreter once; each run puts it on sys.path and imports it.
+    pyPackage: await compileUserCode({
+      language: "python",
+      source: "import benchpkg\ndef main(n, ctx):\n    return benchpkg.answer(n)\n",
+      entryPoint: "main",
+      dependencies: ["benchpkg"],
+      allowedDependencies: ["benchpkg"],
+      resolveDir: createPackageDir(),
+    }),
   };
   const run = (key: keyof typeof compiled) => () => pool.run({ compiled: compiled[key], input: 41 });
   // Wait for the Python worker to be warm (its first run also pays for nothing but the queue).
@@ -120,6 +141,7 @@ export default async function main(): Promise<void> {
   const pacedSummary = summarize(pacedSamples);
   const ts = await sample(N, run("ts"));
   const py = await sample(N_PY, run("py"), 50);
+  const pyPackage = await sample(N_PY, run("pyPackage"), 50);
   const ipc = await ipcBaseline();
   const isolate = await isolateBaseline();
 
@@ -138,6 +160,14 @@ export default async function main(): Promise<void> {
       ],
       ["TypeScript", ts.n, ms(ts.p50), ms(ts.p99), ms(ts.mean), verdict(ts.p50, 2)],
       ["Python (Pyodide)", py.n, ms(py.p50), ms(py.p99), ms(py.mean), verdict(py.p50, 20)],
+      [
+        "Python, importing a 512 KiB declared package",
+        pyPackage.n,
+        ms(pyPackage.p50),
+        ms(pyPackage.p99),
+        ms(pyPackage.mean),
+        verdict(pyPackage.p50, 20),
+      ],
       ["baseline: IPC round trip, bare child", ipc.n, ms(ipc.p50), ms(ipc.p99), ms(ipc.mean), ""],
       [
         "baseline: fresh isolate + eval, in child",

@@ -19,8 +19,11 @@ export type ParentMessage =
       inputJson: string;
       limits: SandboxLimits;
       fetch: boolean;
-      /** Python: the agent's declared packages, installed once per interpreter. */
-      packages?: PythonPackageBundle;
+      /**
+       * Python: the agent's declared packages. `files` travels only the first time a process gets a
+       * bundle; the process keeps every bundle it was sent and finds later ones by `sha256`.
+       */
+      packages?: Omit<PythonPackageBundle, "files"> & { files?: PythonPackageBundle["files"] };
     }
   | { type: "check"; id: number; source: string; entryPoint: string; modules: string[] }
   | { type: "cancel"; id: number }

@@ -8,6 +8,7 @@ import { fileURLToPath } from "node:url";
 import { MessageChannel, Worker } from "node:worker_threads";
 import type { ChildError, ChildMessage, ParentMessage } from "./protocol.js";
 import type { FetchReply, WorkerReply, WorkerRequest } from "./py-worker.js";
+import type { PythonPackageBundle } from "./types.js";
 
 type Job = Extract<ParentMessage, { type: "run" } | { type: "check" }>;
 
@@ -37,6 +38,15 @@ interface Active {
   timers: NodeJS.Timeout[];
 }
 let active: Active | undefined;
+
+/** Every package bundle this process was sent: the parent sends a bundle's files only once. */
+const bundles = new Map<string, PythonPackageBundle>();
+function bundleOf(
+  packages: NonNullable<Extract<Job, { type: "run" }>["packages"]>,
+): PythonPackageBundle | undefined {
+  if (packages.files) bundles.set(packages.sha256, { ...packages, files: packages.files });
+  return bundles.get(packages.sha256);
+}
 
 /** Gives up on the interpreter: report the run's failure, then let the pool start a fresh process. */
 function abandon(reason: string): never {
@@ -76,6 +86,12 @@ function start(job: Job): void {
     return;
   }
   const { limits } = job;
+  const packages = job.packages && bundleOf(job.packages);
+  if (job.packages && !packages) {
+    active = undefined;
+    send({ type: "done", id: job.id, error: crashed("the run's package bundle never reached this process") });
+    return;
+  }
   worker.postMessage({
     type: "run",
     source: job.code,
@@ -85,7 +101,7 @@ function start(job: Job): void {
     maxHostCalls: limits.maxHostCalls,
     maxResultBytes: limits.maxResultBytes,
     fetch: job.fetch,
-    ...(job.packages ? { packages: job.packages } : {}),
+    ...(packages ? { packages } : {}),
   } satisfies WorkerRequest);
   run.timers.push(
     setTimeout(

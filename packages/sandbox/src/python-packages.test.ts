@@ -14,7 +14,9 @@ describe("collectPythonPackages", () => {
   it("takes a distribution's files from RECORD and follows what it requires", async () => {
     const bundle = await collectPythonPackages(dir, ["TinyFmt"]);
     expect(Object.keys(bundle.files).sort()).toEqual([
+      "tiny_dep-2.0.dist-info/METADATA",
       "tiny_dep.py",
+      "tinyfmt-1.0.dist-info/METADATA",
       "tinyfmt/__init__.py",
       "tinyfmt/_impl.py",
       "tinyfmt/data.txt",

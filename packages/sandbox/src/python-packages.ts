@@ -9,6 +9,8 @@ export const MAX_PYTHON_PACKAGE_BYTES = 16 * 1024 * 1024;
 /** Native extensions cannot load into Pyodide from a host directory: only pure Python is shipped. */
 const NATIVE = /\.(so|pyd|dylib|dll)$/i;
 const SKIPPED = /(^|\/)__pycache__(\/|$)|\.pyc$/;
+/** What importlib.metadata reads of a distribution (not RECORD: it lists host paths). */
+const DIST_INFO_FILES = ["METADATA", "entry_points.txt", "top_level.txt"];
 
 /** PEP 503 name normalisation: `Foo_Bar.baz` and `foo-bar-baz` name the same distribution. */
 export function normalizeDistName(name: string): string {
@@ -77,6 +79,10 @@ async function readDist(root: string, distInfo: string): Promise<Dist> {
       (path) => path && !path.startsWith("../") && !path.startsWith("/") && !path.includes(".dist-info/"),
     )
     .filter((path) => !SKIPPED.test(path));
+  // Packages often ask importlib.metadata for their own version: ship the metadata they read.
+  for (const name of DIST_INFO_FILES) {
+    if (await isFile(join(root, distInfo, name))) files.push(`${distInfo}/${name}`);
+  }
   const requires = metadata
     .split("\n")
     .filter((line) => line.startsWith("Requires-Dist:") && !/extra\s*==/.test(line))

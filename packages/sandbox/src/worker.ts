@@ -67,6 +67,19 @@ export function createSandboxWorker(options: WorkerOptions): SandboxWorker {
     stderrTail = (stderrTail + chunk).slice(-STDERR_TAIL);
   });
 
+  /** Package bundles whose files this child already has (it keeps every one it was sent). */
+  const sentBundles = new Set<string>();
+  const withoutSentFiles = (body: RequestBody): RequestBody => {
+    if (body.type !== "run" || !body.packages?.files) return body;
+    const { sha256 } = body.packages;
+    if (!sentBundles.has(sha256)) {
+      sentBundles.add(sha256);
+      return body;
+    }
+    const { files: _sent, ...packages } = body.packages;
+    return { ...body, packages };
+  };
+
   const post = (message: ParentMessage) => {
     if (child.connected)
       child.send(message, (error) => error && worker.kill(`send failed: ${error.message}`));
@@ -175,7 +188,7 @@ export function createSandboxWorker(options: WorkerOptions): SandboxWorker {
     request(body, handlers = {}) {
       const id = nextRequestId++;
       const done = new Promise<Done>((resolve) => pending.set(id, { resolve, handlers }));
-      post({ ...body, id } as Request);
+      post({ ...withoutSentFiles(body), id } as Request);
       return { id, done };
     },
     cancel(id) {

@@ -57,13 +57,13 @@ const withPackages = (source: string, dependencies = ["tinyfmt"]): Promise<Compi
 describe("declared packages", () => {
   it("import from memory, with what they require, and never from the host directory", async () => {
     const compiled = await withPackages(
-      "import tinyfmt, os\ndef main(i, ctx):\n    return [tinyfmt.shout(i), tinyfmt.__file__.startswith('/lib/agentrt-site/'), os.path.exists(" +
+      "import tinyfmt, os\nfrom importlib.metadata import version\ndef main(i, ctx):\n    return [tinyfmt.shout(i), tinyfmt.__file__.startswith('/lib/agentrt-site/'), os.path.exists(" +
         JSON.stringify(packageDir) +
-        ")]\n",
+        "), version('tinyfmt')]\n",
     );
     for (const input of ["hi", "again"]) {
       const { result } = await pool.run({ compiled, input, isolationKey: "pkg" });
-      expect(result).toEqual([`${input.toUpperCase()}!`, true, false]);
+      expect(result).toEqual([`${input.toUpperCase()}!`, true, false, "1.0"]);
     }
   });
 
@@ -80,6 +80,18 @@ describe("declared packages", () => {
       "USER_CODE_ERROR",
     );
     expect(error.message).toMatch(/ModuleNotFoundError/);
+  });
+
+  it("stay imported across the runs of one bundle, and are imported afresh after another revision", async () => {
+    const counter = await withPackages(
+      "import tinyfmt\ndef main(i, ctx):\n    tinyfmt.runs = getattr(tinyfmt, 'runs', 0) + 1\n    return tinyfmt.runs\n",
+    );
+    const other = await py("def main(i, ctx):\n    return 'other'\n");
+    const runAs = async (compiled: CompiledCode) =>
+      (await pool.run({ compiled, input: null, isolationKey: "counter" })).result;
+    expect([await runAs(counter), await runAs(counter)]).toEqual([1, 2]);
+    expect(await runAs(other)).toBe("other");
+    expect(await runAs(counter)).toBe(1);
   });
 
   it("can be a package without metadata", async () => {
