@@ -4,7 +4,7 @@ import { join, relative, sep } from "node:path";
 import { dependencyNotAllowed } from "./dependencies.js";
 import type { PythonPackageBundle } from "./types.js";
 
-/** Cap on the bytes of all packages one agent bundles (they travel with every run). */
+/** Cap on the bytes of all packages one agent bundles (every sandbox process it runs in keeps a copy). */
 export const MAX_PYTHON_PACKAGE_BYTES = 16 * 1024 * 1024;
 /** Native extensions cannot load into Pyodide from a host directory: only pure Python is shipped. */
 const NATIVE = /\.(so|pyd|dylib|dll)$/i;
@@ -38,10 +38,7 @@ export async function collectPythonPackages(
   if (!dir)
     throw dependencyNotAllowed(names, "cannot be installed: no Python package directory is configured");
   const root = await realpath(dir).catch(() => {
-    throw dependencyNotAllowed(
-      names,
-      `cannot be installed: the Python package directory ${dir} does not exist`,
-    );
+    throw dependencyNotAllowed(names, "cannot be installed: the Python package directory does not exist");
   });
   const distInfos = new Map<string, string>();
   for (const entry of await readdir(root)) {
@@ -56,7 +53,8 @@ export async function collectPythonPackages(
     seen.add(key);
     const distInfo = distInfos.get(key);
     const dist = distInfo ? await readDist(root, distInfo) : await findModule(root, name);
-    if (!dist) throw dependencyNotAllowed([name], `is allowed but not installed in ${dir}`);
+    // Messages reach API users: they name no server paths.
+    if (!dist) throw dependencyNotAllowed([name], "is allowed but not installed on this server");
     const native = dist.files.find((file) => NATIVE.test(file));
     if (!dist.purelib || native) {
       throw dependencyNotAllowed([name], `is not a pure-Python package${native ? ` (${native})` : ""}`);
