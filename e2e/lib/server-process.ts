@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import { stopProcess } from "./run.js";
 
 export interface ServerProcess {
   url: string;
@@ -21,12 +22,7 @@ export async function startServerProcess(
   child.stderr!.on("data", (chunk: Buffer) => {
     output += chunk.toString();
   });
-  const stop = () =>
-    new Promise<void>((resolve) => {
-      if (child.exitCode !== null || child.signalCode !== null) return resolve();
-      child.once("exit", () => resolve());
-      child.kill("SIGTERM");
-    });
+  const stop = () => stopProcess(child);
   const url = await new Promise<string>((resolve, reject) => {
     child.stdout!.on("data", (chunk: Buffer) => {
       output += chunk.toString();

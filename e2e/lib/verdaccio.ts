@@ -5,6 +5,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
+import { stopProcess } from "./run.js";
 
 export interface Registry {
   url: string;
@@ -121,12 +122,7 @@ export async function startVerdaccio(options: {
   child.stderr!.on("data", (chunk: Buffer) => {
     output += chunk.toString();
   });
-  const stop = () =>
-    new Promise<void>((resolve) => {
-      if (child.exitCode !== null || child.signalCode !== null) return resolve();
-      child.once("exit", () => resolve());
-      child.kill("SIGTERM");
-    });
+  const stop = () => stopProcess(child);
   try {
     await waitUntilUp(url, child, () => output);
     const token = await addUser(url);
