@@ -239,7 +239,7 @@ def _agentrt_module_under(module, prefix):
 def _agentrt_forget_packages(site):
     """Drops modules of package bundles other than site (a revision with other packages runs now)."""
     for name, module in list(sys.modules.items()):
-        if _agentrt_module_under(module, "/lib/agentrt-site/") and not (site and _agentrt_module_under(module, site)):
+        if _agentrt_module_under(module, "${SITE_ROOT}/") and not (site and _agentrt_module_under(module, site + "/")):
             del sys.modules[name]
 
 def _agentrt_make_reset():
@@ -253,17 +253,18 @@ def _agentrt_make_reset():
     base_lists = [(lst, list(lst)) for lst in (sys.path, sys.meta_path, sys.path_hooks)]
     environ, set_recursion = os.environ, sys.setrecursionlimit
 
-    def reset(site=None):
+    def reset():
         """Undo what a run left behind in shared interpreter state, so the next run starts clean.
-        Modules of the run's declared packages (under site) stay imported: importing them again
-        on every run would cost more than the run (about 200 ms for attrs + dateutil)."""
+        Modules of declared packages stay imported: importing them again on every run would cost
+        more than the run (about 200 ms for attrs + dateutil); the next run drops those of other
+        bundles before it starts."""
         try:
             for task in asyncio.all_tasks(asyncio.get_event_loop()):
                 task.cancel()
         except Exception:
             pass
         for name in list(sys.modules):
-            if name not in base and not (site and _agentrt_module_under(sys.modules[name], site)):
+            if name not in base and not _agentrt_module_under(sys.modules[name], "${SITE_ROOT}/"):
                 del sys.modules[name]
         for lst, saved in base_lists:
             lst[:] = saved
@@ -509,5 +510,5 @@ parentPort!.on("message", async (request: WorkerRequest) => {
   current = undefined;
   post({ type: "done", outcome, ...(state.failure ? { failure: state.failure } : {}) });
   Atomics.store(interruptFlag, 0, 0);
-  resetHarness(request.packages ? `${SITE_ROOT}/${request.packages.sha256}/` : null);
+  resetHarness();
 });

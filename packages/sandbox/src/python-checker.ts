@@ -17,8 +17,9 @@ let checker:
 
 /**
  * Parses Python source with `ast.parse` inside a sandboxed Pyodide (never in this process), lists
- * its top-level functions and the imports that are neither standard library nor in `modules`. The checker process is shared, started on first use, and does not keep the
- * host process alive while idle.
+ * its top-level functions and the imports that are neither standard library nor in `modules`. The
+ * checker process is shared, started on first use, and does not keep the host process alive while
+ * idle.
  */
 export function checkPythonSource(
   source: string,

@@ -35,7 +35,6 @@ export function createGroupCommit(db: DatabaseSync): GroupCommit {
   const release = db.prepare("RELEASE op");
   const rollbackTo = db.prepare("ROLLBACK TO op");
   let waiting: Op[] = [];
-  let scheduled = false;
 
   function runOp(op: Op): void {
     if (op.savepoint) savepoint.run();
@@ -51,7 +50,6 @@ export function createGroupCommit(db: DatabaseSync): GroupCommit {
   }
 
   function flush(): void {
-    scheduled = false;
     const ops = waiting;
     waiting = [];
     if (ops.length === 0) return;
@@ -79,11 +77,9 @@ export function createGroupCommit(db: DatabaseSync): GroupCommit {
 
   function enqueue<T>(run: () => T, savepoint: boolean): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      waiting.push({ run, savepoint, resolve: resolve as (value: unknown) => void, reject });
-      if (!scheduled) {
-        scheduled = true;
+      // The first write of a turn schedules the group's flush.
+      if (waiting.push({ run, savepoint, resolve: resolve as (value: unknown) => void, reject }) === 1)
         setImmediate(flush);
-      }
     });
   }
 

@@ -185,9 +185,10 @@ export function createRunJournal(store: Store, hub: EventHub): RunJournal {
           setImmediate(flush);
         }
       }
-      const pending = batch;
+      const { waiters } = batch;
+      const at = push(batch, payload);
       return new Promise<StoredRunEvent>((resolve, reject) => {
-        pending.waiters.push({ at: push(pending, payload), resolve, reject });
+        waiters.push({ at, resolve, reject });
       });
     },
     update: (runId, patch) => serial(runId, () => store.runs.update(runId, patch)),
