@@ -7,7 +7,7 @@ import { ms, summarize, table, verdict } from "./lib.ts";
 const RUNS = Number(process.env.BENCH_DISCOVERY_RUNS ?? 7);
 
 const probe = (mode: "discover" | "import") => `
-  const { discoverTemplates, createTemplateRegistry, readTemplateManifest } = await import("@agentrt/core");
+  const { discoverTemplates, createTemplateRegistry, readTemplateManifest } = await import("@agentrt/runtime");
   const hostDir = process.argv[1];
   const start = performance.now();
   if (${JSON.stringify(mode)} === "discover") {

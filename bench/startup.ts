@@ -40,9 +40,9 @@ function addGeneratedTemplates(hostDir: string, count: number): void {
         version: "1.0.0",
         type: "module",
         keywords: ["agentrt-template"],
-        agentrt: { template: "./index.js", coreApi: "^1.0.0" },
+        agentrt: { template: "./index.js", coreApi: "^2.0.0" },
         exports: { ".": "./index.js", "./package.json": "./package.json" },
-        peerDependencies: { "@agentrt/core": "^1.0.0", zod: "^4.0.0" },
+        peerDependencies: { "@agentrt/core": "^2.0.0", zod: "^4.0.0" },
       }),
     );
     writeFileSync(
@@ -51,8 +51,6 @@ function addGeneratedTemplates(hostDir: string, count: number): void {
 import { z } from "zod";
 export default defineTemplate({
   name: "gen-${i}",
-  version: "1.0.0",
-  coreApi: "^1.0.0",
   description: "generated template ${i}",
   configSchema: z.object({ prompt: z.string().max(1000).default("hi"), n: z.number().int().default(${i}) }),
   create(config) {
@@ -168,7 +166,7 @@ async function measureScenarios(scenarios: Scenario[]): Promise<void> {
 /** One discovery + load alone in a fresh process (core already imported), without or with a cache. */
 function measureDiscovery(hostDir: string, cacheFile: string | undefined): number {
   const probe = `
-    const { discoverTemplates, loadDiscoveryCache } = await import("@agentrt/core");
+    const { discoverTemplates, loadDiscoveryCache } = await import("@agentrt/runtime");
     const [hostDir, cacheFile] = process.argv.slice(1);
     const start = performance.now();
     const cache = cacheFile ? loadDiscoveryCache(cacheFile) : undefined;

@@ -137,7 +137,8 @@ describe("publish and install through a local npm registry", () => {
       }
     }
     const server = (await getJson(`${registry.url}/@agentrt%2fserver`)).body.versions["1.0.0"] as Manifest;
-    expect(server.dependencies?.["@agentrt/core"]).toBe("^1.0.0");
+    expect(server.dependencies?.["@agentrt/core"]).toBe("^2.0.0");
+    expect(server.dependencies?.["@agentrt/runtime"]).toBe("^1.0.0");
   });
 
   it("scaffolds a template with `agentrt new template`, builds it and publishes it", async () => {

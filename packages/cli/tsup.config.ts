@@ -1,11 +1,3 @@
-import { defineConfig } from "tsup";
+import { definePackageBuild } from "../../config/tsup.base.js";
 
-export default defineConfig({
-  entry: ["src/index.ts", "src/bin.ts"],
-  format: ["esm"],
-  dts: { entry: "src/index.ts" },
-  clean: true,
-  sourcemap: true,
-  target: "node24",
-  removeNodeProtocol: false,
-});
+export default definePackageBuild({ entry: ["src/index.ts", "src/bin.ts"], dts: { entry: "src/index.ts" } });

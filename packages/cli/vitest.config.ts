@@ -1,17 +1,9 @@
-import { defineConfig } from "vitest/config";
+import { definePackageTests } from "../../config/vitest.base.js";
 
-export default defineConfig({
-  test: {
-    include: ["src/**/*.test.ts", "test/**/*.test.ts"],
-    // Scaffold tests build and test a generated package with real tsup and vitest processes.
-    testTimeout: 120_000,
-    hookTimeout: 120_000,
-    coverage: {
-      provider: "v8",
-      include: ["src/**/*.ts"],
-      // bin.ts is the process entry point; it runs in the spawned CLI processes of test/bin.test.ts.
-      exclude: ["src/**/*.test.ts", "src/bin.ts"],
-      thresholds: { lines: 85 },
-    },
-  },
+export default definePackageTests({
+  // Scaffold tests build and test a generated package with real tsup and vitest processes.
+  testTimeout: 120_000,
+  hookTimeout: 120_000,
+  // bin.ts is the process entry point; it runs in the spawned CLI processes of test/bin.test.ts.
+  coverageExclude: ["src/bin.ts"],
 });

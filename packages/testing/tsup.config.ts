@@ -1,12 +1,3 @@
-import { defineConfig } from "tsup";
+import { definePackageBuild } from "../../config/tsup.base.js";
 
-export default defineConfig({
-  entry: ["src/index.ts"],
-  format: ["esm"],
-  dts: true,
-  clean: true,
-  sourcemap: true,
-  target: "node24",
-  // Keep `node:` specifiers: `node:sqlite` exists only under its prefixed name.
-  removeNodeProtocol: false,
-});
+export default definePackageBuild();

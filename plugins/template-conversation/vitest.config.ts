@@ -1,13 +1,3 @@
-import { defineConfig } from "vitest/config";
+import { definePackageTests } from "../../config/vitest.base.js";
 
-export default defineConfig({
-  test: {
-    include: ["src/**/*.test.ts", "test/**/*.test.ts"],
-    coverage: {
-      provider: "v8",
-      include: ["src/**/*.ts"],
-      exclude: ["src/**/*.test.ts"],
-      thresholds: { lines: 85 },
-    },
-  },
-});
+export default definePackageTests();

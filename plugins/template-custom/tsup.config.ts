@@ -1,15 +1,3 @@
-import { defineConfig } from "tsup";
+import { definePackageBuild, lazyChunks } from "../../config/tsup.base.js";
 
-export default defineConfig({
-  entry: ["src/index.ts", "src/loaders.ts"],
-  format: ["esm"],
-  dts: true,
-  clean: true,
-  sourcemap: true,
-  target: "node24",
-  // The entry stays cheap to import: `import()`ed modules must become their own chunks, not be
-  // inlined into index.js (esbuild inlines them when splitting is off).
-  splitting: true,
-  // Keep `node:` specifiers: `node:sqlite` exists only under its prefixed name.
-  removeNodeProtocol: false,
-});
+export default definePackageBuild({ ...lazyChunks, entry: ["src/index.ts", "src/loaders.ts"] });

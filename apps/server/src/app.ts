@@ -1,12 +1,9 @@
-import { ErrorCode } from "@agentrt/core";
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { Scalar } from "@scalar/hono-api-reference";
-import { bodyLimit } from "hono/body-limit";
 import { authenticate } from "./lib/auth.js";
 import { createErrorHandler, notFoundHandler, validationHook } from "./lib/errors.js";
-import { jsonBody } from "./lib/json-body.js";
+import { createGuards } from "./lib/guards.js";
 import { createHttpMetrics } from "./lib/metrics.js";
-import { createProblem, problemResponse } from "./lib/problem.js";
 import type { AppServices } from "./lib/services.js";
 import type { AppEnv } from "./lib/types.js";
 import { createAgentRoutes } from "./routes/agents/agents.index.js";
@@ -20,41 +17,38 @@ import { createTemplateRoutes } from "./routes/templates/templates.index.js";
 import { createThreadRoutes } from "./routes/threads/threads.index.js";
 import { SERVER_VERSION } from "./version.js";
 
+/** The REST areas, answering problem+json; the OpenAI sub-app guards and formats its own paths. */
+const REST_PATHS = [
+  "/v1/agents",
+  "/v1/runs",
+  "/v1/threads",
+  "/v1/templates",
+  "/v1/schedules",
+  "/v1/api-keys",
+];
+
 /** Builds the HTTP app from services made at start-up; no I/O happens here. */
 export function createApp(services: AppServices): OpenAPIHono<AppEnv> {
+  const { runtime, logger } = services;
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
-  app.onError(createErrorHandler(services.logger));
+  app.onError(createErrorHandler(logger, runtime.errorStatus));
   app.notFound(notFoundHandler);
   const metrics = createHttpMetrics();
   app.use("*", metrics.middleware);
 
-  app.use(
-    "*",
-    bodyLimit({
-      maxSize: services.config.bodyLimitBytes,
-      onError: (c) =>
-        problemResponse(
-          c,
-          createProblem(
-            ErrorCode.PAYLOAD_TOO_LARGE,
-            `The request body exceeds ${services.config.bodyLimitBytes} bytes`,
-          ),
-        ),
-    }),
-  );
-  app.use("/v1/*", authenticate(services.keys));
+  const guards = createGuards(services.config, services.keys);
+  for (const path of REST_PATHS) app.use(path, ...guards).use(`${path}/*`, ...guards);
   app.use("/metrics", authenticate(services.keys));
-  app.use("/v1/*", jsonBody(services.config.maxJsonDepth));
 
-  app.route("/", createHealthRoutes(services));
-  app.route("/", createMetricsRoutes(services, metrics));
-  app.route("/", createTemplateRoutes(services));
-  app.route("/", createAgentRoutes(services));
+  app.route("/", createHealthRoutes(runtime));
+  app.route("/", createMetricsRoutes(runtime, metrics));
+  app.route("/", createTemplateRoutes({ registry: runtime.registry, config: services.config }));
+  app.route("/", createAgentRoutes(runtime));
   app.route("/", createRunRoutes(services));
-  app.route("/", createScheduleRoutes(services));
+  app.route("/", createScheduleRoutes(runtime));
   app.route("/", createApiKeyRoutes(services));
-  app.route("/", createThreadRoutes(services));
-  app.route("/", createOpenAiRoutes(services));
+  app.route("/", createThreadRoutes(runtime));
+  app.route("/", createOpenAiRoutes(services, guards));
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",

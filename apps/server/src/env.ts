@@ -31,8 +31,13 @@ const json = z
 export const EnvSchema = z.object({
   AGENTRT_HOST: z.string().default("127.0.0.1"),
   AGENTRT_PORT: z.coerce.number().int().min(0).max(65535).default(7070),
-  /** Where the embedded store keeps its data file. */
+  /** Where the embedded store keeps its data file (and discovery its cache). */
   AGENTRT_DATA_DIR: z.string().default(".agentrt"),
+  /**
+   * The store: unset for the embedded SQLite file in the data dir, `sqlite:<file>`, or `memory:`
+   * (nothing kept). `postgres://…` is recognised for the multi-node store, not shipped yet.
+   */
+  AGENTRT_DATABASE_URL: z.string().optional(),
   /** The host app whose package.json dependencies are scanned for templates. */
   AGENTRT_HOST_DIR: z.string().optional(),
   /** Extra template directories, `:` or `,` separated. */
@@ -70,6 +75,8 @@ export interface ServerConfig {
   host: string;
   port: number;
   dataDir: string;
+  /** `AGENTRT_DATABASE_URL`; undefined means the embedded default. */
+  databaseUrl: string | undefined;
   hostDir: string;
   templateDirs: string[];
   templateSettings: Record<string, unknown>;
@@ -98,6 +105,7 @@ export function parseEnv(env: Record<string, string | undefined>, cwd = process.
     host: e.AGENTRT_HOST,
     port: e.AGENTRT_PORT,
     dataDir: resolve(cwd, e.AGENTRT_DATA_DIR),
+    databaseUrl: e.AGENTRT_DATABASE_URL,
     hostDir: resolve(cwd, e.AGENTRT_HOST_DIR ?? "."),
     templateDirs: e.AGENTRT_TEMPLATE_DIRS.map((d) => resolve(cwd, d)),
     templateSettings: e.AGENTRT_TEMPLATE_SETTINGS,

@@ -1,15 +1,18 @@
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
+import type { Logger } from "@agentrt/core";
 import {
-  createRunEngine,
-  createScheduler,
+  createMemoryStore,
+  createRuntime,
+  createTemplateContexts,
   createTemplateRegistry,
   discoverTemplates,
-  type Logger,
   loadDiscoveryCache,
+  openStore,
+  parseStoreLocation,
+  type ServiceProviders,
   type Store,
-  type TemplateContext,
-} from "@agentrt/core";
+} from "@agentrt/runtime";
 import { createSqliteStore } from "@agentrt/store-sqlite";
 import { serve } from "@hono/node-server";
 import { createApp } from "./app.js";
@@ -36,6 +39,15 @@ export interface StartOptions {
 /** Discovery's manifest verdicts, kept next to the database. */
 export const DISCOVERY_CACHE_FILE = "discovery-cache.json";
 
+/**
+ * The services this host provides to templates, by service id. Read on first use: the checkpointer
+ * (and LangGraph behind it) loads only when a template first needs it. A store without a
+ * checkpointer provides none, and templates that require one are refused at discovery.
+ */
+function hostServices(store: Store): ServiceProviders {
+  return "checkpointer" in store ? { "agentrt.checkpointer": () => store.checkpointer } : {};
+}
+
 /** Makes sure an admin key exists: the configured one, or a new one generated on first start. */
 async function bootstrapAdminKey(store: Store, configured: string | undefined): Promise<string | undefined> {
   if (configured) {
@@ -55,13 +67,23 @@ export async function startServer(
   options: StartOptions = {},
 ): Promise<RunningServer> {
   const started = performance.now();
-  const store = createSqliteStore({ dataDir: config.dataDir });
+  const store = await openStore(parseStoreLocation(config.databaseUrl, config.dataDir), {
+    sqlite: ({ path }) => createSqliteStore({ path }),
+    memory: () => createMemoryStore(),
+  });
+  const contexts = createTemplateContexts({
+    env: process.env,
+    logger,
+    settings: config.templateSettings,
+    services: hostServices(store),
+  });
   const cache = config.discoveryCache
     ? loadDiscoveryCache(join(config.dataDir, DISCOVERY_CACHE_FILE))
     : undefined;
   const discovery = await discoverTemplates({
     hostDir: config.hostDir,
     extraDirs: config.templateDirs,
+    services: contexts.serviceIds,
     ...(cache ? { cache } : {}),
   });
   try {
@@ -80,23 +102,11 @@ export async function startServer(
     });
   }
 
-  // A getter: the checkpointer (and LangGraph's library behind it) loads when a template first needs it.
-  const sharedServices = Object.freeze({
-    get checkpointer() {
-      return store.checkpointer;
-    },
-  });
-  const templateContext = (templateName: string): TemplateContext => ({
-    env: process.env,
-    logger,
-    settings: (config.templateSettings[templateName] as Record<string, unknown> | undefined) ?? {},
-    services: sharedServices,
-  });
-
-  const engine = createRunEngine({
+  const runtime = createRuntime({
     store,
     registry,
-    context: templateContext,
+    contexts,
+    logger,
     concurrency: {
       global: config.runs.concurrency,
       perAgent: config.runs.perAgent,
@@ -105,28 +115,22 @@ export async function startServer(
     defaultTimeoutMs: config.runs.timeoutMs,
     maxTimeoutMs: config.runs.maxTimeoutMs,
     ...(config.webhookSecret ? { webhooks: { secret: config.webhookSecret } } : {}),
-    logger,
   });
   // Before the engine starts, so recovered runs of watched templates find their fresh build.
   const hotReload = options.watch?.length
-    ? await startHotReload({ dirs: options.watch, registry, engine, store, logger })
+    ? await startHotReload({
+        dirs: options.watch,
+        registry,
+        engine: runtime.engine,
+        store,
+        logger,
+        services: contexts.serviceIds,
+      })
     : undefined;
-  await engine.start();
-  const scheduler = createScheduler({ store, engine, logger });
-  await scheduler.start();
+  await runtime.start();
 
   const generatedAdminKey = await bootstrapAdminKey(store, config.adminKey);
-  const services: AppServices = {
-    config,
-    store,
-    registry,
-    engine,
-    scheduler,
-    keys: createKeyResolver(store.apiKeys),
-    logger,
-    templateContext,
-    validateContext: (name, phase) => ({ ...templateContext(name), phase }),
-  };
+  const services: AppServices = { config, runtime, keys: createKeyResolver(store.apiKeys), logger };
   const app = createApp(services);
 
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
@@ -150,13 +154,12 @@ export async function startServer(
     close: () => {
       closing ??= (async () => {
         await hotReload?.close();
-        await scheduler.stop();
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
           // SSE streams would hold the server open; they are ended by the engine closing below.
           (server as unknown as { closeIdleConnections?: () => void }).closeIdleConnections?.();
         });
-        await engine.close();
+        await runtime.stop();
         await store.close();
       })();
       return closing;

@@ -17,7 +17,7 @@ const PACKAGES: FakePackage[] = [
     version: "1.2.0",
     description: "echo, published",
     keywords: ["agentrt-template"],
-    agentrt: { template: "./index.js", coreApi: "^1.0.0" },
+    agentrt: { template: "./index.js", coreApi: "^2.0.0" },
   },
   {
     name: "@acme/agentrt-template-future",
@@ -110,7 +110,7 @@ describe("GET /v1/templates/catalog", () => {
     const { status, body } = await server.call("GET", "/v1/templates/catalog");
     expect(status).toBe(200);
     expect(body.registry).toBe(registry.url);
-    expect(body.coreApiVersion).toBe("1.0.0");
+    expect(body.coreApiVersion).toBe("2.0.0");
     const byName = Object.fromEntries(body.data.map((e: { packageName: string }) => [e.packageName, e]));
     expect(Object.keys(byName).sort()).toEqual([
       "@acme/agentrt-template-future",
@@ -122,7 +122,7 @@ describe("GET /v1/templates/catalog", () => {
       packageName: "agentrt-template-echo",
       version: "1.2.0",
       description: "echo, published",
-      coreApi: "^1.0.0",
+      coreApi: "^2.0.0",
       compatible: true,
       code: null,
       reason: null,
@@ -135,7 +135,7 @@ describe("GET /v1/templates/catalog", () => {
       coreApi: "^99.0.0",
       installedVersions: [],
     });
-    expect(byName["@acme/agentrt-template-future"].reason).toMatch(/\^99\.0\.0.*1\.0\.0/);
+    expect(byName["@acme/agentrt-template-future"].reason).toMatch(/\^99\.0\.0.*2\.0\.0/);
     expect(byName["agentrt-template-sloppy"]).toMatchObject({ compatible: false, code: "TEMPLATE_INVALID" });
     expect(byName["agentrt-template-unpublished"]).toMatchObject({
       compatible: false,
@@ -178,7 +178,7 @@ describe("catalog against a registry without search qualifiers", () => {
     try {
       const { body } = await s.call("GET", "/v1/templates/catalog?q=echo");
       expect(body.data).toMatchObject([
-        { packageName: "agentrt-template-echo", version: "1.2.0", compatible: true, coreApi: "^1.0.0" },
+        { packageName: "agentrt-template-echo", version: "1.2.0", compatible: true, coreApi: "^2.0.0" },
       ]);
       const texts = plain.requests
         .filter((r) => r.startsWith("/-/v1/search"))

@@ -179,7 +179,8 @@ async function hostile(
   const watch = watchEventLoop();
   const agent = await agents.create(language, content);
   const run = await agents.run(agent, input);
-  expect(run, JSON.stringify(run)).toMatchObject({ status: "failed", error: { code } });
+  // The sandbox's codes are the custom template's own: clients see them namespaced.
+  expect(run, JSON.stringify(run)).toMatchObject({ status: "failed", error: { code: `custom.${code}` } });
   await expectHealthy(watch, language === "python");
   return run;
 }
@@ -289,7 +290,10 @@ describe("a crashed sandbox child", () => {
       const events = await readSse(await server.api(`/v1/runs/${id}/events`));
       return events.at(-1)?.data;
     };
-    expect(await finished(victimRun)).toMatchObject({ status: "failed", error: { code: "SANDBOX_CRASHED" } });
+    expect(await finished(victimRun)).toMatchObject({
+      status: "failed",
+      error: { code: "custom.SANDBOX_CRASHED" },
+    });
     expect(await finished(bystanderRun)).toMatchObject({ status: "succeeded", output: "survived" });
     await expectHealthy(watch);
     expect(listChildren().map((c) => c.pid)).not.toContain(busiest[0]!.pid);
@@ -308,7 +312,10 @@ describe("a crashed sandbox child", () => {
     for (const python of listChildren().filter((c) => c.role === "py-worker"))
       process.kill(python.pid, "SIGKILL");
     const events = await readSse(await server.api(`/v1/runs/${body.id}/events`));
-    expect(events.at(-1)?.data).toMatchObject({ status: "failed", error: { code: "SANDBOX_CRASHED" } });
+    expect(events.at(-1)?.data).toMatchObject({
+      status: "failed",
+      error: { code: "custom.SANDBOX_CRASHED" },
+    });
     await expectHealthy(watch, true);
   });
 });
@@ -843,7 +850,7 @@ describe("Python", () => {
     for (const path of ["/etc/passwd", import.meta.filename, join(serverDir, "package.json")]) {
       const watch = watchEventLoop();
       const run = await agents.run(agent, path);
-      expect(run).toMatchObject({ status: "failed", error: { code: "USER_CODE_ERROR" } });
+      expect(run).toMatchObject({ status: "failed", error: { code: "custom.USER_CODE_ERROR" } });
       expect(run.error?.message).toMatch(/FileNotFoundError/);
       await expectHealthy(watch, true);
     }

@@ -25,15 +25,15 @@ describe("discovery metadata cache in the server", () => {
     await server.stop();
     const cacheFile = join(dataDir, DISCOVERY_CACHE_FILE);
     const entries = JSON.parse(readFileSync(cacheFile, "utf8")).entries;
-    expect(Object.keys(entries)).toHaveLength(5);
+    expect(Object.keys(entries)).toHaveLength(8);
 
     // The compatible echo template now demands a core this server does not have.
     const manifest = join(host, "node_modules", "agentrt-template-echo", "package.json");
-    writeFileSync(manifest, readFileSync(manifest, "utf8").replace('"^1.0.0"', '"^7.0.0"'));
+    writeFileSync(manifest, readFileSync(manifest, "utf8").replace('"^2.0.0"', '"^7.0.0"'));
     server = await startTestServer(env);
     try {
       const { body } = await server.call("GET", "/v1/templates");
-      expect(body.data.map((t: { name: string }) => t.name)).toEqual(["multi"]);
+      expect(body.data.map((t: { name: string }) => t.name)).toEqual(["multi", "parrot"]);
       const echo = body.rejected.find(
         (r: { packageName: string }) => r.packageName === "agentrt-template-echo",
       );

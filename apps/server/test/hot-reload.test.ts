@@ -33,7 +33,7 @@ function writeTemplatePackage(): void {
       version: "1.0.0",
       type: "module",
       keywords: ["agentrt-template"],
-      agentrt: { template: "./dist/index.js", coreApi: "^1.0.0" },
+      agentrt: { template: "./dist/index.js", coreApi: "^2.0.0" },
     }),
   );
   writeFileSync(
@@ -47,8 +47,6 @@ const tick = () => new Promise((resolve) => setTimeout(resolve, 10));
 
 export default defineTemplate({
   name: "hot",
-  version: "1.0.0",
-  coreApi: "^1.0.0",
   configSchema: z.object({}),
   create: () => ({
     async *run(input: { gate?: string } | undefined, ctx) {

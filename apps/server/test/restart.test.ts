@@ -37,7 +37,7 @@ describe("a real server process", () => {
       headers,
       body: JSON.stringify({ name: "survivor", template: "echo", config: { greeting: "still here" } }),
     });
-    expect(created.status).toBe(201);
+    expect(created.status, await created.clone().text()).toBe(201);
     const agent = await created.json();
     expect(await first.stop()).toBe(0);
 
@@ -52,7 +52,9 @@ describe("a real server process", () => {
     };
     expect(templates.rejected.map((r) => r.code).sort()).toEqual([
       "TEMPLATE_INCOMPATIBLE",
+      "TEMPLATE_INCOMPATIBLE",
       "TEMPLATE_INVALID",
+      "TEMPLATE_SERVICE_MISSING",
     ]);
     expect(existsSync(marker)).toBe(false);
     expect(await second.stop()).toBe(0);

@@ -84,7 +84,7 @@ describe("runs API", () => {
     const res = await run({ input: { fail: true } });
     expect(res.body).toMatchObject({
       status: "failed",
-      error: { code: "STEP_FAILED", message: "asked to fail", details: { stepId: "echo" } },
+      error: { code: "echo.STEP_FAILED", message: "asked to fail", details: { stepId: "echo" } },
     });
   });
 

@@ -69,7 +69,7 @@ describe("task template through the runs API", () => {
     await createTask("strict", { steps });
     await createTask("lenient", { steps, strictMode: false });
     const strict = await server.call("POST", "/v1/agents/strict/runs", {});
-    expect(strict.body).toMatchObject({ status: "failed", error: { code: "STEP_FAILED" } });
+    expect(strict.body).toMatchObject({ status: "failed", error: { code: "task.STEP_FAILED" } });
     expect(upstream.hits["/independent"]).toBeUndefined();
 
     const lenient = await server.api("/v1/agents/lenient/runs", {

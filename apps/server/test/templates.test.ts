@@ -19,6 +19,7 @@ describe("templates API", () => {
     ).toEqual([
       ["echo", ["1.2.0"]],
       ["multi", ["2.0.0", "1.0.0"]],
+      ["parrot", ["1.0.0"]],
     ]);
     const rejected = Object.fromEntries(
       body.rejected.map((r: { packageName: string; code: string }) => [r.packageName, r]),
@@ -27,8 +28,64 @@ describe("templates API", () => {
       code: "TEMPLATE_INCOMPATIBLE",
       packageVersion: "3.0.0",
     });
-    expect(rejected["agentrt-template-future"].message).toMatch(/\^2\.0\.0.*1\.0\.0/);
+    expect(rejected["agentrt-template-future"].message).toMatch(/\^3\.0\.0.*2\.0\.0/);
+    // Written for the previous major of the contract: refused from its manifest.
+    expect(rejected["agentrt-template-legacy"]).toMatchObject({
+      code: "TEMPLATE_INCOMPATIBLE",
+      packageVersion: "1.4.0",
+      message: expect.stringMatching(/\^1\.0\.0.*2\.0\.0/),
+    });
     expect(rejected["agentrt-template-broken"].code).toBe("TEMPLATE_INVALID");
+  });
+
+  it("refuses at load a template that needs a service this server does not provide", async () => {
+    const { body } = await server.call("GET", "/v1/templates");
+    const needs = body.rejected.find(
+      (r: { packageName: string }) => r.packageName === "agentrt-template-needs-service",
+    );
+    expect(needs).toMatchObject({
+      code: "TEMPLATE_SERVICE_MISSING",
+      packageVersion: "1.0.0",
+      message: expect.stringContaining('"acme.vector-store"'),
+    });
+    // Its optional service (secrets) is not a reason; and it can't be used for agents.
+    expect(needs.message).not.toContain("agentrt.secrets");
+    const create = await server.call("POST", "/v1/agents", { name: "vectors", template: "needs-service" });
+    expect(create).toMatchObject({ status: 404, body: { code: "TEMPLATE_NOT_FOUND" } });
+  });
+
+  it("describes each version's capabilities, services and own error codes", async () => {
+    const parrot = await server.call("GET", "/v1/templates/parrot");
+    expect(parrot.body.versions[0]).toMatchObject({
+      capabilities: ["chat", "threads"],
+      services: [],
+      errors: [],
+    });
+    const echo = await server.call("GET", "/v1/templates/echo");
+    expect(echo.body.versions[0]).toMatchObject({
+      capabilities: [],
+      coreApi: "^2.0.0",
+      errors: [
+        { code: "echo.STEP_FAILED", status: 500, description: expect.any(String) },
+        { code: "echo.GREETING_RESERVED", status: 409, description: expect.any(String) },
+      ],
+    });
+  });
+
+  it("answers a template's own error code as problem+json with the status it declared", async () => {
+    const res = await server.api("/v1/agents", {
+      method: "POST",
+      body: JSON.stringify({ name: "reserved", template: "echo", config: { greeting: "reserved" } }),
+    });
+    expect(res.status).toBe(409);
+    expect(res.headers.get("content-type")).toBe("application/problem+json");
+    expect(await res.json()).toEqual({
+      type: "https://agentrt.dev/errors/echo.GREETING_RESERVED",
+      title: "Conflict",
+      status: 409,
+      code: "echo.GREETING_RESERVED",
+      detail: 'the greeting "reserved" is reserved',
+    });
   });
 
   it("describes one template and publishes each version's config JSON Schema", async () => {
@@ -66,7 +123,7 @@ describe("metrics", () => {
     expect(text).toContain(
       'agentrt_http_requests_total{method="GET",route="/v1/templates/:name",status="200"}',
     );
-    expect(text).toMatch(/agentrt_templates_loaded 3/);
+    expect(text).toMatch(/agentrt_templates_loaded 4/);
     expect(text).toMatch(/agentrt_http_request_duration_ms_bucket\{[^}]*le="\+Inf"\} \d+/);
   });
 });

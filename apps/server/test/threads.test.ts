@@ -124,9 +124,7 @@ describe("runs on threads", () => {
     const empty = await newThread();
     expect((await server.call("GET", `/v1/threads/${empty.id}/messages`)).body.data).toEqual([]);
 
-    const checkpointer = server.services.templateContext("conversation").services.checkpointer as {
-      getTuple(config: unknown): Promise<unknown>;
-    };
+    const checkpointer = server.services.runtime.store.checkpointer!;
     expect(await checkpointer.getTuple({ configurable: { thread_id: thread.id } })).toBeDefined();
     await server.call("DELETE", `/v1/threads/${thread.id}`);
     expect(await checkpointer.getTuple({ configurable: { thread_id: thread.id } })).toBeUndefined();

@@ -1,6 +1,6 @@
 export { COMMANDS, runCli } from "./cli.js";
 export type { Command } from "./command.js";
-export { type ConformanceInputs, readConformanceInputs } from "./conformance/conformance-inputs.js";
+export { type InputOverrides, readConformanceInputs } from "./conformance/conformance-inputs.js";
 export { type CheckResult, runConformanceChecks } from "./conformance/run-checks.js";
 export { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError } from "./exit-codes.js";
 export type { CliIo } from "./io.js";

@@ -1,11 +1,16 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../src/cli.js";
 import { captureIo } from "./capture-io.js";
 import { runScript, runShell } from "./run-script.js";
-import { linkWorkspaceDeps } from "./workspace-deps.js";
+import { cliDir, linkWorkspaceDeps } from "./workspace-deps.js";
+
+const testingVersion = (
+  createRequire(join(cliDir, "package.json"))("@agentrt/testing/package.json") as { version: string }
+).version;
 
 // A real round trip, outside the workspace: scaffold, then the generated package's own scripts.
 const root = mkdtempSync(join(tmpdir(), "agentrt-scaffold-"));
@@ -29,12 +34,23 @@ describe("agentrt new template", () => {
       version: "0.1.0",
       type: "module",
       keywords: expect.arrayContaining(["agentrt-template"]),
-      agentrt: { template: "./dist/index.js", coreApi: "^1.0.0" },
-      peerDependencies: { "@agentrt/core": "^1.0.0" },
-      devDependencies: { "@agentrt/core": "^1.0.0", "@agentrt/testing": "^1.0.0" },
+      agentrt: { template: "./dist/index.js", coreApi: "^2.0.0" },
+      peerDependencies: { "@agentrt/core": "^2.0.0" },
+      devDependencies: { "@agentrt/core": "^2.0.0", "@agentrt/testing": `^${testingVersion}` },
       exports: { "./package.json": "./package.json" },
-      scripts: { build: "tsup", test: "vitest run" },
+      scripts: { build: "tsup", test: "tsup && vitest run" },
     });
+    expect(manifest.devDependencies).not.toHaveProperty("@agentrt/runtime");
+  });
+
+  it("writes code on the 2.x contract: version and coreApi only in package.json", () => {
+    const index = readFileSync(join(dir, "src", "index.ts"), "utf8");
+    expect(index).toContain('name: "greeter"');
+    expect(index).not.toMatch(/^\s*(version|coreApi):/m);
+    expect(index).not.toContain('package.json" with');
+    expect(index).toContain("// errors: { GREETING_REFUSED: { status: 422");
+    const test = readFileSync(join(dir, "test", "conformance.test.ts"), "utf8");
+    expect(test).toContain('testTemplateConformance(new URL("..", import.meta.url), {');
   });
 
   it("builds, passes its conformance tests, typechecks and is publint-clean with no edits", async () => {
@@ -54,7 +70,10 @@ describe("agentrt new template", () => {
     const validate = captureIo(root);
     expect(await runCli(["templates", "validate", "greeter"], validate)).toBe(0);
     expect(validate.out).toContain("✓ stops within 1000 ms when cancelled");
-    expect(validate.out).toContain("11 passed, 0 failed");
+    expect(validate.out).toContain("✓ fills in defaults");
+    expect(validate.out).toContain('✓ rejects invalid config #2 at ["uppercase"]');
+    // The same check list as the package's own conformance test.
+    expect(validate.out).toContain("12 passed, 0 failed");
   });
 
   it("is listed by `agentrt templates list` from an extra template dir", async () => {
@@ -77,15 +96,27 @@ describe("agentrt new template options", () => {
   it("keeps a scoped name, writes to --dir and pins --core-version", async () => {
     const io = captureIo(root);
     const code = await runCli(
-      ["new", "template", "@acme/template-weather", "--dir", "custom", "--core-version", "^1.2.0"],
+      ["new", "template", "@acme/template-weather", "--dir", "custom", "--core-version", "^2.1.0"],
       io,
     );
     expect(code).toBe(0);
     const manifest = JSON.parse(readFileSync(join(root, "custom", "package.json"), "utf8"));
     expect(manifest.name).toBe("@acme/template-weather");
-    expect(manifest.peerDependencies["@agentrt/core"]).toBe("^1.2.0");
-    expect(manifest.devDependencies["@agentrt/testing"]).toBe("^1.2.0");
+    expect(manifest.agentrt.coreApi).toBe("^2.0.0");
+    expect(manifest.peerDependencies["@agentrt/core"]).toBe("^2.1.0");
+    expect(manifest.devDependencies["@agentrt/core"]).toBe("^2.1.0");
+    expect(manifest.devDependencies["@agentrt/testing"]).toBe("^2.1.0");
     expect(readFileSync(join(root, "custom", "src", "index.ts"), "utf8")).toContain('name: "weather"');
+  });
+
+  it("refuses a --core-version that excludes the contract the code is written for", async () => {
+    const io = captureIo(root);
+    expect(await runCli(["new", "template", "old", "--core-version", "^1.2.0"], io)).toBe(2);
+    expect(io.err).toContain("--core-version ^1.2.0 excludes @agentrt/core ^2.0.0");
+    const workspace = captureIo(root);
+    expect(await runCli(["new", "template", "ws", "--core-version", "workspace:^"], workspace)).toBe(0);
+    const manifest = JSON.parse(readFileSync(join(root, "ws", "package.json"), "utf8"));
+    expect(manifest.peerDependencies["@agentrt/core"]).toBe("workspace:^");
   });
 
   it("rejects a name that is not a slug with a usage error", async () => {

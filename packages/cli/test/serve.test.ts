@@ -22,7 +22,7 @@ function writeSourceTemplate(dir: string): void {
       name: "agentrt-template-src",
       version: "1.0.0",
       type: "module",
-      agentrt: { template: "./dist/index.js", coreApi: "^1.0.0" },
+      agentrt: { template: "./dist/index.js", coreApi: "^2.0.0" },
     }),
   );
   writeFileSync(
@@ -30,7 +30,7 @@ function writeSourceTemplate(dir: string): void {
     `import { defineTemplate } from "@agentrt/core";
 import { z } from "zod";
 export default defineTemplate({
-  name: "src", version: "1.0.0", coreApi: "^1.0.0", configSchema: z.object({}),
+  name: "src", configSchema: z.object({}),
   create: () => ({ async *run() { yield { type: "output", output: "from source" }; } }),
 });
 `,

@@ -23,11 +23,13 @@ let host: string;
 
 beforeAll(async () => {
   registry = await startStaticRegistry([
-    template("agentrt-template-hello", "1.0.0", "^1.0.0"),
-    template("agentrt-template-hello", "1.1.0", "^1.0.0"),
+    template("agentrt-template-hello", "1.0.0", "^2.0.0"),
+    template("agentrt-template-hello", "1.1.0", "^2.0.0"),
     // The newest (latest-tagged) version needs a core API this core does not provide.
-    template("agentrt-template-hello", "2.0.0", "^2.0.0"),
-    template("@acme/agentrt-template-scoped", "0.3.0", ">=1.0.0"),
+    template("agentrt-template-hello", "2.0.0", "^3.0.0"),
+    template("@acme/agentrt-template-scoped", "0.3.0", ">=2.0.0"),
+    // Written for the previous contract (core API 1).
+    template("agentrt-template-legacy", "1.4.0", "^1.0.0"),
     template("agentrt-template-badrange", "1.0.0", "not a range"),
     { manifest: { name: "plain-lib", version: "1.0.0" } },
     { manifest: { name: "tagged-no-entry", version: "1.0.0", keywords: ["agentrt-template"] } },
@@ -57,11 +59,16 @@ describe("agentrt templates add", () => {
     const result = await add(["agentrt-template-hello", "--registry", registry.url, "--pm", "npm"]);
     expect(result.code).toBe(1);
     expect(result.err).toContain("TEMPLATE_INCOMPATIBLE");
-    expect(result.err).toContain("agentrt-template-hello@2.0.0 requires @agentrt/core API ^2.0.0");
-    expect(result.err).toContain("provides 1.0.0");
+    expect(result.err).toContain("agentrt-template-hello@2.0.0 requires @agentrt/core API ^3.0.0");
+    expect(result.err).toContain("provides 2.0.0");
     expect(hostManifest()).toBe(before);
     expect(existsSync(join(host, "node_modules"))).toBe(false);
     expect(registry.requests).toEqual(["/agentrt-template-hello"]);
+    const legacy = await add(["agentrt-template-legacy", "--registry", registry.url]);
+    expect(legacy.code).toBe(1);
+    expect(legacy.err).toContain(
+      "TEMPLATE_INCOMPATIBLE: agentrt-template-legacy@1.4.0 requires @agentrt/core API ^1.0.0, but this server provides 2.0.0",
+    );
   });
 
   it("refuses a package that is not a template with TEMPLATE_INVALID", async () => {
@@ -70,7 +77,7 @@ describe("agentrt templates add", () => {
     expect(plain.err).toContain("TEMPLATE_INVALID: plain-lib@1.0.0 is not an agentrt template");
     const noEntry = await add(["tagged-no-entry", "--registry", registry.url]);
     expect(noEntry.err).toContain(
-      'TEMPLATE_INVALID: tagged-no-entry@1.0.0 is tagged as a template but lacks "agentrt.template"',
+      'TEMPLATE_INVALID: tagged-no-entry@1.0.0 is tagged "agentrt-template" but its package.json lacks "agentrt.template"',
     );
     const badRange = await add(["agentrt-template-badrange", "--registry", registry.url]);
     expect(badRange.err).toContain("TEMPLATE_INVALID");

@@ -1,9 +1,9 @@
 import { z } from "zod";
-import type { TemplateContext } from "./template.js";
+import type { SecretStore } from "./services.js";
 
 /**
  * A reference to a provider API key: an environment variable of the server or a secret in the host's
- * store (`ctx.services.secrets`). Configs hold only the reference, so keys are never stored with an
+ * store (the `secrets` service). Configs hold only the reference, so keys are never stored with an
  * agent nor echoed back by the API. Shared by every template that calls a model provider.
  */
 export const ApiKeyRefSchema = z.union([
@@ -16,13 +16,14 @@ export const ApiKeyRefSchema = z.union([
 ]);
 export type ApiKeyRef = z.output<typeof ApiKeyRefSchema>;
 
-/** What a host offers at `ctx.services.secrets`; `undefined` means the secret does not exist. */
-export interface SecretStore {
-  get(name: string): Promise<string | undefined> | string | undefined;
+/**
+ * Where references are looked up: the environment and the host's secret store, which a template gets
+ * by declaring `secrets: optionalService(coreServices.secrets)`. A template context fits as it is.
+ */
+export interface KeySource {
+  env: Readonly<Record<string, string | undefined>>;
+  services: { readonly secrets?: SecretStore | undefined };
 }
-
-/** Where references are looked up: the environment and the host's optional secret store. */
-export type KeySource = Pick<TemplateContext, "env" | "services">;
 
 /** The key, or why it cannot be had, with the offending field's path inside the reference. */
 export type KeyLookup = { key: string } | { path: ["env"] | ["secret"]; message: string };

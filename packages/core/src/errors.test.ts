@@ -1,5 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { AgentrtError, ErrorCode, isAgentrtError, isErrorCode, toErrorInfo } from "./errors.js";
+import { z } from "zod";
+import {
+  AgentrtError,
+  AnyErrorCodeSchema,
+  ErrorCode,
+  errorCodes,
+  isAgentrtError,
+  isErrorCode,
+  toErrorInfo,
+  toFieldIssues,
+} from "./errors.js";
 
 describe("AgentrtError", () => {
   it("is recognised by brand, also when built by another copy of core", () => {
@@ -29,14 +39,18 @@ describe("AgentrtError", () => {
   });
 
   it("maps anything thrown to a code and message", () => {
-    expect(toErrorInfo(new AgentrtError(ErrorCode.TIMEOUT, "slow"))).toEqual({
-      code: "TIMEOUT",
-      message: "slow",
-    });
-    expect(toErrorInfo(Object.assign(new Error("m"), { code: "MEMORY_LIMIT" }))).toEqual({
-      code: "MEMORY_LIMIT",
+    expect(toErrorInfo(new AgentrtError("TIMEOUT", "slow"))).toEqual({ code: "TIMEOUT", message: "slow" });
+    expect(toErrorInfo(Object.assign(new Error("m"), { code: "UPSTREAM_ERROR" }))).toEqual({
+      code: "UPSTREAM_ERROR",
       message: "m",
     });
+    expect(
+      toErrorInfo(
+        Object.assign(new Error("m"), { code: "MEMORY_LIMIT" }),
+        "RUN_FAILED",
+        (c) => c === "MEMORY_LIMIT",
+      ),
+    ).toEqual({ code: "MEMORY_LIMIT", message: "m" });
     expect(toErrorInfo(Object.assign(new Error("m"), { code: "ECONNRESET" }))).toEqual({
       code: "RUN_FAILED",
       message: "m",
@@ -49,20 +63,39 @@ describe("AgentrtError", () => {
 
   it("keeps small details and drops oversized or unserialisable ones", () => {
     const stack = { stack: "Error: boom\n    at main (user.js:3:9)" };
-    expect(toErrorInfo(new AgentrtError(ErrorCode.USER_CODE_ERROR, "boom", { details: stack }))).toEqual({
+    expect(toErrorInfo(new AgentrtError("USER_CODE_ERROR", "boom", { details: stack }))).toEqual({
       code: "USER_CODE_ERROR",
       message: "boom",
       details: stack,
     });
     const huge = { stack: "x".repeat(20_000) };
-    expect(
-      toErrorInfo(new AgentrtError(ErrorCode.USER_CODE_ERROR, "boom", { details: huge })),
-    ).not.toHaveProperty("details");
+    expect(toErrorInfo(new AgentrtError("USER_CODE_ERROR", "boom", { details: huge }))).not.toHaveProperty(
+      "details",
+    );
     const cyclic: Record<string, unknown> = {};
     cyclic.self = cyclic;
-    expect(
-      toErrorInfo(new AgentrtError(ErrorCode.USER_CODE_ERROR, "boom", { details: cyclic })),
-    ).not.toHaveProperty("details");
+    expect(toErrorInfo(new AgentrtError("USER_CODE_ERROR", "boom", { details: cyclic }))).not.toHaveProperty(
+      "details",
+    );
+  });
+
+  it("lists a template's declared codes and accepts namespaced codes in documents", () => {
+    const codes = errorCodes({ STEP_FAILED: { status: 500 }, STEP_TIMEOUT: { status: 504 } });
+    expect(codes).toEqual({ STEP_FAILED: "STEP_FAILED", STEP_TIMEOUT: "STEP_TIMEOUT" });
+    expect(AnyErrorCodeSchema.safeParse("task.STEP_FAILED").success).toBe(true);
+    expect(AnyErrorCodeSchema.safeParse("AGENT_NOT_FOUND").success).toBe(true);
+    expect(AnyErrorCodeSchema.safeParse("STEP_FAILED").success).toBe(false);
+    expect(AnyErrorCodeSchema.safeParse("Task.step").success).toBe(false);
+  });
+
+  it("maps zod issues to field issues under a prefix", () => {
+    const result = z.object({ steps: z.array(z.object({ id: z.string() })) }).safeParse({ steps: [{}] });
+    expect(result.success).toBe(false);
+    if (!result.success) {
+      expect(toFieldIssues(result.error, ["config"])).toEqual([
+        { path: ["config", "steps", 0, "id"], message: expect.any(String) },
+      ]);
+    }
   });
 
   it("knows its codes", () => {

@@ -1,7 +1,10 @@
+import { z } from "zod";
+
 /**
- * Every error code agentrt can report, in one place. Codes are part of the public API: clients
- * branch on them, so a code is never renamed or reused for a different meaning.
- * The HTTP status for each code is mapped once, in the server (`apps/server/src/lib/problem.ts`).
+ * Every error code the agentrt host reports, in one place. Codes are part of the public API: clients
+ * branch on them, so a code is never renamed or reused for a different meaning. Templates add their
+ * own codes with `errors` in `defineTemplate`; the host reports those as `<template>.<CODE>`.
+ * The HTTP status for each host code is mapped once, in the server (`apps/server/src/lib/problem.ts`).
  */
 export const ErrorCode = {
   // Requests
@@ -23,6 +26,7 @@ export const ErrorCode = {
   TEMPLATE_INCOMPATIBLE: "TEMPLATE_INCOMPATIBLE",
   TEMPLATE_INVALID: "TEMPLATE_INVALID",
   TEMPLATE_DUPLICATE: "TEMPLATE_DUPLICATE",
+  TEMPLATE_SERVICE_MISSING: "TEMPLATE_SERVICE_MISSING",
   // Agents
   AGENT_NOT_FOUND: "AGENT_NOT_FOUND",
   AGENT_NAME_TAKEN: "AGENT_NAME_TAKEN",
@@ -44,33 +48,59 @@ export const ErrorCode = {
   THREAD_BUSY: "THREAD_BUSY",
   SCHEDULE_NOT_FOUND: "SCHEDULE_NOT_FOUND",
   SCHEDULE_INVALID: "SCHEDULE_INVALID",
-  // Steps and upstream services used by templates
-  STEP_FAILED: "STEP_FAILED",
-  STEP_TIMEOUT: "STEP_TIMEOUT",
+  // Upstream services any template may call (model providers, HTTP APIs)
   UPSTREAM_ERROR: "UPSTREAM_ERROR",
   RESPONSE_TOO_LARGE: "RESPONSE_TOO_LARGE",
-  // Sandboxed user code
-  TIMEOUT: "TIMEOUT",
-  MEMORY_LIMIT: "MEMORY_LIMIT",
-  OUTPUT_LIMIT: "OUTPUT_LIMIT",
-  RESULT_TOO_LARGE: "RESULT_TOO_LARGE",
-  SANDBOX_CRASHED: "SANDBOX_CRASHED",
-  USER_CODE_ERROR: "USER_CODE_ERROR",
-  ENTRYPOINT_NOT_FOUND: "ENTRYPOINT_NOT_FOUND",
-  CODE_COMPILE_ERROR: "CODE_COMPILE_ERROR",
-  DEPENDENCY_NOT_ALLOWED: "DEPENDENCY_NOT_ALLOWED",
-  URL_NOT_ALLOWED: "URL_NOT_ALLOWED",
-  CODE_FETCH_FAILED: "CODE_FETCH_FAILED",
-  PATH_NOT_ALLOWED: "PATH_NOT_ALLOWED",
-  HOST_CALL_LIMIT: "HOST_CALL_LIMIT",
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
+/** Every host code, as a schema (for API documents). */
+export const ErrorCodeSchema = z.enum(ErrorCode);
+
+/** A template's own code as the host reports it: `<template name>.<CODE>`, e.g. `task.STEP_FAILED`. */
+export const TEMPLATE_ERROR_CODE_PATTERN = /^[a-z0-9][a-z0-9-]{0,62}\.[A-Z][A-Z0-9_]{0,63}$/;
+
+/** A code as clients see it: a host code or a template's namespaced code. */
+export const AnyErrorCodeSchema = z.union([
+  ErrorCodeSchema,
+  z.string().regex(TEMPLATE_ERROR_CODE_PATTERN).describe("a template's own code: <template>.<CODE>"),
+]);
+
+/** A host code (with completion) or any other string: a template's own code, bare or namespaced. */
+export type AnyErrorCode = ErrorCode | (string & {});
+
+/** One template error code: the HTTP status the host answers with when it reaches a client. */
+export interface ErrorDeclaration {
+  status: number;
+  /** What the code means, for the template's docs and the API reference. */
+  description?: string;
+}
+
+export type ErrorDeclarations = Readonly<Record<string, ErrorDeclaration>>;
+
+/** `{ STEP_FAILED: { status: 500 } }` → `{ STEP_FAILED: "STEP_FAILED" }`: the codes to throw. */
+export function errorCodes<const T extends ErrorDeclarations>(
+  declarations: T,
+): { readonly [K in keyof T]: K } {
+  return Object.freeze(Object.fromEntries(Object.keys(declarations).map((code) => [code, code]))) as {
+    readonly [K in keyof T]: K;
+  };
+}
+
 /** One problem with one field; `path` addresses it inside the request body or config. */
-export interface FieldIssue {
-  path: (string | number)[];
-  message: string;
+export const FieldIssueSchema = z.object({
+  path: z.array(z.union([z.string(), z.number()])),
+  message: z.string(),
+});
+export type FieldIssue = z.infer<typeof FieldIssueSchema>;
+
+/** zod issues as field issues, each path under `prefix` (e.g. `["config"]`). The one mapping. */
+export function toFieldIssues(error: z.ZodError, prefix: (string | number)[] = []): FieldIssue[] {
+  return error.issues.map((issue) => ({
+    path: [...prefix, ...issue.path.map((p) => (typeof p === "symbol" ? String(p) : p))],
+    message: issue.message,
+  }));
 }
 
 const ERROR_BRAND = "@agentrt/error";
@@ -87,11 +117,11 @@ export interface AgentrtErrorOptions {
  */
 export class AgentrtError extends Error {
   readonly $$type = ERROR_BRAND;
-  readonly code: ErrorCode;
+  readonly code: AnyErrorCode;
   readonly issues: FieldIssue[] | undefined;
   readonly details: Record<string, unknown> | undefined;
 
-  constructor(code: ErrorCode, message: string, options: AgentrtErrorOptions = {}) {
+  constructor(code: AnyErrorCode, message: string, options: AgentrtErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = "AgentrtError";
     this.code = code;
@@ -99,7 +129,7 @@ export class AgentrtError extends Error {
     this.details = options.details;
   }
 
-  toJSON(): { code: ErrorCode; message: string; issues?: FieldIssue[]; details?: Record<string, unknown> } {
+  toJSON(): { code: string; message: string; issues?: FieldIssue[]; details?: Record<string, unknown> } {
     return {
       code: this.code,
       message: this.message,
@@ -120,6 +150,7 @@ export function isAgentrtError(value: unknown): value is AgentrtError {
 
 const knownCodes = new Set<string>(Object.values(ErrorCode));
 
+/** True for the host's own codes. */
 export function isErrorCode(value: unknown): value is ErrorCode {
   return typeof value === "string" && knownCodes.has(value);
 }
@@ -137,18 +168,19 @@ function cappedDetails(details: Record<string, unknown> | undefined): { details?
 }
 
 /**
- * Normalises anything thrown into `{ code, message, details? }`, keeping a known code when the error
- * carries one.
+ * Normalises anything thrown into `{ code, message, details? }`. An agentrt error keeps its code;
+ * another error keeps a `code` property only when `isKnown` accepts it (by default: host codes).
  */
 export function toErrorInfo(
   error: unknown,
-  fallback: ErrorCode = ErrorCode.RUN_FAILED,
-): { code: ErrorCode; message: string; details?: Record<string, unknown> } {
+  fallback: AnyErrorCode = ErrorCode.RUN_FAILED,
+  isKnown: (code: string) => boolean = isErrorCode,
+): { code: AnyErrorCode; message: string; details?: Record<string, unknown> } {
   if (isAgentrtError(error))
     return { code: error.code, message: error.message, ...cappedDetails(error.details) };
   if (error instanceof Error) {
     const code = (error as { code?: unknown }).code;
-    return { code: isErrorCode(code) ? code : fallback, message: error.message };
+    return { code: typeof code === "string" && isKnown(code) ? code : fallback, message: error.message };
   }
   return { code: fallback, message: String(error) };
 }

@@ -1,29 +1,16 @@
 import { z } from "zod";
-import { ErrorCode } from "./errors.js";
-
-/** Terminal and non-terminal states of a run. */
-export const RunStatusSchema = z.enum(["queued", "running", "succeeded", "failed", "cancelled", "timed_out"]);
-export type RunStatus = z.infer<typeof RunStatusSchema>;
-export const TERMINAL_RUN_STATUSES: ReadonlySet<RunStatus> = new Set([
-  "succeeded",
-  "failed",
-  "cancelled",
-  "timed_out",
-]);
-
-/** Every error code, as a schema (for API documents and event validation). */
-export const ErrorCodeSchema = z.enum(ErrorCode);
+import { AnyErrorCodeSchema } from "./errors.js";
 
 export const RunErrorSchema = z.object({
-  code: ErrorCodeSchema,
+  code: AnyErrorCodeSchema,
   message: z.string(),
-  /** Extra facts about the failure, e.g. the user's stack for USER_CODE_ERROR (size-capped). */
+  /** Extra facts about the failure, e.g. the user's stack for a sandboxed code error (size-capped). */
   details: z.record(z.string(), z.unknown()).optional(),
 });
 export type RunError = z.infer<typeof RunErrorSchema>;
 
 /**
- * Events a template yields from `run()`. The engine adds `run.started` / `run.finished` itself and
+ * Events a template yields from `run()`. The host adds `run.started` / `run.finished` itself and
  * turns a thrown error into an `error` event, so templates only report their own work.
  */
 export const TemplateEventSchema = z.discriminatedUnion("type", [
@@ -51,29 +38,3 @@ export const TemplateEventSchema = z.discriminatedUnion("type", [
   }),
 ]);
 export type TemplateEvent = z.infer<typeof TemplateEventSchema>;
-
-/** Events the engine records around a template's own. */
-export const EngineEventSchema = z.discriminatedUnion("type", [
-  z.object({ type: z.literal("run.queued") }),
-  z.object({ type: z.literal("run.started") }),
-  z.object({ type: z.literal("error"), error: RunErrorSchema }),
-  z.object({
-    type: z.literal("run.finished"),
-    status: RunStatusSchema,
-    output: z.unknown().optional(),
-    error: RunErrorSchema.optional(),
-  }),
-]);
-export type EngineEvent = z.infer<typeof EngineEventSchema>;
-
-export type RunEventPayload = TemplateEvent | EngineEvent;
-export type RunEventType = RunEventPayload["type"];
-
-/** An event as stored: numbered per run from 1, never rewritten. */
-export interface StoredRunEvent {
-  runId: string;
-  seq: number;
-  type: RunEventType;
-  data: RunEventPayload;
-  createdAt: string;
-}

@@ -4,61 +4,53 @@ export {
   type KeyLookup,
   type KeySource,
   lookupApiKey,
-  type SecretStore,
 } from "./api-key.js";
-export { checkCoreApi } from "./compat.js";
-export { configJsonSchema, migrateConfig, parseRunInput, validateAgentConfig } from "./config.js";
 export {
-  checkManifestText,
-  type DiscoveryOptions,
-  type DiscoveryResult,
-  discoverTemplates,
-  type LoadedTemplate,
-  loadTemplateModule,
-  type ManifestCache,
-  type ManifestVerdict,
-  type RejectedTemplate,
-  readTemplateManifest,
-  TEMPLATE_KEYWORD,
-  type TemplateManifest,
-} from "./discovery.js";
-export { type DiscoveryCache, type DiscoveryCacheStats, loadDiscoveryCache } from "./discovery-cache.js";
-export { canonicalJson } from "./engine/canonical-json.js";
-export {
-  createRunEngine,
-  type RunEngine,
-  type RunEngineOptions,
-  type SubmitRunOptions,
-} from "./engine/run-engine.js";
-export { nextFireTime, parseSchedule } from "./engine/schedule-time.js";
-export { createScheduler, type Scheduler, type SchedulerOptions } from "./engine/scheduler.js";
-export {
-  SIGNATURE_HEADER,
-  signWebhookBody,
-  TIMESTAMP_HEADER,
-  type WebhookOptions,
-  webhookPayload,
-} from "./engine/webhooks.js";
+  type ChatCapability,
+  type ChatMessage,
+  ChatMessageSchema,
+  type ThreadMessage,
+  ThreadMessageSchema,
+  type ThreadsCapability,
+} from "./capabilities.js";
 export {
   AgentrtError,
   type AgentrtErrorOptions,
+  type AnyErrorCode,
+  AnyErrorCodeSchema,
   ErrorCode,
+  ErrorCodeSchema,
+  type ErrorDeclaration,
+  type ErrorDeclarations,
+  errorCodes,
   type FieldIssue,
+  FieldIssueSchema,
   isAgentrtError,
   isErrorCode,
+  TEMPLATE_ERROR_CODE_PATTERN,
   toErrorInfo,
+  toFieldIssues,
 } from "./errors.js";
-export * from "./events.js";
-export { createId, nowIso } from "./ids.js";
-export { createMemoryStore } from "./memory-store.js";
+export { type RunError, RunErrorSchema, type TemplateEvent, TemplateEventSchema } from "./events.js";
 export {
-  createTemplateRegistry,
-  parseTemplateRef,
-  type TemplateRef,
-  type TemplateRegistry,
-} from "./registry.js";
-export type * from "./store.js";
-export { API_KEY_SCOPES } from "./store.js";
+  checkCoreApi,
+  isTemplatePackage,
+  type PackageManifest,
+  parseTemplateManifest,
+  TEMPLATE_KEYWORD,
+  type TemplateManifest,
+} from "./manifest.js";
+export {
+  type CheckpointSaver,
+  coreServices,
+  createServiceRef,
+  isServiceRef,
+  optionalService,
+  type SecretStore,
+  type ServiceRef,
+  type ServiceRefs,
+  type ServiceValues,
+} from "./services.js";
 export {
   type AgentInstance,
   type ConfigMigration,

@@ -1,6 +1,8 @@
 import type { z } from "zod";
-import type { FieldIssue } from "./errors.js";
+import type { ChatCapability, ThreadsCapability } from "./capabilities.js";
+import type { ErrorDeclarations, FieldIssue } from "./errors.js";
 import type { TemplateEvent } from "./events.js";
+import { isServiceRef, type ServiceRefs, type ServiceValues } from "./services.js";
 import { TEMPLATE_SPEC_VERSION } from "./version.js";
 
 export const TEMPLATE_BRAND = "@agentrt/template";
@@ -12,18 +14,19 @@ export interface Logger {
   error(message: string, data?: Record<string, unknown>): void;
 }
 
-/** Services the host offers to every template; a template uses only what it needs. */
-export interface TemplateContext {
+/** What the host hands a template: env, logger, operator settings and the services it declared. */
+export interface TemplateContext<Services extends ServiceRefs = ServiceRefs> {
   /** Environment visible to templates (the server process env unless the operator narrows it). */
   env: Readonly<Record<string, string | undefined>>;
   logger: Logger;
   /** Operator settings addressed to this template by name (from the server configuration). */
   settings: Readonly<Record<string, unknown>>;
-  /** Durable key/value space for this template (e.g. a LangGraph checkpointer). Optional per host. */
-  services: Readonly<Record<string, unknown>>;
+  /** The services declared in the template's `services`, by the same keys. */
+  services: ServiceValues<Services>;
 }
 
-export interface ValidateContext extends TemplateContext {
+export interface ValidateContext<Services extends ServiceRefs = ServiceRefs>
+  extends TemplateContext<Services> {
   /** `create` when a new agent is made, `update` for a PATCH or upgrade. */
   phase: "create" | "update";
 }
@@ -50,18 +53,28 @@ export interface AgentInstance {
 
 export type ConfigMigration = (config: Record<string, unknown>) => Record<string, unknown>;
 
-export interface TemplateDefinition<Schema extends z.ZodType = z.ZodType> {
+/**
+ * What a template author writes. The package's version and the core range it supports are read by
+ * the host from package.json (`version`, `agentrt.coreApi`); they are not repeated here.
+ */
+export interface TemplateDefinition<
+  Schema extends z.ZodType = z.ZodType,
+  Services extends ServiceRefs = Record<never, never>,
+> {
   /** Unique template name, e.g. `task`. Lower-case letters, digits and dashes. */
   name: string;
-  /** The package's own semver version. */
-  version: string;
-  /** Range of `CORE_API_VERSION`s this template works with, e.g. `^1.0.0`. */
-  coreApi: string;
   description?: string;
   /** zod schema of the agent config: validation, defaults, types and JSON Schema from one source. */
   configSchema: Schema;
   /** Optional schema of run input; when absent any JSON value is accepted. */
   inputSchema?: z.ZodType;
+  /** Host services this template uses; a host that lacks a required one refuses the template. */
+  services?: Services;
+  /**
+   * The template's own error codes (`UPPER_SNAKE`) with the HTTP status each maps to. Throw them as
+   * `new AgentrtError("STEP_FAILED", …)`; clients see them as `<name>.STEP_FAILED`.
+   */
+  errors?: ErrorDeclarations;
   /**
    * Config migrations keyed by the template version that introduced them. Upgrading an agent
    * applies, in semver order, every migration newer than its version and not newer than the target.
@@ -70,7 +83,7 @@ export interface TemplateDefinition<Schema extends z.ZodType = z.ZodType> {
   /** Cross-field and runtime-requirement checks that a schema cannot express. */
   validate?(
     config: z.output<Schema>,
-    ctx: ValidateContext,
+    ctx: ValidateContext<Services>,
   ): FieldIssue[] | undefined | Promise<FieldIssue[] | undefined>;
   /**
    * Runs after `validate` succeeds and returns the config to store: the place to pin things that
@@ -79,25 +92,34 @@ export interface TemplateDefinition<Schema extends z.ZodType = z.ZodType> {
    */
   resolveConfig?(
     config: z.output<Schema>,
-    ctx: ValidateContext,
+    ctx: ValidateContext<Services>,
   ): Promise<z.output<Schema>> | z.output<Schema>;
   /** Builds an agent instance from a validated config. */
-  create(config: z.output<Schema>, ctx: TemplateContext): AgentInstance | Promise<AgentInstance>;
+  create(config: z.output<Schema>, ctx: TemplateContext<Services>): AgentInstance | Promise<AgentInstance>;
   /** Safe to re-run after a crash: interrupted runs are re-queued instead of failed. */
   idempotent?: boolean;
+  /** Capability: takes OpenAI chat messages (`/v1/chat/completions`). */
+  chat?: ChatCapability;
+  /** Capability: keeps thread memory that the host can read and delete. */
+  threads?: ThreadsCapability<Services>;
 }
 
-export type Template<Schema extends z.ZodType = z.ZodType> = Readonly<TemplateDefinition<Schema>> & {
+export type Template<
+  Schema extends z.ZodType = z.ZodType,
+  Services extends ServiceRefs = ServiceRefs,
+> = Readonly<TemplateDefinition<Schema, Services>> & {
   readonly $$type: typeof TEMPLATE_BRAND;
   readonly specVersion: number;
 };
 
 /** Declares a template. The result carries a brand so hosts recognise it across package copies. */
-export function defineTemplate<Schema extends z.ZodType>(
-  definition: TemplateDefinition<Schema>,
-): Template<Schema> {
+export function defineTemplate<Schema extends z.ZodType, Services extends ServiceRefs = Record<never, never>>(
+  definition: TemplateDefinition<Schema, Services>,
+): Template<Schema, Services> {
   return Object.freeze({ ...definition, $$type: TEMPLATE_BRAND, specVersion: TEMPLATE_SPEC_VERSION });
 }
+
+const isFunction = (value: unknown) => typeof value === "function";
 
 /** Structural brand check; never `instanceof`, which breaks when two copies of core are installed. */
 export function isTemplate(value: unknown): value is Template {
@@ -107,9 +129,12 @@ export function isTemplate(value: unknown): value is Template {
     candidate.$$type === TEMPLATE_BRAND &&
     typeof candidate.specVersion === "number" &&
     typeof candidate.name === "string" &&
-    typeof candidate.version === "string" &&
-    typeof candidate.coreApi === "string" &&
-    typeof candidate.create === "function" &&
-    typeof (candidate.configSchema as { safeParse?: unknown } | undefined)?.safeParse === "function"
+    isFunction(candidate.create) &&
+    isFunction((candidate.configSchema as { safeParse?: unknown } | undefined)?.safeParse) &&
+    Object.values(candidate.services ?? {}).every(isServiceRef) &&
+    (candidate.chat === undefined ||
+      (isFunction(candidate.chat.toInput) && isFunction(candidate.chat.replyText))) &&
+    (candidate.threads === undefined ||
+      (isFunction(candidate.threads.messages) && isFunction(candidate.threads.delete)))
   );
 }

@@ -23,6 +23,11 @@ export function childScript(name: string): string {
   return fileURLToPath(new URL(`./${name}${CHILD_EXTENSION}`, import.meta.url));
 }
 
+/** A program a child loads into its engine: `harness/` sits next to the children in src/ and dist/. */
+function harnessFile(name: string): string {
+  return fileURLToPath(new URL(`./harness/${name}`, import.meta.url));
+}
+
 /** Real directories of the packages a child must read; the permission model grants exactly these. */
 export function resolvePackageDirs(): { isolatedVm: string; nodeGypBuild: string[]; pyodide: string } {
   const ivmMain = realpathSync(require.resolve("isolated-vm"));
@@ -39,7 +44,7 @@ export function resolvePackageDirs(): { isolatedVm: string; nodeGypBuild: string
 
 /**
  * Node flags of a sandbox child: its own heap cap, no snapshot (isolated-vm needs that), and the
- * permission model with read access to its own script and the one engine package it loads.
+ * permission model with read access to its own script, its harness and the one engine package it loads.
  * No child-process, fs-write or network-related grants; workers only for Python's interpreter thread.
  */
 export function childExecArgv(kind: ChildKind, heapMb: number): string[] {
@@ -55,6 +60,7 @@ export function childExecArgv(kind: ChildKind, heapMb: number): string[] {
       ...common,
       "--allow-addons",
       `--allow-fs-read=${childScript("js-child")}`,
+      `--allow-fs-read=${harnessFile("isolate-bootstrap.js")}`,
       `--allow-fs-read=${dirs.isolatedVm}/*`,
       ...dirs.nodeGypBuild.map((dir) => `--allow-fs-read=${dir}/*`),
       // node-gyp-build probes this file to tell musl from glibc.
@@ -68,6 +74,7 @@ export function childExecArgv(kind: ChildKind, heapMb: number): string[] {
     "--disallow-code-generation-from-strings",
     `--allow-fs-read=${childScript("py-child")}`,
     `--allow-fs-read=${childScript("py-worker")}`,
+    `--allow-fs-read=${harnessFile("harness.py")}`,
     `--allow-fs-read=${dirs.pyodide}/*`,
   ];
 }

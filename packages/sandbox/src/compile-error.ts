@@ -1,4 +1,5 @@
-import { AgentrtError, ErrorCode } from "@agentrt/core";
+import { AgentrtError } from "@agentrt/core";
+import { SandboxErrorCode } from "./errors.js";
 
 export interface SourceProblem {
   /** 1-based. */
@@ -15,16 +16,20 @@ export function createCompileError(problems: SourceProblem[]): AgentrtError {
     path: ["content"],
     message: `line ${p.line}, column ${p.column}: ${p.message}`,
   }));
-  return new AgentrtError(ErrorCode.CODE_COMPILE_ERROR, `code does not compile: ${issues[0]?.message}`, {
-    issues,
-    details: { line: first.line, column: first.column },
-  });
+  return new AgentrtError(
+    SandboxErrorCode.CODE_COMPILE_ERROR,
+    `code does not compile: ${issues[0]?.message}`,
+    {
+      issues,
+      details: { line: first.line, column: first.column },
+    },
+  );
 }
 
 export function createEntryPointError(entryPoint: string, available: string[]): AgentrtError {
   const list = available.length > 0 ? available.join(", ") : "none";
   return new AgentrtError(
-    ErrorCode.ENTRYPOINT_NOT_FOUND,
+    SandboxErrorCode.ENTRYPOINT_NOT_FOUND,
     `entry point "${entryPoint}" is not exported by the code (exports: ${list})`,
     {
       issues: [{ path: ["entryPoint"], message: `"${entryPoint}" is not exported by the code` }],

@@ -1,7 +1,8 @@
 import { createHash } from "node:crypto";
-import { AgentrtError, ErrorCode } from "@agentrt/core";
+import { AgentrtError } from "@agentrt/core";
 import { compileJavaScript } from "./compile-js.js";
 import { compilePython } from "./compile-python.js";
+import { SandboxErrorCode } from "./errors.js";
 import type { CompiledCode, CompileOptions } from "./types.js";
 
 /**
@@ -11,7 +12,7 @@ import type { CompiledCode, CompileOptions } from "./types.js";
 export async function compileUserCode(options: CompileOptions): Promise<CompiledCode> {
   if (!/^[A-Za-z_$][\w$]*$/.test(options.entryPoint)) {
     throw new AgentrtError(
-      ErrorCode.ENTRYPOINT_NOT_FOUND,
+      SandboxErrorCode.ENTRYPOINT_NOT_FOUND,
       `entry point "${options.entryPoint}" is not a valid name`,
       {
         issues: [{ path: ["entryPoint"], message: "must be an identifier" }],

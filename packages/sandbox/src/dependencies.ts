@@ -1,4 +1,5 @@
-import { AgentrtError, ErrorCode } from "@agentrt/core";
+import { AgentrtError } from "@agentrt/core";
+import { SandboxErrorCode } from "./errors.js";
 
 /** `lodash/fp` -> `lodash`, `@scope/pkg/x` -> `@scope/pkg`; relative/absolute paths and URLs -> undefined. */
 export function packageNameOf(specifier: string): string | undefined {
@@ -23,7 +24,7 @@ export function dependencyNotAllowed(
   reason = "is not on the operator's allow-list of dependencies",
 ): AgentrtError {
   return new AgentrtError(
-    ErrorCode.DEPENDENCY_NOT_ALLOWED,
+    SandboxErrorCode.DEPENDENCY_NOT_ALLOWED,
     `dependency not allowed: ${names.join(", ")} ${reason}`,
     {
       issues: names.map((name) => ({ path: ["dependencies"], message: `"${name}" ${reason}` })),

@@ -1,4 +1,5 @@
 import { AgentrtError, ErrorCode } from "@agentrt/core";
+import { SandboxErrorCode } from "./errors.js";
 import type { HostFetchRequest, HostFetchResponse } from "./protocol.js";
 
 export interface HostFetchOptions {
@@ -20,7 +21,7 @@ export function createHostFetch(
   return async (request) => {
     const url = parseUrl(request.url);
     if (!isHostAllowed(url, options.allowList)) {
-      throw new AgentrtError(ErrorCode.URL_NOT_ALLOWED, `${url.host} is not on the fetch allow-list`);
+      throw new AgentrtError(SandboxErrorCode.URL_NOT_ALLOWED, `${url.host} is not on the fetch allow-list`);
     }
     const response = await fetch(url, {
       method: request.method,
@@ -47,10 +48,10 @@ function parseUrl(raw: string): URL {
   try {
     url = new URL(raw);
   } catch {
-    throw new AgentrtError(ErrorCode.URL_NOT_ALLOWED, "invalid URL");
+    throw new AgentrtError(SandboxErrorCode.URL_NOT_ALLOWED, "invalid URL");
   }
   if (url.protocol !== "http:" && url.protocol !== "https:") {
-    throw new AgentrtError(ErrorCode.URL_NOT_ALLOWED, `${url.protocol} URLs are not allowed`);
+    throw new AgentrtError(SandboxErrorCode.URL_NOT_ALLOWED, `${url.protocol} URLs are not allowed`);
   }
   return url;
 }

@@ -1,6 +1,7 @@
 import type { ChildProcess } from "node:child_process";
-import { AgentrtError, ErrorCode } from "@agentrt/core";
+import { AgentrtError } from "@agentrt/core";
 import { resolvePackageDirs, spawnSandboxChild } from "./child-process.js";
+import { SandboxErrorCode } from "./errors.js";
 import { createSandboxWorker, type SandboxWorker } from "./worker.js";
 
 /** A Python sandbox child kept for syntax checks only; closed after this long without work. */
@@ -42,7 +43,7 @@ async function checkNow(source: string, entryPoint: string, modules: string[]): 
     const reply = await done;
     if (reply.error) {
       throw new AgentrtError(
-        ErrorCode.SANDBOX_CRASHED,
+        SandboxErrorCode.SANDBOX_CRASHED,
         `the Python syntax check failed: ${reply.error.message}`,
         {
           ...(reply.error.details ? { details: reply.error.details } : {}),

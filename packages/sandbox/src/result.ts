@@ -1,4 +1,5 @@
-import { AgentrtError, ErrorCode } from "@agentrt/core";
+import { AgentrtError } from "@agentrt/core";
+import { SandboxErrorCode } from "./errors.js";
 import type { SandboxLimits } from "./types.js";
 
 /** Parses a result JSON from a child, enforcing size and depth again on this side of the boundary. */
@@ -8,14 +9,14 @@ export function parseResultJson(
 ): unknown {
   if (Buffer.byteLength(json) > limits.maxResultBytes) {
     throw new AgentrtError(
-      ErrorCode.RESULT_TOO_LARGE,
+      SandboxErrorCode.RESULT_TOO_LARGE,
       `the result is larger than ${limits.maxResultBytes} bytes`,
     );
   }
   const depth = jsonDepth(json);
   if (depth > limits.maxResultDepth) {
     throw new AgentrtError(
-      ErrorCode.RESULT_TOO_LARGE,
+      SandboxErrorCode.RESULT_TOO_LARGE,
       `the result is nested ${depth} levels deep (limit ${limits.maxResultDepth})`,
       { details: { depth, maxResultDepth: limits.maxResultDepth } },
     );
@@ -24,7 +25,7 @@ export function parseResultJson(
     return JSON.parse(json);
   } catch {
     // The child validates results before sending them: this is a broken or compromised child.
-    throw new AgentrtError(ErrorCode.SANDBOX_CRASHED, "the sandbox returned a malformed result");
+    throw new AgentrtError(SandboxErrorCode.SANDBOX_CRASHED, "the sandbox returned a malformed result");
   }
 }
 

@@ -1,13 +1,12 @@
 import type { DatabaseSync } from "node:sqlite";
+import { AgentrtError, ErrorCode } from "@agentrt/core";
 import {
   type AgentRecord,
   type AgentRevisionRecord,
-  AgentrtError,
   type AgentStatus,
   type AgentStore,
-  ErrorCode,
   nowIso,
-} from "@agentrt/core";
+} from "@agentrt/runtime";
 import { prepareCheckpointDeletes } from "./checkpoint-cleanup.js";
 import { transaction } from "./database.js";
 import { canonicalJson, fromJson } from "./json.js";

@@ -1,5 +1,5 @@
 import type { DatabaseSync } from "node:sqlite";
-import { type ApiKeyRecord, type ApiKeyScope, type ApiKeyStore, nowIso } from "@agentrt/core";
+import { type ApiKeyRecord, type ApiKeyScope, type ApiKeyStore, nowIso } from "@agentrt/runtime";
 import { fromJson } from "./json.js";
 import { createListQuery } from "./list-query.js";
 import { pageLimit, toPage } from "./pagination.js";

@@ -1,5 +1,5 @@
 import type { DatabaseSync, SQLInputValue } from "node:sqlite";
-import type { PageRequest } from "@agentrt/core";
+import type { PageRequest } from "@agentrt/runtime";
 import { createStatementCache } from "./database.js";
 import { decodeCursor, pageLimit } from "./pagination.js";
 

@@ -151,4 +151,17 @@ export const migrations: readonly Migration[] = [
       ) STRICT, WITHOUT ROWID;
     `,
   },
+  {
+    version: 3,
+    name: "thread_leases",
+    sql: `
+      -- Run admission on a thread holds its lease, so two submissions never race, whichever
+      -- process they come from. A lease that outlives its holder (a crash) expires.
+      CREATE TABLE thread_leases (
+        thread_id TEXT PRIMARY KEY REFERENCES threads (id) ON DELETE CASCADE,
+        holder TEXT NOT NULL,
+        expires_at INTEGER NOT NULL
+      ) STRICT, WITHOUT ROWID;
+    `,
+  },
 ];

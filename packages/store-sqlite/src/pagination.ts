@@ -1,4 +1,5 @@
-import { AgentrtError, ErrorCode, type Page } from "@agentrt/core";
+import { AgentrtError, ErrorCode } from "@agentrt/core";
+import type { Page } from "@agentrt/runtime";
 
 /**
  * A cursor is the key of the last item handed out (an id, or a revision number), the same scheme

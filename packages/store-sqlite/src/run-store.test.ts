@@ -1,4 +1,5 @@
-import { type AgentRecord, ErrorCode } from "@agentrt/core";
+import { ErrorCode } from "@agentrt/core";
+import type { AgentRecord } from "@agentrt/runtime";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createSqliteStore, type SqliteStore } from "./sqlite-store.js";
 import { newAgent, newestFirst, newRun } from "./test-fixtures.js";

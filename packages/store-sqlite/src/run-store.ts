@@ -1,9 +1,7 @@
 import type { DatabaseSync } from "node:sqlite";
+import { AgentrtError, ErrorCode, type RunError } from "@agentrt/core";
 import {
-  AgentrtError,
-  ErrorCode,
   nowIso,
-  type RunError,
   type RunEventPayload,
   type RunEventType,
   type RunPatch,
@@ -12,7 +10,7 @@ import {
   type RunStore,
   type StoredRunEvent,
   type WebhookDelivery,
-} from "@agentrt/core";
+} from "@agentrt/runtime";
 import type { GroupCommit } from "./group-commit.js";
 import { fromJson, toJson } from "./json.js";
 import { createListQuery } from "./list-query.js";

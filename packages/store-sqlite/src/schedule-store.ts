@@ -1,5 +1,6 @@
 import type { DatabaseSync } from "node:sqlite";
-import { AgentrtError, ErrorCode, nowIso, type ScheduleRecord, type ScheduleStore } from "@agentrt/core";
+import { AgentrtError, ErrorCode } from "@agentrt/core";
+import { nowIso, type ScheduleRecord, type ScheduleStore } from "@agentrt/runtime";
 import { fromJson, toJson } from "./json.js";
 import { createListQuery } from "./list-query.js";
 import { pageLimit, toPage } from "./pagination.js";

@@ -2,7 +2,7 @@ import { mkdirSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import type { DatabaseSync } from "node:sqlite";
-import type { Store } from "@agentrt/core";
+import type { Store } from "@agentrt/runtime";
 import { createAgentStore } from "./agent-store.js";
 import { createApiKeyStore } from "./api-key-store.js";
 import type { SqliteCheckpointSaver } from "./checkpoint-saver.js";

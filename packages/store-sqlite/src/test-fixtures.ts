@@ -1,5 +1,5 @@
 import type { DatabaseSync } from "node:sqlite";
-import { createId, type NewAgent, type NewRun } from "@agentrt/core";
+import { createId, type NewAgent, type NewRun } from "@agentrt/runtime";
 import { SqliteCheckpointSaver } from "./checkpoint-saver.js";
 
 /** Valid inputs for store tests; each call gets fresh ids and names. */

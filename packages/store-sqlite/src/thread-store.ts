@@ -1,5 +1,6 @@
 import type { DatabaseSync } from "node:sqlite";
-import { AgentrtError, ErrorCode, nowIso, type ThreadRecord, type ThreadStore } from "@agentrt/core";
+import { AgentrtError, ErrorCode } from "@agentrt/core";
+import { nowIso, type ThreadRecord, type ThreadStore } from "@agentrt/runtime";
 import { prepareCheckpointDeletes } from "./checkpoint-cleanup.js";
 import { transaction } from "./database.js";
 import { fromJson } from "./json.js";
@@ -35,6 +36,13 @@ export function createThreadStore(db: DatabaseSync): ThreadStore {
   const deleteThread = db.prepare("DELETE FROM threads WHERE id = ?");
   const deleteCheckpoints = prepareCheckpointDeletes(db, "thread_id = ?");
   const listThreads = createListQuery(db, "threads");
+  // Taken when free, expired or already ours; only for a thread that exists.
+  const acquireLease = db.prepare(`
+    INSERT INTO thread_leases (thread_id, holder, expires_at)
+    SELECT $id, $holder, $until WHERE EXISTS (SELECT 1 FROM threads WHERE id = $id)
+    ON CONFLICT (thread_id) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at
+    WHERE thread_leases.holder = excluded.holder OR thread_leases.expires_at <= $now`);
+  const releaseLease = db.prepare("DELETE FROM thread_leases WHERE thread_id = ? AND holder = ?");
 
   return {
     async create(thread) {
@@ -77,6 +85,15 @@ export function createThreadStore(db: DatabaseSync): ThreadStore {
         deleteCheckpoints(id);
         return deleteThread.run(id).changes > 0;
       });
+    },
+
+    async acquireLease(id, holder, ttlMs) {
+      const now = Date.now();
+      return acquireLease.run({ id, holder, until: now + ttlMs, now }).changes > 0;
+    },
+
+    async releaseLease(id, holder) {
+      releaseLease.run(id, holder);
     },
   };
 }

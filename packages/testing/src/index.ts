@@ -4,13 +4,15 @@ export {
   checkConfigJsonSchema,
   checkInvalidConfig,
   checkValidConfig,
+  validateConfig,
 } from "./conformance/config-checks.js";
 export {
-  checkTemplateBrand,
-  checkTemplateCoreApi,
-  checkTemplateName,
-  checkTemplateVersion,
-} from "./conformance/metadata-checks.js";
+  type ConformanceCheck,
+  conformanceChecks,
+  loadTemplatePackage,
+} from "./conformance/conformance-checks.js";
+export type { ConformanceInputs } from "./conformance/conformance-inputs.js";
+export { checkTemplateBrand, checkTemplateErrors, checkTemplateName } from "./conformance/metadata-checks.js";
 export {
   type CancellationOptions,
   checkCancellation,
@@ -20,7 +22,7 @@ export {
   createCheckedInstance,
   isAbortError,
 } from "./conformance/run-checks.js";
-export { type ConformanceOptions, testTemplateConformance } from "./conformance/test-template-conformance.js";
+export { testTemplateConformance } from "./conformance/test-template-conformance.js";
 export { entryImports } from "./entry-imports.js";
 export {
   createFakeModelServer,

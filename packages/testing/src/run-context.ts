@@ -1,4 +1,5 @@
-import { createId, type RunContext, type TemplateContext } from "@agentrt/core";
+import { randomUUID } from "node:crypto";
+import type { RunContext, TemplateContext } from "@agentrt/core";
 import { createNoopLogger } from "./logger.js";
 
 export interface TestRunContext extends RunContext {
@@ -14,8 +15,8 @@ export interface TestRunContext extends RunContext {
 export function createTestRunContext(overrides: Partial<RunContext> = {}): TestRunContext {
   const controller = new AbortController();
   return {
-    runId: createId("run"),
-    agentId: createId("agt"),
+    runId: `run_${randomUUID()}`,
+    agentId: `agt_${randomUUID()}`,
     agentName: "test-agent",
     threadId: undefined,
     signal: controller.signal,

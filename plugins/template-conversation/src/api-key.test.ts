@@ -1,5 +1,5 @@
-import { ErrorCode, validateAgentConfig } from "@agentrt/core";
-import { createTestTemplateContext } from "@agentrt/testing";
+import { ErrorCode } from "@agentrt/core";
+import { createTestTemplateContext, validateConfig } from "@agentrt/testing";
 import { describe, expect, it } from "vitest";
 import { checkApiKey, resolveApiKey } from "./api-key.js";
 import template from "./index.js";
@@ -50,10 +50,10 @@ describe("resolveApiKey", () => {
   });
 });
 
-describe("the template's validate hook in core's config pipeline", () => {
+describe("the template's validate hook in the host's config pipeline", () => {
   it("rejects an unset key variable with CONFIG_INVALID (422) at apiKey.env", async () => {
     const ctx = { ...createTestTemplateContext(), phase: "create" as const };
-    const error = await validateAgentConfig(template, { model: "gpt-4o-mini" }, ctx).catch((e: unknown) => e);
+    const error = await validateConfig(template, { model: "gpt-4o-mini" }, ctx).catch((e: unknown) => e);
     expect(error).toMatchObject({
       code: ErrorCode.CONFIG_INVALID,
       issues: [
@@ -68,7 +68,7 @@ describe("the template's validate hook in core's config pipeline", () => {
       ...createTestTemplateContext({ env: { OPENAI_API_KEY: "sk-very-secret" } }),
       phase: "update" as const,
     };
-    const config = await validateAgentConfig(template, { model: "gpt-4o-mini" }, ctx);
+    const config = await validateConfig(template, { model: "gpt-4o-mini" }, ctx);
     expect(config.apiKey).toEqual({ env: "OPENAI_API_KEY" });
     expect(JSON.stringify(config)).not.toContain("sk-very-secret");
   });

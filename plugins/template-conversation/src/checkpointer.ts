@@ -1,33 +1,30 @@
-import { AgentrtError, ErrorCode, type TemplateContext } from "@agentrt/core";
-import { type BaseCheckpointSaver, MemorySaver } from "@langchain/langgraph";
+import { AgentrtError, ErrorCode } from "@agentrt/core";
+// Types only: this module is loaded by the entry (thread capability), which must not load LangGraph.
+import type { BaseCheckpointSaver } from "@langchain/langgraph";
+import type { ConversationContext } from "./services.js";
+
+const METHODS = ["getTuple", "put", "putWrites", "list", "deleteThread"] as const;
 
 /** Structural check: the host's saver may come from another copy of @langchain/langgraph-checkpoint. */
 function isCheckpointSaver(value: unknown): value is BaseCheckpointSaver {
-  const saver = value as Partial<Record<keyof BaseCheckpointSaver, unknown>> | null;
-  return (
-    typeof saver === "object" &&
-    saver !== null &&
-    typeof saver.getTuple === "function" &&
-    typeof saver.put === "function" &&
-    typeof saver.putWrites === "function" &&
-    typeof saver.list === "function"
-  );
+  if (typeof value !== "object" || value === null) return false;
+  const saver = value as Record<string, unknown>;
+  return METHODS.every((method) => typeof saver[method] === "function");
 }
 
 /**
- * The host's durable checkpointer (`ctx.services.checkpointer`), or an in-process MemorySaver when
- * the host has none, in which case thread memory lasts only as long as this agent instance.
+ * The host's durable checkpointer (`ctx.services.checkpointer`), narrowed from core's structural
+ * `CheckpointSaver` to LangGraph's class. The service is required, so a host that loaded the
+ * template provides it; anything else is a host bug, reported as INTERNAL.
  */
-export function resolveCheckpointer(ctx: TemplateContext): BaseCheckpointSaver {
-  const candidate = ctx.services.checkpointer;
-  if (candidate === undefined) {
-    ctx.logger.warn("no checkpointer service: conversation threads are kept in memory only");
-    return new MemorySaver();
-  }
+export function resolveCheckpointer(ctx: Pick<ConversationContext, "services">): BaseCheckpointSaver {
+  const candidate: unknown = ctx.services.checkpointer;
   if (!isCheckpointSaver(candidate)) {
     throw new AgentrtError(
       ErrorCode.INTERNAL,
-      "ctx.services.checkpointer is not a LangGraph checkpoint saver (getTuple/put/putWrites/list)",
+      candidate === undefined
+        ? "the host provides no checkpointer service (agentrt.checkpointer), which this template requires"
+        : `ctx.services.checkpointer is not a LangGraph checkpoint saver (${METHODS.join("/")})`,
     );
   }
   return candidate;

@@ -1,22 +1,23 @@
-import type { AgentInstance, TemplateContext } from "@agentrt/core";
+import type { AgentInstance } from "@agentrt/core";
 import { resolveApiKey } from "./api-key.js";
 import { createChatClient } from "./chat-client.js";
 import { resolveCheckpointer } from "./checkpointer.js";
 import type { ConversationConfig } from "./config-schema.js";
 import { createConversationGraph } from "./conversation-graph.js";
 import { runConversation } from "./run-conversation.js";
+import type { ConversationContext } from "./services.js";
 
 /**
  * The template's `create`: everything that needs LangChain/LangGraph. The entry module imports this
  * file only when the first agent is built, so discovering the template stays cheap.
  */
-export function createConversationAgent(config: ConversationConfig, ctx: TemplateContext): AgentInstance {
+export function createConversationAgent(config: ConversationConfig, ctx: ConversationContext): AgentInstance {
   const turn = {
     client: createChatClient(config, () => resolveApiKey(config.apiKey, ctx)),
     memory: config.memory,
     systemPrompt: config.systemPrompt,
   };
-  // Compiled once per agent instance and reused by every run.
+  // Compiled once per agent instance and reused by every run; threads live in the host's saver.
   const agent = { turn, graph: createConversationGraph(turn, resolveCheckpointer(ctx)) };
   return { run: (input, runCtx) => runConversation(agent, input, runCtx) };
 }

@@ -1,6 +1,6 @@
 import { createFakeModelServer, testTemplateConformance } from "@agentrt/testing";
+import { MemorySaver } from "@langchain/langgraph";
 import { afterAll } from "vitest";
-import template from "../src/index.js";
 
 const SLOW = "tell me a long story";
 
@@ -14,8 +14,9 @@ const server = await createFakeModelServer({
 });
 afterAll(() => server.close());
 
-testTemplateConformance(template, {
-  validConfig: { model: "fake-model", baseUrl: server.url },
+// Loads the built package the way discovery does (run `build` first).
+testTemplateConformance(new URL("..", import.meta.url), {
+  config: { model: "fake-model", baseUrl: server.url },
   invalidConfigs: [
     { config: { baseUrl: server.url }, path: ["model"] },
     { config: { model: "fake-model", temperature: 5 }, path: ["temperature"] },
@@ -28,7 +29,8 @@ testTemplateConformance(template, {
     requestTimeoutMs: 60_000,
     maxRetries: 1,
   },
-  runInput: "hello",
-  slowRunInput: SLOW,
-  context: { env: { OPENAI_API_KEY: "sk-conformance" } },
+  input: "hello",
+  slowInput: SLOW,
+  // The checkpointer is a required service: the host always provides one.
+  context: { env: { OPENAI_API_KEY: "sk-conformance" }, services: { checkpointer: new MemorySaver() } },
 });

@@ -1,21 +1,40 @@
-import type { AgentInstance, RunContext, TemplateContext, TemplateEvent } from "@agentrt/core";
-import { validateAgentConfig } from "@agentrt/core";
-import { collectEvents, createTestRunContext, createTestTemplateContext } from "@agentrt/testing";
+import type { AgentInstance, RunContext, TemplateEvent } from "@agentrt/core";
+import {
+  collectEvents,
+  createTestRunContext,
+  createTestTemplateContext,
+  validateConfig,
+} from "@agentrt/testing";
+import { MemorySaver } from "@langchain/langgraph";
 import template from "../src/index.js";
+import type { ConversationContext, ConversationServices } from "../src/services.js";
 
 export const TEST_KEY = "sk-test-conversation-key";
 
-/** A context whose env holds the key the default config references. */
-export function createContext(overrides: Partial<TemplateContext> = {}): TemplateContext {
-  return createTestTemplateContext({ env: { OPENAI_API_KEY: TEST_KEY }, ...overrides });
+export interface ContextOverrides extends Partial<Omit<ConversationContext, "services">> {
+  /** Merged over the default services; values are not type-checked so tests can pass bad ones. */
+  services?: { readonly [K in keyof ConversationServices]?: unknown };
+}
+
+/**
+ * A context like the host's: the env holds the key the default config references, and the
+ * required checkpointer is a fresh MemorySaver unless the test passes its own.
+ */
+export function createContext(overrides: ContextOverrides = {}): ConversationContext {
+  const { services, ...rest } = overrides;
+  return createTestTemplateContext({
+    env: { OPENAI_API_KEY: TEST_KEY },
+    ...rest,
+    services: { checkpointer: new MemorySaver(), ...services },
+  }) as ConversationContext;
 }
 
 /** Validates like the server, then creates the agent instance. */
 export async function createAgent(
   config: Record<string, unknown>,
-  ctx: TemplateContext = createContext(),
+  ctx: ConversationContext = createContext(),
 ): Promise<AgentInstance> {
-  const normalised = await validateAgentConfig(template, config, { ...ctx, phase: "create" });
+  const normalised = await validateConfig(template, config, { ...ctx, phase: "create" });
   return template.create(normalised as never, ctx);
 }
 

@@ -1,6 +1,6 @@
 import { defineTemplate } from "@agentrt/core";
-import pkg from "../package.json" with { type: "json" };
 import { CustomConfigSchema } from "./config-schema.js";
+import { CUSTOM_ERRORS } from "./errors.js";
 
 export {
   type CustomConfig,
@@ -9,6 +9,7 @@ export {
   ResolvedCodeSchema,
   type StoredCustomConfig,
 } from "./config-schema.js";
+export { CUSTOM_ERRORS, CustomErrorCode } from "./errors.js";
 export {
   type CustomSettings,
   CustomSettingsSchema,
@@ -24,11 +25,13 @@ const loadConfigHooks = () => (configHooks ??= import("./resolve-config.js"));
 const loadInstanceModule = () => (instanceModule ??= import("./create-instance.js"));
 
 export default defineTemplate({
+  // The version and the core API range are read by the host from package.json.
   name: "custom",
-  version: pkg.version,
-  coreApi: pkg.agentrt.coreApi,
   description: "Runs user code (JavaScript, TypeScript or Python) in a hardened sandbox",
   configSchema: CustomConfigSchema,
+  // Clients see these as `custom.<CODE>` with the declared HTTP status. No `services`: the template
+  // reads no secrets and uses no other host service.
+  errors: CUSTOM_ERRORS,
   validate: async (config, ctx) => (await loadConfigHooks()).validateConfig(config, ctx),
   resolveConfig: async (config, ctx) => (await loadConfigHooks()).resolveConfig(config, ctx),
   create: async (config, ctx) => (await loadInstanceModule()).createCustomInstance(config, ctx),

@@ -2,6 +2,9 @@ import { constants } from "node:fs";
 import { open, realpath } from "node:fs/promises";
 import { isAbsolute, relative, resolve, sep } from "node:path";
 import { createCodeError } from "./code-error.js";
+import { CustomErrorCode } from "./errors.js";
+
+const { CODE_FETCH_FAILED, PATH_NOT_ALLOWED } = CustomErrorCode;
 
 export interface LoadFileCodeOptions {
   /** The operator's code root; file sources are refused without one. */
@@ -17,7 +20,7 @@ export interface LoadedFileCode {
 }
 
 function pathNotAllowed(message: string, reason: string) {
-  return createCodeError("PATH_NOT_ALLOWED", message, { reason });
+  return createCodeError(PATH_NOT_ALLOWED, message, { reason });
 }
 
 /**
@@ -40,11 +43,11 @@ export async function loadFileCode(path: string, options: LoadFileCodeOptions): 
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === "ENOENT" || code === "ENOTDIR") {
-      throw createCodeError("CODE_FETCH_FAILED", `file not found in the code root: ${path}`, {
+      throw createCodeError(CODE_FETCH_FAILED, `file not found in the code root: ${path}`, {
         reason: "missing",
       });
     }
-    throw createCodeError("CODE_FETCH_FAILED", `cannot read ${path}: ${(error as Error).message}`, {
+    throw createCodeError(CODE_FETCH_FAILED, `cannot read ${path}: ${(error as Error).message}`, {
       reason: "io",
     });
   }
@@ -56,19 +59,19 @@ export async function loadFileCode(path: string, options: LoadFileCodeOptions): 
     (error: NodeJS.ErrnoException) => {
       if (error.code === "ELOOP")
         throw pathNotAllowed(`${path} changed while it was being opened`, "symlink");
-      throw createCodeError("CODE_FETCH_FAILED", `cannot read ${path}: ${error.message}`, { reason: "io" });
+      throw createCodeError(CODE_FETCH_FAILED, `cannot read ${path}: ${error.message}`, { reason: "io" });
     },
   );
   try {
     const stat = await handle.stat();
     if (!stat.isFile()) {
-      throw createCodeError("CODE_FETCH_FAILED", `${path} is not a regular file`, { reason: "not-a-file" });
+      throw createCodeError(CODE_FETCH_FAILED, `${path} is not a regular file`, { reason: "not-a-file" });
     }
     // Read one byte past the cap so a file that grew after fstat is still caught.
     const buffer = Buffer.alloc(Math.min(stat.size, options.maxBytes) + 1);
     const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
     if (stat.size > options.maxBytes || bytesRead > options.maxBytes) {
-      throw createCodeError("CODE_FETCH_FAILED", `${path} is larger than ${options.maxBytes} bytes`, {
+      throw createCodeError(CODE_FETCH_FAILED, `${path} is larger than ${options.maxBytes} bytes`, {
         reason: "size",
       });
     }

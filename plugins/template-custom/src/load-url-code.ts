@@ -4,6 +4,7 @@ import { isIP } from "node:net";
 import { rootCertificates } from "node:tls";
 import { isAgentrtError } from "@agentrt/core";
 import { createCodeError } from "./code-error.js";
+import { CustomErrorCode } from "./errors.js";
 import { parseCodeUrl, type ResolvedAddress, resolveAllowedAddress, type UrlPolicy } from "./url-policy.js";
 
 export interface LoadUrlCodeOptions extends UrlPolicy {
@@ -28,7 +29,7 @@ type Hop = { redirect: string } | { body: Buffer };
 const redirectStatuses = new Set([301, 302, 303, 307, 308]);
 
 function fetchFailed(message: string, details: Record<string, unknown> = {}) {
-  return createCodeError("CODE_FETCH_FAILED", message, details);
+  return createCodeError(CustomErrorCode.CODE_FETCH_FAILED, message, details);
 }
 
 async function readCapped(response: IncomingMessage, maxBytes: number): Promise<Buffer> {

@@ -13,7 +13,7 @@ import { parseCustomSettings } from "./settings.js";
 
 /**
  * Code loaded by `validateConfig`, kept for `resolveConfig` on the same config object so a URL is
- * fetched once per create/update and the stored bytes are the ones that were compiled (core hands
+ * fetched once per create/update and the stored bytes are the ones that were compiled (the host hands
  * both hooks the same parsed config).
  */
 const loadedByConfig = new WeakMap<object, ResolvedCode>();
@@ -40,7 +40,7 @@ export async function validateConfig(config: CustomConfig, ctx: ValidateContext)
 }
 
 /**
- * The template's `resolveConfig` hook (core runs it after `validate`; its result is what gets
+ * The template's `resolveConfig` hook (the host runs it after `validate`; its result is what gets
  * stored): pins the code of a `file`/`url` agent with its sha256 in `resolved`, so every run of this
  * revision runs the same bytes. A caller that skipped `validate` gets the code loaded here; loading
  * errors throw `CONFIG_INVALID`.

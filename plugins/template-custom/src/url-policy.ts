@@ -2,6 +2,9 @@ import { lookup } from "node:dns/promises";
 import { isIP } from "node:net";
 import { findRestrictedRange } from "./address-policy.js";
 import { createCodeError } from "./code-error.js";
+import { CustomErrorCode } from "./errors.js";
+
+const { CODE_FETCH_FAILED, URL_NOT_ALLOWED } = CustomErrorCode;
 
 export interface ResolvedAddress {
   address: string;
@@ -61,20 +64,20 @@ export function parseCodeUrl(raw: string, allowHosts: readonly string[]): URL {
   try {
     url = new URL(raw);
   } catch {
-    throw createCodeError("URL_NOT_ALLOWED", `not a valid URL: ${raw}`, { reason: "invalid" });
+    throw createCodeError(URL_NOT_ALLOWED, `not a valid URL: ${raw}`, { reason: "invalid" });
   }
   if (url.protocol !== "https:") {
-    throw createCodeError("URL_NOT_ALLOWED", `only https URLs are allowed, got ${url.protocol}`, {
+    throw createCodeError(URL_NOT_ALLOWED, `only https URLs are allowed, got ${url.protocol}`, {
       reason: "scheme",
     });
   }
   if (url.username || url.password) {
-    throw createCodeError("URL_NOT_ALLOWED", "URLs with credentials are not allowed", {
+    throw createCodeError(URL_NOT_ALLOWED, "URLs with credentials are not allowed", {
       reason: "credentials",
     });
   }
   if (!isHostAllowed(url.hostname, allowHosts)) {
-    throw createCodeError("URL_NOT_ALLOWED", `host ${url.hostname} is not on the URL allow-list`, {
+    throw createCodeError(URL_NOT_ALLOWED, `host ${url.hostname} is not on the URL allow-list`, {
       reason: "host",
       host: url.hostname,
     });
@@ -100,12 +103,12 @@ export async function resolveAllowedAddress(url: URL, policy: UrlPolicy): Promis
     try {
       addresses = await (policy.resolveHost ?? resolveWithSystem)(host);
     } catch (error) {
-      throw createCodeError("CODE_FETCH_FAILED", `cannot resolve ${host}: ${(error as Error).message}`, {
+      throw createCodeError(CODE_FETCH_FAILED, `cannot resolve ${host}: ${(error as Error).message}`, {
         reason: "dns",
       });
     }
     if (addresses.length === 0) {
-      throw createCodeError("CODE_FETCH_FAILED", `${host} has no addresses`, { reason: "dns" });
+      throw createCodeError(CODE_FETCH_FAILED, `${host} has no addresses`, { reason: "dns" });
     }
   }
   const check =
@@ -114,7 +117,7 @@ export async function resolveAllowedAddress(url: URL, policy: UrlPolicy): Promis
   for (const { address } of addresses) {
     const refusal = check(address);
     if (refusal !== undefined) {
-      throw createCodeError("URL_NOT_ALLOWED", `${host} resolves to ${address} (${refusal})`, {
+      throw createCodeError(URL_NOT_ALLOWED, `${host} resolves to ${address} (${refusal})`, {
         reason: "address",
         host,
         address,

@@ -1,5 +1,4 @@
 import { testTemplateConformance } from "@agentrt/testing";
-import template from "../src/index.js";
 
 const code = `
 export async function main(input, ctx) {
@@ -8,10 +7,11 @@ export async function main(input, ctx) {
   return { echo: input };
 }`;
 
-// The same kit third-party templates run: brand, schema, defaults, invalid configs, a real sandboxed
-// run, cancellation through the signal, and dispose closing the sandbox pool.
-testTemplateConformance(template, {
-  validConfig: { type: "inline", language: "javascript", content: code, timeout: 30 },
+// The same kit third-party templates run, on the built package as discovery loads it (build first):
+// manifest and core range, brand, error declarations, schema, defaults, invalid configs, a real
+// sandboxed run, cancellation through the signal, and dispose closing the sandbox pool.
+testTemplateConformance(new URL("..", import.meta.url), {
+  config: { type: "inline", language: "javascript", content: code, timeout: 30 },
   expectedDefaults: { entryPoint: "main", dependencies: [] },
   invalidConfigs: [
     { config: { type: "inline", language: "cobol", content: code }, path: ["language"] },
@@ -25,8 +25,8 @@ testTemplateConformance(template, {
       path: ["entryPoint"],
     },
   ],
-  runInput: { n: 1 },
-  slowRunInput: { slow: true },
+  input: { n: 1 },
+  slowInput: { slow: true },
   cancelWithinMs: 2000,
   context: { settings: { limits: { timeoutMs: 30_000 } } },
 });

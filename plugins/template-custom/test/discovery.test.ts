@@ -1,10 +1,10 @@
 import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
-import { discoverTemplates } from "@agentrt/core";
-import { entryImports } from "@agentrt/testing";
+import { SANDBOX_ERRORS } from "@agentrt/sandbox";
+import { entryImports, loadTemplatePackage } from "@agentrt/testing";
 import { expect, it } from "vitest";
+import { CUSTOM_ERRORS } from "../src/errors.js";
 
-const packageDir = fileURLToPath(new URL("..", import.meta.url));
+const packageDir = new URL("..", import.meta.url);
 const manifest = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as {
   name: string;
   version: string;
@@ -12,21 +12,30 @@ const manifest = JSON.parse(readFileSync(new URL("../package.json", import.meta.
 
 // Loads the built package the way a server finds a third party's template (run `build` first).
 it("is discovered from its package.json and dist like a third-party template", async () => {
-  const { loaded, rejected } = await discoverTemplates({ hostDir: packageDir, extraDirs: [packageDir] });
-  expect(rejected).toEqual([]);
-  const found = loaded.find((entry) => entry.packageName === manifest.name);
-  expect(found?.template.name).toBe("custom");
-  expect(found?.template.version).toBe(manifest.version);
-  expect(found?.template.resolveConfig).toBeTypeOf("function");
+  const found = await loadTemplatePackage(packageDir);
+  expect(found.name).toBe("custom");
+  expect(found.version).toBe(manifest.version);
+  expect(found.resolveConfig).toBeTypeOf("function");
+  expect(found.services ?? {}).toEqual({});
+});
+
+it("declares the sandbox's codes and its own, with their statuses, in the built package", async () => {
+  const found = await loadTemplatePackage(packageDir);
+  expect(found.errors).toEqual(CUSTOM_ERRORS);
+  expect(found.errors).toMatchObject(SANDBOX_ERRORS);
+  expect(found.errors).toMatchObject({
+    CODE_FETCH_FAILED: { status: 422 },
+    PATH_NOT_ALLOWED: { status: 422 },
+  });
 });
 
 // Discovery imports every template at server start; the sandbox and the code loaders wait for the
 // first validate/create.
-it("imports only core and zod (no sandbox, no https/tls) when the entry module is loaded", () => {
+it("imports only core, zod and the sandbox's error declarations (no esbuild, no https/tls) when the entry module is loaded", () => {
   const packages = new Set(
     entryImports(new URL("../dist/", import.meta.url)).filter((specifier) => !specifier.startsWith("./")),
   );
-  expect([...packages].sort()).toEqual(["@agentrt/core", "zod"]);
+  expect([...packages].sort()).toEqual(["@agentrt/core", "@agentrt/sandbox/errors", "zod"]);
 });
 
 it("offers the code loaders on the ./loaders subpath", async () => {

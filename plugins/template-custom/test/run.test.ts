@@ -2,9 +2,15 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { AgentInstance, TemplateEvent } from "@agentrt/core";
-import { isAgentrtError, validateAgentConfig } from "@agentrt/core";
+import { ErrorCode, isAgentrtError } from "@agentrt/core";
+import { validateConfig } from "@agentrt/testing";
 import { afterAll, describe, expect, it } from "vitest";
-import template, { type CustomConfig, CustomConfigSchema, type StoredCustomConfig } from "../src/index.js";
+import template, {
+  type CustomConfig,
+  CustomConfigSchema,
+  CustomErrorCode,
+  type StoredCustomConfig,
+} from "../src/index.js";
 import { sha256Hex } from "../src/load-source.js";
 import { acquireSandboxPool } from "../src/sandbox-pool.js";
 import { parseCustomSettings } from "../src/settings.js";
@@ -179,6 +185,7 @@ describe("custom agent runs", () => {
       await expect(
         createAgent(config, { allowedDependencies: ["shout_py"], dependencyDir: dir }),
       ).rejects.toMatchObject({
+        code: CustomErrorCode.DEPENDENCY_NOT_ALLOWED,
         issues: [expect.objectContaining({ message: expect.stringMatching(/no Python package directory/) })],
       });
     } finally {
@@ -210,7 +217,7 @@ describe("custom agent runs", () => {
       timeout: 1,
       content: "export function main() { for (;;) {} }",
     });
-    expect((await failureOf(instance.run(null, createRunContext()))).code).toBe("TIMEOUT");
+    expect((await failureOf(instance.run(null, createRunContext()))).code).toBe(CustomErrorCode.TIMEOUT);
     // the pool survives and the next run succeeds
     const { instance: next } = await createAgent({
       type: "inline",
@@ -233,7 +240,7 @@ describe("custom agent runs", () => {
       },
       { limits: { timeoutMs: 500 } },
     );
-    expect((await failureOf(instance.run(null, createRunContext()))).code).toBe("TIMEOUT");
+    expect((await failureOf(instance.run(null, createRunContext()))).code).toBe(CustomErrorCode.TIMEOUT);
   });
 
   it("reports errors thrown by user code as USER_CODE_ERROR", async () => {
@@ -243,7 +250,7 @@ describe("custom agent runs", () => {
       content: "export function main() { throw new TypeError('bad input'); }",
     });
     const error = await failureOf(instance.run(null, createRunContext()));
-    expect(error.code).toBe("USER_CODE_ERROR");
+    expect(error.code).toBe(CustomErrorCode.USER_CODE_ERROR);
     expect(error.message).toContain("bad input");
   });
 
@@ -319,7 +326,7 @@ describe("custom agent runs", () => {
     const error = await Promise.resolve(template.create(config, createValidateContext())).catch(
       (e: unknown) => e,
     );
-    expect(isAgentrtError(error) && error.code).toBe("CONFIG_INVALID");
+    expect(isAgentrtError(error) && error.code).toBe(ErrorCode.CONFIG_INVALID);
   });
 
   it("refuses a file agent whose config has no stored code instead of reading the file", async () => {
@@ -327,16 +334,16 @@ describe("custom agent runs", () => {
     const error = await Promise.resolve(template.create(config, createValidateContext())).catch(
       (e: unknown) => e,
     );
-    expect(isAgentrtError(error) && error.code).toBe("CONFIG_INVALID");
+    expect(isAgentrtError(error) && error.code).toBe(ErrorCode.CONFIG_INVALID);
     expect(isAgentrtError(error) && error.issues?.[0]?.path).toEqual(["resolved"]);
   });
 
-  it("runs the code pinned by core's config pipeline, even after the file changes", async () => {
+  it("runs the code pinned by the host's config pipeline, even after the file changes", async () => {
     const root = mkdtempSync(join(tmpdir(), "agentrt-run-"));
     try {
       writeFileSync(join(root, "agent.js"), "export const main = () => 'from file';");
       const ctx = createValidateContext({ codeRoot: root });
-      const stored = await validateAgentConfig(
+      const stored = await validateConfig(
         template,
         { type: "file", language: "javascript", content: "agent.js" },
         ctx,

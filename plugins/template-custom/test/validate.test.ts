@@ -1,11 +1,24 @@
 import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { configJsonSchema, isAgentrtError, isTemplate, validateAgentConfig } from "@agentrt/core";
-import { createTestCertificate, type TestCertificate } from "@agentrt/testing";
+import {
+  CORE_API_VERSION,
+  ErrorCode,
+  isAgentrtError,
+  isTemplate,
+  parseTemplateManifest,
+} from "@agentrt/core";
+import { SANDBOX_ERRORS } from "@agentrt/sandbox";
+import {
+  checkConfigJsonSchema,
+  checkTemplateErrors,
+  createTestCertificate,
+  type TestCertificate,
+  validateConfig as validateThroughHost,
+} from "@agentrt/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import pkg from "../package.json" with { type: "json" };
-import template, { CustomConfigSchema } from "../src/index.js";
+import template, { CUSTOM_ERRORS, CustomConfigSchema, CustomErrorCode } from "../src/index.js";
 import { sha256Hex } from "../src/load-source.js";
 import { resolveConfig, validateConfig } from "../src/resolve-config.js";
 import { createValidateContext } from "./contexts.js";
@@ -50,16 +63,51 @@ async function issuesOf(config: Record<string, unknown>, ctxSettings: Record<str
 }
 
 describe("template definition", () => {
-  it("is a branded template whose version is the package's", () => {
+  it("is a branded template whose version and core range are the package's", () => {
     expect(isTemplate(template)).toBe(true);
     expect(template.name).toBe("custom");
-    expect(template.version).toBe(pkg.version);
-    expect(pkg.agentrt).toEqual({ template: "./dist/index.js", coreApi: template.coreApi });
     expect(template.resolveConfig).toBeTypeOf("function");
+    // The host reads both from package.json; the definition does not repeat them.
+    expect(template).not.toHaveProperty("version");
+    expect(template).not.toHaveProperty("coreApi");
+    expect(pkg.agentrt).toEqual({ template: "./dist/index.js", coreApi: "^2.0.0" });
+    expect(pkg.peerDependencies).toEqual({ "@agentrt/core": "^2.0.0" });
+    expect(parseTemplateManifest(pkg, CORE_API_VERSION)).toEqual({
+      packageName: "@agentrt/template-custom",
+      packageVersion: pkg.version,
+      entry: "./dist/index.js",
+      coreApi: "^2.0.0",
+    });
+  });
+
+  it("depends on core as a peer only, never on the runtime", () => {
+    const all = { ...pkg.dependencies, ...pkg.devDependencies, ...pkg.peerDependencies };
+    expect(Object.keys(all)).not.toContain("@agentrt/runtime");
+    expect(Object.keys(pkg.dependencies)).not.toContain("@agentrt/core");
+  });
+
+  it("declares every sandbox code and its own, each with the sandbox's or a 422 status", () => {
+    expect(template.errors).toBe(CUSTOM_ERRORS);
+    expect(() => checkTemplateErrors(template)).not.toThrow();
+    for (const [code, declaration] of Object.entries(SANDBOX_ERRORS)) {
+      expect(template.errors?.[code], code).toEqual(declaration);
+    }
+    expect(template.errors).toMatchObject({
+      CODE_FETCH_FAILED: { status: 422, description: expect.any(String) },
+      PATH_NOT_ALLOWED: { status: 422, description: expect.any(String) },
+    });
+    expect(Object.keys(template.errors ?? {}).sort()).toEqual(
+      [...Object.keys(SANDBOX_ERRORS), "CODE_FETCH_FAILED", "PATH_NOT_ALLOWED"].sort(),
+    );
+    expect(CustomErrorCode.PATH_NOT_ALLOWED).toBe("PATH_NOT_ALLOWED");
+  });
+
+  it("uses no host services (it reads no secrets)", () => {
+    expect(template.services ?? {}).toEqual({});
   });
 
   it("does not offer `resolved` as a config field", () => {
-    const schema = configJsonSchema(template) as { properties: Record<string, unknown> };
+    const schema = checkConfigJsonSchema(template) as { properties: Record<string, unknown> };
     expect(Object.keys(schema.properties)).not.toContain("resolved");
   });
 });
@@ -149,13 +197,13 @@ describe("validateConfig", () => {
     ]);
   });
 
-  it("rejects through core's config pipeline as CONFIG_INVALID with the field issues", async () => {
-    const error = await validateAgentConfig(
+  it("rejects through the host's config pipeline as CONFIG_INVALID with the field issues", async () => {
+    const error = await validateThroughHost(
       template,
       { type: "url", language: "javascript", content: "http://127.0.0.1/x.js" },
       createValidateContext(settings()),
     ).catch((e: unknown) => e);
-    expect(isAgentrtError(error) && error.code).toBe("CONFIG_INVALID");
+    expect(isAgentrtError(error) && error.code).toBe(ErrorCode.CONFIG_INVALID);
     expect(isAgentrtError(error) && error.issues?.[0]?.message).toMatch(/^URL_NOT_ALLOWED: only https/);
   });
 });
@@ -185,7 +233,7 @@ describe("resolveConfig", () => {
     expect(stored.resolved?.source).toContain("x + 1");
   });
 
-  // Through core's real config pipeline (schema → validate → resolveConfig), as the server stores it.
+  // Through the host's real config pipeline (schema → validate → resolveConfig), as the server stores it.
   const forged = {
     source: "export const main = () => 'forged';",
     sha256: sha256Hex("export const main = () => 'forged';"),
@@ -194,7 +242,7 @@ describe("resolveConfig", () => {
   };
 
   it("never stores a resolved copy sent with inline code", async () => {
-    const stored = await validateAgentConfig(
+    const stored = await validateThroughHost(
       template,
       { type: "inline", language: "javascript", content: jsCode, resolved: forged },
       createValidateContext(settings()),
@@ -203,7 +251,7 @@ describe("resolveConfig", () => {
   });
 
   it("stores the loaded code, not a resolved copy sent by the user", async () => {
-    const stored = await validateAgentConfig(
+    const stored = await validateThroughHost(
       template,
       { type: "file", language: "javascript", content: "agent.js", resolved: forged },
       createValidateContext(settings()),
@@ -219,7 +267,7 @@ describe("resolveConfig", () => {
   it("throws CONFIG_INVALID when the code cannot be loaded", async () => {
     const config = parse({ type: "file", language: "javascript", content: "missing.js" });
     const error = await resolveConfig(config, createValidateContext(settings())).catch((e: unknown) => e);
-    expect(isAgentrtError(error) && error.code).toBe("CONFIG_INVALID");
+    expect(isAgentrtError(error) && error.code).toBe(ErrorCode.CONFIG_INVALID);
     expect(isAgentrtError(error) && error.issues?.[0]?.message).toMatch(/^CODE_FETCH_FAILED: file not found/);
   });
 });

@@ -1,5 +1,4 @@
-import type { KeySource } from "@agentrt/core";
-import { type AgentInstance, AgentrtError, ErrorCode, type TemplateContext } from "@agentrt/core";
+import { type AgentInstance, AgentrtError, ErrorCode, type KeySource } from "@agentrt/core";
 import type { TaskConfig } from "./config-schema.js";
 import { runTask, type TaskPlan } from "./run-task.js";
 import { analyzeSteps } from "./step-graph.js";
@@ -25,7 +24,8 @@ export function createTaskPlan(config: TaskConfig, keySource: KeySource): TaskPl
   };
 }
 
-export function createTaskAgent(config: TaskConfig, ctx: TemplateContext): AgentInstance {
+/** `ctx` is the template context: its env and declared `secrets` service are where keys are found. */
+export function createTaskAgent(config: TaskConfig, ctx: KeySource): AgentInstance {
   const plan = createTaskPlan(config, ctx);
   return { run: (input, runCtx) => runTask(plan, input, runCtx) };
 }

@@ -1,4 +1,5 @@
 import { ErrorCode } from "@agentrt/core";
+import { TaskError } from "./errors.js";
 import { readResponseBody } from "./read-body.js";
 import { createStepError } from "./step-error.js";
 
@@ -16,13 +17,13 @@ function parseHttpUrl(text: string): URL {
   try {
     url = new URL(text);
   } catch (error) {
-    throw createStepError(ErrorCode.STEP_FAILED, `"${text}" is not a URL`, {
+    throw createStepError(TaskError.STEP_FAILED, `"${text}" is not a URL`, {
       retryable: false,
       cause: error,
     });
   }
   if (url.protocol !== "http:" && url.protocol !== "https:") {
-    throw createStepError(ErrorCode.STEP_FAILED, `"${text}" is not an http(s) URL`, { retryable: false });
+    throw createStepError(TaskError.STEP_FAILED, `"${text}" is not an http(s) URL`, { retryable: false });
   }
   return url;
 }
@@ -30,6 +31,12 @@ function parseHttpUrl(text: string): URL {
 /** Statuses worth another attempt: server errors, request timeout and rate limiting. */
 function isTransientStatus(status: number): boolean {
   return status >= 500 || status === 408 || status === 429;
+}
+
+/** fetch rejects with "fetch failed"; the cause says why (checked by shape, not `instanceof`). */
+function networkReason(error: unknown): string {
+  const cause = (error as { cause?: { message?: unknown } } | null)?.cause;
+  return typeof cause?.message === "string" ? cause.message : String(error);
 }
 
 function describe(body: unknown): string {
@@ -54,8 +61,7 @@ export async function fetchUpstream(request: UpstreamRequest): Promise<unknown> 
     });
   } catch (error) {
     if (request.signal.aborted) throw error;
-    const reason =
-      error instanceof Error && error.cause instanceof Error ? error.cause.message : String(error);
+    const reason = networkReason(error);
     throw createStepError(
       ErrorCode.UPSTREAM_ERROR,
       `${request.method} ${url.origin}${url.pathname} failed: ${reason}`,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { type Step, TaskConfigSchema } from "./config-schema.js";
+import { TaskConfigSchema } from "./config-schema.js";
 import { formatOutput, type StepRecord } from "./format-output.js";
+import type { Step } from "./step-schema.js";
 
 const steps: Step[] = TaskConfigSchema.parse({
   steps: [

@@ -1,5 +1,6 @@
 import type { RunError } from "@agentrt/core";
-import type { Step, TaskConfig } from "./config-schema.js";
+import type { TaskConfig } from "./config-schema.js";
+import type { Step } from "./step-schema.js";
 
 /** How one step ended, as kept for the final output. */
 export type StepRecord =

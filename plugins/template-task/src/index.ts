@@ -1,23 +1,29 @@
-import { defineTemplate } from "@agentrt/core";
-import manifest from "../package.json" with { type: "json" };
+import { coreServices, defineTemplate, optionalService } from "@agentrt/core";
 import { validateApiKeys } from "./api-key.js";
 import { TaskConfigSchema } from "./config-schema.js";
+import { TASK_ERRORS, TEMPLATE_NAME } from "./errors.js";
 
 export type { ApiKeyRef, SecretStore } from "@agentrt/core";
-export type { Step, StepOf, TaskConfig } from "./config-schema.js";
+export type { TaskConfig } from "./config-schema.js";
+export type { TaskErrorCode } from "./errors.js";
+export type { Step, StepOf } from "./step-schema.js";
 
 // The server imports every template at start; the run machinery loads with the first agent instead.
 let agentModule: Promise<typeof import("./create-task-agent.js")> | undefined;
 const loadAgentModule = () => (agentModule ??= import("./create-task-agent.js"));
 
-/** The `task` template: a list (or DAG) of http, transform, llm, wait and agent steps. */
+/**
+ * The `task` template: a list (or DAG) of http, transform, llm, wait and agent steps. Its version and
+ * the core API range it needs are read by the host from package.json.
+ */
 export default defineTemplate({
-  name: "task",
-  version: manifest.version,
-  coreApi: manifest.agentrt.coreApi,
+  name: TEMPLATE_NAME,
   description:
     "Ordered multi-step tasks (http, transform, llm, wait, agent) with timeouts, retries and a parallel DAG mode",
   configSchema: TaskConfigSchema,
+  errors: TASK_ERRORS,
+  // `llm` steps read `{ "secret": … }` keys from the host's secret store, when it has one.
+  services: { secrets: optionalService(coreServices.secrets) },
   validate: (config, ctx) => validateApiKeys(config, ctx),
   create: async (config, ctx) => (await loadAgentModule()).createTaskAgent(config, ctx),
   // A step may have side effects (an http POST), so a crashed run must not be replayed.

@@ -1,5 +1,5 @@
-import { ErrorCode } from "@agentrt/core";
 import { describe, expect, it } from "vitest";
+import { TaskError } from "./errors.js";
 import { readPath, renderString, renderValue, resolvePath, type TaskScope } from "./render.js";
 
 const scope: TaskScope = {
@@ -31,7 +31,7 @@ describe("readPath", () => {
 
   it("throws STEP_FAILED for an invalid path", () => {
     expect(() => readPath(scope, "env.HOME")).toThrow(
-      expect.objectContaining({ code: ErrorCode.STEP_FAILED }),
+      expect.objectContaining({ code: TaskError.STEP_FAILED }),
     );
   });
 });
@@ -59,7 +59,7 @@ describe("renderString", () => {
 
   it("throws STEP_FAILED for a malformed placeholder", () => {
     expect(() => renderString("{{oops}}", scope)).toThrow(
-      expect.objectContaining({ code: ErrorCode.STEP_FAILED }),
+      expect.objectContaining({ code: TaskError.STEP_FAILED }),
     );
   });
 });

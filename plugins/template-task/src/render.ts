@@ -1,4 +1,5 @@
-import { AgentrtError, ErrorCode } from "@agentrt/core";
+import { AgentrtError } from "@agentrt/core";
+import { TaskError } from "./errors.js";
 import {
   type Filter,
   isWholePlaceholder,
@@ -26,7 +27,7 @@ export function resolvePath(scope: TaskScope, segments: readonly string[]): unkn
 /** Reads a bare transform path such as `steps.fetch.output.title`. */
 export function readPath(scope: TaskScope, path: string): unknown {
   const parsed = parseReference(path);
-  if (!parsed.ok) throw new AgentrtError(ErrorCode.STEP_FAILED, parsed.message);
+  if (!parsed.ok) throw new AgentrtError(TaskError.STEP_FAILED, parsed.message);
   return resolvePath(scope, parsed.value.segments);
 }
 
@@ -47,7 +48,7 @@ function placeholderValue(placeholder: Placeholder, scope: TaskScope): unknown {
 
 function placeholdersOf(text: string): Placeholder[] {
   const parsed = parsePlaceholders(text);
-  if (!parsed.ok) throw new AgentrtError(ErrorCode.STEP_FAILED, parsed.message);
+  if (!parsed.ok) throw new AgentrtError(TaskError.STEP_FAILED, parsed.message);
   return parsed.value;
 }
 

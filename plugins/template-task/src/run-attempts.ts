@@ -1,7 +1,8 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { ErrorCode, type Logger, type RunError, toErrorInfo } from "@agentrt/core";
-import type { Step } from "./config-schema.js";
+import type { Logger, RunError } from "@agentrt/core";
+import { TaskError, toStepError } from "./errors.js";
 import { createStepError, isRetryable } from "./step-error.js";
+import type { Step } from "./step-schema.js";
 import { runStep } from "./steps/run-step.js";
 import type { StepContext, StepUsage } from "./steps/step-context.js";
 
@@ -49,7 +50,7 @@ export async function runWithRetries(
       if (ctx.signal.aborted) throw ctx.signal.reason;
       failure = timeout.signal.aborted
         ? createStepError(
-            ErrorCode.STEP_TIMEOUT,
+            TaskError.STEP_TIMEOUT,
             `step "${step.id}" timed out after ${policy.stepTimeoutMs / 1000}s`,
             {
               retryable: true,
@@ -59,7 +60,7 @@ export async function runWithRetries(
     } finally {
       clearTimeout(timer);
     }
-    const error = toErrorInfo(failure, ErrorCode.STEP_FAILED);
+    const error = toStepError(failure);
     if (attempt > policy.retryCount || !isRetryable(failure))
       return { status: "failed", error, attempts: attempt };
     const delay = policy.retryBackoffMs * 2 ** (attempt - 1);

@@ -1,9 +1,10 @@
-import type { KeySource } from "@agentrt/core";
-import { AgentrtError, ErrorCode, type RunContext, type TemplateEvent } from "@agentrt/core";
-import type { Step, TaskConfig } from "./config-schema.js";
+import { AgentrtError, ErrorCode, type KeySource, type RunContext, type TemplateEvent } from "@agentrt/core";
+import type { TaskConfig } from "./config-schema.js";
+import { reportedCode, TaskError } from "./errors.js";
 import { formatOutput, type StepRecord } from "./format-output.js";
 import type { TaskScope } from "./render.js";
 import { type AttemptPolicy, runWithRetries, type StepOutcome } from "./run-attempts.js";
+import type { Step } from "./step-schema.js";
 
 /** Everything a run needs, fixed when the agent is created. Times are in ms. */
 export interface TaskPlan extends AttemptPolicy {
@@ -123,16 +124,19 @@ export async function* runTask(
       if (outcome.status === "failed" && plan.strict) {
         // Parallel mode: abort the steps still running and report each one before failing the run.
         const message = `stopped because step "${step.id}" failed`;
-        stop.abort(new AgentrtError(ErrorCode.STEP_FAILED, message));
+        stop.abort(new AgentrtError(TaskError.STEP_FAILED, message));
         for (const [i, promise] of running) {
           const sibling = await promise.then(
             (settled) => toRecord(settled.outcome),
-            (): StepRecord => ({ status: "failed", error: { code: ErrorCode.STEP_FAILED, message } }),
+            (): StepRecord => ({
+              status: "failed",
+              error: { code: reportedCode(TaskError.STEP_FAILED), message },
+            }),
           );
           yield finishedEvent(steps[i]!, sibling);
           yield { type: "progress", done: ++done, total };
         }
-        throw new AgentrtError(ErrorCode.STEP_FAILED, `step "${step.id}" failed: ${outcome.error.message}`, {
+        throw new AgentrtError(TaskError.STEP_FAILED, `step "${step.id}" failed: ${outcome.error.message}`, {
           details: { stepId: step.id, code: outcome.error.code, attempts: outcome.attempts },
         });
       }

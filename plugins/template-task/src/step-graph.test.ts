@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { type Step, TaskConfigSchema } from "./config-schema.js";
+import { TaskConfigSchema } from "./config-schema.js";
 import { analyzeSteps } from "./step-graph.js";
+import type { Step } from "./step-schema.js";
 
 function stepsOf(steps: unknown[]): Step[] {
   return TaskConfigSchema.parse({ steps }).steps;

@@ -1,6 +1,6 @@
 import type { FieldIssue } from "@agentrt/core";
-import type { Step } from "./config-schema.js";
 import { parsePlaceholders, parseReference, type Reference } from "./references.js";
+import type { Step } from "./step-schema.js";
 import { collectStepTemplates } from "./step-templates.js";
 
 /** One "must run after" relation, with the config path that created it (for error reporting). */

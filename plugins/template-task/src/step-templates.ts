@@ -1,4 +1,4 @@
-import type { Step } from "./config-schema.js";
+import type { Step } from "./step-schema.js";
 
 /** A templated string or bare path inside a step, addressed relative to the step. */
 export interface StepTemplate {

@@ -44,7 +44,7 @@ describe("agent step", () => {
     const events = await collectEvents(agent.run({}, createTestRunContext()));
     expect(finishedOf(events, "call")).toMatchObject({
       status: "failed",
-      error: { code: "STEP_FAILED", message: expect.stringContaining("missing") },
+      error: { code: "task.STEP_FAILED", message: expect.stringContaining("missing") },
     });
   });
 });

@@ -1,6 +1,5 @@
 import { testTemplateConformance } from "@agentrt/testing";
 import { afterAll } from "vitest";
-import template from "../src/index.js";
 import { sendJson, startUpstreamServer } from "./upstream-server.js";
 
 // The suite registers its tests synchronously, so the server must be listening first.
@@ -17,8 +16,9 @@ const wait = (id: string, extra: Record<string, unknown> = {}) => ({
   ...extra,
 });
 
-testTemplateConformance(template, {
-  validConfig: {
+// Loads the built package (`npx tsup`) the way discovery does, then checks it.
+testTemplateConformance(new URL("..", import.meta.url), {
+  config: {
     steps: [
       { id: "call", kind: "http", url: "{{input.url}}" },
       { id: "shape", kind: "transform", pick: "steps.call.output.ok" },
@@ -52,6 +52,6 @@ testTemplateConformance(template, {
     },
     { config: { steps: [{ id: "h", kind: "http" }] }, path: ["steps", 0, "url"] },
   ],
-  runInput: { url: `${upstream.url}/ok` },
-  slowRunInput: { url: `${upstream.url}/hang` },
+  input: { url: `${upstream.url}/ok` },
+  slowInput: { url: `${upstream.url}/hang` },
 });

@@ -1,5 +1,5 @@
-import { type AgentInstance, type TemplateContext, validateAgentConfig } from "@agentrt/core";
-import { createTestTemplateContext } from "@agentrt/testing";
+import type { AgentInstance, SecretStore } from "@agentrt/core";
+import { createTestTemplateContext, validateConfig } from "@agentrt/testing";
 import type { TaskConfig } from "../src/config-schema.js";
 import template from "../src/index.js";
 
@@ -7,9 +7,9 @@ import template from "../src/index.js";
 export async function createAgent(
   config: unknown,
   env: Record<string, string | undefined> = {},
-  services: TemplateContext["services"] = {},
+  services: { secrets?: SecretStore } = {},
 ): Promise<AgentInstance> {
   const ctx = createTestTemplateContext({ env, services });
-  const normalised = await validateAgentConfig(template, config, { ...ctx, phase: "create" });
-  return template.create(normalised as TaskConfig, ctx);
+  const normalised = await validateConfig(template, config, ctx);
+  return template.create(normalised as TaskConfig, { ...ctx, services: { secrets: services.secrets } });
 }

@@ -1,10 +1,11 @@
-import { ErrorCode, validateAgentConfig } from "@agentrt/core";
+import { ErrorCode } from "@agentrt/core";
 import {
   collectEvents,
   createFakeModelServer,
   createTestRunContext,
   createTestTemplateContext,
   type FakeModelServer,
+  validateConfig,
 } from "@agentrt/testing";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { TaskConfigSchema } from "../src/config-schema.js";
@@ -156,7 +157,7 @@ describe("llm step", () => {
         ...createTestTemplateContext({ env: { OTHER: "x" }, services }),
         phase: "create" as const,
       };
-      await expect(validateAgentConfig(template, config, ctx)).rejects.toMatchObject({
+      await expect(validateConfig(template, config, ctx)).rejects.toMatchObject({
         code: ErrorCode.CONFIG_INVALID,
         issues: [{ path: ["steps", 1, "apiKey", field], message }],
       });
@@ -172,7 +173,7 @@ describe("llm step", () => {
     const events = await collectEvents(runTask(plan, {}, createTestRunContext()));
     expect(finishedOf(events, "ask")).toMatchObject({
       status: "failed",
-      error: { code: ErrorCode.STEP_FAILED, message: "environment variable GONE is not set on the server" },
+      error: { code: "task.STEP_FAILED", message: "environment variable GONE is not set on the server" },
     });
     expect(model.requests).toHaveLength(0);
   });

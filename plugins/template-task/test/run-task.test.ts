@@ -1,9 +1,10 @@
 import { createHook } from "node:async_hooks";
 import { AgentrtError, ErrorCode, isAgentrtError, type Logger } from "@agentrt/core";
-import { collectEvents, createTestRunContext } from "@agentrt/testing";
+import { checkRunEvents, collectEvents, createTestRunContext } from "@agentrt/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TaskConfigSchema } from "../src/config-schema.js";
 import { createTaskPlan } from "../src/create-task-agent.js";
+import { TaskError } from "../src/errors.js";
 import { runTask } from "../src/run-task.js";
 import { createAgent } from "./create-agent.js";
 import { collectUntilError, finishedOf, outputOf, traceOf } from "./events.js";
@@ -168,12 +169,15 @@ describe("step timeout", () => {
       stepId: "hang",
       status: "failed",
       error: {
-        code: ErrorCode.STEP_TIMEOUT,
+        code: "task.STEP_TIMEOUT",
         message: 'step "hang" timed out after 0.1s',
         details: { retryable: true },
       },
       attempts: 2,
     });
+    // The host checks every event against the event contract, where a code is a host code or a
+    // namespaced one: the template's own codes go out as `task.<CODE>`.
+    checkRunEvents(events);
     const attempts = upstream.requests.slice(before);
     expect(attempts).toHaveLength(2);
     expect(await Promise.all(attempts.map((r) => r.closedEarly))).toEqual([true, true]);
@@ -188,7 +192,7 @@ describe("step timeout", () => {
     const events = await collectEvents(run());
     expect(finishedOf(events, "deaf")).toMatchObject({
       status: "failed",
-      error: { code: ErrorCode.STEP_TIMEOUT },
+      error: { code: "task.STEP_TIMEOUT" },
     });
   });
 });
@@ -207,7 +211,7 @@ describe("strict and non-strict mode", () => {
     ]);
     expect(isAgentrtError(error)).toBe(true);
     expect(error).toMatchObject({
-      code: ErrorCode.STEP_FAILED,
+      code: TaskError.STEP_FAILED,
       details: { stepId: "b", code: ErrorCode.UPSTREAM_ERROR, attempts: 1 },
     });
     expect((error as Error).message).toMatch(/^step "b" failed: GET .* answered 404/);
@@ -254,6 +258,29 @@ describe("strict and non-strict mode", () => {
     });
   });
 
+  it("non-strict: reports each failure with a code the host's event contract accepts", async () => {
+    const agent = await createAgent({
+      strictMode: false,
+      steps: [
+        notFound("upstream"),
+        { id: "url", kind: "http", url: "not a url" },
+        { id: "agent", kind: "agent", agent: "elsewhere" },
+        ok("fine"),
+      ],
+    });
+    const events = await collectEvents(agent.run({}, createTestRunContext()));
+    expect(() => checkRunEvents(events)).not.toThrow();
+    expect(["upstream", "url", "agent"].map((id) => finishedOf(events, id).error?.code)).toEqual([
+      ErrorCode.UPSTREAM_ERROR,
+      "task.STEP_FAILED",
+      "task.STEP_FAILED",
+    ]);
+    expect(outputOf(events)).toMatchObject({
+      fine: { ok: "fine" },
+      $failures: { url: { status: "failed", error: { code: "task.STEP_FAILED" } } },
+    });
+  });
+
   it("strict in parallel mode: stops the steps still running and reports them", async () => {
     const before = upstream.requests.length;
     const agent = await createAgent({
@@ -261,12 +288,12 @@ describe("strict and non-strict mode", () => {
       steps: [{ id: "slow", kind: "http", url: `${upstream.url}/hang` }, notFound("bad")],
     });
     const { events, error } = await collectUntilError(agent.run({}, createTestRunContext()));
-    expect(error).toMatchObject({ code: ErrorCode.STEP_FAILED, details: { stepId: "bad" } });
+    expect(error).toMatchObject({ code: TaskError.STEP_FAILED, details: { stepId: "bad" } });
     expect(finishedOf(events, "slow")).toEqual({
       type: "step.finished",
       stepId: "slow",
       status: "failed",
-      error: { code: ErrorCode.STEP_FAILED, message: 'stopped because step "bad" failed' },
+      error: { code: "task.STEP_FAILED", message: 'stopped because step "bad" failed' },
     });
     expect(traceOf(events).slice(-2)).toEqual(["failed:slow", "progress:2/2"]);
     const hang = upstream.requests.slice(before).find((r) => r.path === "/hang")!;

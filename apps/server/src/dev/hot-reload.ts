@@ -1,6 +1,7 @@
 import { type FSWatcher, rmdirSync, watch } from "node:fs";
 import { join } from "node:path";
-import type { Logger, RunEngine, Store, TemplateRegistry } from "@agentrt/core";
+import type { Logger } from "@agentrt/core";
+import type { RunEngine, Store, TemplateRegistry } from "@agentrt/runtime";
 import { devBuildDir } from "./build-template.js";
 import { type ReloadDeps, type ReloadOutcome, reloadTemplate } from "./reload-template.js";
 import { findWatchedPackages } from "./watched-packages.js";
@@ -12,6 +13,7 @@ export interface HotReloadOptions {
   engine: Pick<RunEngine, "invalidateAgent">;
   store: Pick<Store, "agents">;
   logger: Logger;
+  services: ReadonlySet<string>;
   /** Quiet time after the last change before rebuilding; editors save in bursts. Default 100. */
   debounceMs?: number;
 }
@@ -67,6 +69,7 @@ export async function startHotReload(options: HotReloadOptions): Promise<HotRelo
     engine: options.engine,
     store: options.store,
     logger: options.logger,
+    services: options.services,
   };
   const packages = findWatchedPackages(options.dirs);
   const reloaders = packages.map((dir) => createPackageReloader(dir, deps, options.debounceMs ?? 100));

@@ -1,17 +1,14 @@
 import { rmSync } from "node:fs";
+import { AgentrtError, ErrorCode, isAgentrtError, isErrorCode, type Logger } from "@agentrt/core";
 import {
-  AgentrtError,
-  ErrorCode,
-  isAgentrtError,
+  type InstalledManifest,
   type LoadedTemplate,
-  type Logger,
   loadTemplateModule,
   type RunEngine,
   readTemplateManifest,
   type Store,
-  type TemplateManifest,
   type TemplateRegistry,
-} from "@agentrt/core";
+} from "@agentrt/runtime";
 import { bundleTemplate, findSourceEntry } from "./build-template.js";
 
 export interface ReloadDeps {
@@ -19,13 +16,15 @@ export interface ReloadDeps {
   engine: Pick<RunEngine, "invalidateAgent">;
   store: Pick<Store, "agents">;
   logger: Logger;
+  /** The host's services: a rebuilt template is held to them as at start-up. */
+  services: ReadonlySet<string>;
 }
 
 export type ReloadOutcome =
   | { ok: true; loaded: LoadedTemplate }
   | { ok: false; code: string; message: string };
 
-function readManifest(packageDir: string): TemplateManifest {
+function readManifest(packageDir: string): InstalledManifest {
   const manifest = readTemplateManifest(packageDir);
   if (!manifest) {
     throw new AgentrtError(
@@ -37,13 +36,16 @@ function readManifest(packageDir: string): TemplateManifest {
 }
 
 /** Builds the package's sources into a fresh file and imports it; the file is only needed for the import. */
-async function buildAndLoad(manifest: TemplateManifest): Promise<LoadedTemplate> {
+async function buildAndLoad(
+  manifest: InstalledManifest,
+  services: ReadonlySet<string>,
+): Promise<LoadedTemplate> {
   const file = await bundleTemplate(
     manifest.packageDir,
     findSourceEntry(manifest.packageDir, manifest.entry),
   );
   try {
-    return await loadTemplateModule({ ...manifest, entry: file });
+    return await loadTemplateModule({ ...manifest, entry: file }, services);
   } finally {
     rmSync(file, { force: true });
   }
@@ -81,10 +83,10 @@ function servingBuild(registry: TemplateRegistry, packageDir: string): LoadedTem
 export async function reloadTemplate(packageDir: string, deps: ReloadDeps): Promise<ReloadOutcome> {
   const { registry } = deps;
   const started = performance.now();
-  let manifest: TemplateManifest | undefined;
+  let manifest: InstalledManifest | undefined;
   try {
     manifest = readManifest(packageDir);
-    const loaded = await buildAndLoad(manifest);
+    const loaded = await buildAndLoad(manifest, deps.services);
     registry.register(loaded);
     const invalidated = await invalidateAgents(loaded, deps);
     deps.logger.info("template reloaded", {
@@ -95,7 +97,7 @@ export async function reloadTemplate(packageDir: string, deps: ReloadDeps): Prom
     });
     return { ok: true, loaded };
   } catch (error) {
-    const code = isAgentrtError(error) ? error.code : ErrorCode.TEMPLATE_INVALID;
+    const code = isAgentrtError(error) && isErrorCode(error.code) ? error.code : ErrorCode.TEMPLATE_INVALID;
     const reason = error instanceof Error ? error.message : String(error);
     const previous = servingBuild(registry, packageDir);
     const message = `hot reload failed: ${reason}; ${

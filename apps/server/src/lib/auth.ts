@@ -1,14 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
-import {
-  type ApiKeyRecord,
-  type ApiKeyScope,
-  type ApiKeyStore,
-  createId,
-  ErrorCode,
-  nowIso,
-} from "@agentrt/core";
+import { AgentrtError, ErrorCode } from "@agentrt/core";
+import { type ApiKeyRecord, type ApiKeyScope, type ApiKeyStore, createId, nowIso } from "@agentrt/runtime";
 import type { MiddlewareHandler } from "hono";
-import { createProblem, problemResponse } from "./problem.js";
 import type { AppEnv } from "./types.js";
 
 const KEY_PREFIX = "art_";
@@ -88,14 +81,11 @@ export function authenticate(keys: KeyResolver): MiddlewareHandler<AppEnv> {
     const record = match ? await keys.resolve(match[1]!) : undefined;
     if (!record) {
       c.header("www-authenticate", 'Bearer realm="agentrt"');
-      return problemResponse(
-        c,
-        createProblem(
-          ErrorCode.UNAUTHORIZED,
-          match
-            ? "The API key is not valid (revoked or mistyped)"
-            : "Send an API key as `Authorization: Bearer <key>`",
-        ),
+      throw new AgentrtError(
+        ErrorCode.UNAUTHORIZED,
+        match
+          ? "The API key is not valid (revoked or mistyped)"
+          : "Send an API key as `Authorization: Bearer <key>`",
       );
     }
     c.set("apiKey", record);
@@ -108,12 +98,9 @@ export function requireScope(scope: ApiKeyScope): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const key = c.get("apiKey");
     if (!key || !hasScope(key.scopes, scope)) {
-      return problemResponse(
-        c,
-        createProblem(
-          ErrorCode.FORBIDDEN,
-          `This route needs an API key with scope "${scope}" (this key has: ${key?.scopes.join(", ") ?? "none"})`,
-        ),
+      throw new AgentrtError(
+        ErrorCode.FORBIDDEN,
+        `This route needs an API key with scope "${scope}" (this key has: ${key?.scopes.join(", ") ?? "none"})`,
       );
     }
     await next();

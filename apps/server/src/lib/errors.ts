@@ -1,9 +1,16 @@
-import { ErrorCode as Codes, type ErrorCode, isAgentrtError, type Logger } from "@agentrt/core";
+import {
+  AgentrtError,
+  ErrorCode as Codes,
+  type ErrorCode,
+  isAgentrtError,
+  type Logger,
+  toFieldIssues,
+} from "@agentrt/core";
 import type { Hook } from "@hono/zod-openapi";
 import type { Context, ErrorHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ZodError } from "zod";
-import { createProblem, problemResponse } from "./problem.js";
+import { createProblem, type Problem, problemResponse, type TemplateStatusLookup } from "./problem.js";
 
 const CODE_BY_STATUS: Partial<Record<number, ErrorCode>> = {
   400: Codes.BAD_REQUEST,
@@ -16,46 +23,45 @@ const CODE_BY_STATUS: Partial<Record<number, ErrorCode>> = {
   429: Codes.RATE_LIMITED,
 };
 
-/** zod-openapi validation failures → 422 with paths relative to the request part they address. */
+/**
+ * zod-openapi validation failures → VALIDATION_FAILED with paths relative to the request part they
+ * address. Thrown, so each sub-app's own error handler writes it in that sub-app's format.
+ */
 // biome-ignore lint/suspicious/noExplicitAny: the hook is shared by every route, whatever its types
-export const validationHook: Hook<any, any, any, any> = (result, c) => {
+export const validationHook: Hook<any, any, any, any> = (result) => {
   if (result.success) return;
-  const error = result.error as ZodError;
-  const prefix = result.target === "json" ? [] : [result.target];
-  const issues = error.issues.map((i) => ({
-    path: [...prefix, ...i.path.map((p) => (typeof p === "symbol" ? String(p) : p))],
-    message: i.message,
-  }));
+  const issues = toFieldIssues(result.error as ZodError, result.target === "json" ? [] : [result.target]);
   const first = issues[0];
   const where = first && first.path.length > 0 ? `${first.path.join(".")}: ` : "";
-  return problemResponse(
-    c,
-    createProblem(
-      Codes.VALIDATION_FAILED,
-      `Request ${result.target} is invalid: ${where}${first?.message ?? "invalid"}`,
-      issues,
-    ),
+  throw new AgentrtError(
+    Codes.VALIDATION_FAILED,
+    `Request ${result.target} is invalid: ${where}${first?.message ?? "invalid"}`,
+    { issues },
   );
 };
 
-/** Maps anything thrown by a handler to problem+json. Unknown errors are 500s and get logged. */
-export function createErrorHandler(logger: Logger): ErrorHandler {
+/**
+ * An error handler for one sub-app: maps anything thrown to a problem and lets `respond` write it in
+ * the sub-app's format. Unknown errors are 500s and get logged.
+ */
+export function createErrorHandler(
+  logger: Logger,
+  templateStatus: TemplateStatusLookup,
+  respond: (c: Context, problem: Problem) => Response = problemResponse,
+): ErrorHandler {
   return (error: Error, c: Context) => {
     if (isAgentrtError(error))
-      return problemResponse(c, createProblem(error.code, error.message, error.issues));
+      return respond(c, createProblem(error.code, error.message, error.issues, templateStatus));
     if (error instanceof HTTPException) {
       const code = CODE_BY_STATUS[error.status] ?? Codes.BAD_REQUEST;
-      return problemResponse(c, createProblem(code, error.message || "Bad request"));
+      return respond(c, createProblem(code, error.message || "Bad request"));
     }
     logger.error("unhandled error", {
       method: c.req.method,
       path: c.req.path,
       error: error.stack ?? String(error),
     });
-    return problemResponse(
-      c,
-      createProblem(Codes.INTERNAL, "An internal error occurred; it has been logged"),
-    );
+    return respond(c, createProblem(Codes.INTERNAL, "An internal error occurred; it has been logged"));
   };
 }
 

@@ -1,6 +1,5 @@
-import { ErrorCode } from "@agentrt/core";
+import { AgentrtError, ErrorCode } from "@agentrt/core";
 import type { MiddlewareHandler } from "hono";
-import { createProblem, problemResponse } from "./problem.js";
 
 const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
 
@@ -39,12 +38,9 @@ export function jsonBody(maxDepth: number): MiddlewareHandler {
     }
     const type = c.req.header("content-type") ?? "";
     if (!JSON_TYPE.test(type)) {
-      return problemResponse(
-        c,
-        createProblem(
-          ErrorCode.UNSUPPORTED_MEDIA_TYPE,
-          `Send the body as application/json (got ${type ? JSON.stringify(type) : "no content type"})`,
-        ),
+      throw new AgentrtError(
+        ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+        `Send the body as application/json (got ${type ? JSON.stringify(type) : "no content type"})`,
       );
     }
     let body: unknown;
@@ -53,18 +49,12 @@ export function jsonBody(maxDepth: number): MiddlewareHandler {
     } catch (error) {
       // Only syntax errors are the client's JSON; anything else (e.g. the body limit) goes up.
       if (!(error instanceof SyntaxError)) throw error;
-      return problemResponse(
-        c,
-        createProblem(
-          ErrorCode.MALFORMED_JSON,
-          `The body is not valid JSON: ${error instanceof Error ? error.message : String(error)}`,
-        ),
-      );
+      throw new AgentrtError(ErrorCode.MALFORMED_JSON, `The body is not valid JSON: ${error.message}`);
     }
     if (depthExceeds(body, maxDepth)) {
-      return problemResponse(
-        c,
-        createProblem(ErrorCode.VALIDATION_FAILED, `The body is nested deeper than ${maxDepth} levels`),
+      throw new AgentrtError(
+        ErrorCode.VALIDATION_FAILED,
+        `The body is nested deeper than ${maxDepth} levels`,
       );
     }
     await next();

@@ -1,4 +1,4 @@
-import type { ApiKeyScope } from "@agentrt/core";
+import { type ApiKeyScope, MultitaskStrategySchema as RunMultitaskStrategySchema } from "@agentrt/runtime";
 import { createRoute, type RouteConfig, z } from "@hono/zod-openapi";
 import { requireScope } from "./auth.js";
 import { ProblemSchema } from "./problem.js";
@@ -81,3 +81,8 @@ export const PageQuerySchema = z.object({
 export function pageOf<T extends z.ZodType>(item: T, name: string) {
   return z.object({ data: z.array(item), nextCursor: z.string().nullable() }).openapi(name);
 }
+
+// `describe` makes a schema made after zod-openapi extended zod, so it can be named.
+export const MultitaskStrategySchema = RunMultitaskStrategySchema.describe(
+  "What a new run on a thread does while an earlier run on it is still queued or running: `reject` (409 THREAD_BUSY), `enqueue` (run after it; the default) or `interrupt` (cancel it, keeping what it wrote, and start)",
+).openapi("MultitaskStrategy");

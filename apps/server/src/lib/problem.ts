@@ -1,9 +1,18 @@
-import { type ErrorCode, ErrorCodeSchema, type FieldIssue } from "@agentrt/core";
+import {
+  type AnyErrorCode,
+  AnyErrorCodeSchema,
+  type ErrorCode,
+  type FieldIssue,
+  isErrorCode,
+} from "@agentrt/core";
 import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 
-/** The one place an error code becomes an HTTP status. Exhaustive: a new code must be mapped here. */
+/**
+ * The one place a host error code becomes an HTTP status. Exhaustive: a new code must be mapped here.
+ * Templates' own codes (`task.STEP_FAILED`) take the status their template declared.
+ */
 export const STATUS_BY_CODE: Record<ErrorCode, ContentfulStatusCode> = {
   BAD_REQUEST: 400,
   MALFORMED_JSON: 400,
@@ -22,6 +31,7 @@ export const STATUS_BY_CODE: Record<ErrorCode, ContentfulStatusCode> = {
   TEMPLATE_INCOMPATIBLE: 422,
   TEMPLATE_INVALID: 422,
   TEMPLATE_DUPLICATE: 409,
+  TEMPLATE_SERVICE_MISSING: 422,
   AGENT_NOT_FOUND: 404,
   AGENT_NAME_TAKEN: 409,
   AGENT_PAUSED: 409,
@@ -41,23 +51,8 @@ export const STATUS_BY_CODE: Record<ErrorCode, ContentfulStatusCode> = {
   THREAD_BUSY: 409,
   SCHEDULE_NOT_FOUND: 404,
   SCHEDULE_INVALID: 422,
-  STEP_FAILED: 500,
-  STEP_TIMEOUT: 504,
   UPSTREAM_ERROR: 502,
   RESPONSE_TOO_LARGE: 502,
-  TIMEOUT: 504,
-  MEMORY_LIMIT: 500,
-  OUTPUT_LIMIT: 500,
-  RESULT_TOO_LARGE: 500,
-  SANDBOX_CRASHED: 500,
-  USER_CODE_ERROR: 500,
-  ENTRYPOINT_NOT_FOUND: 422,
-  CODE_COMPILE_ERROR: 422,
-  DEPENDENCY_NOT_ALLOWED: 422,
-  URL_NOT_ALLOWED: 422,
-  CODE_FETCH_FAILED: 422,
-  PATH_NOT_ALLOWED: 422,
-  HOST_CALL_LIMIT: 500,
 };
 
 const TITLES: Partial<Record<number, string>> = {
@@ -82,7 +77,10 @@ export const ProblemSchema = z
     type: z.string().openapi({ example: "https://agentrt.dev/errors/AGENT_NOT_FOUND" }),
     title: z.string(),
     status: z.number().int(),
-    code: ErrorCodeSchema,
+    // `describe` first: it makes this package's copy of the schema, which `.openapi` extends.
+    code: AnyErrorCodeSchema.describe(
+      "A host code, or a template's own code as `<template>.<CODE>` (e.g. `task.STEP_FAILED`)",
+    ),
     detail: z.string(),
     errors: z
       .array(z.object({ path: z.array(z.union([z.string(), z.number()])), message: z.string() }))
@@ -92,8 +90,27 @@ export const ProblemSchema = z
   .openapi("Problem");
 export type Problem = z.infer<typeof ProblemSchema>;
 
-export function createProblem(code: ErrorCode, detail: string, errors?: FieldIssue[]): Problem {
-  const status = STATUS_BY_CODE[code];
+/** A template's code, or a status that is not an error, answers 500: the safe default. */
+const FALLBACK_STATUS = 500;
+
+/**
+ * Statuses of codes that are not the host's: templates' own, looked up in the installed templates.
+ * `undefined` for an unknown code.
+ */
+export type TemplateStatusLookup = (code: string) => number | undefined;
+
+export function statusOf(code: AnyErrorCode, templateStatus?: TemplateStatusLookup): ContentfulStatusCode {
+  if (isErrorCode(code)) return STATUS_BY_CODE[code];
+  return (templateStatus?.(code) ?? FALLBACK_STATUS) as ContentfulStatusCode;
+}
+
+export function createProblem(
+  code: AnyErrorCode,
+  detail: string,
+  errors?: FieldIssue[],
+  templateStatus?: TemplateStatusLookup,
+): Problem {
+  const status = statusOf(code, templateStatus);
   return {
     type: `https://agentrt.dev/errors/${code}`,
     title: TITLES[status] ?? "Error",
@@ -110,7 +127,7 @@ export interface OpenAiError {
 }
 
 /** OpenAI's own codes where one fits; otherwise the agentrt code, lower-cased in OpenAI's style. */
-const OPENAI_CODES: Partial<Record<ErrorCode, string>> = {
+const OPENAI_CODES: Partial<Record<AnyErrorCode, string>> = {
   UNAUTHORIZED: "invalid_api_key",
   AGENT_NOT_FOUND: "model_not_found",
   REVISION_NOT_FOUND: "model_not_found",
@@ -136,18 +153,15 @@ export function toOpenAiError(problem: Problem): { status: ContentfulStatusCode;
   };
 }
 
-/** The OpenAI-compatible routes, whose clients expect OpenAI's error JSON instead of problem+json. */
-function isOpenAiPath(path: string): boolean {
-  return path === "/v1/chat/completions" || path === "/v1/models" || path.startsWith("/v1/models/");
-}
-
-/** Writes a problem+json response (OpenAI's error JSON on the OpenAI-compatible routes). */
+/** Writes a problem+json response. */
 export function problemResponse(c: Context, problem: Problem): Response {
-  if (isOpenAiPath(c.req.path)) {
-    const { status, body } = toOpenAiError(problem);
-    return c.json(body, status);
-  }
   return c.body(JSON.stringify(problem), problem.status as ContentfulStatusCode, {
     "content-type": "application/problem+json",
   });
+}
+
+/** Writes OpenAI's error JSON (the OpenAI-compatible sub-app's answer to every error). */
+export function openAiErrorResponse(c: Context, problem: Problem): Response {
+  const { status, body } = toOpenAiError(problem);
+  return c.json(body, status);
 }

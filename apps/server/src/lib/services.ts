@@ -1,25 +1,13 @@
-import type {
-  Logger,
-  RunEngine,
-  Scheduler,
-  Store,
-  TemplateContext,
-  TemplateRegistry,
-  ValidateContext,
-} from "@agentrt/core";
+import type { Logger } from "@agentrt/core";
+import type { Runtime } from "@agentrt/runtime";
 import type { ServerConfig } from "../env.js";
 import type { KeyResolver } from "./auth.js";
 
 /** What route factories get: everything built once at start-up. */
 export interface AppServices {
   config: ServerConfig;
-  store: Store;
-  registry: TemplateRegistry;
-  engine: RunEngine;
-  scheduler: Scheduler;
+  /** The use cases (agents, runs, threads, chat) and what they run on. */
+  runtime: Runtime;
   keys: KeyResolver;
   logger: Logger;
-  /** The context a template sees: env, logger, its operator settings, shared services. */
-  templateContext(templateName: string): TemplateContext;
-  validateContext(templateName: string, phase: ValidateContext["phase"]): ValidateContext;
 }

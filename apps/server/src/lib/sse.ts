@@ -1,4 +1,4 @@
-import type { StoredRunEvent } from "@agentrt/core";
+import type { StoredRunEvent } from "@agentrt/runtime";
 
 const encoder = new TextEncoder();
 

@@ -1,4 +1,4 @@
-import type { ApiKeyRecord } from "@agentrt/core";
+import type { ApiKeyRecord } from "@agentrt/runtime";
 
 export interface AppEnv {
   Variables: {

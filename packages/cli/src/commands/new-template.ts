@@ -9,7 +9,8 @@ export const newTemplateCommand = defineCommand({
   usage: "<name> [options]",
   optionHelp: [
     "--dir <path>             where to create it (default ./<name>)",
-    "--core-version <range>   range for the @agentrt/* dependencies (default: this core's ^version)",
+    "--core-version <range>   range for the @agentrt/core and @agentrt/testing dependencies",
+    "                         (default: the coreApi range ^<contract major>.0.0, and testing's ^version)",
   ],
   options: { dir: { type: "string" }, "core-version": { type: "string" } },
   positionals: { min: 1, max: 1 },

@@ -35,9 +35,9 @@ export const templatesAddCommand = defineCommand({
 
     // Everything is decided from the registry's metadata before anything touches node_modules.
     const manifest = pickVersion(await fetchPackument(registry, spec.name), spec.range);
-    checkRegistryTemplate(manifest);
-    const exact = `${manifest.name}@${manifest.version}`;
-    io.stdout(`${exact} is a compatible template (coreApi ${String(manifest.agentrt?.coreApi)})\n`);
+    const template = checkRegistryTemplate(manifest);
+    const exact = `${template.packageName}@${template.packageVersion}`;
+    io.stdout(`${exact} is a compatible template (coreApi ${template.coreApi})\n`);
     if (values["dry-run"]) return EXIT_OK;
 
     io.stdout(`Installing ${exact} with ${pm} in ${dir}\n`);

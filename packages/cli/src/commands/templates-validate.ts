@@ -34,8 +34,9 @@ export const templatesValidateCommand = defineCommand({
     const inputs = readConformanceInputs(packageDir, {
       config: jsonOption(values, "config"),
       input: jsonOption(values, "input"),
+      env: io.env,
     });
-    const results = await runConformanceChecks(packageDir, inputs, { env: io.env });
+    const results = await runConformanceChecks(packageDir, inputs);
     const ok = results.every((r) => r.ok);
     io.stdout(
       values.json

@@ -40,14 +40,40 @@ describe("pickVersion", () => {
 });
 
 describe("checkRegistryTemplate", () => {
+  const base = { name: "t", version: "1.0.0", keywords: ["agentrt-template"] };
+
   it("accepts a compatible template and names both versions when incompatible", () => {
-    const base = { name: "t", version: "1.0.0", keywords: ["agentrt-template"] };
+    expect(checkRegistryTemplate({ ...base, agentrt: { template: "./i.js", coreApi: "^2" } })).toEqual({
+      packageName: "t",
+      packageVersion: "1.0.0",
+      entry: "./i.js",
+      coreApi: "^2",
+    });
     expect(() =>
-      checkRegistryTemplate({ ...base, agentrt: { template: "./i.js", coreApi: "^1" } }),
-    ).not.toThrow();
-    expect(() =>
-      checkRegistryTemplate({ ...base, agentrt: { template: "./i.js", coreApi: "^1" } }, "2.0.0"),
-    ).toThrow("t@1.0.0 requires @agentrt/core API ^1, but this server provides 2.0.0");
+      checkRegistryTemplate({ ...base, agentrt: { template: "./i.js", coreApi: "^2" } }, "3.0.0"),
+    ).toThrow("t@1.0.0 requires @agentrt/core API ^2, but this server provides 3.0.0");
+    expect(() => checkRegistryTemplate({ ...base, agentrt: { template: "./i.js", coreApi: "^1" } })).toThrow(
+      "t@1.0.0 requires @agentrt/core API ^1, but this server provides 2.0.0",
+    );
+  });
+
+  it("applies core's manifest rule: a template, with an entry and a semver version", () => {
+    const invalid = (manifest: Parameters<typeof checkRegistryTemplate>[0]) => {
+      try {
+        checkRegistryTemplate(manifest);
+      } catch (error) {
+        return (error as { code?: unknown }).code;
+      }
+      return undefined;
+    };
+    expect(invalid({ name: "lib", version: "1.0.0" })).toBe("TEMPLATE_INVALID");
+    expect(invalid(base)).toBe("TEMPLATE_INVALID");
+    expect(invalid({ ...base, version: "one", agentrt: { template: "./i.js", coreApi: "^2" } })).toBe(
+      "TEMPLATE_INVALID",
+    );
+    expect(() => checkRegistryTemplate({ name: "lib", version: "1.0.0" })).toThrow(
+      'lib@1.0.0 is not an agentrt template: its package.json has neither the "agentrt-template" keyword nor an "agentrt" field',
+    );
   });
 });
 

@@ -1,9 +1,18 @@
+import { TEMPLATE_KEYWORD } from "@agentrt/core";
 import type { TemplateNames } from "./template-name.js";
 import { type ScaffoldVersions, TOOL_VERSIONS } from "./versions.js";
 
-/** What the example agent is run with by `agentrt templates validate` and by its own tests. */
+/**
+ * What the example agent is checked with, by its own conformance test and (from package.json's
+ * `agentrt.conformance`) by `agentrt templates validate`: the same inputs, so the same checks.
+ */
 const CONFORMANCE = {
   config: {},
+  expectedDefaults: { greeting: "Hello", uppercase: false },
+  invalidConfigs: [
+    { config: { greeting: "" }, path: ["greeting"] },
+    { config: { uppercase: "yes" }, path: ["uppercase"] },
+  ],
   input: { text: "world" },
   slowInput: { text: "world", delayMs: 60_000 },
 };
@@ -16,7 +25,7 @@ function packageJson(names: TemplateNames, versions: ScaffoldVersions) {
     name: names.packageName,
     version: "0.1.0",
     description: `agentrt template: ${names.templateName}`,
-    keywords: ["agentrt-template", "agentrt"],
+    keywords: [TEMPLATE_KEYWORD, "agentrt"],
     license: "MIT",
     type: "module",
     engines: { node: ">=24" },
@@ -28,7 +37,8 @@ function packageJson(names: TemplateNames, versions: ScaffoldVersions) {
     types: "./dist/index.d.ts",
     files: ["dist", "README.md"],
     agentrt: { template: "./dist/index.js", coreApi: versions.coreApi, conformance: CONFORMANCE },
-    scripts: { build: "tsup", test: "vitest run", typecheck: "tsc --noEmit" },
+    // The conformance test loads the package like the server does, from its build: build first.
+    scripts: { build: "tsup", test: "tsup && vitest run", typecheck: "tsc --noEmit" },
     dependencies: { zod: TOOL_VERSIONS.zod },
     peerDependencies: { "@agentrt/core": versions.core },
     devDependencies: {
@@ -142,20 +152,24 @@ const agentSource = lines(
 function indexSource(names: TemplateNames): string {
   return lines(
     'import { defineTemplate } from "@agentrt/core";',
-    'import manifest from "../package.json" with { type: "json" };',
     'import { createAgent } from "./agent.js";',
     'import { ConfigSchema, InputSchema } from "./schema.js";',
     "",
     'export type { Config, Input } from "./schema.js";',
     "",
+    "// The server reads this template's version and the core API it supports (`version` and",
+    "// `agentrt.coreApi`) from package.json; they are not repeated here.",
     "export default defineTemplate({",
     `  name: ${JSON.stringify(names.templateName)},`,
-    "  // Version and coreApi come from package.json, so the server's checks always agree with it.",
-    "  version: manifest.version,",
-    "  coreApi: manifest.agentrt.coreApi,",
     '  description: "Greets the input, streaming the reply word by word",',
     "  configSchema: ConfigSchema,",
     "  inputSchema: InputSchema,",
+    "  // Its own error codes, each with the HTTP status it maps to: throw",
+    `  // \`new AgentrtError("GREETING_REFUSED", …)\` and clients see \`${names.templateName}.GREETING_REFUSED\`.`,
+    '  // errors: { GREETING_REFUSED: { status: 422, description: "the greeting was refused" } },',
+    "  // Host services it uses (refs from @agentrt/core), handed over typed as `ctx.services`; a server",
+    "  // that lacks a required one refuses the template:",
+    "  // services: { secrets: optionalService(coreServices.secrets) },",
     "  create: (config) => createAgent(config),",
     "});",
   );
@@ -163,18 +177,19 @@ function indexSource(names: TemplateNames): string {
 
 const conformanceTest = lines(
   'import { testTemplateConformance } from "@agentrt/testing";',
-  'import template from "../src/index.js";',
   "",
-  "// The checks every agentrt template must pass: metadata, config schema, runs, cancellation, dispose.",
-  "testTemplateConformance(template, {",
-  "  validConfig: {},",
+  "// The checks every agentrt template must pass, the list `agentrt templates validate` runs too: the",
+  "// package loads as the server loads it (package.json, then the built entry), then its metadata,",
+  "// config schema, runs, cancellation and dispose.",
+  'testTemplateConformance(new URL("..", import.meta.url), {',
+  "  config: {},",
   '  expectedDefaults: { greeting: "Hello", uppercase: false },',
   "  invalidConfigs: [",
   '    { config: { greeting: "" }, path: ["greeting"] },',
   '    { config: { uppercase: "yes" }, path: ["uppercase"] },',
   "  ],",
-  '  runInput: { text: "world" },',
-  '  slowRunInput: { text: "world", delayMs: 60_000 },',
+  '  input: { text: "world" },',
+  '  slowInput: { text: "world", delayMs: 60_000 },',
   "});",
 );
 
@@ -212,14 +227,16 @@ function readme(names: TemplateNames): string {
     "```sh",
     "pnpm install",
     "pnpm build       # tsup: dist/index.js + .d.ts",
-    "pnpm test        # the agentrt conformance suite (@agentrt/testing)",
+    "pnpm test        # builds, then the agentrt conformance checks (@agentrt/testing) on the build",
     "agentrt dev --watch .   # a local server that reloads this template on every change",
     "agentrt templates validate .",
     "```",
     "",
     "`package.json` declares the template to agentrt: the `agentrt-template` keyword, `agentrt.template`",
-    "(the built entry), `agentrt.coreApi` (the @agentrt/core API versions it supports) and",
-    "`agentrt.conformance` (the config and input `agentrt templates validate` uses).",
+    "(the built entry), `agentrt.coreApi` (the @agentrt/core API versions it supports, also its",
+    "`@agentrt/core` peer range) and `agentrt.conformance` (the inputs `agentrt templates validate` checks",
+    "with, the same as `test/conformance.test.ts`). The server takes the template's version from",
+    "`version`.",
   );
 }
 

@@ -1,24 +1,30 @@
 import { isDeepStrictEqual } from "node:util";
-import {
-  configJsonSchema,
-  ErrorCode,
-  isAgentrtError,
-  type Template,
-  type TemplateContext,
-  validateAgentConfig,
-} from "@agentrt/core";
+import { ErrorCode, isAgentrtError, type Template, type ValidateContext } from "@agentrt/core";
+import { configJsonSchema, validateAgentConfig } from "@agentrt/runtime";
+import { asInstalled } from "../installed.js";
 import { createTestTemplateContext } from "../run-context.js";
+
+type TemplateContext = Omit<ValidateContext, "phase">;
 
 const show = (value: unknown) => JSON.stringify(value);
 
-/** Runs core's config pipeline as the server does when an agent is created. */
-export function validateForCreate(
+/**
+ * The host's config pipeline, as when an agent is created (`phase: "update"` as for a PATCH):
+ * schema, `validate`, `resolveConfig`; the template's own error codes come out namespaced.
+ */
+export function validateConfig(
   template: Template,
   config: unknown,
-  context: Partial<TemplateContext> = {},
+  context: Partial<ValidateContext> = {},
 ): Promise<Record<string, unknown>> {
-  return validateAgentConfig(template, config, { ...createTestTemplateContext(context), phase: "create" });
+  return validateAgentConfig(asInstalled(template), config, {
+    ...createTestTemplateContext(context),
+    phase: context.phase ?? "create",
+  });
 }
+
+const validateForCreate = (template: Template, config: unknown, context?: Partial<TemplateContext>) =>
+  validateConfig(template, config, { ...context, phase: "create" });
 
 /** The config schema converts to a JSON Schema of an object (what `GET /v1/templates` serves). */
 export function checkConfigJsonSchema(template: Template): Record<string, unknown> {

@@ -17,12 +17,8 @@ import {
   checkInvalidConfig,
   checkValidConfig,
 } from "./config-checks.js";
-import {
-  checkTemplateBrand,
-  checkTemplateCoreApi,
-  checkTemplateName,
-  checkTemplateVersion,
-} from "./metadata-checks.js";
+import { conformanceChecks, loadTemplatePackage } from "./conformance-checks.js";
+import { checkTemplateBrand, checkTemplateErrors, checkTemplateName } from "./metadata-checks.js";
 import {
   checkCancellation,
   checkDispose,
@@ -47,8 +43,6 @@ const inputSchema = z.object({ name: z.string(), delayMs: z.number().default(0) 
 /** A well-behaved template: validates a runtime requirement, streams, honours its signal, disposes. */
 const goodDefinition: TemplateDefinition<typeof configSchema> = {
   name: "greeter",
-  version: "1.2.3",
-  coreApi: "^1.0.0",
   configSchema,
   inputSchema,
   validate(config, ctx) {
@@ -99,33 +93,41 @@ const validConfig = { model: "fake-model" };
 
 // ── The suite on templates that pass ──────────────────────────────────────────────────────────
 
-testTemplateConformance(goodTemplate as Template, {
-  validConfig,
+const fixture = (name: string) => new URL(`../../test/fixtures/${name}/`, import.meta.url);
+
+testTemplateConformance(fixture("greeter"), {
+  config: validConfig,
   invalidConfigs: [
     { config: {}, path: ["model"] },
     { config: { model: "m", repeat: 9 }, path: ["repeat"] },
     { config: { model: "m", upstream: { url: "http://127.0.0.1:1" } }, path: ["upstream", "url"] },
   ],
   expectedDefaults: { greeting: "hello", repeat: 1 },
-  runInput: { name: "Ada" },
-  slowRunInput: { name: "Ada", delayMs: 60_000 },
+  input: { name: "Ada" },
+  slowInput: { name: "Ada", delayMs: 60_000 },
   cancelWithinMs: 1000,
 });
 
-testTemplateConformance(
-  defineTemplate({
-    name: "minimal",
-    version: "0.1.0",
-    coreApi: ">=1.0.0",
-    configSchema: z.object({}),
-    create: () => ({
-      async *run() {
-        yield { type: "output" as const, output: null };
-      },
-    }),
-  }) as Template,
-  { validConfig: undefined, invalidConfigs: [], runInput: null },
-);
+testTemplateConformance(fixture("minimal"), { config: undefined, input: null });
+
+describe("conformance checks", () => {
+  it("load the package the way discovery does, version from package.json", async () => {
+    const greeter = await loadTemplatePackage(fixture("greeter"));
+    expect(greeter).toMatchObject({ name: "greeter", version: "1.2.3" });
+    await expect(loadTemplatePackage(fixture("future"))).rejects.toMatchObject({
+      code: ErrorCode.TEMPLATE_INCOMPATIBLE,
+    });
+    await expect(loadTemplatePackage(new URL("../../", import.meta.url))).rejects.toThrow(
+      "not a template package",
+    );
+  });
+
+  it("fail every check after a failed load, each naming the load's reason", async () => {
+    const checks = conformanceChecks(fixture("future"), { config: {}, input: null, slowInput: 1 });
+    expect(checks.map((c) => c.name)).toContain("stops within 1000 ms when cancelled");
+    for (const check of checks) await expect(check.run()).rejects.toThrow("^9.0.0");
+  });
+});
 
 // ── Each check on templates that fail it ─────────────────────────────────────────────────────
 
@@ -133,7 +135,7 @@ describe("metadata checks", () => {
   it("brand: rejects values not made with defineTemplate and unknown spec versions", () => {
     expect(() => checkTemplateBrand({ ...goodDefinition })).toThrow("isTemplate() is false");
     expect(() => checkTemplateBrand({ ...goodTemplate, $$type: "other" })).toThrow("isTemplate() is false");
-    expect(() => checkTemplateBrand({ ...goodTemplate, specVersion: 2 })).toThrow("specVersion 2");
+    expect(() => checkTemplateBrand({ ...goodTemplate, specVersion: 3 })).toThrow("specVersion 3");
     expect(() => checkTemplateBrand({ ...goodTemplate, specVersion: 0 })).toThrow("specVersion 0");
     expect(() => checkTemplateBrand(goodTemplate)).not.toThrow();
   });
@@ -145,26 +147,13 @@ describe("metadata checks", () => {
     expect(() => checkTemplateName({ ...goodTemplate, name: "greeter-2" } as Template)).not.toThrow();
   });
 
-  it("version: must be valid semver", () => {
-    for (const version of ["1.0", "v", "latest"]) {
-      expect(() => checkTemplateVersion({ ...goodTemplate, version } as Template)).toThrow(
-        "not a valid semver",
-      );
-    }
-  });
-
-  it("coreApi: must be a valid range the core satisfies", () => {
-    const invalid = { ...goodTemplate, coreApi: "not a range" } as Template;
-    expect(() => checkTemplateCoreApi(invalid)).toThrow(
-      expect.objectContaining({ code: ErrorCode.TEMPLATE_INVALID }),
-    );
-    const future = { ...goodTemplate, coreApi: "^2.0.0" } as Template;
-    expect(() => checkTemplateCoreApi(future)).toThrow(
-      expect.objectContaining({ code: ErrorCode.TEMPLATE_INCOMPATIBLE }),
-    );
-    expect(() => checkTemplateCoreApi(goodTemplate as Template, "2.1.0")).toThrow(
-      "requires @agentrt/core API",
-    );
+  it("errors: own codes must be UPPER_SNAKE, not host codes, with an error status", () => {
+    const withErrors = (errors: Record<string, { status: number }>) =>
+      ({ ...goodTemplate, errors }) as unknown as Template;
+    expect(() => checkTemplateErrors(withErrors({ GREETING_FAILED: { status: 502 } }))).not.toThrow();
+    expect(() => checkTemplateErrors(withErrors({ CONFIG_INVALID: { status: 422 } }))).toThrow("host code");
+    expect(() => checkTemplateErrors(withErrors({ Bad: { status: 500 } }))).toThrow("UPPER_SNAKE");
+    expect(() => checkTemplateErrors(withErrors({ OK: { status: 200 } }))).toThrow("HTTP error status");
   });
 });
 

@@ -1,11 +1,5 @@
-import {
-  CORE_API_VERSION,
-  checkCoreApi,
-  isTemplate,
-  TEMPLATE_SPEC_VERSION,
-  type Template,
-} from "@agentrt/core";
-import semver from "semver";
+import { isTemplate, TEMPLATE_SPEC_VERSION, type Template } from "@agentrt/core";
+import { checkErrorDeclarations } from "@agentrt/runtime";
 
 /** The rule discovery applies to template names: a lower-case slug of at most 63 characters. */
 const NAME_PATTERN = /^[a-z0-9][a-z0-9-]{0,62}$/;
@@ -14,7 +8,7 @@ const NAME_PATTERN = /^[a-z0-9][a-z0-9-]{0,62}$/;
 export function checkTemplateBrand(template: unknown): asserts template is Template {
   if (!isTemplate(template)) {
     throw new Error(
-      "not a template made with defineTemplate(): isTemplate() is false (check $$type, name, version, coreApi, configSchema and create)",
+      "not a template made with defineTemplate(): isTemplate() is false (check $$type, name, configSchema, create, services and capabilities)",
     );
   }
   const { specVersion } = template;
@@ -31,13 +25,8 @@ export function checkTemplateName(template: Template): void {
   }
 }
 
-export function checkTemplateVersion(template: Template): void {
-  if (semver.valid(template.version) === null) {
-    throw new Error(`template version ${JSON.stringify(template.version)} is not a valid semver version`);
-  }
-}
-
-/** `coreApi` is a valid semver range that `coreApiVersion` (this core's by default) satisfies. */
-export function checkTemplateCoreApi(template: Template, coreApiVersion: string = CORE_API_VERSION): void {
-  checkCoreApi(`${template.name}@${template.version}`, template.coreApi, coreApiVersion);
+/** Its own error codes are UPPER_SNAKE, not host codes, each with an HTTP error status. */
+export function checkTemplateErrors(template: Template): void {
+  const problem = checkErrorDeclarations(template.errors);
+  if (problem) throw new Error(problem);
 }

@@ -2,15 +2,15 @@ import {
   type AgentInstance,
   ErrorCode,
   isAgentrtError,
-  parseRunInput,
   type Template,
   type TemplateContext,
   type TemplateEvent,
   TemplateEventSchema,
 } from "@agentrt/core";
+import { parseRunInput } from "@agentrt/runtime";
 import { collectEvents } from "../collect-events.js";
 import { createTestRunContext, createTestTemplateContext } from "../run-context.js";
-import { validateForCreate } from "./config-checks.js";
+import { validateConfig } from "./config-checks.js";
 
 /** Event types that start new work or content: none may follow the run's `output`. */
 const NOT_AFTER_OUTPUT = new Set<string>(["output", "output.delta", "step.started"]);
@@ -30,7 +30,7 @@ export async function createCheckedInstance(
   config: unknown,
   context: Partial<TemplateContext> = {},
 ): Promise<AgentInstance> {
-  const normalised = await validateForCreate(template, config, context);
+  const normalised = await validateConfig(template, config, { ...context, phase: "create" });
   return template.create(normalised, createTestTemplateContext(context));
 }
 

@@ -1,5 +1,5 @@
-import type { StepOf } from "../config-schema.js";
 import { renderValue } from "../render.js";
+import type { StepOf } from "../step-schema.js";
 import type { StepContext, StepResult } from "./step-context.js";
 
 /** Runs another agent through the host and uses its output. */

@@ -1,6 +1,6 @@
-import type { StepOf } from "../config-schema.js";
 import { fetchUpstream } from "../fetch-upstream.js";
 import { renderString, renderValue } from "../render.js";
+import type { StepOf } from "../step-schema.js";
 import type { StepContext, StepResult } from "./step-context.js";
 
 /** Calls an HTTP endpoint; the step output is the response body (parsed when it is JSON). */

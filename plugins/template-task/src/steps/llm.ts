@@ -1,9 +1,10 @@
 import { ErrorCode, lookupApiKey } from "@agentrt/core";
 import { z } from "zod";
-import type { StepOf } from "../config-schema.js";
+import { TaskError } from "../errors.js";
 import { fetchUpstream } from "../fetch-upstream.js";
 import { renderString } from "../render.js";
 import { createStepError } from "../step-error.js";
+import type { StepOf } from "../step-schema.js";
 import type { StepContext, StepResult } from "./step-context.js";
 
 /** The part of an OpenAI chat completion this step reads. */
@@ -21,7 +22,7 @@ export async function runLlmStep(step: StepOf<"llm">, ctx: StepContext): Promise
   const headers = new Headers({ "content-type": "application/json", accept: "application/json" });
   if (step.apiKey !== undefined) {
     const found = await lookupApiKey(step.apiKey, ctx.keySource);
-    if ("message" in found) throw createStepError(ErrorCode.STEP_FAILED, found.message, { retryable: false });
+    if ("message" in found) throw createStepError(TaskError.STEP_FAILED, found.message, { retryable: false });
     headers.set("authorization", `Bearer ${found.key}`);
   }
   const messages = [

@@ -1,4 +1,4 @@
-import type { Step } from "../config-schema.js";
+import type { Step } from "../step-schema.js";
 import { runAgentStep } from "./agent.js";
 import { runHttpStep } from "./http.js";
 import { runLlmStep } from "./llm.js";

@@ -1,5 +1,5 @@
-import type { StepOf } from "../config-schema.js";
 import { readPath, renderString } from "../render.js";
+import type { StepOf } from "../step-schema.js";
 import type { StepContext, StepResult } from "./step-context.js";
 
 /** Reshapes earlier outputs and the input declaratively; missing values become null. */

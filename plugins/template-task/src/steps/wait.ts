@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import type { StepOf } from "../config-schema.js";
+import type { StepOf } from "../step-schema.js";
 import type { StepContext, StepResult } from "./step-context.js";
 
 /** Pauses the task; cancellation or the step timeout ends the wait at once. */

@@ -1,21 +1,27 @@
+import type { AgentRecord, Runtime } from "@agentrt/runtime";
 import { OpenAPIHono } from "@hono/zod-openapi";
-import type { AppServices } from "../../lib/services.js";
 import type { AppEnv } from "../../lib/types.js";
 import * as routes from "./agents.routes.js";
-import {
-  createAgent,
-  getAgentOrThrow,
-  toAgentResponse,
-  updateAgent,
-  upgradeAgent,
-} from "./agents.service.js";
 
-export function createAgentRoutes(services: AppServices) {
-  const { store } = services;
+export function toAgentResponse(agent: AgentRecord) {
+  return {
+    id: agent.id,
+    name: agent.name,
+    description: agent.description,
+    template: { name: agent.templateName, version: agent.templateVersion, range: agent.templateRange },
+    config: agent.config,
+    revision: agent.revision,
+    status: agent.status,
+    createdAt: agent.createdAt,
+    updatedAt: agent.updatedAt,
+  };
+}
+
+export function createAgentRoutes({ agents, store }: Pick<Runtime, "agents" | "store">) {
   const app = new OpenAPIHono<AppEnv>();
 
   app.openapi(routes.createAgent, async (c) => {
-    const agent = await createAgent(services, c.req.valid("json"));
+    const agent = await agents.create(c.req.valid("json"));
     c.header("location", `/v1/agents/${agent.id}`);
     return c.json(toAgentResponse(agent), 201);
   });
@@ -27,23 +33,20 @@ export function createAgentRoutes(services: AppServices) {
   });
 
   app.openapi(routes.getAgent, async (c) =>
-    c.json(toAgentResponse(await getAgentOrThrow(services, c.req.valid("param").agent)), 200),
+    c.json(toAgentResponse(await agents.get(c.req.valid("param").agent)), 200),
   );
 
-  app.openapi(routes.updateAgent, async (c) => {
-    const agent = await getAgentOrThrow(services, c.req.valid("param").agent);
-    return c.json(toAgentResponse(await updateAgent(services, agent, c.req.valid("json"))), 200);
-  });
+  app.openapi(routes.updateAgent, async (c) =>
+    c.json(toAgentResponse(await agents.update(c.req.valid("param").agent, c.req.valid("json"))), 200),
+  );
 
   app.openapi(routes.deleteAgent, async (c) => {
-    const agent = await getAgentOrThrow(services, c.req.valid("param").agent);
-    await services.engine.invalidateAgent(agent.id);
-    await store.agents.delete(agent.id);
+    await agents.delete(c.req.valid("param").agent);
     return c.body(null, 204);
   });
 
   app.openapi(routes.listRevisions, async (c) => {
-    const agent = await getAgentOrThrow(services, c.req.valid("param").agent);
+    const agent = await agents.get(c.req.valid("param").agent);
     const { limit, cursor } = c.req.valid("query");
     const page = await store.agents.revisions(agent.id, { limit, cursor });
     return c.json(
@@ -64,16 +67,15 @@ export function createAgentRoutes(services: AppServices) {
     [routes.pauseAgent, "paused"],
     [routes.resumeAgent, "active"],
   ] as const) {
-    app.openapi(route, async (c) => {
-      const agent = await getAgentOrThrow(services, c.req.valid("param").agent);
-      return c.json(toAgentResponse(await store.agents.update(agent.id, { status })), 200);
-    });
+    app.openapi(route, async (c) =>
+      c.json(toAgentResponse(await agents.setStatus(c.req.valid("param").agent, status)), 200),
+    );
   }
 
   app.openapi(routes.upgradeAgent, async (c) => {
-    const agent = await getAgentOrThrow(services, c.req.valid("param").agent);
     const { to, dryRun } = c.req.valid("json");
-    return c.json(await upgradeAgent(services, agent, to, dryRun), 200);
+    const { agent, ...result } = await agents.upgrade(c.req.valid("param").agent, to, dryRun);
+    return c.json({ ...result, ...(agent ? { agent: toAgentResponse(agent) } : {}) }, 200);
   });
   return app;
 }

@@ -1,4 +1,5 @@
-import { AgentrtError, type ApiKeyRecord, ErrorCode } from "@agentrt/core";
+import { AgentrtError, ErrorCode } from "@agentrt/core";
+import type { ApiKeyRecord } from "@agentrt/runtime";
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { createApiKey } from "../../lib/auth.js";
 import type { AppServices } from "../../lib/services.js";
@@ -9,8 +10,8 @@ function toApiKeyResponse({ id, name, prefix, scopes, createdAt, lastUsedAt }: A
   return { id, name, prefix, scopes, createdAt, lastUsedAt };
 }
 
-export function createApiKeyRoutes(services: AppServices) {
-  const { store, keys } = services;
+export function createApiKeyRoutes({ runtime, keys }: Pick<AppServices, "runtime" | "keys">) {
+  const { store } = runtime;
   const app = new OpenAPIHono<AppEnv>();
 
   app.openapi(routes.createApiKey, async (c) => {

@@ -1,4 +1,4 @@
-import { API_KEY_SCOPES } from "@agentrt/core";
+import { API_KEY_SCOPES } from "@agentrt/runtime";
 import { z } from "@hono/zod-openapi";
 import {
   bodyErrors,

@@ -1,15 +1,16 @@
-import { ErrorCode, type Store, type TemplateRegistry } from "@agentrt/core";
+import { ErrorCode } from "@agentrt/core";
+import type { Runtime } from "@agentrt/runtime";
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { createProblem, problemResponse } from "../../lib/problem.js";
 import type { AppEnv } from "../../lib/types.js";
 import * as routes from "./health.routes.js";
 
-export function createHealthRoutes(deps: { store: Store; registry: TemplateRegistry }) {
+export function createHealthRoutes({ store, registry }: Pick<Runtime, "store" | "registry">) {
   const app = new OpenAPIHono<AppEnv>();
   app.openapi(routes.health, (c) => c.json({ status: "ok" as const }, 200));
   app.openapi(routes.ready, async (c) => {
     try {
-      await deps.store.ping();
+      await store.ping();
     } catch (error) {
       return problemResponse(
         c,
@@ -22,8 +23,8 @@ export function createHealthRoutes(deps: { store: Store; registry: TemplateRegis
     return c.json(
       {
         status: "ready" as const,
-        store: deps.store.kind,
-        templates: { loaded: deps.registry.size(), rejected: deps.registry.rejected().length },
+        store: store.kind,
+        templates: { loaded: registry.size(), rejected: registry.rejected().length },
       },
       200,
     );

@@ -1,5 +1,5 @@
-import { AgentrtError, ErrorCode, type StoredRunEvent } from "@agentrt/core";
-import { replyText } from "./chat-input.js";
+import { AgentrtError, ErrorCode } from "@agentrt/core";
+import type { StoredRunEvent } from "@agentrt/runtime";
 
 export interface ChatUsage {
   prompt_tokens: number;
@@ -17,7 +17,10 @@ export type ChatEvent =
  * several times). A run that does not succeed throws its error code. Ends without an `end` when
  * the events stop early (the follower's signal fired).
  */
-export async function* chatEvents(events: AsyncIterable<StoredRunEvent>): AsyncGenerator<ChatEvent> {
+export async function* chatEvents(
+  events: AsyncIterable<StoredRunEvent>,
+  replyText: (output: unknown) => string,
+): AsyncGenerator<ChatEvent> {
   const usage: ChatUsage = { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 };
   let streamed = false;
   for await (const { data } of events) {

@@ -1,5 +1,5 @@
 import { ErrorCode, isAgentrtError } from "@agentrt/core";
-import { createProblem, toOpenAiError } from "../../lib/problem.js";
+import { createProblem, type TemplateStatusLookup, toOpenAiError } from "../../lib/problem.js";
 import { SSE_HEADERS } from "../../lib/sse.js";
 import type { ChatEvent, ChatUsage } from "./chat-events.js";
 
@@ -39,6 +39,7 @@ async function* chunkFrames(
   first: IteratorResult<ChatEvent>,
   events: AsyncIterator<ChatEvent>,
   includeUsage: boolean,
+  templateStatus: TemplateStatusLookup,
 ): AsyncGenerator<string> {
   // The identity fields are serialised once; each chunk only adds its own part.
   const head = `data: {"id":${JSON.stringify(identity.id)},"object":"chat.completion.chunk","created":${identity.created},"model":${JSON.stringify(identity.model)},"system_fingerprint":null,`;
@@ -62,7 +63,7 @@ async function* chunkFrames(
     }
   } catch (error) {
     const problem = isAgentrtError(error)
-      ? createProblem(error.code, error.message)
+      ? createProblem(error.code, error.message, undefined, templateStatus)
       : createProblem(ErrorCode.INTERNAL, "An internal error occurred");
     yield `data: ${JSON.stringify(toOpenAiError(problem).body)}\n\n`;
   } finally {
@@ -79,9 +80,14 @@ export function chatStreamResponse(
   identity: CompletionIdentity,
   first: IteratorResult<ChatEvent>,
   events: AsyncIterator<ChatEvent>,
-  options: { includeUsage: boolean; headers: Record<string, string>; onCancel: () => void },
+  options: {
+    includeUsage: boolean;
+    headers: Record<string, string>;
+    onCancel: () => void;
+    templateStatus: TemplateStatusLookup;
+  },
 ): Response {
-  const frames = chunkFrames(identity, first, events, options.includeUsage);
+  const frames = chunkFrames(identity, first, events, options.includeUsage, options.templateStatus);
   const body = new ReadableStream<Uint8Array>({
     async pull(controller) {
       const { value, done } = await frames.next();

@@ -1,22 +1,36 @@
 import { AgentrtError, ErrorCode } from "@agentrt/core";
+import { modelNotFound } from "@agentrt/runtime";
 import { OpenAPIHono } from "@hono/zod-openapi";
+import type { MiddlewareHandler } from "hono";
 import { hasScope } from "../../lib/auth.js";
+import { createErrorHandler, validationHook } from "../../lib/errors.js";
+import { openAiErrorResponse } from "../../lib/problem.js";
 import type { AppServices } from "../../lib/services.js";
 import type { AppEnv } from "../../lib/types.js";
-import { submitRun } from "../threads/threads.service.js";
 import { type ChatEvent, chatEvents } from "./chat-events.js";
-import { toRunInput } from "./chat-input.js";
+import { toChatMessages } from "./chat-messages.js";
 import { type CompletionIdentity, chatCompletion, chatStreamResponse } from "./chat-stream.js";
-import { getInvocableModel, listActiveAgents, modelNotFound, resolveModel, toModel } from "./models.js";
+import { toModel } from "./models.js";
 import * as routes from "./openai.routes.js";
 
-export function createOpenAiRoutes(services: AppServices) {
-  const { engine } = services;
-  const app = new OpenAPIHono<AppEnv>();
+/**
+ * The OpenAI-compatible API. Its clients parse OpenAI's error JSON, so this sub-app has its own
+ * guards and error handler: every refusal on its paths, from a missing key to a failed run, is
+ * written in OpenAI's shape.
+ */
+export function createOpenAiRoutes(services: AppServices, guards: MiddlewareHandler<AppEnv>[]) {
+  const { runtime } = services;
+  const { engine, chat } = runtime;
+  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+  app.onError(createErrorHandler(services.logger, runtime.errorStatus, openAiErrorResponse));
+  app
+    .use("/v1/chat/*", ...guards)
+    .use("/v1/models", ...guards)
+    .use("/v1/models/*", ...guards);
 
   // A model is an agent this key may invoke; a read-only key may invoke none.
   app.openapi(routes.listModels, async (c) => {
-    const agents = hasScope(c.get("apiKey").scopes, "invoke") ? await listActiveAgents(services) : [];
+    const agents = hasScope(c.get("apiKey").scopes, "invoke") ? await chat.listModels() : [];
     return c.json({ object: "list" as const, data: agents.map((agent) => toModel(agent)) }, 200);
   });
 
@@ -25,21 +39,26 @@ export function createOpenAiRoutes(services: AppServices) {
     // Like OpenAI for a model the key can't use: the same answer as for a missing one.
     if (!hasScope(c.get("apiKey").scopes, "invoke"))
       throw modelNotFound(model, "this API key may not invoke agents");
-    return c.json(toModel(await getInvocableModel(services, model), model), 200);
+    const agent = await chat.resolveModel(model);
+    // Paused agents are not listed as models.
+    if (agent.status !== "active") throw modelNotFound(model, `agent "${agent.name}" is paused`);
+    return c.json(toModel(agent, model), 200);
   });
 
   app.openapi(routes.createChatCompletion, async (c) => {
     const body = c.req.valid("json");
     const headers = c.req.valid("header");
     // A paused agent is not listed as a model, but calling it says why it can't answer (409 agent_paused).
-    const agent = await resolveModel(services, body.model);
+    const agent = await chat.resolveModel(body.model);
     const threadId = headers["x-agentrt-thread-id"] ?? body.metadata?.thread_id;
-    const input = toRunInput(agent.templateName, body.messages, threadId !== undefined);
-    const { run } = await submitRun(
-      services,
-      { agent, input, threadId: threadId ?? null },
-      headers["x-agentrt-multitask-strategy"] ?? body.metadata?.multitask_strategy,
-    );
+    const adapter = chat.adapterFor(agent);
+    const input = adapter.toInput(toChatMessages(body.messages), { threadId });
+    const { run } = await runtime.runs.submit({
+      agent,
+      input,
+      threadId: threadId ?? null,
+      multitaskStrategy: headers["x-agentrt-multitask-strategy"] ?? body.metadata?.multitask_strategy,
+    });
 
     // A client that goes away cancels the run, which aborts the agent's upstream model request.
     const abort = new AbortController();
@@ -63,7 +82,7 @@ export function createOpenAiRoutes(services: AppServices) {
       "x-agentrt-run-id": run.id,
       ...(threadId ? { "x-agentrt-thread-id": threadId } : {}),
     };
-    const events = chatEvents(engine.follow(run.id, 0, abort.signal));
+    const events = chatEvents(engine.follow(run.id, 0, abort.signal), adapter.replyText);
 
     if (!body.stream) {
       let end: Extract<ChatEvent, { type: "end" }> | undefined;
@@ -89,6 +108,7 @@ export function createOpenAiRoutes(services: AppServices) {
       includeUsage: body.stream_options?.include_usage === true,
       headers: responseHeaders,
       onCancel: cancel,
+      templateStatus: runtime.errorStatus,
     }) as never;
   });
   return app;

@@ -1,6 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { defineApiRoute, jsonBody, jsonContent } from "../../lib/openapi.js";
-import { MultitaskStrategySchema } from "../threads/threads.routes.js";
+import { defineApiRoute, jsonBody, jsonContent, MultitaskStrategySchema } from "../../lib/openapi.js";
 
 /** OpenAI's error JSON: what every error on these routes looks like (problem+json elsewhere). */
 export const OpenAiErrorSchema = z

@@ -1,4 +1,5 @@
-import { RunErrorSchema, RunStatusSchema } from "@agentrt/core";
+import { RunErrorSchema } from "@agentrt/core";
+import { RunStatusSchema } from "@agentrt/runtime";
 import { z } from "@hono/zod-openapi";
 import {
   AgentParams,
@@ -7,11 +8,11 @@ import {
   errorResponses,
   jsonBody,
   jsonContent,
+  MultitaskStrategySchema,
   PageQuerySchema,
   pageOf,
   pathParam,
 } from "../../lib/openapi.js";
-import { MultitaskStrategySchema } from "../threads/threads.routes.js";
 
 export const RunSchema = z
   .object({

@@ -1,17 +1,20 @@
-import { AgentrtError, createId, ErrorCode, nextFireTime, parseRunInput, parseSchedule } from "@agentrt/core";
+import { AgentrtError, ErrorCode } from "@agentrt/core";
+import { createId, nextFireTime, parseRunInput, parseSchedule, type Runtime } from "@agentrt/runtime";
 import { OpenAPIHono } from "@hono/zod-openapi";
-import type { AppServices } from "../../lib/services.js";
 import type { AppEnv } from "../../lib/types.js";
-import { getAgentOrThrow } from "../agents/agents.service.js";
 import * as routes from "./schedules.routes.js";
 
-export function createScheduleRoutes(services: AppServices) {
-  const { store, registry } = services;
+export function createScheduleRoutes({
+  store,
+  registry,
+  agents,
+  scheduler,
+}: Pick<Runtime, "store" | "registry" | "agents" | "scheduler">) {
   const app = new OpenAPIHono<AppEnv>();
 
   app.openapi(routes.createSchedule, async (c) => {
     const body = c.req.valid("json");
-    const agent = await getAgentOrThrow(services, body.agent);
+    const agent = await agents.get(body.agent);
     parseSchedule(body.cron, body.timezone);
     const loaded = registry.get(agent.templateName, agent.templateVersion);
     const input = loaded ? parseRunInput(loaded.template, body.input ?? null) : (body.input ?? null);
@@ -25,13 +28,13 @@ export function createScheduleRoutes(services: AppServices) {
       enabled: body.enabled,
       nextRunAt: body.enabled ? nextFireTime(body.cron, body.timezone) : null,
     });
-    services.scheduler.wake();
+    scheduler.wake();
     return c.json(schedule, 201, { location: `/v1/schedules/${schedule.id}` });
   });
 
   app.openapi(routes.listSchedules, async (c) => {
     const { limit, cursor, agent } = c.req.valid("query");
-    const agentId = agent ? (await getAgentOrThrow(services, agent)).id : undefined;
+    const agentId = agent ? (await agents.get(agent)).id : undefined;
     const page = await store.schedules.list({ limit, cursor, agentId });
     return c.json({ data: page.items, nextCursor: page.nextCursor }, 200);
   });

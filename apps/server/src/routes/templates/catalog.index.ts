@@ -1,4 +1,5 @@
-import { CORE_API_VERSION, type TemplateRegistry } from "@agentrt/core";
+import { CORE_API_VERSION } from "@agentrt/core";
+import type { TemplateRegistry } from "@agentrt/runtime";
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { ServerConfig } from "../../env.js";
 import type { AppEnv } from "../../lib/types.js";

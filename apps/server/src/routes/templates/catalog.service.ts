@@ -1,9 +1,10 @@
 import {
   AgentrtError,
   CORE_API_VERSION,
-  checkCoreApi,
   ErrorCode,
   isAgentrtError,
+  isTemplatePackage,
+  parseTemplateManifest,
   TEMPLATE_KEYWORD,
 } from "@agentrt/core";
 
@@ -64,13 +65,6 @@ const MAX_CACHED_MANIFESTS = 1000;
 
 /** npm's URL form of a package name: the scope's slash is encoded. */
 const packagePath = (name: string) => name.replace("/", "%2f");
-
-function isTemplateManifest(manifest: PublishedManifest): boolean {
-  return (
-    (Array.isArray(manifest.keywords) && manifest.keywords.includes(TEMPLATE_KEYWORD)) ||
-    (typeof manifest.agentrt === "object" && manifest.agentrt !== null)
-  );
-}
 
 /**
  * Searches an npm registry for template packages and marks each compatible or not with this core,
@@ -149,7 +143,8 @@ export function createCatalog(options: CatalogOptions): Catalog {
     }
     const coreApi = manifest.agentrt?.coreApi;
     try {
-      checkCoreApi(`${name}@${version}`, coreApi, coreApiVersion);
+      // The rule discovery applies once the package is installed, applied to the registry's copy.
+      parseTemplateManifest({ ...manifest, name, version }, coreApiVersion);
       return { coreApi: coreApi as string, compatible: true, code: null, reason: null } as const;
     } catch (error) {
       if (!isAgentrtError(error)) throw error;
@@ -192,7 +187,7 @@ export function createCatalog(options: CatalogOptions): Catalog {
       const entries = await Promise.all(
         found.map(async (p) => {
           const manifest = await manifestOf(p.name, p.version ?? "latest", signal);
-          if (manifest && !isTemplateManifest(manifest)) return undefined;
+          if (manifest && !isTemplatePackage(manifest)) return undefined;
           const version = p.version ?? (typeof manifest?.version === "string" ? manifest.version : "latest");
           return {
             packageName: p.name,

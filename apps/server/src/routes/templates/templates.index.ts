@@ -1,10 +1,5 @@
-import {
-  AgentrtError,
-  configJsonSchema,
-  ErrorCode,
-  type LoadedTemplate,
-  type TemplateRegistry,
-} from "@agentrt/core";
+import { AgentrtError, ErrorCode } from "@agentrt/core";
+import { configJsonSchema, type LoadedTemplate, type TemplateRegistry } from "@agentrt/runtime";
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { ServerConfig } from "../../env.js";
 import type { AppEnv } from "../../lib/types.js";
@@ -15,10 +10,17 @@ function describeVersion(t: LoadedTemplate) {
   return {
     version: t.template.version,
     packageName: t.packageName,
-    coreApi: t.template.coreApi,
+    coreApi: t.coreApi,
     description: t.template.description ?? null,
     idempotent: t.template.idempotent ?? false,
     migrations: Object.keys(t.template.migrations ?? {}),
+    capabilities: (["chat", "threads"] as const).filter((capability) => t.template[capability] !== undefined),
+    services: Object.values(t.template.services ?? {}).map(({ id, optional }) => ({ id, optional })),
+    errors: Object.entries(t.template.errors ?? {}).map(([code, { status, description }]) => ({
+      code: `${t.template.name}.${code}`,
+      status,
+      description: description ?? null,
+    })),
     schemaUrl: `/v1/templates/${t.template.name}/versions/${t.template.version}/schema`,
   };
 }

@@ -10,6 +10,17 @@ export const TemplateVersionSchema = z
     description: z.string().nullable(),
     idempotent: z.boolean(),
     migrations: z.array(z.string()).openapi({ description: "Versions that carry a config migration" }),
+    capabilities: z
+      .array(z.enum(["chat", "threads"]))
+      .openapi({ description: "`chat`: takes OpenAI chat messages; `threads`: keeps thread memory" }),
+    services: z
+      .array(z.object({ id: z.string(), optional: z.boolean() }))
+      .openapi({ description: "Host services the template uses" }),
+    errors: z
+      .array(z.object({ code: z.string(), status: z.number().int(), description: z.string().nullable() }))
+      .openapi({
+        description: "The template's own error codes, as clients see them, with their HTTP status",
+      }),
     schemaUrl: z.string(),
   })
   .openapi("TemplateVersion");

@@ -1,3 +1,4 @@
+import { ThreadMessageSchema as CoreThreadMessageSchema } from "@agentrt/core";
 import { z } from "@hono/zod-openapi";
 import {
   bodyErrors,
@@ -5,17 +6,11 @@ import {
   errorResponses,
   jsonBody,
   jsonContent,
+  MultitaskStrategySchema,
   PageQuerySchema,
   pageOf,
   pathParam,
 } from "../../lib/openapi.js";
-
-export const MultitaskStrategySchema = z
-  .enum(["reject", "enqueue", "interrupt"])
-  .openapi("MultitaskStrategy", {
-    description:
-      "What a new run on a thread does while an earlier run on it is still queued or running: `reject` (409 THREAD_BUSY), `enqueue` (run after it; the default) or `interrupt` (cancel it, keeping what it wrote, and start)",
-  });
 
 const MetadataSchema = z
   .looseObject({ multitaskStrategy: MultitaskStrategySchema.optional() })
@@ -46,13 +41,10 @@ export const CreateThreadSchema = z
   })
   .openapi("CreateThread");
 
-export const ThreadMessageSchema = z
-  .object({
-    id: z.string().nullable(),
-    role: z.enum(["user", "assistant", "system", "tool"]),
-    content: z.string(),
-  })
-  .openapi("ThreadMessage");
+// `describe` makes a schema made after zod-openapi extended zod, so it can be named.
+export const ThreadMessageSchema = CoreThreadMessageSchema.describe(
+  "One message of the thread's transcript, as the template that keeps its memory reports it",
+).openapi("ThreadMessage");
 
 const ThreadParams = pathParam("id");
 const tags = ["Threads"];

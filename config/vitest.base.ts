@@ -1,0 +1,25 @@
+import { defineConfig, type ViteUserConfig } from "vitest/config";
+
+type TestOptions = NonNullable<ViteUserConfig["test"]>;
+
+/**
+ * The test setup every package shares: tests beside the code and in `test/`, v8 line coverage of
+ * `src/` held at 85 %. `exclude` lists source files that only run in other processes.
+ */
+export function definePackageTests(
+  options: Omit<TestOptions, "coverage"> & { coverageExclude?: string[] } = {},
+) {
+  const { coverageExclude = [], ...test } = options;
+  return defineConfig({
+    test: {
+      include: ["src/**/*.test.ts", "test/**/*.test.ts"],
+      ...test,
+      coverage: {
+        provider: "v8",
+        include: ["src/**/*.ts"],
+        exclude: ["src/**/*.test.ts", ...coverageExclude],
+        thresholds: { lines: 85 },
+      },
+    },
+  });
+}

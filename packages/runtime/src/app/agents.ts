@@ -1,0 +1,148 @@
+import { AgentrtError, ErrorCode, type FieldIssue, isAgentrtError } from "@agentrt/core";
+import { migrateConfig, validateAgentConfig } from "../config.js";
+import type { RunEngine } from "../engine/run-engine.js";
+import { createId } from "../ids.js";
+import type { InstalledTemplate } from "../installed-template.js";
+import { parseTemplateRef, type TemplateRegistry } from "../registry.js";
+import type { AgentRecord, AgentStatus, Store } from "../store.js";
+import type { TemplateContexts } from "./contexts.js";
+
+export interface NewAgentRequest {
+  name: string;
+  description?: string | null | undefined;
+  /** `task`, `task@^2`, … */
+  template: string;
+  config?: Record<string, unknown> | undefined;
+}
+
+export interface AgentChanges {
+  name?: string | undefined;
+  description?: string | null | undefined;
+  config?: Record<string, unknown> | undefined;
+}
+
+export interface UpgradeResult {
+  dryRun: boolean;
+  from: string;
+  to: string;
+  appliedMigrations: string[];
+  config: Record<string, unknown>;
+  valid: boolean;
+  errors?: FieldIssue[];
+  /** The upgraded agent (not on a dry run). */
+  agent?: AgentRecord;
+}
+
+export interface AgentUseCases {
+  /** AGENT_NOT_FOUND when no agent has this id or name. */
+  get(idOrName: string): Promise<AgentRecord>;
+  create(request: NewAgentRequest): Promise<AgentRecord>;
+  update(idOrName: string, changes: AgentChanges): Promise<AgentRecord>;
+  setStatus(idOrName: string, status: AgentStatus): Promise<AgentRecord>;
+  upgrade(idOrName: string, to: string, dryRun: boolean): Promise<UpgradeResult>;
+  delete(idOrName: string): Promise<void>;
+}
+
+/** Config issues as the request addresses them: under `config`. */
+function underConfig(error: unknown): never {
+  if (isAgentrtError(error) && error.code === ErrorCode.CONFIG_INVALID && error.issues) {
+    throw new AgentrtError(error.code, error.message, {
+      issues: error.issues.map((i) => ({ ...i, path: ["config", ...i.path] })),
+    });
+  }
+  throw error;
+}
+
+export function createAgentUseCases(deps: {
+  store: Store;
+  registry: TemplateRegistry;
+  engine: RunEngine;
+  contexts: TemplateContexts;
+}): AgentUseCases {
+  const { store, registry, engine, contexts } = deps;
+
+  const validate = (template: InstalledTemplate, config: unknown, phase: "create" | "update") =>
+    validateAgentConfig(template, config, contexts.forValidation(template, phase));
+
+  async function get(idOrName: string): Promise<AgentRecord> {
+    const agent = await store.agents.get(idOrName);
+    if (!agent) throw new AgentrtError(ErrorCode.AGENT_NOT_FOUND, `no agent with id or name "${idOrName}"`);
+    return agent;
+  }
+
+  return {
+    get,
+
+    async create(request) {
+      const ref = parseTemplateRef(request.template);
+      const { template } = registry.resolve(ref.name, ref.range);
+      const config = await validate(template, request.config ?? {}, "create").catch(underConfig);
+      return store.agents.create({
+        id: createId("agt"),
+        name: request.name,
+        description: request.description ?? null,
+        templateName: template.name,
+        templateRange: ref.range,
+        templateVersion: template.version,
+        config,
+      });
+    },
+
+    async update(idOrName, changes) {
+      const agent = await get(idOrName);
+      let config: Record<string, unknown> | undefined;
+      if (changes.config !== undefined) {
+        const loaded = registry.get(agent.templateName, agent.templateVersion);
+        if (!loaded) {
+          throw new AgentrtError(
+            ErrorCode.TEMPLATE_VERSION_NOT_FOUND,
+            `template ${agent.templateName}@${agent.templateVersion} is no longer installed; upgrade the agent first`,
+          );
+        }
+        config = await validate(loaded.template, changes.config, "update").catch(underConfig);
+      }
+      const updated = await store.agents.update(agent.id, {
+        ...(changes.name !== undefined ? { name: changes.name } : {}),
+        ...(changes.description !== undefined ? { description: changes.description } : {}),
+        ...(config !== undefined ? { config } : {}),
+      });
+      if (updated.revision !== agent.revision) await engine.invalidateAgent(agent.id);
+      return updated;
+    },
+
+    async setStatus(idOrName, status) {
+      const agent = await get(idOrName);
+      return store.agents.update(agent.id, { status });
+    },
+
+    async upgrade(idOrName, to, dryRun) {
+      const agent = await get(idOrName);
+      const { template } = registry.resolve(agent.templateName, to);
+      const migrated = migrateConfig(agent.config, agent.templateVersion, template);
+      const result = {
+        dryRun,
+        from: agent.templateVersion,
+        to: template.version,
+        appliedMigrations: migrated.applied,
+      };
+      let config: Record<string, unknown>;
+      try {
+        config = await validate(template, migrated.config, "update");
+      } catch (error) {
+        if (!isAgentrtError(error) || error.code !== ErrorCode.CONFIG_INVALID) throw error;
+        if (!dryRun) underConfig(error);
+        return { ...result, config: migrated.config, valid: false, errors: error.issues ?? [] };
+      }
+      if (dryRun) return { ...result, config, valid: true };
+      const updated = await store.agents.update(agent.id, { templateVersion: template.version, config });
+      await engine.invalidateAgent(agent.id);
+      return { ...result, config, valid: true, agent: updated };
+    },
+
+    async delete(idOrName) {
+      const agent = await get(idOrName);
+      await engine.invalidateAgent(agent.id);
+      await store.agents.delete(agent.id);
+    },
+  };
+}

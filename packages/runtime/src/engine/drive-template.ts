@@ -1,0 +1,139 @@
+import type { AgentInstance, RunContext } from "@agentrt/core";
+import { AgentrtError, ErrorCode, type TemplateEvent, TemplateEventSchema } from "@agentrt/core";
+
+export interface DriveOptions {
+  instance: AgentInstance;
+  input: unknown;
+  ctx: RunContext;
+  /** How long a template may keep going after `ctx.signal` fired before the engine walks away. */
+  graceMs: number;
+  /**
+   * Stores one validated event. The next event is pulled without waiting for the store, so a burst
+   * of events can be written together; at most MAX_UNSTORED are outstanding (back-pressure).
+   * Promises must settle in call order. The drive may return before the last ones settle: the
+   * journal writes a run's outstanding events before (or with) its end.
+   */
+  record(event: TemplateEvent): Promise<void>;
+}
+
+export interface DriveResult {
+  /** The value of the last `output` event, or null when there was none. */
+  output: unknown;
+  /** True when the template ignored the abort and was left behind. */
+  abandoned: boolean;
+}
+
+const ABANDONED = Symbol("abandoned");
+const STORE_FAILED = Symbol("store failed");
+
+/** How many events may wait for the store before the template is made to wait too. */
+const MAX_UNSTORED = 64;
+
+/**
+ * Keeps track of `record` calls in flight. They settle in call order, so waiting for the latest
+ * one waits for all. A failure is kept (never left unhandled), thrown by the next `add`, and
+ * announced by `failed` so a template busy elsewhere is not waited for.
+ */
+function createRecorder(record: (event: TemplateEvent) => Promise<void>) {
+  let latest: Promise<void> = Promise.resolve();
+  let unstored = 0;
+  let failure: { error: unknown } | undefined;
+  let onFailure = () => {};
+  const failed = new Promise<typeof STORE_FAILED>((resolve) => {
+    onFailure = () => resolve(STORE_FAILED);
+  });
+  const check = () => {
+    if (failure) throw failure.error;
+  };
+  return {
+    failed,
+    /** The error `failed` announced. */
+    error: () => failure?.error,
+    /** Records an event; throws an earlier event's failure instead, or waits when too many are unstored. */
+    async add(event: TemplateEvent): Promise<void> {
+      check();
+      latest = record(event).catch((error: unknown) => {
+        failure ??= { error };
+        onFailure();
+      });
+      if (++unstored >= MAX_UNSTORED) {
+        await latest;
+        unstored = 0;
+        check();
+      }
+    },
+  };
+}
+
+/** Resolves `graceMs` after the signal fires, so a template that ignores the abort can't hold the run. */
+function afterAbort(
+  signal: AbortSignal,
+  graceMs: number,
+): { promise: Promise<typeof ABANDONED>; stop(): void } {
+  let timer: NodeJS.Timeout | undefined;
+  let onAbort = () => {};
+  const promise = new Promise<typeof ABANDONED>((resolve) => {
+    onAbort = () => {
+      timer = setTimeout(() => resolve(ABANDONED), graceMs);
+    };
+    if (signal.aborted) onAbort();
+    else signal.addEventListener("abort", onAbort, { once: true });
+  });
+  return {
+    promise,
+    stop() {
+      signal.removeEventListener("abort", onAbort);
+      clearTimeout(timer);
+    },
+  };
+}
+
+function closeQuietly(iterator: AsyncIterator<unknown>): void {
+  // Not awaited: a template stuck in `next()` would also be stuck in `return()`.
+  iterator.return?.().catch(() => {});
+}
+
+/**
+ * Pulls a template's events one at a time, validates each against the event contract and records
+ * it. Throws what the template throws, or TEMPLATE_INVALID for an event that breaks the contract.
+ */
+export async function driveTemplate(options: DriveOptions): Promise<DriveResult> {
+  const { instance, input, ctx } = options;
+  const iterator = instance.run(input, ctx)[Symbol.asyncIterator]();
+  const abort = afterAbort(ctx.signal, options.graceMs);
+  const recorder = createRecorder(options.record);
+  let output: unknown = null;
+  try {
+    for (;;) {
+      const step = await Promise.race([iterator.next(), abort.promise, recorder.failed]);
+      if (step === STORE_FAILED) {
+        // An event could not be stored: the run can't go on, so the template is stopped.
+        closeQuietly(iterator);
+        throw recorder.error();
+      }
+      if (step === ABANDONED) {
+        closeQuietly(iterator);
+        return { output, abandoned: true };
+      }
+      if (step.done) return { output, abandoned: false };
+      const parsed = TemplateEventSchema.safeParse(step.value);
+      if (!parsed.success) {
+        closeQuietly(iterator);
+        const type = (step.value as { type?: unknown } | null)?.type;
+        throw new AgentrtError(
+          ErrorCode.TEMPLATE_INVALID,
+          `the template yielded an invalid event (type ${JSON.stringify(type)}): ${parsed.error.issues[0]?.message ?? "invalid"}`,
+        );
+      }
+      if (parsed.data.type === "output") output = parsed.data.output;
+      try {
+        await recorder.add(parsed.data);
+      } catch (error) {
+        closeQuietly(iterator);
+        throw error;
+      }
+    }
+  } finally {
+    abort.stop();
+  }
+}

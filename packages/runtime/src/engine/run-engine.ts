@@ -1,0 +1,489 @@
+import type { Logger, RunContext, TemplateContext } from "@agentrt/core";
+import { AgentrtError, ErrorCode, type RunError, toErrorInfo } from "@agentrt/core";
+import { parseRunInput } from "../config.js";
+import { createId, nowIso } from "../ids.js";
+import type { InstalledTemplate } from "../installed-template.js";
+import type { TemplateRegistry } from "../registry.js";
+import { type StoredRunEvent, TERMINAL_RUN_STATUSES } from "../run-events.js";
+import type { AgentRecord, RunRecord, Store } from "../store.js";
+import { qualifyError } from "../template-errors.js";
+import { createAgentInstances, type InstanceLease } from "./agent-instances.js";
+import { canonicalJson } from "./canonical-json.js";
+import { driveTemplate } from "./drive-template.js";
+import { createEventHub } from "./event-hub.js";
+import { followRun } from "./follow-run.js";
+import { silentLogger, withFields } from "./logging.js";
+import { recoverRuns } from "./recovery.js";
+import { createRunJournal, type RunOutcome } from "./run-journal.js";
+import { createRunQueue } from "./run-queue.js";
+import { loadRunSource, type RunSource, sourceFromAgent } from "./run-source.js";
+import { createWebhookSender, type WebhookOptions } from "./webhooks.js";
+
+export interface RunEngineOptions {
+  store: Store;
+  registry: TemplateRegistry;
+  /** The context a template's `create` gets: its operator settings and declared services. */
+  context: (template: InstalledTemplate) => TemplateContext;
+  /** Defaults: 16 runs at once, 4 per agent, 1000 waiting. */
+  concurrency?: { global?: number; perAgent?: number; maxQueued?: number };
+  /** Timeout of a run that asks for none (default 300 000 ms). */
+  defaultTimeoutMs?: number;
+  /** Largest timeout a run may ask for (default 3 600 000 ms). */
+  maxTimeoutMs?: number;
+  /** Needed for runs with a `webhookUrl`; without it such runs are rejected. */
+  webhooks?: WebhookOptions;
+  /** How long a template may run on after its signal fired before the engine ends the run anyway (default 250 ms). */
+  abortGraceMs?: number;
+  /** Deepest chain of `invokeAgent` calls (default 5); stops agents invoking each other forever. */
+  maxInvokeDepth?: number;
+  logger?: Logger;
+}
+
+export interface SubmitRunOptions {
+  /** The agent as currently stored; the run is pinned to this revision. */
+  agent: AgentRecord;
+  input: unknown;
+  threadId?: string | null;
+  scheduleId?: string | null;
+  /** The same key for the same agent within 24 h returns the first run (`created: false`). */
+  idempotencyKey?: string | null;
+  webhookUrl?: string | null;
+  timeoutMs?: number;
+  /** Use this id instead of a fresh one (the scheduler claims a tick for a run id before submitting). */
+  runId?: string;
+}
+
+/** A submission that passed every check that needs no store: made by `RunEngine.prepare`. */
+export interface PreparedRun extends SubmitRunOptions {
+  readonly $$prepared: true;
+  readonly source: RunSource;
+  /** Parsed by the template's input schema. */
+  readonly input: unknown;
+  readonly timeoutMs: number;
+}
+
+function isPrepared(submit: SubmitRunOptions | PreparedRun): submit is PreparedRun {
+  return (submit as Partial<PreparedRun>).$$prepared === true;
+}
+
+export interface RunEngine {
+  /** Crash recovery, then re-queues runs stored as `queued`. */
+  start(): Promise<void>;
+  /**
+   * Accepts a run. Throws AGENT_PAUSED, VALIDATION_FAILED (input or timeout), QUEUE_FULL,
+   * TEMPLATE_VERSION_NOT_FOUND, or IDEMPOTENCY_CONFLICT (same key, different input).
+   */
+  submit(options: SubmitRunOptions | PreparedRun): Promise<{ run: RunRecord; created: boolean }>;
+  /**
+   * The checks of `submit` that need no store (paused agent, template installed, input, timeout,
+   * webhooks), so a caller can validate before it takes a thread's admission lease.
+   */
+  prepare(options: SubmitRunOptions): PreparedRun;
+  /** Resolves with the terminal record; RUN_NOT_FOUND for unknown runs; rejects with the signal's reason. */
+  wait(runId: string, signal?: AbortSignal): Promise<RunRecord>;
+  /**
+   * Events with `seq > afterSeq`: stored ones, then live ones, ending after `run.finished`.
+   * Throws RUN_NOT_FOUND on first iteration for an unknown run.
+   */
+  follow(runId: string, afterSeq: number, signal?: AbortSignal): AsyncIterable<StoredRunEvent>;
+  /** Cancels a queued or running run and resolves with its terminal record. */
+  cancel(runId: string): Promise<RunRecord>;
+  /** Drops cached instances of an agent (updated or deleted); runs in progress keep theirs. */
+  invalidateAgent(agentId: string): Promise<void>;
+  stats(): { running: number; queued: number };
+  /** Stops accepting runs, interrupts running ones, disposes instances. Queued runs stay queued. */
+  close(): Promise<void>;
+}
+
+interface Job {
+  runId: string;
+  agentId: string;
+  run: RunRecord;
+  /** Known for fresh submissions; loaded from the store for recovered runs. */
+  source: RunSource | undefined;
+  /** How many `invokeAgent` calls deep this run is (0 for runs submitted from outside). */
+  depth: number;
+}
+
+type AbortReason = "cancel" | "timeout" | "shutdown";
+
+interface ActiveRun {
+  controller: AbortController;
+  reason: AbortReason | undefined;
+  /** Set once the template is done; a late cancel or timeout no longer changes the outcome. */
+  settled: boolean;
+  timeoutMs: number;
+}
+
+const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;
+
+function abortError(reason: AbortReason, timeoutMs: number): AgentrtError {
+  if (reason === "cancel") return new AgentrtError(ErrorCode.RUN_CANCELLED, "the run was cancelled");
+  if (reason === "timeout") {
+    return new AgentrtError(ErrorCode.RUN_TIMEOUT, `the run exceeded its timeout of ${timeoutMs} ms`);
+  }
+  return new AgentrtError(ErrorCode.RUN_INTERRUPTED, "the server shut down while the run was running");
+}
+
+function runError(error: AgentrtError): RunError {
+  return { code: error.code, message: error.message };
+}
+
+export function createRunEngine(options: RunEngineOptions): RunEngine {
+  const { store, registry } = options;
+  const logger = options.logger ?? silentLogger;
+  const defaultTimeoutMs = options.defaultTimeoutMs ?? 300_000;
+  const maxTimeoutMs = options.maxTimeoutMs ?? 3_600_000;
+  const graceMs = options.abortGraceMs ?? 250;
+  const maxDepth = options.maxInvokeDepth ?? 5;
+  const hub = createEventHub();
+  const journal = createRunJournal(store, hub);
+  const instances = createAgentInstances(options.context, logger);
+  const webhooks = options.webhooks && createWebhookSender(options.webhooks, journal, logger);
+  const active = new Map<string, ActiveRun>();
+  const executions = new Set<Promise<void>>();
+  const queue = createRunQueue<Job>(
+    {
+      global: options.concurrency?.global ?? 16,
+      perAgent: options.concurrency?.perAgent ?? 4,
+      maxQueued: options.concurrency?.maxQueued ?? 1000,
+    },
+    (job) => execute(job),
+    // A thread's runs take turns, so two messages never interleave in its memory.
+    (job) => job.run.threadId ?? undefined,
+  );
+  let closed = false;
+
+  async function finish(runId: string, outcome: RunOutcome): Promise<RunRecord> {
+    const { run, finished } = await journal.finish(runId, outcome);
+    if (finished && webhooks) webhooks.deliver(run);
+    return run;
+  }
+
+  /** A run cut short by a dead or stopping process: idempotent templates run it again, others fail it. */
+  async function interrupt(run: RunRecord, source: RunSource | undefined): Promise<void> {
+    if (source?.template.idempotent) {
+      const queued = await journal.record(run.id, [{ type: "run.queued" }], {
+        status: "queued",
+        startedAt: null,
+      });
+      if (!closed) queue.push({ runId: run.id, agentId: run.agentId, run: queued, source, depth: 0 });
+      return;
+    }
+    await finish(run.id, { status: "failed", error: runError(abortError("shutdown", run.timeoutMs)) });
+  }
+
+  function abortRun(runId: string, reason: AbortReason): boolean {
+    const state = active.get(runId);
+    if (!state || state.settled || state.reason) return false;
+    state.reason = reason;
+    state.controller.abort(abortError(reason, state.timeoutMs));
+    return true;
+  }
+
+  function runContext(job: Job, source: RunSource, signal: AbortSignal): RunContext {
+    return {
+      runId: job.runId,
+      agentId: job.agentId,
+      agentName: source.agent.name,
+      threadId: job.run.threadId ?? undefined,
+      signal,
+      logger: withFields(logger, { runId: job.runId, agentId: job.agentId }),
+      invokeAgent: (agent, input, invokeOptions) =>
+        invokeAgent(
+          job.depth + 1,
+          agent,
+          input,
+          invokeOptions?.signal ? AbortSignal.any([signal, invokeOptions.signal]) : signal,
+        ),
+    };
+  }
+
+  async function invokeAgent(
+    depth: number,
+    nameOrId: string,
+    input: unknown,
+    signal: AbortSignal,
+  ): Promise<unknown> {
+    if (depth > maxDepth) {
+      throw new AgentrtError(
+        ErrorCode.RUN_FAILED,
+        `invokeAgent("${nameOrId}") refused: agent calls are limited to ${maxDepth} levels deep`,
+        { details: { limit: maxDepth } },
+      );
+    }
+    signal.throwIfAborted();
+    const agent = await store.agents.get(nameOrId);
+    if (!agent) {
+      throw new AgentrtError(ErrorCode.AGENT_NOT_FOUND, `no agent named or with id "${nameOrId}"`, {
+        details: { agent: nameOrId },
+      });
+    }
+    const { run } = await submitRun(prepare({ agent, input }), depth);
+    const onAbort = () => {
+      cancel(run.id).catch(() => {});
+    };
+    signal.addEventListener("abort", onAbort, { once: true });
+    let done: RunRecord;
+    try {
+      done = await wait(run.id);
+    } finally {
+      signal.removeEventListener("abort", onAbort);
+    }
+    if (done.status === "succeeded") return done.output;
+    throw new AgentrtError(
+      done.error?.code ?? ErrorCode.RUN_FAILED,
+      `agent "${agent.name}" run ${done.id} ended ${done.status}: ${done.error?.message ?? ""}`,
+      { details: { runId: done.id, status: done.status } },
+    );
+  }
+
+  /**
+   * Runs one job. The returned promise (which holds the queue slot) settles as soon as the template
+   * is done, before the end is recorded, so whoever sees the terminal state also sees a free slot.
+   */
+  function execute(job: Job): Promise<void> {
+    const state: ActiveRun = {
+      controller: new AbortController(),
+      reason: undefined,
+      settled: false,
+      timeoutMs: job.run.timeoutMs,
+    };
+    active.set(job.runId, state);
+    let freeSlot = () => {};
+    const slot = new Promise<void>((resolve) => {
+      freeSlot = resolve;
+    });
+    const execution = runJob(job, state, freeSlot).finally(() => {
+      freeSlot();
+      active.delete(job.runId);
+      executions.delete(execution);
+    });
+    executions.add(execution);
+    return slot;
+  }
+
+  async function runJob(job: Job, state: ActiveRun, freeSlot: () => void): Promise<void> {
+    const { signal } = state.controller;
+    const timer = setTimeout(() => abortRun(job.runId, "timeout"), job.run.timeoutMs);
+    let source = job.source;
+    let release = () => {};
+    let outcome: RunOutcome;
+    try {
+      await journal.record(job.runId, [{ type: "run.started" }], { status: "running", startedAt: nowIso() });
+      source ??= await loadRunSource(store, registry, job.run);
+      const lease = await acquireUnlessAborted(source, signal);
+      release = lease.release;
+      const result = await driveTemplate({
+        instance: lease.instance,
+        input: job.run.input,
+        ctx: runContext(job, source, signal),
+        graceMs,
+        record: async (event) => {
+          await journal.append(job.runId, event);
+        },
+      });
+      outcome = { status: "succeeded", output: result.output };
+    } catch (error) {
+      outcome = {
+        status: "failed",
+        error: toErrorInfo(source ? qualifyError(error, source.template) : error),
+      };
+    } finally {
+      clearTimeout(timer);
+      state.settled = true;
+      release();
+      freeSlot();
+    }
+    try {
+      if (state.reason === "shutdown") await interrupt(job.run, source);
+      else if (state.reason) {
+        const error = runError(abortError(state.reason, job.run.timeoutMs));
+        await finish(job.runId, { status: state.reason === "cancel" ? "cancelled" : "timed_out", error });
+      } else await finish(job.runId, outcome);
+    } catch (error) {
+      logger.error("could not record the end of a run", { runId: job.runId, error: String(error) });
+    }
+  }
+
+  /** `template.create` gets no signal, so a hung create must not keep a cancelled run open. */
+  async function acquireUnlessAborted(source: RunSource, signal: AbortSignal): Promise<InstanceLease> {
+    const acquiring = instances.acquire({
+      agentId: source.agent.id,
+      revision: source.revision,
+      template: source.template,
+      config: source.config,
+    });
+    let onAbort = () => {};
+    const aborted = new Promise<never>((_, reject) => {
+      onAbort = () => reject(signal.reason);
+      if (signal.aborted) onAbort();
+      else signal.addEventListener("abort", onAbort, { once: true });
+    });
+    try {
+      return await Promise.race([acquiring, aborted]);
+    } catch (error) {
+      // Returned too late to be used: hand the lease straight back.
+      acquiring.then(
+        (lease) => lease.release(),
+        () => {},
+      );
+      throw error;
+    } finally {
+      signal.removeEventListener("abort", onAbort);
+    }
+  }
+
+  function resolveTimeout(requested: number | undefined): number {
+    const timeoutMs = requested ?? defaultTimeoutMs;
+    if (!Number.isFinite(timeoutMs) || timeoutMs <= 0 || timeoutMs > maxTimeoutMs) {
+      throw new AgentrtError(
+        ErrorCode.VALIDATION_FAILED,
+        `timeout must be between 1 and ${maxTimeoutMs} ms`,
+        {
+          issues: [{ path: ["timeoutMs"], message: `must be > 0 and <= ${maxTimeoutMs}` }],
+        },
+      );
+    }
+    return timeoutMs;
+  }
+
+  function prepare(submit: SubmitRunOptions): PreparedRun {
+    if (closed) throw new AgentrtError(ErrorCode.NOT_READY, "the run engine is shutting down");
+    const { agent } = submit;
+    if (agent.status === "paused") {
+      throw new AgentrtError(ErrorCode.AGENT_PAUSED, `agent "${agent.name}" is paused and accepts no runs`, {
+        details: { agentId: agent.id },
+      });
+    }
+    if (submit.webhookUrl && !webhooks) {
+      throw new AgentrtError(ErrorCode.VALIDATION_FAILED, "webhooks are not configured on this server", {
+        issues: [{ path: ["webhook"], message: "webhooks are disabled" }],
+      });
+    }
+    const source = sourceFromAgent(registry, agent);
+    return {
+      ...submit,
+      $$prepared: true,
+      source,
+      input: parseRunInput(source.template, submit.input),
+      timeoutMs: resolveTimeout(submit.timeoutMs),
+    };
+  }
+
+  async function submitRun(
+    prepared: PreparedRun,
+    depth: number,
+  ): Promise<{ run: RunRecord; created: boolean }> {
+    if (closed) throw new AgentrtError(ErrorCode.NOT_READY, "the run engine is shutting down");
+    const { agent, input, source } = prepared;
+    // Child runs start at once (their parent holds a slot), so only top-level runs can be refused.
+    if (depth === 0) queue.ensureRoom(agent.id);
+    const idempotencyKey = prepared.idempotencyKey ?? null;
+    const { run, created } = await store.runs.create(
+      {
+        id: prepared.runId ?? createId("run"),
+        agentId: agent.id,
+        agentRevision: agent.revision,
+        threadId: prepared.threadId ?? null,
+        scheduleId: prepared.scheduleId ?? null,
+        input,
+        idempotencyKey,
+        webhookUrl: prepared.webhookUrl ?? null,
+        timeoutMs: prepared.timeoutMs,
+      },
+      idempotencyKey === null ? undefined : new Date(Date.now() - IDEMPOTENCY_WINDOW_MS).toISOString(),
+    );
+    if (!created) {
+      if (canonicalJson(run.input) !== canonicalJson(input)) {
+        throw new AgentrtError(
+          ErrorCode.IDEMPOTENCY_CONFLICT,
+          `idempotency key "${idempotencyKey}" was already used for run ${run.id} with a different input`,
+          { details: { runId: run.id } },
+        );
+      }
+      return { run, created };
+    }
+    await journal.record(run.id, [{ type: "run.queued" }]);
+    queue.push({ runId: run.id, agentId: agent.id, run, source, depth }, { immediate: depth > 0 });
+    return { run, created };
+  }
+
+  function wait(runId: string, signal?: AbortSignal): Promise<RunRecord> {
+    return new Promise<RunRecord>((resolve, reject) => {
+      const done = (settle: () => void) => {
+        unsubscribe();
+        signal?.removeEventListener("abort", onAbort);
+        settle();
+      };
+      const onAbort = () => done(() => reject(signal!.reason));
+      // Subscribe before reading, so a run that ends in between is still heard.
+      const unsubscribe = hub.subscribe(runId, {
+        settled: (run) => done(() => resolve(run)),
+        closed: (error) => done(() => reject(error)),
+      });
+      if (signal?.aborted) return onAbort();
+      signal?.addEventListener("abort", onAbort, { once: true });
+      store.runs.get(runId).then(
+        (run) => {
+          if (!run) {
+            done(() => reject(new AgentrtError(ErrorCode.RUN_NOT_FOUND, `run ${runId} does not exist`)));
+          } else if (TERMINAL_RUN_STATUSES.has(run.status)) done(() => resolve(run));
+        },
+        (error: unknown) => done(() => reject(error)),
+      );
+    });
+  }
+
+  async function cancel(runId: string): Promise<RunRecord> {
+    const run = await store.runs.get(runId);
+    if (!run)
+      throw new AgentrtError(ErrorCode.RUN_NOT_FOUND, `run ${runId} does not exist`, {
+        details: { id: runId },
+      });
+    if (TERMINAL_RUN_STATUSES.has(run.status)) {
+      throw new AgentrtError(ErrorCode.RUN_ALREADY_FINISHED, `run ${runId} already ended ${run.status}`, {
+        details: { id: runId, status: run.status },
+      });
+    }
+    if (active.has(runId)) {
+      abortRun(runId, "cancel");
+      return wait(runId);
+    }
+    // Waiting in our queue, or a stored run no process is executing: end it right here.
+    queue.remove(runId);
+    const error = runError(abortError("cancel", run.timeoutMs));
+    return finish(runId, { status: "cancelled", error });
+  }
+
+  return {
+    async start() {
+      const result = await recoverRuns({
+        store,
+        owned: (runId) => active.has(runId) || queue.has(runId),
+        interrupt: async (run) =>
+          interrupt(run, await loadRunSource(store, registry, run).catch(() => undefined)),
+        enqueue: (run) =>
+          queue.push({ runId: run.id, agentId: run.agentId, run, source: undefined, depth: 0 }),
+      });
+      if (result.interrupted + result.requeued > 0) logger.info("recovered runs", result);
+    },
+    prepare,
+    submit: async (submit) => submitRun(isPrepared(submit) ? submit : prepare(submit), 0),
+    wait,
+    follow: (runId, afterSeq, signal) => followRun(store, hub, runId, afterSeq, signal),
+    cancel,
+    invalidateAgent: (agentId) => instances.invalidate(agentId),
+    stats: () => queue.stats(),
+    async close() {
+      if (closed) return;
+      closed = true;
+      queue.close();
+      for (const runId of active.keys()) abortRun(runId, "shutdown");
+      await Promise.all(executions);
+      await instances.close();
+      await webhooks?.close();
+      hub.close(new AgentrtError(ErrorCode.NOT_READY, "the run engine was closed"));
+    },
+  };
+}

@@ -1,0 +1,62 @@
+export type { AgentChanges, AgentUseCases, NewAgentRequest, UpgradeResult } from "./app/agents.js";
+export { type ChatUseCases, modelNotFound, plainTextChat } from "./app/chat.js";
+export {
+  createTemplateContexts,
+  type ServiceProviders,
+  type TemplateContextOptions,
+  type TemplateContexts,
+} from "./app/contexts.js";
+export {
+  type MultitaskStrategy,
+  MultitaskStrategySchema,
+  type RunSubmission,
+  type RunUseCases,
+} from "./app/runs.js";
+export type { ThreadUseCases } from "./app/threads.js";
+export { configJsonSchema, migrateConfig, parseRunInput, validateAgentConfig } from "./config.js";
+export {
+  checkManifestText,
+  type DiscoveryOptions,
+  type DiscoveryResult,
+  discoverTemplates,
+  type InstalledManifest,
+  type LoadedTemplate,
+  loadTemplateModule,
+  type ManifestCache,
+  type ManifestVerdict,
+  type RejectedTemplate,
+  readTemplateManifest,
+} from "./discovery.js";
+export { type DiscoveryCache, type DiscoveryCacheStats, loadDiscoveryCache } from "./discovery-cache.js";
+export { canonicalJson } from "./engine/canonical-json.js";
+export {
+  createRunEngine,
+  type PreparedRun,
+  type RunEngine,
+  type RunEngineOptions,
+  type SubmitRunOptions,
+} from "./engine/run-engine.js";
+export { nextFireTime, parseSchedule } from "./engine/schedule-time.js";
+export { createScheduler, type Scheduler, type SchedulerOptions } from "./engine/scheduler.js";
+export {
+  SIGNATURE_HEADER,
+  signWebhookBody,
+  TIMESTAMP_HEADER,
+  type WebhookOptions,
+  webhookPayload,
+} from "./engine/webhooks.js";
+export { createId, nowIso } from "./ids.js";
+export { type InstalledTemplate, installTemplate } from "./installed-template.js";
+export { createMemoryStore } from "./memory-store.js";
+export {
+  createTemplateRegistry,
+  parseTemplateRef,
+  type TemplateRef,
+  type TemplateRegistry,
+} from "./registry.js";
+export * from "./run-events.js";
+export { createRuntime, type Runtime, type RuntimeOptions } from "./runtime.js";
+export type * from "./store.js";
+export { API_KEY_SCOPES } from "./store.js";
+export { openStore, parseStoreLocation, type StoreDrivers, type StoreLocation } from "./store-factory.js";
+export { checkErrorDeclarations, isReportableCode, qualifyError } from "./template-errors.js";

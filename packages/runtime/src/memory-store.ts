@@ -1,0 +1,348 @@
+import { AgentrtError, ErrorCode } from "@agentrt/core";
+import { canonicalJson } from "./engine/canonical-json.js";
+import { nowIso } from "./ids.js";
+import type { RunEventPayload, StoredRunEvent } from "./run-events.js";
+import type {
+  AgentRecord,
+  AgentRevisionRecord,
+  ApiKeyRecord,
+  Page,
+  PageRequest,
+  RunPatch,
+  RunRecord,
+  ScheduleRecord,
+  Store,
+  ThreadRecord,
+} from "./store.js";
+
+/**
+ * Newest-first page over `items` (already filtered), ordered by a string key that sorts by creation
+ * time (our ids). The cursor is the key of the last item handed out, exactly like the SQL stores.
+ */
+function pageOf<T>(items: Iterable<T>, key: (item: T) => string, page: PageRequest): Page<T> {
+  const sorted = [...items].sort((a, b) => (key(a) < key(b) ? 1 : key(a) > key(b) ? -1 : 0));
+  const after = page.cursor === undefined ? sorted : sorted.filter((item) => key(item) < page.cursor!);
+  const slice = after.slice(0, page.limit);
+  const more = after.length > slice.length;
+  return {
+    items: slice.map((item) => structuredClone(item)),
+    nextCursor: more && slice.length > 0 ? key(slice[slice.length - 1]!) : null,
+  };
+}
+
+function notFound(code: ErrorCode, what: string, id: string): AgentrtError {
+  return new AgentrtError(code, `${what} ${id} does not exist`, { details: { id } });
+}
+
+function nameTaken(name: string): AgentrtError {
+  return new AgentrtError(ErrorCode.AGENT_NAME_TAKEN, `an agent named "${name}" already exists`, {
+    issues: [{ path: ["name"], message: "already in use" }],
+  });
+}
+
+/** Revision numbers are zero-padded so they sort as strings, like ids do. */
+const REVISION_WIDTH = 12;
+const revisionKey = (r: AgentRevisionRecord) => String(r.revision).padStart(REVISION_WIDTH, "0");
+
+/**
+ * A complete in-memory `Store`: the same semantics as the SQLite store, kept in maps. Records are
+ * copied on the way in and out, so callers can never mutate stored state behind the store's back.
+ * Used for engine tests, the conformance kit and the server's ephemeral mode.
+ */
+export function createMemoryStore(): Store {
+  const agents = new Map<string, AgentRecord>();
+  const revisions = new Map<string, AgentRevisionRecord[]>();
+  const apiKeys = new Map<string, ApiKeyRecord>();
+  const runs = new Map<string, RunRecord>();
+  const events = new Map<string, StoredRunEvent[]>();
+  const schedules = new Map<string, ScheduleRecord>();
+  const threads = new Map<string, ThreadRecord>();
+  const leases = new Map<string, { holder: string; until: number }>();
+
+  const agentByName = (name: string) => [...agents.values()].find((a) => a.name === name);
+  const requireRun = (id: string) => {
+    const run = runs.get(id);
+    if (!run) throw notFound(ErrorCode.RUN_NOT_FOUND, "run", id);
+    return run;
+  };
+  const updateRun = (id: string, patch: RunPatch): RunRecord => {
+    const next = { ...requireRun(id), ...structuredClone(patch) };
+    runs.set(id, next);
+    return next;
+  };
+  const appendEvents = (runId: string, payloads: RunEventPayload[]): StoredRunEvent[] => {
+    requireRun(runId);
+    const log = events.get(runId)!;
+    const createdAt = nowIso();
+    // Cloned before anything is stored, so a payload that can't be copied stores none of the batch.
+    const appended = payloads.map(
+      (payload, i): StoredRunEvent => ({
+        runId,
+        seq: log.length + 1 + i,
+        type: payload.type,
+        data: structuredClone(payload),
+        createdAt,
+      }),
+    );
+    log.push(...appended);
+    return appended.map((event) => structuredClone(event));
+  };
+
+  return {
+    kind: "memory",
+    agents: {
+      async create(input) {
+        if (agentByName(input.name)) throw nameTaken(input.name);
+        const at = nowIso();
+        const agent: AgentRecord = {
+          ...structuredClone(input),
+          revision: 1,
+          status: "active",
+          createdAt: at,
+          updatedAt: at,
+        };
+        agents.set(agent.id, agent);
+        revisions.set(agent.id, [
+          {
+            agentId: agent.id,
+            revision: 1,
+            templateVersion: agent.templateVersion,
+            config: structuredClone(agent.config),
+            createdAt: at,
+          },
+        ]);
+        return structuredClone(agent);
+      },
+      async get(idOrName) {
+        const agent = agents.get(idOrName) ?? agentByName(idOrName);
+        return agent && structuredClone(agent);
+      },
+      async list(filter) {
+        const matching = [...agents.values()].filter(
+          (a) =>
+            (filter.templateName === undefined || a.templateName === filter.templateName) &&
+            (filter.status === undefined || a.status === filter.status),
+        );
+        return pageOf(matching, (a) => a.id, filter);
+      },
+      async update(id, patch) {
+        const current = agents.get(id);
+        if (!current) throw notFound(ErrorCode.AGENT_NOT_FOUND, "agent", id);
+        if (patch.name !== undefined && patch.name !== current.name) {
+          if (agentByName(patch.name)) throw nameTaken(patch.name);
+        }
+        const next: AgentRecord = { ...current, updatedAt: nowIso() };
+        if (patch.name !== undefined) next.name = patch.name;
+        if (patch.description !== undefined) next.description = patch.description;
+        if (patch.status !== undefined) next.status = patch.status;
+        if (patch.templateRange !== undefined) next.templateRange = patch.templateRange;
+        if (patch.templateVersion !== undefined) next.templateVersion = patch.templateVersion;
+        if (patch.config !== undefined) next.config = structuredClone(patch.config);
+        const changed =
+          next.templateVersion !== current.templateVersion ||
+          canonicalJson(next.config) !== canonicalJson(current.config);
+        if (changed) {
+          next.revision = current.revision + 1;
+          revisions.get(id)!.push({
+            agentId: id,
+            revision: next.revision,
+            templateVersion: next.templateVersion,
+            config: structuredClone(next.config),
+            createdAt: next.updatedAt,
+          });
+        }
+        agents.set(id, next);
+        return structuredClone(next);
+      },
+      async delete(id) {
+        revisions.delete(id);
+        return agents.delete(id);
+      },
+      async revisions(agentId, page) {
+        // Cursor is the last revision number handed out, as text; padded internally to sort.
+        const cursor = page.cursor === undefined ? undefined : page.cursor.padStart(REVISION_WIDTH, "0");
+        const result = pageOf(revisions.get(agentId) ?? [], revisionKey, { limit: page.limit, cursor });
+        return {
+          items: result.items,
+          nextCursor: result.nextCursor === null ? null : String(Number(result.nextCursor)),
+        };
+      },
+      async revision(agentId, revision) {
+        const found = revisions.get(agentId)?.find((r) => r.revision === revision);
+        return found && structuredClone(found);
+      },
+    },
+    apiKeys: {
+      async create(key) {
+        const record: ApiKeyRecord = { ...structuredClone(key), createdAt: nowIso(), lastUsedAt: null };
+        apiKeys.set(record.id, record);
+        return structuredClone(record);
+      },
+      async findByHash(hash) {
+        const found = [...apiKeys.values()].find((k) => k.hash === hash);
+        return found && structuredClone(found);
+      },
+      async get(id) {
+        const found = apiKeys.get(id);
+        return found && structuredClone(found);
+      },
+      async list(page) {
+        return pageOf(apiKeys.values(), (k) => k.id, page);
+      },
+      async delete(id) {
+        return apiKeys.delete(id);
+      },
+      async count() {
+        return apiKeys.size;
+      },
+      async touch(id, at) {
+        const key = apiKeys.get(id);
+        if (key) key.lastUsedAt = at;
+      },
+    },
+    runs: {
+      async create(input, idempotentSince) {
+        if (input.idempotencyKey !== null && idempotentSince !== undefined) {
+          const existing = [...runs.values()].find(
+            (r) =>
+              r.agentId === input.agentId &&
+              r.idempotencyKey === input.idempotencyKey &&
+              r.createdAt >= idempotentSince,
+          );
+          if (existing) return { run: structuredClone(existing), created: false };
+        }
+        // Like a primary-key violation in SQL: a programming error, not a client error.
+        if (runs.has(input.id)) throw new Error(`run ${input.id} already exists`);
+        const run: RunRecord = {
+          ...structuredClone(input),
+          status: "queued",
+          output: null,
+          error: null,
+          webhookDeliveries: [],
+          createdAt: nowIso(),
+          startedAt: null,
+          finishedAt: null,
+        };
+        runs.set(run.id, run);
+        events.set(run.id, []);
+        return { run: structuredClone(run), created: true };
+      },
+      async get(id) {
+        const run = runs.get(id);
+        return run && structuredClone(run);
+      },
+      async list(filter) {
+        const matching = [...runs.values()].filter(
+          (r) =>
+            (filter.agentId === undefined || r.agentId === filter.agentId) &&
+            (filter.status === undefined || r.status === filter.status) &&
+            (filter.threadId === undefined || r.threadId === filter.threadId),
+        );
+        return pageOf(matching, (r) => r.id, filter);
+      },
+      async update(id, patch) {
+        return structuredClone(updateRun(id, patch));
+      },
+      async listByStatus(statuses, limit) {
+        return [...runs.values()]
+          .filter((r) => statuses.includes(r.status))
+          .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+          .slice(0, limit)
+          .map((r) => structuredClone(r));
+      },
+      async appendEvent(runId, payload: RunEventPayload) {
+        return appendEvents(runId, [payload])[0]!;
+      },
+      async appendEvents(runId, payloads, patch) {
+        const appended = appendEvents(runId, payloads);
+        const run = patch ? updateRun(runId, patch) : requireRun(runId);
+        return { events: appended, run: structuredClone(run) };
+      },
+      async events(runId, afterSeq, limit = Number.POSITIVE_INFINITY) {
+        // seq n sits at index n - 1, so the slice starts right after `afterSeq`.
+        const log = events.get(runId) ?? [];
+        return log.slice(Math.max(0, afterSeq), Math.max(0, afterSeq) + limit).map((e) => structuredClone(e));
+      },
+    },
+    schedules: {
+      async create(input) {
+        const schedule: ScheduleRecord = {
+          ...structuredClone(input),
+          lastRunAt: null,
+          lastRunId: null,
+          createdAt: nowIso(),
+        };
+        schedules.set(schedule.id, schedule);
+        return structuredClone(schedule);
+      },
+      async get(id) {
+        const found = schedules.get(id);
+        return found && structuredClone(found);
+      },
+      async list(filter) {
+        const matching = [...schedules.values()].filter(
+          (s) => filter.agentId === undefined || s.agentId === filter.agentId,
+        );
+        return pageOf(matching, (s) => s.id, filter);
+      },
+      async delete(id) {
+        return schedules.delete(id);
+      },
+      async due(now, limit) {
+        const at = Date.parse(now);
+        return [...schedules.values()]
+          .filter((s) => s.enabled && s.nextRunAt !== null && Date.parse(s.nextRunAt) <= at)
+          .sort((a, b) => Date.parse(a.nextRunAt!) - Date.parse(b.nextRunAt!))
+          .slice(0, limit)
+          .map((s) => structuredClone(s));
+      },
+      async claim(id, expected, next, runId, at) {
+        const schedule = schedules.get(id);
+        if (!schedule || schedule.nextRunAt !== expected) return false;
+        schedule.nextRunAt = next;
+        schedule.lastRunAt = at;
+        schedule.lastRunId = runId;
+        return true;
+      },
+    },
+    threads: {
+      async create(input) {
+        const at = nowIso();
+        const thread: ThreadRecord = { ...structuredClone(input), createdAt: at, updatedAt: at };
+        threads.set(thread.id, thread);
+        return structuredClone(thread);
+      },
+      async get(id) {
+        const found = threads.get(id);
+        return found && structuredClone(found);
+      },
+      async list(filter) {
+        const matching = [...threads.values()].filter(
+          (t) => filter.agentId === undefined || t.agentId === filter.agentId,
+        );
+        return pageOf(matching, (t) => t.id, filter);
+      },
+      async touch(id, at) {
+        const thread = threads.get(id);
+        if (thread) thread.updatedAt = at;
+      },
+      async delete(id) {
+        leases.delete(id);
+        return threads.delete(id);
+      },
+      async acquireLease(id, holder, ttlMs) {
+        if (!threads.has(id)) return false;
+        const now = Date.now();
+        const lease = leases.get(id);
+        if (lease && lease.holder !== holder && lease.until > now) return false;
+        leases.set(id, { holder, until: now + ttlMs });
+        return true;
+      },
+      async releaseLease(id, holder) {
+        if (leases.get(id)?.holder === holder) leases.delete(id);
+      },
+    },
+    async ping() {},
+    async close() {},
+  };
+}

@@ -1,0 +1,262 @@
+import type { CheckpointSaver, RunError } from "@agentrt/core";
+import type { RunEventPayload, RunStatus, StoredRunEvent } from "./run-events.js";
+
+/**
+ * The persistence contract. Every method is async so one interface fits the embedded SQLite store
+ * and a networked Postgres store. Implementations must make each method atomic: a method either
+ * fully applies or throws, never leaving a half-written row.
+ */
+
+export interface Page<T> {
+  items: T[];
+  /** Pass back as `cursor` to get the next page; `null` on the last page. */
+  nextCursor: string | null;
+}
+
+export interface PageRequest {
+  limit: number;
+  cursor?: string | undefined;
+}
+
+export type AgentStatus = "active" | "paused";
+
+export interface AgentRecord {
+  id: string;
+  name: string;
+  description: string | null;
+  templateName: string;
+  /** The range the agent was created with (e.g. `^1`), kept so upgrades know the author's intent. */
+  templateRange: string;
+  /** The concrete template version the current revision runs on. */
+  templateVersion: string;
+  config: Record<string, unknown>;
+  revision: number;
+  status: AgentStatus;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface AgentRevisionRecord {
+  agentId: string;
+  revision: number;
+  templateVersion: string;
+  config: Record<string, unknown>;
+  createdAt: string;
+}
+
+export interface NewAgent {
+  id: string;
+  name: string;
+  description: string | null;
+  templateName: string;
+  templateRange: string;
+  templateVersion: string;
+  config: Record<string, unknown>;
+}
+
+export interface AgentPatch {
+  name?: string;
+  description?: string | null;
+  status?: AgentStatus;
+  templateRange?: string;
+  /** When `config` or `templateVersion` is given a new revision is written in the same transaction. */
+  templateVersion?: string;
+  config?: Record<string, unknown>;
+}
+
+export interface AgentListFilter extends PageRequest {
+  templateName?: string | undefined;
+  status?: AgentStatus | undefined;
+}
+
+export interface AgentStore {
+  /** Inserts the agent and its revision 1. Throws `AGENT_NAME_TAKEN` when the name is in use. */
+  create(agent: NewAgent): Promise<AgentRecord>;
+  /** Looks an agent up by id or, failing that, by unique name. */
+  get(idOrName: string): Promise<AgentRecord | undefined>;
+  list(filter: AgentListFilter): Promise<Page<AgentRecord>>;
+  /**
+   * Applies a patch. A changed config or template version bumps `revision` and records it.
+   * Throws `AGENT_NOT_FOUND` or `AGENT_NAME_TAKEN`.
+   */
+  update(id: string, patch: AgentPatch): Promise<AgentRecord>;
+  /** Deletes the agent with its revisions; returns false when it did not exist. */
+  delete(id: string): Promise<boolean>;
+  revisions(agentId: string, page: PageRequest): Promise<Page<AgentRevisionRecord>>;
+  revision(agentId: string, revision: number): Promise<AgentRevisionRecord | undefined>;
+}
+
+export const API_KEY_SCOPES = ["admin", "invoke", "read"] as const;
+export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
+
+export interface ApiKeyRecord {
+  id: string;
+  name: string;
+  /** First characters of the key, shown so people can tell keys apart; never enough to use it. */
+  prefix: string;
+  /** SHA-256 of the full key, hex. The key itself is never stored. */
+  hash: string;
+  scopes: ApiKeyScope[];
+  createdAt: string;
+  lastUsedAt: string | null;
+}
+
+export interface ApiKeyStore {
+  create(key: Omit<ApiKeyRecord, "createdAt" | "lastUsedAt">): Promise<ApiKeyRecord>;
+  findByHash(hash: string): Promise<ApiKeyRecord | undefined>;
+  get(id: string): Promise<ApiKeyRecord | undefined>;
+  list(page: PageRequest): Promise<Page<ApiKeyRecord>>;
+  delete(id: string): Promise<boolean>;
+  count(): Promise<number>;
+  touch(id: string, at: string): Promise<void>;
+}
+
+export interface WebhookDelivery {
+  attempt: number;
+  at: string;
+  status: number | null;
+  error: string | null;
+}
+
+export interface RunRecord {
+  id: string;
+  agentId: string;
+  agentRevision: number;
+  threadId: string | null;
+  scheduleId: string | null;
+  input: unknown;
+  status: RunStatus;
+  output: unknown;
+  error: RunError | null;
+  idempotencyKey: string | null;
+  webhookUrl: string | null;
+  webhookDeliveries: WebhookDelivery[];
+  /** Per-run timeout in milliseconds, resolved at creation. */
+  timeoutMs: number;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+}
+
+export type NewRun = Pick<
+  RunRecord,
+  | "id"
+  | "agentId"
+  | "agentRevision"
+  | "threadId"
+  | "scheduleId"
+  | "input"
+  | "idempotencyKey"
+  | "webhookUrl"
+  | "timeoutMs"
+>;
+
+export type RunPatch = Partial<
+  Pick<RunRecord, "status" | "output" | "error" | "startedAt" | "finishedAt" | "webhookDeliveries">
+>;
+
+export interface RunListFilter extends PageRequest {
+  agentId?: string | undefined;
+  status?: RunStatus | undefined;
+  threadId?: string | undefined;
+}
+
+export interface RunStore {
+  /**
+   * Inserts a queued run. With an idempotency key already used for the same agent since
+   * `idempotentSince`, returns that run instead and `created: false`.
+   */
+  create(run: NewRun, idempotentSince?: string): Promise<{ run: RunRecord; created: boolean }>;
+  get(id: string): Promise<RunRecord | undefined>;
+  list(filter: RunListFilter): Promise<Page<RunRecord>>;
+  update(id: string, patch: RunPatch): Promise<RunRecord>;
+  /** Runs in any of the given states, oldest first (start-up recovery, queue refill). */
+  listByStatus(statuses: RunStatus[], limit: number): Promise<RunRecord[]>;
+  /** Appends one event; the store assigns the next `seq` for the run, starting at 1. */
+  appendEvent(runId: string, payload: RunEventPayload): Promise<StoredRunEvent>;
+  /**
+   * Appends several events of one run with consecutive `seq`s in the given order and, when given,
+   * applies `patch` to the run, all in one atomic step. Returns the stored events and the run as it
+   * is afterwards. The run journal writes each batch of events produced together (and a run's
+   * start or end with its row change) in one call.
+   */
+  appendEvents(
+    runId: string,
+    payloads: RunEventPayload[],
+    patch?: RunPatch,
+  ): Promise<{ events: StoredRunEvent[]; run: RunRecord }>;
+  /** Events with `seq > afterSeq`, in order. */
+  events(runId: string, afterSeq: number, limit?: number): Promise<StoredRunEvent[]>;
+}
+
+export interface ScheduleRecord {
+  id: string;
+  agentId: string;
+  cron: string;
+  timezone: string;
+  input: unknown;
+  webhookUrl: string | null;
+  enabled: boolean;
+  /** Next due time (ISO); the scheduler claims a tick by moving it forward atomically. */
+  nextRunAt: string | null;
+  lastRunAt: string | null;
+  lastRunId: string | null;
+  createdAt: string;
+}
+
+export type NewSchedule = Omit<ScheduleRecord, "createdAt" | "lastRunAt" | "lastRunId">;
+
+export interface ScheduleStore {
+  create(schedule: NewSchedule): Promise<ScheduleRecord>;
+  get(id: string): Promise<ScheduleRecord | undefined>;
+  list(filter: PageRequest & { agentId?: string | undefined }): Promise<Page<ScheduleRecord>>;
+  delete(id: string): Promise<boolean>;
+  /** Enabled schedules with `nextRunAt <= now`. */
+  due(now: string, limit: number): Promise<ScheduleRecord[]>;
+  /**
+   * Compare-and-set claim of one tick: moves `nextRunAt` from `expected` to `next` and records the
+   * run. Returns false when another claimant (or an earlier process) already took that tick.
+   */
+  claim(id: string, expected: string, next: string | null, runId: string, at: string): Promise<boolean>;
+}
+
+export interface ThreadRecord {
+  id: string;
+  agentId: string | null;
+  metadata: Record<string, unknown>;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface ThreadStore {
+  create(thread: Omit<ThreadRecord, "createdAt" | "updatedAt">): Promise<ThreadRecord>;
+  get(id: string): Promise<ThreadRecord | undefined>;
+  list(filter: PageRequest & { agentId?: string | undefined }): Promise<Page<ThreadRecord>>;
+  touch(id: string, at: string): Promise<void>;
+  delete(id: string): Promise<boolean>;
+  /**
+   * Takes the thread's admission lease for `holder` until `ttlMs` from now, unless another holder
+   * has an unexpired one. Returns false then (or when the thread does not exist). This is how run
+   * admission keeps one submission per thread at a time across every process on the store.
+   */
+  acquireLease(id: string, holder: string, ttlMs: number): Promise<boolean>;
+  /** Gives the lease back, if `holder` still has it. */
+  releaseLease(id: string, holder: string): Promise<void>;
+}
+
+export interface Store {
+  readonly kind: string;
+  readonly agents: AgentStore;
+  readonly apiKeys: ApiKeyStore;
+  readonly runs: RunStore;
+  readonly schedules: ScheduleStore;
+  readonly threads: ThreadStore;
+  /**
+   * Durable LangGraph thread memory on the same database, provided to templates as the
+   * `agentrt.checkpointer` service. Optional: a store without one hosts no template that requires it.
+   */
+  readonly checkpointer?: CheckpointSaver;
+  /** Cheap round trip for readiness checks. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,345 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { createId } from "./ids.js";
+import type { NewAgent, NewRun, Store } from "./store.js";
+
+export function newAgent(name: string, config: Record<string, unknown> = { a: 1, b: { c: 2 } }): NewAgent {
+  return {
+    id: createId("agt"),
+    name,
+    description: null,
+    templateName: "task",
+    templateRange: "^1",
+    templateVersion: "1.0.0",
+    config,
+  };
+}
+
+export function newRun(agentId: string, overrides: Partial<NewRun> = {}): NewRun {
+  return {
+    id: createId("run"),
+    agentId,
+    agentRevision: 1,
+    threadId: null,
+    scheduleId: null,
+    input: { q: 1 },
+    idempotencyKey: null,
+    webhookUrl: null,
+    timeoutMs: 1000,
+    ...overrides,
+  };
+}
+
+async function allPages<T>(
+  fetch: (cursor: string | undefined) => Promise<{ items: T[]; nextCursor: string | null }>,
+) {
+  const pages: T[][] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await fetch(cursor);
+    pages.push(page.items);
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor);
+  return pages;
+}
+
+/** Ids are time-sortable; creating in separate milliseconds makes the expected order certain. */
+async function tick(): Promise<void> {
+  await new Promise((resolve) => setTimeout(resolve, 2));
+}
+
+export interface StoreConformanceOptions {
+  /** Opens a fresh, empty store; each test opens its own and the suite closes it. */
+  open(): Store | Promise<Store>;
+}
+
+/**
+ * The contract every `Store` must keep, as vitest tests: agents and revisions, runs and their event
+ * log, schedules' tick claims, API keys, threads and their admission lease. Store authors call it
+ * from a test file: `describeStoreConformance("my store", { open: () => createMyStore() })`.
+ */
+export function describeStoreConformance(name: string, options: StoreConformanceOptions): void {
+  const opened: Store[] = [];
+  const open = async () => {
+    const store = await options.open();
+    opened.push(store);
+    return store;
+  };
+  afterEach(async () => {
+    await Promise.all(opened.splice(0).map((store) => store.close()));
+  });
+
+  describe(`${name}: agents`, () => {
+    it("creates with revision 1, finds by id or name and refuses a taken name", async () => {
+      const store = await open();
+      const agent = await store.agents.create(newAgent("alpha"));
+      expect(agent).toMatchObject({ name: "alpha", revision: 1, status: "active" });
+      expect(await store.agents.get(agent.id)).toEqual(agent);
+      expect(await store.agents.get("alpha")).toEqual(agent);
+      expect(await store.agents.get("missing")).toBeUndefined();
+      await expect(store.agents.create(newAgent("alpha"))).rejects.toMatchObject({
+        code: "AGENT_NAME_TAKEN",
+      });
+      expect(await store.agents.revision(agent.id, 1)).toMatchObject({ revision: 1, config: agent.config });
+    });
+
+    it("bumps the revision only when config or template version really change", async () => {
+      const store = await open();
+      const agent = await store.agents.create(newAgent("alpha"));
+      const reordered = await store.agents.update(agent.id, {
+        config: { b: { c: 2 }, a: 1 },
+        description: "d",
+      });
+      expect(reordered).toMatchObject({ revision: 1, description: "d" });
+      expect((await store.agents.update(agent.id, { status: "paused" })).revision).toBe(1);
+      expect((await store.agents.update(agent.id, { config: { a: 2 } })).revision).toBe(2);
+      expect((await store.agents.update(agent.id, { templateVersion: "1.1.0" })).revision).toBe(3);
+      const updated = await store.agents.update(agent.id, { name: "beta", templateRange: "^1.1" });
+      expect(updated).toMatchObject({ name: "beta", templateRange: "^1.1", revision: 3, status: "paused" });
+      expect(await store.agents.get("alpha")).toBeUndefined();
+
+      const pages = await allPages((cursor) => store.agents.revisions(agent.id, { limit: 2, cursor }));
+      expect(pages.map((p) => p.map((r) => r.revision))).toEqual([[3, 2], [1]]);
+      expect(await store.agents.revision(agent.id, 2)).toMatchObject({
+        config: { a: 2 },
+        templateVersion: "1.0.0",
+      });
+    });
+
+    it("refuses renaming onto a taken name and updating a missing agent", async () => {
+      const store = await open();
+      const a = await store.agents.create(newAgent("a"));
+      await store.agents.create(newAgent("b"));
+      await expect(store.agents.update(a.id, { name: "b" })).rejects.toMatchObject({
+        code: "AGENT_NAME_TAKEN",
+      });
+      expect((await store.agents.update(a.id, { name: "a" })).name).toBe("a");
+      await expect(store.agents.update("agt_missing", {})).rejects.toMatchObject({ code: "AGENT_NOT_FOUND" });
+    });
+
+    it("lists newest first with a cursor and filters, and deletes with revisions", async () => {
+      const store = await open();
+      const ids: string[] = [];
+      for (const name of ["a", "b", "c", "d", "e"]) {
+        ids.push((await store.agents.create(newAgent(name))).id);
+        await tick();
+      }
+      await store.agents.update(ids[1]!, { status: "paused" });
+      const pages = await allPages((cursor) => store.agents.list({ limit: 2, cursor }));
+      expect(pages.map((p) => p.map((a) => a.name))).toEqual([["e", "d"], ["c", "b"], ["a"]]);
+      expect((await store.agents.list({ limit: 10, status: "paused" })).items.map((a) => a.name)).toEqual([
+        "b",
+      ]);
+      expect((await store.agents.list({ limit: 10, templateName: "other" })).items).toEqual([]);
+      expect((await store.agents.list({ limit: 5 })).nextCursor).toBeNull();
+      expect(await store.agents.delete(ids[0]!)).toBe(true);
+      expect(await store.agents.delete(ids[0]!)).toBe(false);
+      expect(await store.agents.revision(ids[0]!, 1)).toBeUndefined();
+    });
+
+    it("hands out copies, so callers cannot change stored state", async () => {
+      const store = await open();
+      const agent = await store.agents.create(newAgent("alpha"));
+      agent.config.a = 99;
+      expect((await store.agents.get(agent.id))!.config.a).toBe(1);
+    });
+  });
+
+  describe(`${name}: runs and events`, () => {
+    async function withAgent(): Promise<{ store: Store; agentId: string }> {
+      const store = await open();
+      return { store, agentId: (await store.agents.create(newAgent("a"))).id };
+    }
+
+    it("creates queued runs and honours the idempotency window", async () => {
+      const { store, agentId } = await withAgent();
+      const since = new Date(Date.now() - 60_000).toISOString();
+      const first = await store.runs.create(newRun(agentId, { idempotencyKey: "k" }), since);
+      expect(first.created).toBe(true);
+      expect(first.run).toMatchObject({ status: "queued", output: null, error: null, webhookDeliveries: [] });
+      const again = await store.runs.create(newRun(agentId, { idempotencyKey: "k" }), since);
+      expect(again).toEqual({ run: first.run, created: false });
+      // Outside the window the key is free again.
+      const later = new Date(Date.now() + 60_000).toISOString();
+      expect((await store.runs.create(newRun(agentId, { idempotencyKey: "k" }), later)).created).toBe(true);
+      // No window given: no idempotency lookup.
+      expect((await store.runs.create(newRun(agentId, { idempotencyKey: "k" }))).created).toBe(true);
+      // A run id is never reused: a second insert under it fails (the message is the store's own).
+      await expect(store.runs.create(newRun(agentId, { id: first.run.id }))).rejects.toThrow();
+    });
+
+    it("updates, lists with filters and lists by status oldest first", async () => {
+      const { store, agentId } = await withAgent();
+      await store.threads.create({ id: "thr_1", agentId: null, metadata: {} });
+      const runs = [];
+      for (let i = 0; i < 3; i++) {
+        runs.push((await store.runs.create(newRun(agentId, { threadId: i === 0 ? "thr_1" : null }))).run);
+        await tick();
+      }
+      await store.runs.update(runs[1]!.id, { status: "running", startedAt: new Date().toISOString() });
+      await expect(store.runs.update("run_missing", {})).rejects.toMatchObject({ code: "RUN_NOT_FOUND" });
+      expect((await store.runs.list({ limit: 10, status: "running" })).items.map((r) => r.id)).toEqual([
+        runs[1]!.id,
+      ]);
+      expect((await store.runs.list({ limit: 10, threadId: "thr_1" })).items.map((r) => r.id)).toEqual([
+        runs[0]!.id,
+      ]);
+      expect((await store.runs.list({ limit: 10, agentId: "agt_other" })).items).toEqual([]);
+      const pages = await allPages((cursor) => store.runs.list({ limit: 2, cursor }));
+      expect(pages.flat().map((r) => r.id)).toEqual([runs[2]!.id, runs[1]!.id, runs[0]!.id]);
+      const queued = await store.runs.listByStatus(["queued", "running"], 2);
+      expect(queued.map((r) => r.id)).toEqual([runs[0]!.id, runs[1]!.id]);
+    });
+
+    it("numbers events per run from 1 and reads after a seq", async () => {
+      const { store, agentId } = await withAgent();
+      const a = (await store.runs.create(newRun(agentId))).run;
+      const b = (await store.runs.create(newRun(agentId))).run;
+      for (let i = 0; i < 4; i++) await store.runs.appendEvent(a.id, { type: "progress", done: i, total: 4 });
+      const first = await store.runs.appendEvent(b.id, { type: "run.queued" });
+      expect(first).toMatchObject({ runId: b.id, seq: 1, type: "run.queued", data: { type: "run.queued" } });
+      expect((await store.runs.events(a.id, 0)).map((e) => e.seq)).toEqual([1, 2, 3, 4]);
+      expect((await store.runs.events(a.id, 2)).map((e) => e.seq)).toEqual([3, 4]);
+      expect((await store.runs.events(a.id, 1, 2)).map((e) => e.seq)).toEqual([2, 3]);
+      expect(await store.runs.events("run_missing", 0)).toEqual([]);
+      await expect(store.runs.appendEvent("run_missing", { type: "run.queued" })).rejects.toMatchObject({
+        code: "RUN_NOT_FOUND",
+      });
+    });
+
+    it("appends a batch of events with consecutive seqs after the ones already stored", async () => {
+      const { store, agentId } = await withAgent();
+      const run = (await store.runs.create(newRun(agentId))).run;
+      await store.runs.appendEvent(run.id, { type: "run.queued" });
+      const batch = await store.runs.appendEvents(run.id, [
+        { type: "output.delta", text: "a" },
+        { type: "output.delta", text: "b" },
+      ]);
+      expect(batch.events.map((e) => [e.seq, e.data])).toEqual([
+        [2, { type: "output.delta", text: "a" }],
+        [3, { type: "output.delta", text: "b" }],
+      ]);
+      expect(batch.run).toEqual(run);
+      expect((await store.runs.events(run.id, 0)).map((e) => e.seq)).toEqual([1, 2, 3]);
+      const ended = await store.runs.appendEvents(run.id, [{ type: "run.started" }], { status: "running" });
+      expect(ended.events.map((e) => e.seq)).toEqual([4]);
+      expect(ended.run).toMatchObject({ id: run.id, status: "running" });
+      expect(await store.runs.get(run.id)).toEqual(ended.run);
+      await expect(store.runs.appendEvents("run_missing", [{ type: "run.queued" }])).rejects.toMatchObject({
+        code: "RUN_NOT_FOUND",
+      });
+    });
+  });
+
+  describe(`${name}: schedules`, () => {
+    it("reports due schedules in due order and claims each tick once", async () => {
+      const store = await open();
+      const agent = await store.agents.create(newAgent("scheduled"));
+      const base = {
+        agentId: agent.id,
+        cron: "* * * * *",
+        timezone: "UTC",
+        input: null,
+        webhookUrl: null,
+        enabled: true,
+      };
+      const late = await store.schedules.create({
+        ...base,
+        id: "sch_1",
+        nextRunAt: "2025-01-01T00:02:00.000Z",
+      });
+      const early = await store.schedules.create({
+        ...base,
+        id: "sch_2",
+        nextRunAt: "2025-01-01T00:01:00.000Z",
+      });
+      await store.schedules.create({
+        ...base,
+        id: "sch_3",
+        enabled: false,
+        nextRunAt: "2025-01-01T00:00:00.000Z",
+      });
+      await store.schedules.create({ ...base, id: "sch_4", nextRunAt: null });
+      const due = await store.schedules.due("2025-01-01T00:05:00.000Z", 10);
+      expect(due.map((s) => s.id)).toEqual([early.id, late.id]);
+      expect(await store.schedules.due("2025-01-01T00:01:30.000Z", 10)).toHaveLength(1);
+
+      const at = "2025-01-01T00:01:00.100Z";
+      expect(
+        await store.schedules.claim(early.id, early.nextRunAt!, "2025-01-01T00:03:00.000Z", "run_a", at),
+      ).toBe(true);
+      expect(
+        await store.schedules.claim(early.id, early.nextRunAt!, "2025-01-01T00:03:00.000Z", "run_b", at),
+      ).toBe(false);
+      expect(await store.schedules.claim("sch_missing", early.nextRunAt!, null, "run_c", at)).toBe(false);
+      expect(await store.schedules.get(early.id)).toMatchObject({
+        nextRunAt: "2025-01-01T00:03:00.000Z",
+        lastRunAt: at,
+        lastRunId: "run_a",
+      });
+      expect((await store.schedules.list({ limit: 10, agentId: agent.id })).items).toHaveLength(4);
+      expect((await store.schedules.list({ limit: 10, agentId: "agt_2" })).items).toHaveLength(0);
+      expect(await store.schedules.delete(late.id)).toBe(true);
+      expect(await store.schedules.get(late.id)).toBeUndefined();
+    });
+  });
+
+  describe(`${name}: api keys and threads`, () => {
+    it("stores api keys by hash and touches them", async () => {
+      const store = await open();
+      const key = await store.apiKeys.create({
+        id: "key_1",
+        name: "ci",
+        prefix: "ak_12",
+        hash: "h1",
+        scopes: ["read"],
+      });
+      expect(key.lastUsedAt).toBeNull();
+      expect(await store.apiKeys.findByHash("h1")).toEqual(key);
+      expect(await store.apiKeys.findByHash("nope")).toBeUndefined();
+      await store.apiKeys.touch("key_1", "2025-01-01T00:00:00.000Z");
+      await store.apiKeys.touch("key_missing", "2025-01-01T00:00:00.000Z");
+      expect((await store.apiKeys.get("key_1"))?.lastUsedAt).toBe("2025-01-01T00:00:00.000Z");
+      expect(await store.apiKeys.count()).toBe(1);
+      expect((await store.apiKeys.list({ limit: 10 })).items).toHaveLength(1);
+      expect(await store.apiKeys.delete("key_1")).toBe(true);
+      expect(await store.apiKeys.count()).toBe(0);
+    });
+
+    it("stores threads, filters them by agent and touches them", async () => {
+      const store = await open();
+      const agent = await store.agents.create(newAgent("threaded"));
+      const thread = await store.threads.create({ id: "thr_1", agentId: agent.id, metadata: { topic: "x" } });
+      await store.threads.create({ id: "thr_2", agentId: null, metadata: {} });
+      expect(await store.threads.get("thr_1")).toEqual(thread);
+      expect((await store.threads.list({ limit: 10, agentId: agent.id })).items.map((t) => t.id)).toEqual([
+        "thr_1",
+      ]);
+      expect((await store.threads.list({ limit: 10 })).items).toHaveLength(2);
+      await store.threads.touch("thr_1", "2030-01-01T00:00:00.000Z");
+      await store.threads.touch("thr_missing", "2030-01-01T00:00:00.000Z");
+      expect((await store.threads.get("thr_1"))?.updatedAt).toBe("2030-01-01T00:00:00.000Z");
+      expect(await store.threads.delete("thr_1")).toBe(true);
+      expect(await store.threads.get("thr_1")).toBeUndefined();
+      await store.ping();
+      await store.close();
+    });
+  });
+
+  describe(`${name}: thread admission lease`, () => {
+    it("gives a thread's lease to one holder until it is released or expires", async () => {
+      const store = await open();
+      await store.threads.create({ id: "thr_lease", agentId: null, metadata: {} });
+      expect(await store.threads.acquireLease("thr_lease", "a", 60_000)).toBe(true);
+      expect(await store.threads.acquireLease("thr_lease", "b", 60_000)).toBe(false);
+      // The holder may renew; another holder's release changes nothing.
+      expect(await store.threads.acquireLease("thr_lease", "a", 60_000)).toBe(true);
+      await store.threads.releaseLease("thr_lease", "b");
+      expect(await store.threads.acquireLease("thr_lease", "b", 60_000)).toBe(false);
+      await store.threads.releaseLease("thr_lease", "a");
+      expect(await store.threads.acquireLease("thr_lease", "b", 1)).toBe(true);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      expect(await store.threads.acquireLease("thr_lease", "c", 60_000)).toBe(true);
+      expect(await store.threads.acquireLease("thr_missing", "a", 60_000)).toBe(false);
+    });
+  });
+}
