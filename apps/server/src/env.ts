@@ -1,4 +1,5 @@
 import { resolve } from "node:path";
+import { validateAllowEntry } from "@agentrt/egress";
 import { z } from "zod";
 
 const list = z
@@ -12,6 +13,19 @@ const list = z
           .filter(Boolean)
       : [],
   );
+
+/** Egress allow-list entries (host names, IPs, CIDR ranges), `,` or space separated; IPv6 has colons. */
+const egressAllowList = z
+  .string()
+  .optional()
+  .transform((v, ctx) => {
+    const entries = (v ?? "").split(/[\s,]+/).filter(Boolean);
+    for (const entry of entries) {
+      const problem = validateAllowEntry(entry);
+      if (problem) ctx.addIssue({ code: "custom", message: problem });
+    }
+    return entries;
+  });
 
 const json = z
   .string()
@@ -58,6 +72,11 @@ export const EnvSchema = z.object({
   AGENTRT_RUN_TIMEOUT_MS: z.coerce.number().int().min(100).default(300_000),
   AGENTRT_RUN_MAX_TIMEOUT_MS: z.coerce.number().int().min(100).default(3_600_000),
   AGENTRT_WEBHOOK_SECRET: z.string().optional(),
+  /**
+   * Internal destinations run webhooks may reach (a receiver inside the cluster): host names, IP
+   * addresses or CIDR ranges. Every other loopback, private, link-local … target is refused.
+   */
+  AGENTRT_WEBHOOK_ALLOW_INTERNAL: egressAllowList,
   AGENTRT_SSE_HEARTBEAT_MS: z.coerce.number().int().min(100).default(15_000),
   /** Cache template metadata verdicts in the data dir between start-ups (`0`/`false`/`off` disables). */
   AGENTRT_DISCOVERY_CACHE: z
@@ -89,6 +108,8 @@ export interface ServerConfig {
   maxJsonDepth: number;
   runs: { concurrency: number; perAgent: number; maxQueued: number; timeoutMs: number; maxTimeoutMs: number };
   webhookSecret: string | undefined;
+  /** Egress allow-list of run webhooks (`AGENTRT_WEBHOOK_ALLOW_INTERNAL`). */
+  webhookAllowInternal: string[];
   sseHeartbeatMs: number;
   logLevel: "debug" | "info" | "warn" | "error" | "silent";
 }
@@ -123,6 +144,7 @@ export function parseEnv(env: Record<string, string | undefined>, cwd = process.
       maxTimeoutMs: e.AGENTRT_RUN_MAX_TIMEOUT_MS,
     },
     webhookSecret: e.AGENTRT_WEBHOOK_SECRET,
+    webhookAllowInternal: e.AGENTRT_WEBHOOK_ALLOW_INTERNAL,
     sseHeartbeatMs: e.AGENTRT_SSE_HEARTBEAT_MS,
     logLevel: e.AGENTRT_LOG_LEVEL,
   };

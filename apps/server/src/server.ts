@@ -114,7 +114,9 @@ export async function startServer(
     },
     defaultTimeoutMs: config.runs.timeoutMs,
     maxTimeoutMs: config.runs.maxTimeoutMs,
-    ...(config.webhookSecret ? { webhooks: { secret: config.webhookSecret } } : {}),
+    ...(config.webhookSecret
+      ? { webhooks: { secret: config.webhookSecret, allowInternal: config.webhookAllowInternal } }
+      : {}),
   });
   // Before the engine starts, so recovered runs of watched templates find their fresh build.
   const hotReload = options.watch?.length

@@ -162,9 +162,25 @@ describe("template versions side by side and upgrades", () => {
     const real = await server.call("POST", "/v1/agents/old/upgrade", { to: "^2" });
     expect(real.body.agent).toMatchObject({
       revision: 2,
-      template: { version: "2.0.0" },
+      // The range asked for is now the agent's range.
+      template: { version: "2.0.0", range: "^2" },
       config: { title: "keep" },
     });
+
+    // No migration leads back to 1.x: the downgrade would lose `title`, so it is refused.
+    const down = await server.call("POST", "/v1/agents/old/upgrade", { to: "^1", dryRun: true });
+    expect(down).toMatchObject({ status: 409, body: { code: "DOWNGRADE_REFUSED" } });
+
+    // Rolling back to revision 1 restores its template version and config as revision 3.
+    const rolled = await server.call("POST", "/v1/agents/old/rollback", { revision: 1 });
+    expect(rolled).toMatchObject({
+      status: 200,
+      body: { revision: 3, template: { version: "1.0.0" }, config: { label: "keep" } },
+    });
+    const missing = await server.call("POST", "/v1/agents/old/rollback", { revision: 42 });
+    expect(missing).toMatchObject({ status: 404, body: { code: "REVISION_NOT_FOUND" } });
+    const bad = await server.call("POST", "/v1/agents/old/rollback", { revision: 0 });
+    expect(bad).toMatchObject({ status: 422, body: { errors: [{ path: ["revision"] }] } });
   });
 
   it("leaves the agent untouched when a migration or the migrated config fails", async () => {

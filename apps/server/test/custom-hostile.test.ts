@@ -9,7 +9,7 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type CustomAgents, createCustomAgents, type Language, type Run } from "./custom-agents.js";
 import { type CodeHost, startCodeHost } from "./custom-code-host.js";
@@ -213,6 +213,27 @@ async function refused(
 }
 
 const inline = (language: Language, content: string) => ({ type: "inline", language, content });
+const pyLines = (...source: string[]) => `${source.join("\n")}\n`;
+
+/** Where this machine keeps the server: the repository (Pyodide and every package live under it). */
+const hostPaths = () => [resolve(serverDir, "../.."), "/node_modules/"];
+/** Names only Pyodide's JavaScript-side API has (what `pyodide_js._api` showed user code). */
+const JS_API_NAMES = [
+  "loadBinaryFile",
+  "loadDynlib",
+  "runtimeEnv",
+  "indexURL",
+  "packageCacheDir",
+  "rawRun",
+  "fatal_error",
+];
+
+/** Nothing a run returned or failed with names a host path or Pyodide's JavaScript API. */
+function expectNothingLeaked(value: unknown): void {
+  const text = JSON.stringify(value);
+  for (const path of hostPaths()) expect(text, `names ${path}`).not.toContain(path);
+  for (const name of JS_API_NAMES) expect(text, `names ${name}`).not.toContain(name);
+}
 const url = (content: string) => ({ type: "url", language: "javascript", content });
 
 describe("well-behaved agents", () => {
@@ -825,6 +846,85 @@ describe("Python", () => {
       const run = await hostile("python", code, "USER_CODE_ERROR");
       expect(run.error?.message).toMatch(/ModuleNotFoundError/);
     }
+  });
+
+  it("finds no JavaScript object in sys.modules, through __import__ or through importlib", async () => {
+    const output = await contained(
+      "python",
+      pyLines(
+        "import sys, importlib",
+        "def attempt(fn):",
+        "    try:",
+        "        return 'got ' + type(fn()).__name__",
+        "    except BaseException as e:",
+        "        return type(e).__name__",
+        "def main(i, ctx):",
+        "    names = ('js', 'pyodide_js', 'pyodide_js._api', 'pyodide', 'pyodide.ffi', '_pyodide', '_pyodide_core', 'ctypes', '_ctypes')",
+        "    loaded = sorted(n for n in sys.modules if n.split('.')[0] in ('js', 'pyodide_js', 'pyodide', '_pyodide', '_pyodide_core'))",
+        "    return [loaded, sorted({attempt(lambda: __import__(n)) for n in names} | {attempt(lambda: importlib.import_module(n)) for n in names})]",
+      ),
+    );
+    expect(output).toEqual([[], ["ModuleNotFoundError"]]);
+    expectNothingLeaked(output);
+    // What the issue did: read the already loaded internal API module out of sys.modules.
+    const run = await hostile(
+      "python",
+      "import sys\ndef main(i, ctx):\n    return [sys.modules['pyodide_js._api'].config.indexURL]\n",
+      "USER_CODE_ERROR",
+    );
+    expect(run.error?.message).toMatch(/KeyError/);
+    expectNothingLeaked(run);
+  });
+
+  it("reaches no JavaScript object and no host path through gc, in its state or its tracebacks", async () => {
+    // The host paths go in reversed, so that the walk does not find the input itself.
+    const reversed = hostPaths().map((path) => [...path].reverse().join(""));
+    const output = (await contained(
+      "python",
+      pyLines(
+        "import gc, sys, builtins, traceback, json",
+        "BRIDGE = ('JsProxy', 'Js2PyConverter', 'Py2JsConverter', 'JsFuncSignature')",
+        "def main(i, ctx):",
+        "    needles = [p[::-1] for p in i]",
+        "    roots = [sys.modules, vars(builtins), object.__subclasses__(), gc.get_objects()]",
+        "    seen, stack, js, paths = set(), roots, [], []",
+        "    while stack:",
+        "        obj = stack.pop()",
+        "        if id(obj) in seen:",
+        "            continue",
+        "        seen.add(id(obj))",
+        "        kind = type(obj)",
+        "        if any(c.__name__ in BRIDGE for c in kind.__mro__):",
+        "            js.append(kind.__name__)",
+        "        if kind is str and any(n in obj for n in needles) and not any(obj is n for n in needles):",
+        "            paths.append(len(obj))",
+        "        if isinstance(obj, type):",
+        "            stack.extend(type.__subclasses__(obj))",
+        "        stack.extend(gc.get_referents(obj))",
+        "    try:",
+        "        json.loads('{')",
+        "    except ValueError as e:",
+        "        tb = ''.join(traceback.format_exception(e))",
+        "    return [len(seen) > 10000, js, paths, sys.executable, sys.orig_argv, tb]",
+      ),
+      reversed,
+    )) as unknown[];
+    expect(output.slice(0, 5)).toEqual([true, [], [], "", ["python"]]);
+    expectNothingLeaked(output);
+  });
+
+  it("cannot use ctypes: refused at create time, missing at run time", async () => {
+    const code = `import ctypes\ndef main(i, ctx):\n    return ctypes.CDLL(None).system(b'touch ${MARKER}')\n`;
+    expect(await refused(inline("python", code), "DEPENDENCY_NOT_ALLOWED", ["dependencies"])).toMatch(
+      /"ctypes" is imported/,
+    );
+    const run = await hostile(
+      "python",
+      "def main(i, ctx):\n    return __import__('ctypes').CDLL(None).emscripten_run_script(b'1')\n",
+      "USER_CODE_ERROR",
+    );
+    expect(run.error?.message).toMatch(/ModuleNotFoundError: No module named 'ctypes'/);
+    expectNothingLeaked(run);
   });
 
   it("cannot run host commands with os.system", async () => {

@@ -2,7 +2,9 @@ import {
   existsSync,
   mkdirSync,
   mkdtempSync,
+  readFileSync,
   realpathSync,
+  renameSync,
   rmSync,
   symlinkSync,
   writeFileSync,
@@ -77,9 +79,11 @@ function writeReply(source: string): void {
 /** A logger that records messages, so the test can wait for the reload it caused. */
 function createRecordingLogger() {
   const messages: string[] = [];
+  const data = new Map<string, Record<string, unknown> | undefined>();
   const waiters: { message: string; count: number; resolve: () => void }[] = [];
-  const record = (message: string) => {
+  const record = (message: string, fields?: Record<string, unknown>) => {
     messages.push(message);
+    data.set(message, fields);
     for (const w of [...waiters]) {
       if (messages.filter((m) => m === message).length >= w.count && w.message === message) {
         waiters.splice(waiters.indexOf(w), 1);
@@ -91,6 +95,8 @@ function createRecordingLogger() {
   return {
     logger,
     count: (message: string) => messages.filter((m) => m === message).length,
+    /** The fields logged with the latest `message`. */
+    latest: (message: string) => data.get(message),
     /** Resolves once `message` has been logged `count` times in total. */
     waitFor: (message: string, count: number) =>
       new Promise<void>((resolve) => {
@@ -154,6 +160,13 @@ afterAll(async () => {
   rmSync(root, { recursive: true, force: true });
 });
 
+/** Saves src/reply.ts the way atomic-save editors do: a temp file renamed over the original. */
+function renameSaveReply(source: string): void {
+  const temp = join(pkg, "src", `.reply.ts.${process.pid}.tmp`);
+  writeFileSync(temp, `${source}\n`);
+  renameSync(temp, join(pkg, "src", "reply.ts"));
+}
+
 describe("hot reload (agentrt dev)", () => {
   it("serves a watched template built from its sources at start-up", async () => {
     expect(banner).toContain(
@@ -210,5 +223,35 @@ describe("hot reload (agentrt dev)", () => {
     expect((await call("GET", "/v1/templates")).body.rejected).toEqual([]);
     expect(await runOnce()).toMatchObject({ status: "succeeded", output: "v3" });
     expect(existsSync(join(pkg, "dist"))).toBe(false);
+  });
+
+  it("names the stored agents a config-schema change no longer accepts", async () => {
+    const index = join(pkg, "src", "index.ts");
+    const before = log.count("stored agents no longer match the template's config schema");
+    writeFileSync(
+      index,
+      readFileSync(index, "utf8").replace("z.object({})", "z.object({ mode: z.string() })"),
+    );
+    await log.waitFor("stored agents no longer match the template's config schema", before + 1);
+    expect(log.latest("stored agents no longer match the template's config schema")).toEqual({
+      template: "hot@1.0.0",
+      agents: ["hot-agent"],
+    });
+    writeFileSync(
+      index,
+      readFileSync(index, "utf8").replace("z.object({ mode: z.string() })", "z.object({})"),
+    );
+    await log.waitFor("template reloaded", log.count("template reloaded") + 1);
+  });
+
+  it("sees every save: 20 edits alternating in-place writes and atomic rename-saves", async () => {
+    for (let i = 0; i < 20; i++) {
+      const before = log.count("template reloaded");
+      const source = `export const REPLY: string = "save-${i}";`;
+      if (i % 2 === 0) writeReply(source);
+      else renameSaveReply(source);
+      await log.waitFor("template reloaded", before + 1);
+      expect((await runOnce()).output, `edit ${i}`).toBe(`save-${i}`);
+    }
   });
 });

@@ -12,6 +12,7 @@ import {
   startChatHarness,
 } from "./conversation-host.js";
 import { ADMIN_KEY, startTestServer, type TestServer } from "./helpers.js";
+import { apiError } from "./openai-client.js";
 
 let harness: ChatHarness;
 let server: TestServer;
@@ -45,17 +46,6 @@ const upstreamContents = (index: number) =>
 const newThread = async (s: TestServer = server, agent = "chat") =>
   (await s.call("POST", "/v1/threads", { agent })).body.id as string;
 
-/** What an SDK call threw, for asserting on OpenAI's error fields. */
-async function apiError(promise: Promise<unknown>): Promise<InstanceType<typeof OpenAI.APIError>> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof OpenAI.APIError) return error;
-    throw error;
-  }
-  throw new Error("expected the call to fail");
-}
-
 describe("GET /v1/models", () => {
   it("lists every active agent as a model", async () => {
     const models: OpenAI.Model[] = [];
@@ -66,6 +56,8 @@ describe("GET /v1/models", () => {
       object: "model",
       created: expect.any(Number),
       owned_by: "agentrt",
+      // agentrt's extension: how the agent treats request fields (clients ignore unknown fields).
+      agentrt: { template: expect.any(String), params: expect.any(Array), unsupported_params: "ignore" },
     });
     expect(Math.abs(models[0]!.created - Date.now() / 1000)).toBeLessThan(600);
   });

@@ -13,7 +13,11 @@ const taskDir = dirname(
 
 beforeAll(async () => {
   upstream = await startUpstream();
-  server = await startTestServer({ AGENTRT_HOST_DIR: createTestHost({ "@agentrt/template-task": taskDir }) });
+  server = await startTestServer({
+    AGENTRT_HOST_DIR: createTestHost({ "@agentrt/template-task": taskDir }),
+    // The upstream listens on 127.0.0.1: the operator allows exactly that internal address.
+    AGENTRT_TEMPLATE_SETTINGS: JSON.stringify({ task: { allowInternal: ["127.0.0.1"] } }),
+  });
 });
 afterAll(async () => {
   await server.stop();
@@ -123,5 +127,32 @@ describe("task template through the runs API", () => {
     await createTask("sleeper", { steps: [{ id: "nap", kind: "wait", seconds: 30 }] });
     const res = await server.call("POST", "/v1/agents/sleeper/runs", { timeoutMs: 300 });
     expect(res.body).toMatchObject({ status: "timed_out", error: { code: "RUN_TIMEOUT" } });
+  });
+});
+
+describe("task steps under the egress policy", () => {
+  it("refuses internal URLs a caller passes in, other than the one the operator allows", async () => {
+    await createTask("fetcher", { steps: [{ id: "call", kind: "http", url: "{{input.url}}" }] });
+    const invokeKey = (await server.call("POST", "/v1/api-keys", { name: "fetcher", scopes: ["invoke"] }))
+      .body.key;
+    const port = new URL(upstream.url).port;
+    for (const [url, reason] of [
+      [`http://[::1]:${port}/ok`, "::1 is not allowed (loopback)"],
+      [`http://0x7f.2:${port}/ok`, "127.0.0.2 is not allowed (loopback)"],
+      ["http://169.254.169.254/latest/meta-data/", "169.254.169.254 is not allowed (link-local)"],
+      ["http://10.0.0.7/", "10.0.0.7 is not allowed (private)"],
+    ] as const) {
+      const res = await server.call("POST", "/v1/agents/fetcher/runs", { input: { url } }, invokeKey);
+      expect(res.body.status, url).toBe("failed");
+      expect(res.body.error.message).toContain(reason);
+      expect(JSON.stringify(res.body.error)).toContain("task.URL_NOT_ALLOWED");
+    }
+    const allowed = await server.call(
+      "POST",
+      "/v1/agents/fetcher/runs",
+      { input: { url: `${upstream.url}/ok` } },
+      invokeKey,
+    );
+    expect(allowed.body.status).toBe("succeeded");
   });
 });

@@ -50,8 +50,10 @@ describe("templates API", () => {
     });
     // Its optional service (secrets) is not a reason; and it can't be used for agents.
     expect(needs.message).not.toContain("agentrt.secrets");
+    // Creating an agent from it says it is installed but refused, and why.
     const create = await server.call("POST", "/v1/agents", { name: "vectors", template: "needs-service" });
-    expect(create).toMatchObject({ status: 404, body: { code: "TEMPLATE_NOT_FOUND" } });
+    expect(create).toMatchObject({ status: 422, body: { code: "TEMPLATE_REJECTED" } });
+    expect(create.body.detail).toContain("acme.vector-store");
   });
 
   it("describes each version's capabilities, services and own error codes", async () => {

@@ -38,7 +38,7 @@ describe("agentrt new template", () => {
       peerDependencies: { "@agentrt/core": "^2.0.0" },
       devDependencies: { "@agentrt/core": "^2.0.0", "@agentrt/testing": `^${testingVersion}` },
       exports: { "./package.json": "./package.json" },
-      scripts: { build: "tsup", test: "tsup && vitest run" },
+      scripts: { build: "tsup", test: "tsup && vitest run", prepublishOnly: "tsup" },
     });
     expect(manifest.devDependencies).not.toHaveProperty("@agentrt/runtime");
   });
@@ -58,7 +58,7 @@ describe("agentrt new template", () => {
     expect(build.code, build.output).toBe(0);
     const test = await runScript(dir, "test");
     expect(test.code, test.output).toBe(0);
-    expect(test.output).toMatch(/Tests\s+\S*\s*12 passed/);
+    expect(test.output).toMatch(/Tests\s+\S*\s*13 passed/);
     const typecheck = await runScript(dir, "typecheck");
     expect(typecheck.code, typecheck.output).toBe(0);
     const publint = await runShell(dir, "publint --strict");
@@ -73,7 +73,7 @@ describe("agentrt new template", () => {
     expect(validate.out).toContain("✓ fills in defaults");
     expect(validate.out).toContain('✓ rejects invalid config #2 at ["uppercase"]');
     // The same check list as the package's own conformance test.
-    expect(validate.out).toContain("12 passed, 0 failed");
+    expect(validate.out).toContain("13 passed, 0 failed");
   });
 
   it("is listed by `agentrt templates list` from an extra template dir", async () => {

@@ -73,6 +73,7 @@ describe("agentrt templates validate", () => {
       "fills in defaults",
       'rejects invalid config #1 at ["repeat"]',
       'rejects invalid config #2 at ["greeting"]',
+      "migrations carry older configs to one this version accepts",
       "runs to well-formed events with exactly one output",
       "stops within 500 ms when cancelled",
       "disposes, and a second dispose does not throw",
@@ -83,7 +84,7 @@ describe("agentrt templates validate", () => {
     expect(overridden.out).toContain("✓ accepts the config");
     expect(overridden.out).toContain('✗ fills in defaults\n      default for "repeat": expected 1, got 2');
     expect(overridden.out).toContain("✓ stops within 500 ms when cancelled");
-    expect(overridden.out).toContain("11 passed, 1 failed");
+    expect(overridden.out).toContain("12 passed, 1 failed");
   });
 
   it("refuses a malformed agentrt.conformance declaration", async () => {
@@ -92,6 +93,14 @@ describe("agentrt templates validate", () => {
     expect(result.code).toBe(1);
     expect(result.err).toContain('"agentrt.conformance" in');
     expect(result.err).toContain("invalidConfigs must be an array");
+    const badSamples = echoDeclaring("echo-bad-samples", {
+      config: {},
+      input: 1,
+      previousConfigs: [{ config: {} }],
+    });
+    const samples = await validate(badSamples);
+    expect(samples.code).toBe(1);
+    expect(samples.err).toContain("previousConfigs must be an array");
   });
 
   it("reports every check as JSON and fails (exit 1) when one fails", async () => {

@@ -18,6 +18,54 @@ export const ThreadMessageSchema = z.object({
 export type ThreadMessage = z.infer<typeof ThreadMessageSchema>;
 
 /**
+ * Chat Completions request fields whose outcome depends on the agent: sampling hints and the output
+ * format, with OpenAI's names and ranges. The host handles every other field itself.
+ */
+export const ChatParamsSchema = z
+  .strictObject({
+    temperature: z.number().min(0).max(2),
+    top_p: z.number().min(0).max(1),
+    max_tokens: z.int().min(1),
+    max_completion_tokens: z.int().min(1),
+    stop: z.union([z.string(), z.array(z.string()).max(4)]),
+    seed: z.int(),
+    frequency_penalty: z.number().min(-2).max(2),
+    presence_penalty: z.number().min(-2).max(2),
+    logit_bias: z.record(z.string(), z.number().min(-100).max(100)),
+    reasoning_effort: z.enum(["minimal", "low", "medium", "high"]),
+    verbosity: z.enum(["low", "medium", "high"]),
+    response_format: z.discriminatedUnion("type", [
+      z.looseObject({ type: z.literal("text") }),
+      z.looseObject({ type: z.literal("json_object") }),
+      z.looseObject({
+        type: z.literal("json_schema"),
+        json_schema: z.looseObject({
+          name: z.string().regex(/^[\w-]{1,64}$/),
+          schema: z.record(z.string(), z.unknown()).optional(),
+        }),
+      }),
+    ]),
+  })
+  .partial();
+export type ChatParams = z.infer<typeof ChatParamsSchema>;
+
+/** The names of the chat params. */
+export const ChatParamSchema = ChatParamsSchema.keyof();
+export type ChatParam = z.infer<typeof ChatParamSchema>;
+
+/** What an agent does with the chat params a caller sends. */
+export interface ChatParamPolicy {
+  /** Passed to `toInput` when sent. */
+  honoured: readonly ChatParam[];
+  /**
+   * Any other sampling hint: `refuse` answers 400 `unsupported_parameter`; `ignore` runs without it
+   * and names it in the response's `x-agentrt-ignored-params` header. An output format
+   * (`response_format` other than text) that is not honoured is always refused.
+   */
+  otherwise: "refuse" | "ignore";
+}
+
+/**
  * The template speaks chat: the host's OpenAI-compatible API turns chat messages into this
  * template's run input and its output into the reply. Without it, agents get the last user
  * message's text and their output is shown as text (JSON for anything but a string).
@@ -25,11 +73,14 @@ export type ThreadMessage = z.infer<typeof ThreadMessageSchema>;
 export interface ChatCapability {
   /**
    * The run input for a chat request. On a thread (`threadId` set) the thread already holds the
-   * earlier turns. Throw `VALIDATION_FAILED` with issue paths like `["messages", 2, "role"]`.
+   * earlier turns. `params` holds the honoured chat params the caller sent. Throw
+   * `VALIDATION_FAILED` with issue paths like `["messages", 2, "role"]`.
    */
-  toInput(messages: ChatMessage[], options: { threadId: string | undefined }): unknown;
+  toInput(messages: ChatMessage[], options: { threadId: string | undefined; params: ChatParams }): unknown;
   /** The assistant's reply text in a succeeded run's output. */
   replyText(output: unknown): string;
+  /** Which chat params an agent with this config honours. Without it: none, the others ignored. */
+  params?(config: Record<string, unknown>): ChatParamPolicy;
 }
 
 /** The template keeps thread memory: the host reads and deletes it through the template. */

@@ -13,6 +13,7 @@ export const ErrorCode = {
   UNSUPPORTED_MEDIA_TYPE: "UNSUPPORTED_MEDIA_TYPE",
   PAYLOAD_TOO_LARGE: "PAYLOAD_TOO_LARGE",
   VALIDATION_FAILED: "VALIDATION_FAILED",
+  UNSUPPORTED_PARAMETER: "UNSUPPORTED_PARAMETER",
   ROUTE_NOT_FOUND: "ROUTE_NOT_FOUND",
   METHOD_NOT_ALLOWED: "METHOD_NOT_ALLOWED",
   UNAUTHORIZED: "UNAUTHORIZED",
@@ -27,12 +28,16 @@ export const ErrorCode = {
   TEMPLATE_INVALID: "TEMPLATE_INVALID",
   TEMPLATE_DUPLICATE: "TEMPLATE_DUPLICATE",
   TEMPLATE_SERVICE_MISSING: "TEMPLATE_SERVICE_MISSING",
+  /** The template is installed but was refused at load; details carry the refusal's code and reason. */
+  TEMPLATE_REJECTED: "TEMPLATE_REJECTED",
   // Agents
   AGENT_NOT_FOUND: "AGENT_NOT_FOUND",
   AGENT_NAME_TAKEN: "AGENT_NAME_TAKEN",
   AGENT_PAUSED: "AGENT_PAUSED",
   CONFIG_INVALID: "CONFIG_INVALID",
   MIGRATION_FAILED: "MIGRATION_FAILED",
+  /** A move to an older template version that would change or drop the agent's settings. */
+  DOWNGRADE_REFUSED: "DOWNGRADE_REFUSED",
   REVISION_NOT_FOUND: "REVISION_NOT_FOUND",
   API_KEY_NOT_FOUND: "API_KEY_NOT_FOUND",
   // Runs, threads, schedules
@@ -51,6 +56,8 @@ export const ErrorCode = {
   // Upstream services any template may call (model providers, HTTP APIs)
   UPSTREAM_ERROR: "UPSTREAM_ERROR",
   RESPONSE_TOO_LARGE: "RESPONSE_TOO_LARGE",
+  /** A reply that breaks the output format the caller asked for (`response_format`). */
+  OUTPUT_FORMAT_MISMATCH: "OUTPUT_FORMAT_MISMATCH",
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -66,6 +66,8 @@ export interface LoadedTemplate {
 
 export interface RejectedTemplate {
   packageName: string;
+  /** Known when the package was imported before it was refused (e.g. a missing service). */
+  templateName?: string;
   packageVersion: string | null;
   packageDir: string | null;
   code: ErrorCode;
@@ -129,8 +131,10 @@ function extraPackageDirs(dir: string): string[] {
 
 function rejection(dir: string, manifest: PackageJson | undefined, error: unknown): RejectedTemplate {
   const known = isAgentrtError(error);
+  const templateName = known ? error.details?.template : undefined;
   return {
     packageName: typeof manifest?.name === "string" ? manifest.name : dir,
+    ...(typeof templateName === "string" ? { templateName } : {}),
     packageVersion: typeof manifest?.version === "string" ? manifest.version : null,
     packageDir: dir,
     code: known && isErrorCode(error.code) ? error.code : ErrorCode.TEMPLATE_INVALID,
@@ -188,7 +192,10 @@ function checkTemplate(
     );
   }
   const badErrors = checkErrorDeclarations(template.errors);
-  if (badErrors) throw new AgentrtError(ErrorCode.TEMPLATE_INVALID, `${id}: ${badErrors}`);
+  if (badErrors)
+    throw new AgentrtError(ErrorCode.TEMPLATE_INVALID, `${id}: ${badErrors}`, {
+      details: { template: template.name },
+    });
   if (!services) return;
   const missing = Object.values(template.services ?? {}).filter(
     (ref) => !ref.optional && !services.has(ref.id),
@@ -198,7 +205,7 @@ function checkTemplate(
     throw new AgentrtError(
       ErrorCode.TEMPLATE_SERVICE_MISSING,
       `${id} needs the host service${ids.length > 1 ? "s" : ""} ${ids.map((i) => `"${i}"`).join(", ")}, which this server does not provide`,
-      { details: { missing: ids, provided: [...services].sort() } },
+      { details: { template: template.name, missing: ids, provided: [...services].sort() } },
     );
   }
 }

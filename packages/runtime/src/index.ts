@@ -1,11 +1,18 @@
 export type { AgentChanges, AgentUseCases, NewAgentRequest, UpgradeResult } from "./app/agents.js";
-export { type ChatUseCases, modelNotFound, plainTextChat } from "./app/chat.js";
+export {
+  type ChatRequest,
+  type ChatUseCases,
+  modelNotFound,
+  type PreparedChat,
+  plainTextChat,
+} from "./app/chat.js";
 export {
   createTemplateContexts,
   type ServiceProviders,
   type TemplateContextOptions,
   type TemplateContexts,
 } from "./app/contexts.js";
+export type { ResponseFormat } from "./app/reply-format.js";
 export {
   type MultitaskStrategy,
   MultitaskStrategySchema,

@@ -120,6 +120,41 @@ describe("createTemplateRegistry", () => {
     expect(dev.rejected().map((r) => r.packageDir)).toEqual(["/dev/q"]);
   });
 
+  it("says a template is installed but refused rather than missing", () => {
+    const registry = createTemplateRegistry({
+      loaded: [],
+      rejected: [
+        {
+          packageName: "@acme/agentrt-template-vectors",
+          packageVersion: "1.0.0",
+          packageDir: "/a",
+          code: ErrorCode.TEMPLATE_INCOMPATIBLE,
+          message: "needs core ^9",
+        },
+        {
+          packageName: "x",
+          templateName: "needy",
+          packageVersion: "1.0.0",
+          packageDir: "/b",
+          code: ErrorCode.TEMPLATE_SERVICE_MISSING,
+          message: "needs acme.db",
+        },
+      ],
+    });
+    expect(() => registry.resolve("vectors")).toThrow(
+      expect.objectContaining({
+        code: ErrorCode.TEMPLATE_REJECTED,
+        details: expect.objectContaining({ code: "TEMPLATE_INCOMPATIBLE" }),
+      }),
+    );
+    expect(() => registry.resolve("needy")).toThrow(
+      expect.objectContaining({ code: ErrorCode.TEMPLATE_REJECTED }),
+    );
+    expect(() => registry.resolve("other")).toThrow(
+      expect.objectContaining({ code: ErrorCode.TEMPLATE_NOT_FOUND }),
+    );
+  });
+
   it("knows the status each template declared for its own codes", () => {
     const registry = createTemplateRegistry({ loaded: [loaded("task", "1.0.0")], rejected: [] });
     expect(registry.errorStatus("task.OWN_FAILURE")).toBe(409);

@@ -47,6 +47,18 @@ export interface TemplateRegistry {
   errorStatus(code: string): number | undefined;
 }
 
+/**
+ * The template names a refused package may have been asked for by: its own name when it was
+ * imported before being refused, else the names its package name suggests (`agentrt-template-task`,
+ * `@scope/template-task` → `task`).
+ */
+function rejectionNames(rejection: RejectedTemplate): string[] {
+  if (rejection.templateName) return [rejection.templateName];
+  const bare = rejection.packageName.replace(/^@[^/]+\//, "");
+  const match = /^(?:agentrt-)?template-(.+)$/.exec(bare);
+  return match ? [match[1]!, bare] : [bare];
+}
+
 /** Registry keyed by template name and version, with range resolution. */
 export function createTemplateRegistry(
   discovery: DiscoveryResult = { loaded: [], rejected: [] },
@@ -62,6 +74,14 @@ export function createTemplateRegistry(
     resolve(name, range = "*") {
       const versions = byName.get(name);
       if (!versions?.length) {
+        const refused = rejected.find((r) => rejectionNames(r).includes(name));
+        if (refused) {
+          throw new AgentrtError(
+            ErrorCode.TEMPLATE_REJECTED,
+            `template "${name}" is installed (${refused.packageName}) but was refused at load: ${refused.message}`,
+            { details: { template: name, package: refused.packageName, code: refused.code } },
+          );
+        }
         throw new AgentrtError(ErrorCode.TEMPLATE_NOT_FOUND, `no template named "${name}" is installed`, {
           details: { template: name },
         });

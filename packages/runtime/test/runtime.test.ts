@@ -172,6 +172,48 @@ describe("agents use cases", () => {
   });
 });
 
+describe("agent versions: upgrade range, downgrade guard and rollback", () => {
+  it("stores the range an upgrade asked for, refuses a downgrade that changes the config, rolls back", async () => {
+    const { runtime } = await setup();
+    const { agents } = runtime;
+    const agent = await agents.create({ name: "v", template: "script@^1", config: { label: "one" } });
+    const upgraded = await agents.upgrade(agent.id, "^2", false);
+    expect(upgraded.agent).toMatchObject({ templateVersion: "2.0.0", templateRange: "^2" });
+
+    // Back to 1.x keeps the config as it is: allowed.
+    const back = await agents.upgrade(agent.id, "^1", true);
+    expect(back).toMatchObject({ from: "2.0.0", to: "1.0.0", valid: true });
+
+    // A v2-only setting would be lost going back: refused, dry run or not.
+    await agents.update(agent.id, { config: { label: "two" } });
+    const v2 = await runtime.store.agents.update(agent.id, {
+      config: { label: "two", extra: true } as never,
+    });
+    expect(v2.revision).toBeGreaterThan(3);
+    expect(await codeOf(agents.upgrade(agent.id, "^1", true))).toBe(ErrorCode.DOWNGRADE_REFUSED);
+    expect(await codeOf(agents.upgrade(agent.id, "^1", false))).toBe(ErrorCode.DOWNGRADE_REFUSED);
+
+    // Rollback restores revision 1 (template 1.0.0, label one) as a new revision.
+    const restored = await agents.rollback(agent.id, 1);
+    expect(restored).toMatchObject({
+      templateVersion: "1.0.0",
+      config: { label: "one" },
+      revision: v2.revision + 1,
+    });
+    expect(await codeOf(agents.rollback(agent.id, 99))).toBe(ErrorCode.REVISION_NOT_FOUND);
+  });
+
+  it("refuses to roll back to a revision whose template version is gone", async () => {
+    const store = createMemoryStore();
+    const hooks = createHooks();
+    const { runtime } = await setup(store, hooks);
+    const agent = await runtime.agents.create({ name: "gone", template: "script" });
+    await store.agents.update(agent.id, { templateVersion: "0.9.0" });
+    await runtime.agents.update(agent.id, { name: "gone" });
+    expect(await codeOf(runtime.agents.rollback(agent.id, 2))).toBe(ErrorCode.TEMPLATE_VERSION_NOT_FOUND);
+  });
+});
+
 describe("run admission on threads", () => {
   it("refuses a missing thread, a thread bound to another agent and a busy thread under `reject`", async () => {
     const { runtime, hooks } = await setup();
@@ -246,7 +288,7 @@ describe("threads and chat through template capabilities", () => {
     expect(await threads.messages(thread.id)).toEqual([]);
 
     const adapter = chat.adapterFor(agent);
-    const input = adapter.toInput([{ role: "user", content: "hello" }], { threadId: thread.id });
+    const input = adapter.toInput([{ role: "user", content: "hello" }], { threadId: thread.id, params: {} });
     const { run } = await runs.submit({ agent, input, threadId: thread.id });
     const done = await runtime.engine.wait(run.id);
     expect(adapter.replyText(done.output)).toBe("said: hello");
@@ -262,7 +304,7 @@ describe("threads and chat through template capabilities", () => {
     const { runtime } = await setup();
     const { agents, chat } = runtime;
     const polly = await agents.create({ name: "polly", template: "parrot" });
-    expect(() => chat.adapterFor(polly).toInput([], { threadId: undefined })).toThrow(
+    expect(() => chat.adapterFor(polly).toInput([], { threadId: undefined, params: {} })).toThrow(
       expect.objectContaining({ code: "parrot.NO_WORDS" }),
     );
     expect(chat.adapterFor(polly)).toBe(chat.adapterFor(polly));
@@ -285,6 +327,75 @@ describe("threads and chat through template capabilities", () => {
   });
 });
 
+describe("chat params", () => {
+  it("sorts sent params per the agent's policy: honoured, ignored and named, or refused", async () => {
+    const { runtime } = await setup();
+    const { agents, chat } = runtime;
+    const polly = await agents.create({ name: "polly", template: "parrot" });
+    const messages = [{ role: "user" as const, content: "hi" }];
+    // The parrot declares no policy: sampling hints are ignored and named.
+    const ignored = chat.prepare(polly, messages, {
+      threadId: undefined,
+      params: { temperature: 0.2, seed: undefined },
+    });
+    expect(ignored).toMatchObject({ input: ["hi"], ignored: ["temperature"] });
+    // An output format it does not honour is refused, whatever the policy.
+    expect(() =>
+      chat.prepare(polly, messages, {
+        threadId: undefined,
+        params: { response_format: { type: "json_object" } },
+      }),
+    ).toThrow(
+      expect.objectContaining({
+        code: ErrorCode.UNSUPPORTED_PARAMETER,
+        issues: [expect.objectContaining({ path: ["response_format"] })],
+      }),
+    );
+    // Plain text is always fine.
+    expect(
+      chat.prepare(polly, messages, { threadId: undefined, params: { response_format: { type: "text" } } })
+        .ignored,
+    ).toEqual([]);
+  });
+
+  it("checks an agent's JSON output against the requested format", async () => {
+    const { runtime } = await setup();
+    const main = await runtime.agents.create({ name: "main", template: "script" });
+    const messages = [{ role: "user" as const, content: "x" }];
+    const schema = { type: "object", properties: { n: { type: "number" } }, required: ["n"] };
+    const prepared = runtime.chat.prepare(main, messages, {
+      threadId: undefined,
+      params: { response_format: { type: "json_schema", json_schema: { name: "count", schema } }, top_p: 1 },
+    });
+    expect(prepared.ignored).toEqual(["top_p"]);
+    expect(prepared.reply({ n: 3 })).toBe('{"n":3}');
+    expect(() => prepared.reply({ n: "three" })).toThrow(
+      expect.objectContaining({
+        code: ErrorCode.OUTPUT_FORMAT_MISMATCH,
+        message: expect.stringContaining('"count"'),
+      }),
+    );
+    expect(() => prepared.reply("not json")).toThrow(/not JSON/);
+    const object = runtime.chat.prepare(main, messages, {
+      threadId: undefined,
+      params: { response_format: { type: "json_object" } },
+    });
+    expect(object.reply({ a: 1 })).toBe('{"a":1}');
+    expect(() => object.reply([1])).toThrow(/not an object/);
+    expect(() =>
+      runtime.chat.prepare(main, messages, {
+        threadId: undefined,
+        params: {
+          response_format: {
+            type: "json_schema",
+            json_schema: { name: "bad", schema: { type: "nonsense" } },
+          },
+        },
+      }),
+    ).toThrow(expect.objectContaining({ code: ErrorCode.VALIDATION_FAILED }));
+  });
+});
+
 describe("plain-text chat", () => {
   it("takes the last user message and shows outputs as text", () => {
     const messages = [
@@ -293,9 +404,9 @@ describe("plain-text chat", () => {
       { role: "user" as const, content: "last" },
       { role: "assistant" as const, content: "y" },
     ];
-    expect(plainTextChat.toInput(messages, { threadId: undefined })).toBe("last");
+    expect(plainTextChat.toInput(messages, { threadId: undefined, params: {} })).toBe("last");
     expect(() =>
-      plainTextChat.toInput([{ role: "assistant", content: "only" }], { threadId: undefined }),
+      plainTextChat.toInput([{ role: "assistant", content: "only" }], { threadId: undefined, params: {} }),
     ).toThrow(
       expect.objectContaining({
         code: ErrorCode.VALIDATION_FAILED,

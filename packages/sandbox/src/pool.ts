@@ -28,7 +28,10 @@ export function createSandboxPool(options: SandboxPoolOptions = {}): SandboxPool
   const onEvent = options.onEvent ?? (() => undefined);
   const heartbeatMs = options.heartbeatMs ?? 1_000;
   const allowList = options.fetchAllowList ?? [];
-  const hostFetch = allowList.length > 0 ? createHostFetch({ allowList }) : undefined;
+  const hostFetch =
+    allowList.length > 0
+      ? createHostFetch({ allowList, allowInternal: options.fetchAllowInternal ?? [] })
+      : undefined;
   const dirs = resolvePackageDirs();
   const isolation = detectNetworkIsolation();
   if (isolation.prefix.length > 0) onEvent(`sandbox isolation: ${isolation.description}`);

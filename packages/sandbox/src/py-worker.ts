@@ -237,8 +237,9 @@ async function load(): Promise<Pyodide> {
   const { loadPyodide } = (await import(pathToFileURL(join(pyodideDir, "pyodide.mjs")).href)) as {
     loadPyodide(options: object): Promise<Pyodide>;
   };
-  // jsglobals: {} so `import js` could never see this realm's globals; the harness removes the module too.
-  const pyodide = await loadPyodide({ indexURL: `${pyodideDir}/`, jsglobals: {} });
+  // jsglobals: {} so `import js` could never see this realm's globals; the harness removes the module
+  // too. A neutral program name: Emscripten's default, this script's path, became sys.executable.
+  const pyodide = await loadPyodide({ indexURL: `${pyodideDir}/`, jsglobals: {}, _sysExecutable: "python" });
   pyodide.unregisterJsModule("js");
   pyodide.unregisterJsModule("pyodide_js");
   pyodide.setStdout({ write: writer });
@@ -247,7 +248,39 @@ async function load(): Promise<Pyodide> {
   pyodide.setInterruptBuffer(interruptFlag);
   pyodide.globals.set("_AGENTRT_SITE_ROOT", SITE_ROOT);
   pyodide.runPython(HARNESS);
+  // Called directly (not through runPython, whose Python helpers the seal removes).
+  pyodide.globals.get("_agentrt_seal")();
+  scrubHostPaths(pyodide);
   return pyodide;
+}
+
+/**
+ * Second line behind the seal (harness.py), for the case a JavaScript object ever reached Python again:
+ * Pyodide's configuration no longer names host paths, and stack traces of this realm show file names
+ * only, never directories, and can no longer be replaced (a custom Error.prepareStackTrace would see
+ * each frame's file). Pyodide sets Error.stackTraceLimit itself, so that one stays writable.
+ */
+function scrubHostPaths(pyodide: Pyodide): void {
+  const config = (pyodide as unknown as { _api: { config: Record<string, unknown> } })._api.config;
+  for (const key of ["indexURL", "packageCacheDir", "packageBaseUrl", "lockFileURL", "stdLibURL"]) {
+    if (key in config) config[key] = "";
+  }
+  // An absolute path or file URL (where a stack frame names its file), down to its last component.
+  const directories = /(?<=^|[\s('"])(?:file:\/\/)?\/(?:[^\s():/]+\/)+/g;
+  const scrub = (text: string) => text.replace(directories, "");
+  Object.defineProperty(Error, "prepareStackTrace", {
+    value: (error: Error, frames: unknown[]) => {
+      let header: string;
+      try {
+        header = `${error.name}: ${error.message}`;
+      } catch {
+        header = "Error";
+      }
+      return scrub([header, ...frames.map((frame) => `    at ${String(frame)}`)].join("\n"));
+    },
+    writable: false,
+    configurable: false,
+  });
 }
 
 const pyodide = await load();
@@ -257,7 +290,7 @@ const resetHarness = pyodide.globals.get("_agentrt_reset");
 const uninstallHarness = pyodide.globals.get("_agentrt_uninstall");
 post({ type: "ready" });
 
-parentPort!.on("message", async (request: WorkerRequest) => {
+parentPort!.on("message", (request: WorkerRequest) => {
   if (request.type === "check") {
     const outcome = checkHarness(request.source, request.entryPoint, JSON.stringify(request.modules));
     post({ type: "done", outcome: String(outcome) });
@@ -276,16 +309,18 @@ parentPort!.on("message", async (request: WorkerRequest) => {
   let outcome: string;
   try {
     const site = request.packages ? install(request.packages) : null;
-    outcome = String(
-      await runHarness(
-        request.source,
-        request.entryPoint,
-        request.inputJson,
-        request.maxResultBytes,
-        site,
-        request.fetch,
-      ),
+    const reply = runHarness(
+      request.source,
+      request.entryPoint,
+      request.inputJson,
+      request.maxResultBytes,
+      site,
+      request.fetch,
     );
+    // The harness returns a str (a JS string here). Code that replaced the harness may make it return
+    // anything else: that is a malformed reply, and a Python object's proxy is released at once.
+    if (typeof reply !== "string") (reply as { destroy?: () => void } | null)?.destroy?.();
+    outcome = typeof reply === "string" ? reply : "";
   } catch (error) {
     outcome = JSON.stringify(["error", { name: "Error", message: String(error).slice(0, 2000), stack: "" }]);
   }

@@ -87,6 +87,12 @@ export interface SandboxPoolOptions {
   defaults?: Partial<SandboxLimits>;
   /** Host patterns (`api.example.com`, `*.example.com`, `127.0.0.1:8080`); when empty, `ctx.fetch` is absent. */
   fetchAllowList?: string[];
+  /**
+   * Internal destinations `ctx.fetch` may reach (egress allow-list entries: host names, IP
+   * addresses, CIDR ranges). IP addresses named in `fetchAllowList` count already; a host name there
+   * that resolves to a loopback/private/link-local … address is refused unless listed here.
+   */
+  fetchAllowInternal?: string[];
   /** A worker process is replaced after this many runs (default 1000 JS, 200 Python). */
   maxRunsPerWorker?: number;
   /** A worker process is replaced when its RSS passes this many MiB (default 512 JS, 1024 Python). */

@@ -1,5 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { expect } from "vitest";
+import { resolvePackageDirs } from "../src/child-process.js";
 import { type CompiledCode, compileUserCode, type SandboxLanguage } from "../src/index.js";
 
 export function compile(
@@ -53,4 +55,52 @@ export async function waitFor(check: () => boolean, timeoutMs = 20_000): Promise
     if (Date.now() > until) throw new Error("condition not reached in time");
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
+}
+
+/** Python source from lines. */
+export const lines = (...source: string[]): string => `${source.join("\n")}\n`;
+
+/** Modules of Pyodide's JavaScript bridge, and ctypes: none may be importable by user code. */
+export const BRIDGE_MODULES = [
+  "js",
+  "pyodide_js",
+  "pyodide_js._api",
+  "pyodide",
+  "pyodide.ffi",
+  "pyodide.webloop",
+  "_pyodide",
+  "_pyodide._importhook",
+  "_pyodide_core",
+  "ctypes",
+  "_ctypes",
+  "_testinternalcapi",
+];
+
+/** Names only Pyodide's JavaScript-side API has (what `pyodide_js._api` used to show user code). */
+const JS_API_NAMES = [
+  "loadBinaryFile",
+  "loadDynlib",
+  "runtimeEnv",
+  "indexURL",
+  "packageCacheDir",
+  "initializeNodeSockFS",
+  "restoreState",
+  "rawRun",
+  "fatal_error",
+  "scheduleCallback",
+  "lockFileContents",
+];
+
+/** Where this machine keeps the server and the sandbox: the repository, the package, Pyodide. */
+export function hostPaths(): string[] {
+  const pkg = fileURLToPath(new URL("..", import.meta.url)).replace(/\/$/, "");
+  const repo = fileURLToPath(new URL("../../..", import.meta.url)).replace(/\/$/, "");
+  return [repo, pkg, resolvePackageDirs().pyodide, "/node_modules/"];
+}
+
+/** Nothing a run returned, logged or failed with names a host path or Pyodide's JavaScript API. */
+export function expectNothingLeaked(...outputs: unknown[]): void {
+  const text = JSON.stringify(outputs);
+  for (const path of hostPaths()) expect(text, `names ${path}`).not.toContain(path);
+  for (const name of JS_API_NAMES) expect(text, `names ${name}`).not.toContain(name);
 }

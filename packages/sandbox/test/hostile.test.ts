@@ -7,9 +7,22 @@ import { type AddressInfo, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
+import { runInNewContext } from "node:vm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type CompiledCode, createSandboxPool, type SandboxPool } from "../src/index.js";
-import { childPids, expectCode, js, py } from "./helpers.js";
+import {
+  BRIDGE_MODULES,
+  childPids,
+  expectCode,
+  expectNothingLeaked,
+  hostPaths,
+  js,
+  lines,
+  py,
+} from "./helpers.js";
+
+/** The global names a bare V8 context has (ECMAScript's), before any bootstrap runs. */
+const ES_GLOBALS = runInNewContext("Object.getOwnPropertyNames(globalThis)") as string[];
 
 let pool: SandboxPool;
 let trivialJs: CompiledCode;
@@ -189,6 +202,39 @@ describe("JavaScript: escapes", () => {
     expect(result).toMatchObject({ Buffer: "undefined", fetch: "undefined", __agentrt_exports: "undefined" });
   });
 
+  it("is offered only the documented globals and ctx, and sees no host path in any stack", async () => {
+    const compiled = await js(`export async function main(input, ctx) {
+      const intrinsics = new Set(input);
+      const extra = Object.getOwnPropertyNames(globalThis).filter((n) => !intrinsics.has(n)).sort();
+      const stacks = [new Error("own").stack];
+      Error.prepareStackTrace = (e, frames) => frames.map((f) => [f.getFileName(), typeof f.getFunction()]);
+      try { ctx.progress({ valueOf() { throw new Error("p"); } }, 1); } catch (e) { stacks.push(e.stack); }
+      try { setTimeout(() => {}, { valueOf() { throw new Error("t"); } }); } catch (e) { stacks.push(e.stack); }
+      await new Promise((resolve) => setTimeout(() => { stacks.push(new Error("timer").stack); resolve(); }, 1));
+      return { extra, console: Object.keys(console), moduleFunction: typeof globalThis.__agentrt_module, ctx: Object.getOwnPropertyNames(ctx), frozen: Object.isFrozen(ctx),
+        proto: Object.getPrototypeOf(ctx) === Object.prototype, log: Object.getOwnPropertyNames(ctx.log).sort(), stacks };
+    }`);
+    const { result } = await pool.run({ compiled, input: ES_GLOBALS });
+    const { stacks, ...rest } = result as { stacks: unknown[] };
+    expect(rest).toEqual({
+      // The code's module function stays a (non-deletable) global name, emptied before the code runs.
+      extra: ["__agentrt_module", "clearInterval", "clearTimeout", "setInterval", "setTimeout"],
+      // V8's own console is replaced by one that logs through ctx.
+      console: ["log", "info", "warn", "error", "debug"],
+      moduleFunction: "undefined",
+      ctx: ["log", "progress"],
+      frozen: true,
+      proto: true,
+      log: ["length", "name"],
+    });
+    // Frames are the code's own file or the bootstrap; host functions never appear as frames.
+    const files = new Set(
+      stacks.slice(1).flatMap((s) => (s as [string | null, string][]).map(([file]) => file)),
+    );
+    expect([...files].every((f) => f === null || f === "user-code.js" || f === "<isolated-vm>")).toBe(true);
+    expectNothingLeaked(result);
+  });
+
   it("refuses require and static imports of host modules at compile time", async () => {
     await expectCode(
       js(`const fs = require("fs");\nexport function main() { return fs; }`),
@@ -322,12 +368,21 @@ describe("Python", () => {
     expect(error.message).toMatch(/FileNotFoundError/);
   });
 
-  it("cannot run host commands through ctypes: the interpreter dies, no command runs", async () => {
+  it("cannot run host commands through ctypes: not offered, refused at compile time, missing at run time", async () => {
     const marker = join(tmpdir(), `agentrt-ctypes-${process.pid}`);
-    await pyHostile(
-      `import ctypes\ndef main(i, ctx):\n    return ctypes.CDLL(None).system(b'touch ${marker}')\n`,
-      "SANDBOX_CRASHED",
+    await expectCode(
+      py(`import ctypes\ndef main(i, ctx):\n    return ctypes.CDLL(None).system(b'touch ${marker}')\n`),
+      "DEPENDENCY_NOT_ALLOWED",
     );
+    for (const name of ["ctypes", "_ctypes"]) {
+      // emscripten_run_script would hand JavaScript to eval; memmove and friends reach all of memory.
+      const error = await pyHostile(
+        `def main(i, ctx):\n    return __import__('${name}').CDLL(None).emscripten_run_script(b'1')\n`,
+        "USER_CODE_ERROR",
+      );
+      expect(error.message).toMatch(new RegExp(`ModuleNotFoundError: No module named '${name}'`));
+      expectNothingLeaked(error.message, error.details);
+    }
     expect(existsSync(marker)).toBe(false);
   });
 
@@ -408,4 +463,213 @@ describe("Python", () => {
       result: [false, false, false, "/home/pyodide"],
     });
   });
+});
+
+describe("Python: no JavaScript object and no host path (Pyodide's bridge is sealed)", () => {
+  const run = async (source: string, input: unknown = null, isolationKey?: string) => {
+    const { result, logs } = await pool.run({
+      compiled: await py(source),
+      input,
+      ...(isolationKey ? { isolationKey } : {}),
+    });
+    expectNothingLeaked(result, logs);
+    await expectHealthy("py");
+    return result;
+  };
+  const fails = async (source: string, code: string) => {
+    const error = await expectCode(pool.run({ compiled: await py(source), input: null }), code);
+    expectNothingLeaked(error.message, error.details);
+    await expectHealthy("py");
+    return error;
+  };
+
+  it("finds nothing of the bridge in sys.modules", async () => {
+    const result = await run(
+      lines(
+        "import sys",
+        "def main(i, ctx):",
+        "    bridge = sorted(n for n in sys.modules if n.split('.')[0] in ('js', 'pyodide_js', 'pyodide', '_pyodide', '_pyodide_core', 'ctypes', '_ctypes'))",
+        "    proxies = [n for n, m in list(sys.modules.items()) if 'JsProxy' in [c.__name__ for c in type(m).__mro__]]",
+        "    return [bridge, proxies, repr(sys.modules.get('pyodide_js._api'))]",
+      ),
+    );
+    expect(result).toEqual([[], [], "None"]);
+    // The route the issue found: the internal API module, already loaded, read from sys.modules.
+    const error = await fails(
+      "import sys\ndef main(i, ctx):\n    return [sys.modules['pyodide_js._api'].config.indexURL]\n",
+      "USER_CODE_ERROR",
+    );
+    expect(error.message).toMatch(/KeyError/);
+  });
+
+  it("cannot import the bridge again through __import__", async () => {
+    const result = await run(
+      lines(
+        "def main(i, ctx):",
+        "    out = {}",
+        `    for name in ${JSON.stringify(BRIDGE_MODULES)}:`,
+        "        try:",
+        "            out[name] = 'imported ' + repr(__import__(name))",
+        "        except BaseException as e:",
+        "            out[name] = type(e).__name__",
+        "    return out",
+      ),
+    );
+    expect(result).toEqual(Object.fromEntries(BRIDGE_MODULES.map((name) => [name, "ModuleNotFoundError"])));
+    const error = await fails(
+      "def main(i, ctx):\n    return __import__('pyodide_js')._api.config.indexURL\n",
+      "USER_CODE_ERROR",
+    );
+    expect(error.message).toMatch(/ModuleNotFoundError: No module named 'pyodide_js'/);
+  });
+
+  it("cannot import it through importlib, not even past the import hooks", async () => {
+    const result = await run(
+      lines(
+        "import importlib, importlib.util, importlib.machinery, sys, _imp",
+        "def attempt(fn):",
+        "    try:",
+        "        value = fn()",
+        "        return 'got ' + type(value).__name__",
+        "    except BaseException as e:",
+        "        return type(e).__name__",
+        "def main(i, ctx):",
+        "    out = {}",
+        `    for name in ${JSON.stringify(BRIDGE_MODULES)}:`,
+        "        out['import_module ' + name] = attempt(lambda: importlib.import_module(name))",
+        "        out['find_spec ' + name] = attempt(lambda: importlib.util.find_spec(name))",
+        "    # Past the hooks: no finder that refuses, nothing cached, the machinery called directly.",
+        "    sys.meta_path[:] = [f for f in sys.meta_path if f.__module__ in ('_frozen_importlib', '_frozen_importlib_external')]",
+        "    importlib.invalidate_caches()",
+        "    for name in ('_pyodide_core', '_ctypes', '_testinternalcapi'):",
+        "        sys.modules.pop(name, None)",
+        "        spec = importlib.machinery.ModuleSpec(name, importlib.machinery.BuiltinImporter, origin='built-in')",
+        "        out['create_builtin ' + name] = attempt(lambda: _imp.create_builtin(spec))",
+        "        out['create_module ' + name] = attempt(lambda: importlib.machinery.BuiltinImporter.create_module(spec))",
+        "        out['import again ' + name] = attempt(lambda: importlib.import_module(name))",
+        "    # The pure-Python parts of pyodide still sit in the standard library archive: without",
+        "    # _pyodide_core they are inert stubs.",
+        "    try:",
+        "        ffi = importlib.import_module('pyodide.ffi')",
+        "        out['stub'] = [ffi.IN_PYODIDE, attempt(lambda: ffi.to_js({}))]",
+        "    except BaseException as e:",
+        "        out['stub'] = type(e).__name__",
+        "    return out",
+      ),
+      null,
+      // Its own interpreter: the stubs it imports stay there.
+      "importlib-past-hooks",
+    );
+    const outcomes = result as Record<string, unknown>;
+    for (const name of BRIDGE_MODULES) {
+      expect(outcomes[`import_module ${name}`], name).toBe("ModuleNotFoundError");
+      expect(outcomes[`find_spec ${name}`], name).toBe("ModuleNotFoundError");
+    }
+    for (const name of ["_pyodide_core", "_ctypes", "_testinternalcapi"]) {
+      expect(outcomes[`create_builtin ${name}`], name).toBe("ModuleNotFoundError");
+      expect(outcomes[`create_module ${name}`], name).toBe("ModuleNotFoundError");
+      expect(outcomes[`import again ${name}`], name).toBe("ModuleNotFoundError");
+    }
+    expect(JSON.stringify(outcomes.stub)).not.toMatch(/got JsProxy|true/);
+  });
+
+  it("reaches no JavaScript object and no host path from anything gc can show", async () => {
+    // The paths go in reversed, so that the walk does not find the input itself.
+    const reversed = hostPaths().map((path) => [...path].reverse().join(""));
+    const result = await run(
+      lines(
+        "import gc, sys, builtins",
+        "BRIDGE = ('JsProxy', 'Js2PyConverter', 'Py2JsConverter', 'JsFuncSignature')",
+        "def main(i, ctx):",
+        "    needles = [p[::-1] for p in i]",
+        "    roots = [sys.modules, vars(builtins), object.__subclasses__(), gc.get_objects()]",
+        "    seen, stack, js, paths, count = set(), roots, [], [], 0",
+        "    while stack:",
+        "        obj = stack.pop()",
+        "        if id(obj) in seen:",
+        "            continue",
+        "        seen.add(id(obj))",
+        "        count += 1",
+        "        kind = type(obj)",
+        "        if any(c.__name__ in BRIDGE for c in kind.__mro__) or (kind.__name__ == 'builtin_function_or_method' and obj.__module__ == '_pyodide_core'):",
+        "            js.append(kind.__name__)",
+        "        if kind is str and any(n in obj for n in needles) and not any(obj is n for n in needles):",
+        "            paths.append(len(obj))",
+        "        if isinstance(obj, type):",
+        "            stack.extend(type.__subclasses__(obj))",
+        "        stack.extend(gc.get_referents(obj))",
+        "    # JsException is still a class (Pyodide's C code uses it) but can no longer make a JavaScript Error.",
+        "    made = []",
+        "    for cls in [c for c in Exception.__subclasses__() if c.__name__ == 'JsException']:",
+        "        try:",
+        "            made.append(repr(cls('TypeError', 'x')))",
+        "        except TypeError:",
+        "            pass",
+        "    return [count > 10000, js, paths, made]",
+      ),
+      reversed,
+    );
+    expect(result).toEqual([true, [], [], []]);
+  });
+
+  it("reads no host path from the interpreter's state, its modules or a traceback", async () => {
+    const result = (await run(
+      lines(
+        "import sys, os, sysconfig, traceback, json",
+        "def main(i, ctx):",
+        "    __main__ = sys.modules['__main__']",
+        "    try:",
+        "        json.loads('{')",
+        "    except ValueError as e:",
+        "        tb = ''.join(traceback.format_exception(e))",
+        "    harness = [v.__code__.co_filename for v in vars(__main__).values() if hasattr(v, '__code__')]",
+        "    files = sorted({str(getattr(m, '__file__', None)) for m in list(sys.modules.values())})",
+        "    return {",
+        "        'sys': [sys.executable, getattr(sys, '_base_executable', ''), sys.orig_argv, sys.argv, sys.prefix, sys.exec_prefix, sys.path],",
+        "        'environ': dict(os.environ), 'main': getattr(__main__, '__file__', None), 'harness': sorted(set(harness)),",
+        "        'files': files, 'config': {k: str(v) for k, v in sysconfig.get_config_vars().items()}, 'traceback': tb,",
+        "    }",
+      ),
+    )) as { sys: unknown[]; environ: Record<string, string>; main: unknown; harness: string[] };
+    expect(result.sys.slice(0, 3)).toEqual(["", "", ["python"]]);
+    expect(result.environ).not.toHaveProperty("_");
+    expect(result.main).toBeNull();
+    expect(result.harness).toEqual(["<exec>"]);
+  });
+
+  it("gets tracebacks of its errors that name no host path", async () => {
+    const error = await fails(
+      "import json, asyncio\nasync def main(i, ctx):\n    await asyncio.sleep(0)\n    return json.loads('{')\n",
+      "USER_CODE_ERROR",
+    );
+    expect(String(error.details?.stack)).toMatch(/user_code\.py", line 4, in main/);
+  });
+
+  it("runs async code on an event loop of its own: sleeps, gathers, asyncio.run", async () => {
+    const result = await run(
+      lines(
+        "import asyncio",
+        "async def twice(x):",
+        "    await asyncio.sleep(0.005)",
+        "    return x * 2",
+        "async def main(i, ctx):",
+        "    loop = asyncio.get_running_loop()",
+        "    return [type(loop).__module__.startswith('pyodide'), await asyncio.gather(twice(1), twice(3))]",
+      ),
+    );
+    expect(result).toEqual([false, [2, 6]]);
+    const syncMain =
+      "import asyncio\nasync def twice(x):\n    await asyncio.sleep(0.005)\n    return x * 2\ndef main(i, ctx):\n    return asyncio.run(twice(i))\n";
+    expect(await run(syncMain, 2)).toBe(4);
+    // asyncio.run at the top level leaves no current loop behind: async main still gets one.
+    const topLevel =
+      "import asyncio\nasync def f():\n    return 1\nFIRST = asyncio.run(f())\nasync def main(i, ctx):\n    await asyncio.sleep(0)\n    return FIRST + 1\n";
+    expect(await run(topLevel)).toBe(2);
+  });
+
+  it("stops an await that never completes", () =>
+    fails(
+      "import asyncio\nasync def main(i, ctx):\n    await asyncio.get_running_loop().create_future()\n",
+      "TIMEOUT",
+    ));
 });

@@ -3,6 +3,7 @@ export {
   checkConfigDefaults,
   checkConfigJsonSchema,
   checkInvalidConfig,
+  checkMigrations,
   checkValidConfig,
   validateConfig,
 } from "./conformance/config-checks.js";

@@ -8,8 +8,8 @@ const user = (content: string) => ({ role: "user" as const, content });
 const assistant = (content: string) => ({ role: "assistant" as const, content });
 const tool = (content: string) => ({ role: "tool" as const, content });
 
-const stateless = { threadId: undefined };
-const onThread = { threadId: "thr_1" };
+const stateless = { threadId: undefined, params: {} };
+const onThread = { threadId: "thr_1", params: {} };
 
 /** The VALIDATION_FAILED issue a call throws. */
 function issueOf(fn: () => unknown): { path: unknown; message: string } | undefined {
@@ -102,10 +102,12 @@ describe("chat.toInput", () => {
     expect(parseConversationInput(chat.toInput(history, stateless))).toEqual({
       messages: [{ role: "system", content: "rules" }, user("a"), assistant("b"), user("c")],
       stateless: true,
+      params: {},
     });
     expect(parseConversationInput(chat.toInput(history, onThread))).toEqual({
       messages: [user("c")],
       stateless: false,
+      params: {},
     });
   });
 });

@@ -4,6 +4,8 @@ import {
   ErrorCode,
   type ChatMessage as HostChatMessage,
 } from "@agentrt/core";
+import type { CallerParams } from "./caller-params.js";
+import type { ConversationConfig } from "./config-schema.js";
 import type { ChatMessage, ConversationInput } from "./input-schema.js";
 import type { AssistantOutput } from "./model-turn.js";
 
@@ -43,10 +45,18 @@ function trailingUserMessages(messages: HostChatMessage[]): ChatMessage[] {
  * earlier turns, so the earlier messages of the request (tool messages among them) are not sent.
  */
 export const chat: ChatCapability = {
-  toInput(messages, { threadId }): ConversationInput {
+  toInput(messages, { threadId, params }): ConversationInput {
     if (messages.length === 0) throw invalid("at least one message is required", ["messages"]);
-    if (threadId !== undefined) return { messages: trailingUserMessages(messages) };
-    return { messages: messages.map(toConversationMessage), stateless: true };
+    // The host passes only the params this agent's policy honours.
+    const extra = Object.keys(params).length > 0 ? { params: params as CallerParams } : {};
+    if (threadId !== undefined) return { messages: trailingUserMessages(messages), ...extra };
+    return { messages: messages.map(toConversationMessage), stateless: true, ...extra };
+  },
+
+  /** The agent's `callerParams`: what callers may set, and what happens to other sampling hints. */
+  params(config) {
+    const { allow, otherwise } = (config as Pick<ConversationConfig, "callerParams">).callerParams;
+    return { honoured: allow, otherwise };
   },
 
   /** A run's output is `{ role: "assistant", content }`; anything else is shown as text or JSON. */

@@ -64,7 +64,7 @@ describe("createChatClient", () => {
       ),
     );
     expect(
-      await collect(chat.stream([{ role: "user", content: "hi" }], new AbortController().signal)),
+      await collect(chat.stream([{ role: "user", content: "hi" }], {}, new AbortController().signal)),
     ).toEqual([
       { type: "delta", text: "Hel" },
       { type: "delta", text: "lo" },
@@ -76,12 +76,12 @@ describe("createChatClient", () => {
     const chat = client();
     handlers.push(sse('{"error":{"message":"overloaded mid-stream"}}'), sse("{not json"));
     const signal = new AbortController().signal;
-    expect(await failure(chat.stream([], signal))).toMatchObject({
+    expect(await failure(chat.stream([], {}, signal))).toMatchObject({
       code: ErrorCode.UPSTREAM_ERROR,
       message: "model provider stream failed: overloaded mid-stream",
       details: { reason: "stream" },
     });
-    expect(await failure(chat.stream([], signal))).toMatchObject({
+    expect(await failure(chat.stream([], {}, signal))).toMatchObject({
       code: ErrorCode.UPSTREAM_ERROR,
       message: expect.stringContaining("not JSON: {not json"),
     });
@@ -94,7 +94,7 @@ describe("createChatClient", () => {
       res.write('data: {"choices":[{"delta":{"content":"par"}}]}\n\n');
       setTimeout(() => res.socket?.destroy(), 20);
     });
-    expect(await failure(chat.stream([], new AbortController().signal))).toMatchObject({
+    expect(await failure(chat.stream([], {}, new AbortController().signal))).toMatchObject({
       code: ErrorCode.UPSTREAM_ERROR,
       details: { reason: "stream" },
     });
@@ -107,7 +107,7 @@ describe("createChatClient", () => {
         .writeHead(429, { "content-type": "application/json", "retry-after-ms": "10" })
         .end('{"error":{"message":"slow down"}}');
     handlers.push(tooMany, tooMany);
-    expect(await failure(chat.stream([], new AbortController().signal))).toMatchObject({
+    expect(await failure(chat.stream([], {}, new AbortController().signal))).toMatchObject({
       code: ErrorCode.UPSTREAM_ERROR,
       message: "model provider answered 429: slow down",
       details: { status: 429 },
@@ -118,7 +118,7 @@ describe("createChatClient", () => {
   it("reports a non-JSON error answer by its text", async () => {
     const chat = client();
     handlers.push((_, res) => res.writeHead(502).end("Bad gateway\n"));
-    expect(await failure(chat.stream([], new AbortController().signal))).toMatchObject({
+    expect(await failure(chat.stream([], {}, new AbortController().signal))).toMatchObject({
       message: "model provider answered 502: Bad gateway",
     });
   });
@@ -127,7 +127,7 @@ describe("createChatClient", () => {
     const chat = client({ maxRetries: 3 });
     handlers.push((_, res) => res.writeHead(503, { "retry-after": "30" }).end());
     const controller = new AbortController();
-    const pending = failure(chat.stream([], controller.signal));
+    const pending = failure(chat.stream([], {}, controller.signal));
     await new Promise((resolve) => setTimeout(resolve, 50));
     controller.abort(new Error("stop"));
     expect(await pending).toEqual(new Error("stop"));
@@ -138,7 +138,7 @@ describe("createChatClient", () => {
     const chat = client();
     const controller = new AbortController();
     controller.abort(new Error("gone"));
-    expect(await failure(chat.stream([], controller.signal))).toEqual(new Error("gone"));
+    expect(await failure(chat.stream([], {}, controller.signal))).toEqual(new Error("gone"));
     expect(received).toBe(0);
   });
 });

@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders, IncomingMessage } from "node:http";
 import { isAgentrtError } from "@agentrt/core";
+import type { CallerParams } from "./caller-params.js";
 import type { ConversationConfig } from "./config-schema.js";
 import { postForResponse, ResponseTimeoutError, readText } from "./http-post.js";
 import type { ChatMessage } from "./input-schema.js";
@@ -22,7 +23,7 @@ export interface ChatClient {
    * UPSTREAM_ERROR for provider failures, or `signal.reason` once `signal` fired. Leaving the loop
    * early closes the HTTP request.
    */
-  stream(messages: ChatMessage[], signal: AbortSignal): AsyncGenerator<ReplyPart>;
+  stream(messages: ChatMessage[], params: CallerParams, signal: AbortSignal): AsyncGenerator<ReplyPart>;
 }
 
 interface StreamChunk {
@@ -113,12 +114,17 @@ export function createChatClient(config: ConversationConfig, apiKey: () => Promi
     }
   }
 
-  async function open(messages: ChatMessage[], signal: AbortSignal): Promise<IncomingMessage> {
+  async function open(
+    messages: ChatMessage[],
+    params: CallerParams,
+    signal: AbortSignal,
+  ): Promise<IncomingMessage> {
     const key = await apiKey();
     const body = JSON.stringify({
       model: config.model,
       messages,
       ...sampling,
+      ...params,
       stream: true,
       stream_options: { include_usage: true },
     });
@@ -131,8 +137,8 @@ export function createChatClient(config: ConversationConfig, apiKey: () => Promi
   }
 
   return {
-    async *stream(messages, signal) {
-      const response = await open(messages, signal);
+    async *stream(messages, params, signal) {
+      const response = await open(messages, params, signal);
       response.setEncoding("utf8");
       let usage: StreamChunk["usage"];
       try {

@@ -13,6 +13,7 @@ describe("configSchema", () => {
       memory: { strategy: "messages", maxMessages: 50, trim: "oldest" },
       requestTimeoutMs: 60_000,
       maxRetries: 1,
+      callerParams: { allow: [], otherwise: "ignore" },
     });
   });
 

@@ -1,5 +1,6 @@
 import { ApiKeyRefSchema } from "@agentrt/core";
 import { z } from "zod";
+import { callerParamsPolicySchema } from "./caller-params.js";
 
 /** How much history the model sees each turn. The thread itself always keeps every message. */
 export const memorySchema = z
@@ -31,6 +32,8 @@ export const configSchema = z.strictObject({
   /** Upper bound on completion tokens per reply. */
   maxTokens: z.int().min(1).optional(),
   memory: memorySchema.prefault({}),
+  /** Which OpenAI request fields callers may set per request (chat completions or a run's `params`). */
+  callerParams: callerParamsPolicySchema,
   /** How long to wait for the provider to start answering (per attempt); the run timeout bounds the rest. */
   requestTimeoutMs: z.int().min(1).max(3_600_000).default(60_000),
   /** Retries of a failed upstream request before any token arrived (5xx, 429, network errors). */

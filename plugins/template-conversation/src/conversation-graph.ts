@@ -1,5 +1,6 @@
 import { AIMessage } from "@langchain/core/messages";
 import { type BaseCheckpointSaver, END, MessagesAnnotation, START, StateGraph } from "@langchain/langgraph";
+import type { CallerParams } from "./caller-params.js";
 import { toChatMessage } from "./messages.js";
 import { type ModelTurn, streamModelTurn, type Usage } from "./model-turn.js";
 
@@ -17,7 +18,13 @@ export function createConversationGraph(turn: ModelTurn, checkpointer: BaseCheck
     .addNode(MODEL_NODE, async (state, config) => {
       let text = "";
       let usage: Usage | undefined;
-      for await (const part of streamModelTurn(turn, state.messages.map(toChatMessage), config.signal!)) {
+      const params = (config.configurable?.params ?? {}) as CallerParams;
+      for await (const part of streamModelTurn(
+        turn,
+        state.messages.map(toChatMessage),
+        params,
+        config.signal!,
+      )) {
         if (part.type === "usage") usage = part;
         else {
           text += part.text;

@@ -18,6 +18,10 @@ export function createConversationAgent(config: ConversationConfig, ctx: Convers
     systemPrompt: config.systemPrompt,
   };
   // Compiled once per agent instance and reused by every run; threads live in the host's saver.
-  const agent = { turn, graph: createConversationGraph(turn, resolveCheckpointer(ctx)) };
+  const agent = {
+    turn,
+    allowedParams: new Set<string>(config.callerParams.allow),
+    graph: createConversationGraph(turn, resolveCheckpointer(ctx)),
+  };
   return { run: (input, runCtx) => runConversation(agent, input, runCtx) };
 }

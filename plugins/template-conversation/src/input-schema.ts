@@ -1,3 +1,4 @@
+import { ChatParamsSchema } from "@agentrt/core";
 import { z } from "zod";
 
 export const chatMessageSchema = z.strictObject({
@@ -9,6 +10,8 @@ export type ChatMessage = z.infer<typeof chatMessageSchema>;
 const messagesInputSchema = z.strictObject({
   messages: z.array(chatMessageSchema).min(1),
   stateless: z.boolean().optional(),
+  /** Per-request model settings; only those the agent's `callerParams.allow` lists are accepted. */
+  params: ChatParamsSchema.optional(),
 });
 
 /**

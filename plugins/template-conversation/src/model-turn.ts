@@ -1,4 +1,5 @@
 import type { TemplateEvent } from "@agentrt/core";
+import type { CallerParams } from "./caller-params.js";
 import type { ChatClient, ReplyPart } from "./chat-client.js";
 import type { MemoryPolicy } from "./config-schema.js";
 import type { ChatMessage } from "./input-schema.js";
@@ -13,13 +14,17 @@ export interface ModelTurn {
 
 export type Usage = Extract<ReplyPart, { type: "usage" }>;
 
-/** One model call: trims the history per the memory policy and streams the reply's parts. */
+/**
+ * One model call: trims the history per the memory policy and streams the reply's parts; the
+ * caller's params (already checked against the agent's config) override the config's settings.
+ */
 export function streamModelTurn(
   turn: ModelTurn,
   history: ChatMessage[],
+  params: CallerParams,
   signal: AbortSignal,
 ): AsyncGenerator<ReplyPart> {
-  return turn.client.stream(buildModelInput(history, turn.memory, turn.systemPrompt), signal);
+  return turn.client.stream(buildModelInput(history, turn.memory, turn.systemPrompt), params, signal);
 }
 
 export interface AssistantOutput {

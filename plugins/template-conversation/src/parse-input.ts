@@ -1,9 +1,11 @@
-import { AgentrtError, ErrorCode } from "@agentrt/core";
+import { AgentrtError, ErrorCode, toFieldIssues } from "@agentrt/core";
+import type { CallerParams } from "./caller-params.js";
 import { type ChatMessage, inputSchema } from "./input-schema.js";
 
 export interface ParsedInput {
   messages: ChatMessage[];
   stateless: boolean;
+  params: CallerParams;
 }
 
 /** Parses run input; the engine validates it first, but `run()` may also be called directly. */
@@ -13,13 +15,9 @@ export function parseConversationInput(input: unknown): ParsedInput {
     throw new AgentrtError(
       ErrorCode.VALIDATION_FAILED,
       "input does not match the conversation input schema",
-      {
-        issues: result.error.issues.map((issue) => ({
-          path: ["input", ...issue.path.map((p) => (typeof p === "symbol" ? String(p) : p))],
-          message: issue.message,
-        })),
-      },
+      { issues: toFieldIssues(result.error, ["input"]) },
     );
   }
-  return { messages: result.data.messages, stateless: result.data.stateless ?? false };
+  const { messages, stateless = false, params = {} } = result.data;
+  return { messages, stateless, params };
 }

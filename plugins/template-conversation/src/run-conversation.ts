@@ -1,5 +1,6 @@
-import type { RunContext, TemplateEvent } from "@agentrt/core";
+import { AgentrtError, ErrorCode, type RunContext, type TemplateEvent } from "@agentrt/core";
 import { AIMessage, type BaseMessage } from "@langchain/core/messages";
+import type { CallerParams } from "./caller-params.js";
 import { type ConversationGraph, MODEL_NODE } from "./conversation-graph.js";
 import type { ChatMessage } from "./input-schema.js";
 import { toBaseMessage } from "./messages.js";
@@ -8,6 +9,8 @@ import { parseConversationInput } from "./parse-input.js";
 
 export interface ConversationAgent {
   turn: ModelTurn;
+  /** The caller params this agent takes (`callerParams.allow`). */
+  allowedParams: ReadonlySet<string>;
   /** Compiled with the checkpointer: runs on a thread extend its stored history. */
   graph: ConversationGraph;
 }
@@ -21,10 +24,21 @@ export async function* runConversation(
   input: unknown,
   runCtx: RunContext,
 ): AsyncGenerator<TemplateEvent> {
-  const { messages, stateless } = parseConversationInput(input);
+  const { messages, stateless, params } = parseConversationInput(input);
+  checkAllowed(params, agent.allowedParams);
   const threadId = stateless ? undefined : runCtx.threadId;
-  if (threadId === undefined) yield* runStateless(agent.turn, messages, runCtx.signal);
-  else yield* runOnThread(agent.graph, messages, threadId, runCtx.signal);
+  if (threadId === undefined) yield* runStateless(agent.turn, messages, params, runCtx.signal);
+  else yield* runOnThread(agent.graph, messages, params, threadId, runCtx.signal);
+}
+
+/** A run's params, however submitted, are only those the agent's config lets callers set. */
+function checkAllowed(params: CallerParams, allowed: ReadonlySet<string>): void {
+  const refused = Object.keys(params).filter((name) => !allowed.has(name));
+  if (refused.length === 0) return;
+  const message = `this agent does not let callers set ${refused.join(", ")} (callerParams.allow)`;
+  throw new AgentrtError(ErrorCode.VALIDATION_FAILED, message, {
+    issues: refused.map((name) => ({ path: ["input", "params", name], message })),
+  });
 }
 
 /**
@@ -35,11 +49,12 @@ export async function* runConversation(
 async function* runStateless(
   turn: ModelTurn,
   messages: ChatMessage[],
+  params: CallerParams,
   signal: AbortSignal,
 ): AsyncGenerator<TemplateEvent> {
   let text = "";
   let usage: Usage | undefined;
-  for await (const part of streamModelTurn(turn, messages, signal)) {
+  for await (const part of streamModelTurn(turn, messages, params, signal)) {
     if (part.type === "usage") usage = part;
     else {
       text += part.text;
@@ -53,13 +68,14 @@ async function* runStateless(
 async function* runOnThread(
   graph: ConversationGraph,
   messages: ChatMessage[],
+  params: CallerParams,
   threadId: string,
   signal: AbortSignal,
 ): AsyncGenerator<TemplateEvent> {
   let reply: BaseMessage | undefined;
   const stream = await graph.stream(
     { messages: messages.map(toBaseMessage) },
-    { configurable: { thread_id: threadId }, streamMode: ["custom", "updates"], signal },
+    { configurable: { thread_id: threadId, params }, streamMode: ["custom", "updates"], signal },
   );
   for await (const [mode, chunk] of stream) {
     if (mode === "custom") yield { type: "output.delta", text: chunk as string };

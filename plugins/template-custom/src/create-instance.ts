@@ -1,6 +1,7 @@
 import { type AgentInstance, AgentrtError, ErrorCode, type TemplateContext } from "@agentrt/core";
 import { compileCode } from "./compile-code.js";
 import { ResolvedCodeSchema, type StoredCustomConfig } from "./config-schema.js";
+import { checkEgressSettings } from "./egress-settings.js";
 import { sha256Hex } from "./load-source.js";
 import { runInSandbox } from "./run-in-sandbox.js";
 import { acquireSandboxPool } from "./sandbox-pool.js";
@@ -37,6 +38,7 @@ export async function createCustomInstance(
   ctx: TemplateContext,
 ): Promise<AgentInstance> {
   const settings = parseCustomSettings(ctx.settings);
+  checkEgressSettings(settings);
   const compiled = await compileCode(config, sourceOf(config), settings);
   const limits = {
     ...settings.limits,

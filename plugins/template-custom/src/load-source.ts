@@ -26,6 +26,7 @@ export async function loadSource(
   } else {
     ({ source, url: origin } = await loadUrlCode(config.content, {
       allowHosts: settings.urlAllowList,
+      allowInternal: settings.urlAllowInternal,
       allowPrivateAddresses: settings.allowPrivateAddresses,
       ...(settings.urlCa ? { ca: settings.urlCa } : {}),
       maxBytes: settings.maxCodeBytes,

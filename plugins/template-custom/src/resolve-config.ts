@@ -8,6 +8,7 @@ import {
 import { toConfigIssues } from "./code-error.js";
 import { compileCode } from "./compile-code.js";
 import type { CustomConfig, ResolvedCode, StoredCustomConfig } from "./config-schema.js";
+import { checkEgressSettings } from "./egress-settings.js";
 import { loadSource } from "./load-source.js";
 import { parseCustomSettings } from "./settings.js";
 
@@ -25,6 +26,7 @@ const loadedByConfig = new WeakMap<object, ResolvedCode>();
  */
 export async function validateConfig(config: CustomConfig, ctx: ValidateContext): Promise<FieldIssue[]> {
   const settings = parseCustomSettings(ctx.settings);
+  checkEgressSettings(settings);
   try {
     let source = config.content;
     if (config.type !== "inline") {
@@ -50,7 +52,9 @@ export async function resolveConfig(config: CustomConfig, ctx: TemplateContext):
   let resolved = loadedByConfig.get(config);
   if (!resolved) {
     try {
-      resolved = await loadSource(config, parseCustomSettings(ctx.settings));
+      const settings = parseCustomSettings(ctx.settings);
+      checkEgressSettings(settings);
+      resolved = await loadSource(config, settings);
     } catch (error) {
       const issues = toConfigIssues(error);
       throw new AgentrtError(ErrorCode.CONFIG_INVALID, `config rejected by custom: ${issues[0]!.message}`, {

@@ -25,6 +25,7 @@ export function acquireSandboxPool(settings: CustomSettings, logger: Logger): Sa
       ...(settings.maxWorkerRssMb ? { maxWorkerRssMb: settings.maxWorkerRssMb } : {}),
       defaults: settings.limits,
       fetchAllowList: settings.fetchAllowList,
+      fetchAllowInternal: settings.fetchAllowInternal,
       onEvent: (message) => logger.info(`sandbox: ${message}`),
     });
     shared = { pool, leases: 0 };

@@ -6,12 +6,14 @@ describe("parseCustomSettings", () => {
   it("applies safe defaults", () => {
     expect(parseCustomSettings(undefined)).toEqual({
       urlAllowList: [],
+      urlAllowInternal: [],
       allowPrivateAddresses: false,
       maxCodeBytes: 1024 * 1024,
       fetchTimeoutMs: 10_000,
       allowedDependencies: [],
       limits: {},
       fetchAllowList: [],
+      fetchAllowInternal: [],
     });
   });
 

@@ -3,6 +3,12 @@ import { z } from "zod";
 
 const positiveInt = z.number().int().positive();
 
+/**
+ * Entries of an egress allow-list: host names, IP addresses or CIDR ranges. Their syntax is checked
+ * by `checkEgressSettings` where the policy is used: the entry module must not load `@agentrt/egress`.
+ */
+const egressAllowList = z.array(z.string().min(1)).default([]);
+
 /** Operator overrides of the sandbox's per-run limits (`SandboxLimits` of @agentrt/sandbox). */
 export const SandboxLimitsSettingsSchema = z
   .object({
@@ -24,7 +30,12 @@ export const CustomSettingsSchema = z.object({
   codeRoot: z.string().min(1).optional(),
   /** Host names `type: "url"` may fetch from; `*.example.com` matches any subdomain. Empty: none. */
   urlAllowList: z.array(z.string().min(1)).default([]),
-  /** Lets `url` sources resolve to loopback/private/link-local addresses (trusted networks only). */
+  /**
+   * Internal destinations `url` sources may come from: host names, IP addresses or CIDR ranges.
+   * Every other loopback/private/link-local … address is refused.
+   */
+  urlAllowInternal: egressAllowList,
+  /** Lets `url` sources resolve to any internal address (trusted networks only; prefer `urlAllowInternal`). */
   allowPrivateAddresses: z.boolean().default(false),
   /** Extra PEM certificate authorities trusted when fetching `url` sources (private code hosts). */
   urlCa: z.string().min(1).optional(),
@@ -42,6 +53,11 @@ export const CustomSettingsSchema = z.object({
   limits: SandboxLimitsSettingsSchema.default({}),
   /** Hosts that sandboxed code may reach through the host-provided `fetch`; empty disables it. */
   fetchAllowList: z.array(z.string().min(1)).default([]),
+  /**
+   * Internal destinations `ctx.fetch` may reach (host names, IP addresses or CIDR ranges), for
+   * hosts of `fetchAllowList` that resolve inside; IP entries of `fetchAllowList` count already.
+   */
+  fetchAllowInternal: egressAllowList,
   /** Sandbox pool sizing and recycling (see `SandboxPoolOptions` of @agentrt/sandbox). */
   jsWorkers: positiveInt.optional(),
   pythonWorkers: positiveInt.optional(),

@@ -79,6 +79,11 @@ describe("resolveAllowedAddress", () => {
     ["https://2130706433/", "127.0.0.1", "loopback"],
     ["https://0x7f000001/", "127.0.0.1", "loopback"],
     ["https://0177.0.0.1/", "127.0.0.1", "loopback"],
+    ["https://017700000001/", "127.0.0.1", "loopback"],
+    ["https://0x7f.1/", "127.0.0.1", "loopback"],
+    ["https://[fd00:ec2::254]/latest/meta-data/", "fd00:ec2::254", "unique-local"],
+    ["https://100.64.0.1/", "100.64.0.1", "shared (carrier-grade NAT)"],
+    ["https://224.0.0.1/", "224.0.0.1", "multicast"],
     ["https://[::1]/", "::1", "loopback"],
     ["https://[::ffff:127.0.0.1]/", "::ffff:127.0.0.1", "loopback"],
     ["https://10.1.2.3/", "10.1.2.3", "private"],
@@ -125,6 +130,26 @@ describe("resolveAllowedAddress", () => {
     await expect(
       resolveAllowedAddress(url, { allowHosts: ["127.0.0.1"], allowPrivateAddresses: true }),
     ).resolves.toEqual({ address: "127.0.0.1", family: 4 });
+  });
+
+  it("lets the operator allow one internal address and nothing else", async () => {
+    const resolveHost = async (host: string) => [
+      { address: host === "code.test" ? "10.0.0.7" : "10.0.0.8", family: 4 },
+    ];
+    const policy = { allowHosts: ["code.test", "other.test"], allowInternal: ["10.0.0.7"], resolveHost };
+    await expect(resolveAllowedAddress(new URL("https://code.test/"), policy)).resolves.toEqual({
+      address: "10.0.0.7",
+      family: 4,
+    });
+    const { details } = await refusal(resolveAllowedAddress(new URL("https://other.test/"), policy));
+    expect(details).toMatchObject({ reason: "address", address: "10.0.0.8", range: "private" });
+  });
+
+  it("refuses a blocked port", async () => {
+    const url = parseCodeUrl("https://code.test:25/", ["code.test"]);
+    expect((await refusal(resolveAllowedAddress(url, { allowHosts: ["code.test"] }))).details.reason).toBe(
+      "port",
+    );
   });
 
   it("reports resolver failures and empty answers as fetch failures", async () => {

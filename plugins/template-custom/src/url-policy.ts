@@ -1,30 +1,28 @@
-import { lookup } from "node:dns/promises";
-import { isIP } from "node:net";
-import { findRestrictedRange } from "./address-policy.js";
+import { createEgressPolicy, isEgressError, type ResolvedAddress, type Resolver } from "@agentrt/egress";
 import { createCodeError } from "./code-error.js";
 import { CustomErrorCode } from "./errors.js";
 
 const { CODE_FETCH_FAILED, URL_NOT_ALLOWED } = CustomErrorCode;
 
-export interface ResolvedAddress {
-  address: string;
-  family: number;
-}
+export type { ResolvedAddress } from "@agentrt/egress";
 
 /** Who may be fetched from, and how host names become addresses. */
 export interface UrlPolicy {
   /** Host names that may be fetched from; `*.example.com` matches any subdomain. */
   allowHosts: readonly string[];
-  /** Accept loopback/private/link-local addresses too (trusted networks only). */
-  allowPrivateAddresses?: boolean;
   /**
-   * Replaces the default address rule: return why an address is refused, or `undefined` to allow
-   * it. Lets tests allow exactly one loopback address while still refusing every other one.
+   * Internal destinations code may come from (`@agentrt/egress` allow-list entries: host names, IP
+   * addresses, CIDR ranges); every other loopback/private/link-local … address is refused.
    */
-  checkAddress?: (address: string) => string | undefined;
+  allowInternal?: readonly string[];
+  /** Accept every loopback/private/link-local address (trusted networks only; prefer `allowInternal`). */
+  allowPrivateAddresses?: boolean;
   /** Resolves a host name to all its addresses; defaults to the system resolver (`dns.lookup`). */
-  resolveHost?: (hostname: string) => Promise<ResolvedAddress[]>;
+  resolveHost?: Resolver;
 }
+
+/** What `allowPrivateAddresses` means in egress terms: every address. */
+const EVERY_ADDRESS = ["0.0.0.0/0", "::/0"];
 
 /** Lower-cased host without IPv6 brackets or the DNS root dot, as URL, DNS and allow-list agree on. */
 function normaliseHost(host: string): string {
@@ -85,45 +83,37 @@ export function parseCodeUrl(raw: string, allowHosts: readonly string[]): URL {
   return url;
 }
 
-async function resolveWithSystem(hostname: string): Promise<ResolvedAddress[]> {
-  return lookup(hostname, { all: true, verbatim: true });
-}
-
 /**
- * Resolves the URL's host and checks every address it resolves to (one bad address refuses the
- * host: a resolver may hand out any of them). Returns the address to connect to, so the caller can
- * pin it and a second, rebinding DNS answer never gets a say.
+ * Resolves the URL's host and checks every address it resolves to under the shared egress policy
+ * (one bad address refuses the host: a resolver may hand out any of them). Returns the address to
+ * connect to, so the caller can pin it and a second, rebinding DNS answer never gets a say.
  */
 export async function resolveAllowedAddress(url: URL, policy: UrlPolicy): Promise<ResolvedAddress> {
-  const host = normaliseHost(url.hostname);
-  let addresses: ResolvedAddress[];
-  if (isIP(host)) {
-    addresses = [{ address: host, family: isIP(host) }];
-  } else {
-    try {
-      addresses = await (policy.resolveHost ?? resolveWithSystem)(host);
-    } catch (error) {
-      throw createCodeError(CODE_FETCH_FAILED, `cannot resolve ${host}: ${(error as Error).message}`, {
-        reason: "dns",
-      });
+  const egress = createEgressPolicy({
+    allow: policy.allowPrivateAddresses ? EVERY_ADDRESS : (policy.allowInternal ?? []),
+    ...(policy.resolveHost ? { resolve: policy.resolveHost } : {}),
+  });
+  try {
+    const { address, family } = await egress.resolve(url);
+    return { address, family };
+  } catch (error) {
+    if (!isEgressError(error)) throw error;
+    const host = error.host ?? url.hostname;
+    if (error.reason === "dns") {
+      const cause = error.cause instanceof Error ? `: ${error.cause.message}` : "";
+      throw createCodeError(CODE_FETCH_FAILED, `${error.message}${cause}`, { reason: "dns" });
     }
-    if (addresses.length === 0) {
-      throw createCodeError(CODE_FETCH_FAILED, `${host} has no addresses`, { reason: "dns" });
-    }
-  }
-  const check =
-    policy.checkAddress ??
-    ((address: string) => (policy.allowPrivateAddresses ? undefined : findRestrictedRange(address)));
-  for (const { address } of addresses) {
-    const refusal = check(address);
-    if (refusal !== undefined) {
-      throw createCodeError(URL_NOT_ALLOWED, `${host} resolves to ${address} (${refusal})`, {
+    if (error.reason === "address") {
+      // Code URLs are an operator's and agent author's business: the resolved address is named.
+      throw createCodeError(URL_NOT_ALLOWED, `${host} resolves to ${error.address} (${error.range})`, {
         reason: "address",
         host,
-        address,
-        range: refusal,
+        address: error.address,
+        range: error.range,
       });
     }
+    throw createCodeError(URL_NOT_ALLOWED, error.message, { reason: error.reason, host });
+  } finally {
+    egress.close();
   }
-  return addresses[0]!;
 }

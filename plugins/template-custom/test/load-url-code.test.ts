@@ -1,7 +1,6 @@
 import { type AgentrtError, isAgentrtError } from "@agentrt/core";
 import { createTestCertificate, type TestCertificate } from "@agentrt/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { findRestrictedRange } from "../src/address-policy.js";
 import { type LoadUrlCodeOptions, loadUrlCode } from "../src/load-url-code.js";
 import { startHttpsServer, type TestHttpsServer } from "./https-fixture.js";
 
@@ -55,15 +54,11 @@ afterAll(async () => {
   await server.close();
 });
 
-/** The test server lives on loopback, so tests allow exactly 127.0.0.1 and nothing else private. */
-function onlyTestServer(address: string): string | undefined {
-  return address === "127.0.0.1" ? undefined : findRestrictedRange(address);
-}
-
 function options(overrides: Partial<LoadUrlCodeOptions> = {}): LoadUrlCodeOptions {
   return {
     allowHosts: ["127.0.0.1", "code.test", "internal.test", "169.254.169.254"],
-    checkAddress: onlyTestServer,
+    // The test server lives on loopback, so tests allow exactly 127.0.0.1 and nothing else internal.
+    allowInternal: ["127.0.0.1"],
     resolveHost: async (host) => {
       if (host === "code.test") return [{ address: "127.0.0.1", family: 4 }];
       if (host === "internal.test") return [{ address: "10.0.0.5", family: 4 }];
@@ -102,7 +97,7 @@ describe("loadUrlCode", () => {
   });
 
   it("refuses loopback when the operator has not allowed private addresses", async () => {
-    const error = await failure(loadUrlCode(server.url("/code.js"), options({ checkAddress: undefined })));
+    const error = await failure(loadUrlCode(server.url("/code.js"), options({ allowInternal: [] })));
     expect(error.code).toBe("URL_NOT_ALLOWED");
     expect(error.details).toMatchObject({ reason: "address", range: "loopback" });
   });

@@ -5,9 +5,14 @@ import template from "./index.js";
 
 describe("the template's own error codes", () => {
   it("are declared once, with their statuses, and given to defineTemplate", () => {
-    expect(TaskError).toEqual({ STEP_FAILED: "STEP_FAILED", STEP_TIMEOUT: "STEP_TIMEOUT" });
+    expect(TaskError).toEqual({
+      STEP_FAILED: "STEP_FAILED",
+      STEP_TIMEOUT: "STEP_TIMEOUT",
+      URL_NOT_ALLOWED: "URL_NOT_ALLOWED",
+    });
     expect(TASK_ERRORS.STEP_FAILED.status).toBe(500);
     expect(TASK_ERRORS.STEP_TIMEOUT.status).toBe(504);
+    expect(TASK_ERRORS.URL_NOT_ALLOWED.status).toBe(422);
     expect(template.errors).toBe(TASK_ERRORS);
     expect(reportedCode(TaskError.STEP_TIMEOUT)).toBe("task.STEP_TIMEOUT");
   });

@@ -24,11 +24,16 @@ export const TASK_ERRORS = {
     status: 504,
     description: "An attempt of a step ran longer than the config's stepTimeout",
   },
+  URL_NOT_ALLOWED: {
+    status: 422,
+    description:
+      "An http or llm step's URL (or a redirect it got) is refused by the egress policy: not http(s), or a loopback, private, link-local or other internal address the operator has not allowed",
+  },
 } as const satisfies ErrorDeclarations;
 
 export type TaskErrorCode = keyof typeof TASK_ERRORS;
 
-/** `{ STEP_FAILED: "STEP_FAILED", STEP_TIMEOUT: "STEP_TIMEOUT" }`: the codes to throw. */
+/** `{ STEP_FAILED: "STEP_FAILED", … }`: the codes to throw. */
 export const TaskError = errorCodes(TASK_ERRORS);
 
 /** One of the template's codes as clients see it, e.g. `task.STEP_FAILED`. */

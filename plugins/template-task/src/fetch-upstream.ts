@@ -1,4 +1,5 @@
 import { ErrorCode } from "@agentrt/core";
+import { type EgressFetch, isEgressError } from "@agentrt/egress";
 import { TaskError } from "./errors.js";
 import { readResponseBody } from "./read-body.js";
 import { createStepError } from "./step-error.js";
@@ -10,6 +11,8 @@ export interface UpstreamRequest {
   body: string | undefined;
   signal: AbortSignal;
   maxResponseBytes: number;
+  /** `fetch` under the operator's egress policy. */
+  fetch: EgressFetch;
 }
 
 function parseHttpUrl(text: string): URL {
@@ -53,7 +56,7 @@ export async function fetchUpstream(request: UpstreamRequest): Promise<unknown> 
   const url = parseHttpUrl(request.url);
   let response: Response;
   try {
-    response = await fetch(url, {
+    response = await request.fetch(url, {
       method: request.method,
       headers: request.headers,
       body: request.body,
@@ -61,6 +64,14 @@ export async function fetchUpstream(request: UpstreamRequest): Promise<unknown> 
     });
   } catch (error) {
     if (request.signal.aborted) throw error;
+    // A refusal names the rule and the range, never what a name resolved to.
+    if (isEgressError(error)) {
+      throw createStepError(
+        TaskError.URL_NOT_ALLOWED,
+        `${request.method} ${url.origin}${url.pathname} refused by the egress policy: ${error.message}`,
+        { retryable: false, details: { rule: error.reason, ...(error.range ? { range: error.range } : {}) } },
+      );
+    }
     const reason = networkReason(error);
     throw createStepError(
       ErrorCode.UPSTREAM_ERROR,

@@ -1,16 +1,18 @@
 import { coreServices, defineTemplate, optionalService } from "@agentrt/core";
-import { validateApiKeys } from "./api-key.js";
 import { TaskConfigSchema } from "./config-schema.js";
 import { TASK_ERRORS, TEMPLATE_NAME } from "./errors.js";
 
 export type { ApiKeyRef, SecretStore } from "@agentrt/core";
 export type { TaskConfig } from "./config-schema.js";
 export type { TaskErrorCode } from "./errors.js";
+export type { TaskSettings } from "./settings.js";
 export type { Step, StepOf } from "./step-schema.js";
 
 // The server imports every template at start; the run machinery loads with the first agent instead.
 let agentModule: Promise<typeof import("./create-task-agent.js")> | undefined;
+let validateModule: Promise<typeof import("./validate-config.js")> | undefined;
 const loadAgentModule = () => (agentModule ??= import("./create-task-agent.js"));
+const loadValidateModule = () => (validateModule ??= import("./validate-config.js"));
 
 /**
  * The `task` template: a list (or DAG) of http, transform, llm, wait and agent steps. Its version and
@@ -24,7 +26,7 @@ export default defineTemplate({
   errors: TASK_ERRORS,
   // `llm` steps read `{ "secret": … }` keys from the host's secret store, when it has one.
   services: { secrets: optionalService(coreServices.secrets) },
-  validate: (config, ctx) => validateApiKeys(config, ctx),
+  validate: async (config, ctx) => (await loadValidateModule()).validateTaskConfig(config, ctx),
   create: async (config, ctx) => (await loadAgentModule()).createTaskAgent(config, ctx),
   // A step may have side effects (an http POST), so a crashed run must not be replayed.
   idempotent: false,

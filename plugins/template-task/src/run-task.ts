@@ -1,4 +1,5 @@
 import { AgentrtError, ErrorCode, type KeySource, type RunContext, type TemplateEvent } from "@agentrt/core";
+import type { EgressFetch } from "@agentrt/egress";
 import type { TaskConfig } from "./config-schema.js";
 import { reportedCode, TaskError } from "./errors.js";
 import { formatOutput, type StepRecord } from "./format-output.js";
@@ -16,6 +17,8 @@ export interface TaskPlan extends AttemptPolicy {
   outputFormat: TaskConfig["outputFormat"];
   maxResponseBytes: number;
   keySource: KeySource;
+  /** `fetch` under the operator's egress policy. */
+  fetch: EgressFetch;
 }
 
 type Settled = { index: number; outcome: StepOutcome };
@@ -62,6 +65,7 @@ export async function* runTask(
         signal,
         keySource: plan.keySource,
         maxResponseBytes: plan.maxResponseBytes,
+        fetch: plan.fetch,
         invokeAgent: runCtx.invokeAgent,
         logger: runCtx.logger,
       },

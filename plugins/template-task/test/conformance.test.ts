@@ -54,4 +54,6 @@ testTemplateConformance(new URL("..", import.meta.url), {
   ],
   input: { url: `${upstream.url}/ok` },
   slowInput: { url: `${upstream.url}/hang` },
+  // The upstream listens on 127.0.0.1: the operator setting allows exactly that internal address.
+  context: { settings: { allowInternal: ["127.0.0.1"] } },
 });

@@ -17,6 +17,7 @@ describe("discovery of the built package", () => {
     expect(task.errors).toEqual({
       STEP_FAILED: { status: 500, description: expect.any(String) },
       STEP_TIMEOUT: { status: 504, description: expect.any(String) },
+      URL_NOT_ALLOWED: { status: 422, description: expect.any(String) },
     });
     expect(task.services?.secrets).toMatchObject({ id: "agentrt.secrets", optional: true });
   });

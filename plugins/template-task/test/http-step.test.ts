@@ -1,9 +1,14 @@
 import { ErrorCode } from "@agentrt/core";
 import { collectEvents, createTestRunContext } from "@agentrt/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createAgent } from "./create-agent.js";
+import { createAgent as createAgentWith } from "./create-agent.js";
 import { finishedOf, outputOf } from "./events.js";
 import { sendJson, startUpstreamServer, type UpstreamServer } from "./upstream-server.js";
+
+/** The test servers listen on 127.0.0.1: the operator setting allows exactly that internal address. */
+const LOOPBACK_SETTINGS = { allowInternal: ["127.0.0.1"] };
+const createAgent = (config: unknown, env: Record<string, string | undefined> = {}) =>
+  createAgentWith(config, env, {}, LOOPBACK_SETTINGS);
 
 /** What the /echo route answers with. */
 interface Echo {

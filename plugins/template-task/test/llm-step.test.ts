@@ -1,4 +1,5 @@
 import { ErrorCode } from "@agentrt/core";
+import { createEgressPolicy } from "@agentrt/egress";
 import {
   collectEvents,
   createFakeModelServer,
@@ -12,9 +13,17 @@ import { TaskConfigSchema } from "../src/config-schema.js";
 import { createTaskPlan } from "../src/create-task-agent.js";
 import template from "../src/index.js";
 import { runTask } from "../src/run-task.js";
-import { createAgent } from "./create-agent.js";
+import { createAgent as createAgentWith } from "./create-agent.js";
 import { collectUntilError, finishedOf, outputOf } from "./events.js";
 import { sendJson, startUpstreamServer } from "./upstream-server.js";
+
+/** The test servers listen on 127.0.0.1: the operator setting allows exactly that internal address. */
+const LOOPBACK_SETTINGS = { allowInternal: ["127.0.0.1"] };
+const createAgent = (
+  config: unknown,
+  env: Record<string, string | undefined> = {},
+  services: Parameters<typeof createAgentWith>[2] = {},
+) => createAgentWith(config, env, services, LOOPBACK_SETTINGS);
 
 let model: FakeModelServer;
 
@@ -154,7 +163,7 @@ describe("llm step", () => {
     async (apiKey, services, field, message) => {
       const config = { steps: [data, llm({ apiKey })] };
       const ctx = {
-        ...createTestTemplateContext({ env: { OTHER: "x" }, services }),
+        ...createTestTemplateContext({ env: { OTHER: "x" }, services, settings: LOOPBACK_SETTINGS }),
         phase: "create" as const,
       };
       await expect(validateConfig(template, config, ctx)).rejects.toMatchObject({
@@ -169,7 +178,7 @@ describe("llm step", () => {
       strictMode: false,
       steps: [llm({ apiKey: { env: "GONE" }, prompt: "hi" })],
     });
-    const plan = createTaskPlan(config, { env: {}, services: {} });
+    const plan = createTaskPlan(config, { env: {}, services: {} }, createEgressPolicy().fetch);
     const events = await collectEvents(runTask(plan, {}, createTestRunContext()));
     expect(finishedOf(events, "ask")).toMatchObject({
       status: "failed",

@@ -1,14 +1,20 @@
 import { createHook } from "node:async_hooks";
 import { AgentrtError, ErrorCode, isAgentrtError, type Logger } from "@agentrt/core";
+import { createEgressPolicy } from "@agentrt/egress";
 import { checkRunEvents, collectEvents, createTestRunContext } from "@agentrt/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TaskConfigSchema } from "../src/config-schema.js";
 import { createTaskPlan } from "../src/create-task-agent.js";
 import { TaskError } from "../src/errors.js";
 import { runTask } from "../src/run-task.js";
-import { createAgent } from "./create-agent.js";
+import { createAgent as createAgentWith } from "./create-agent.js";
 import { collectUntilError, finishedOf, outputOf, traceOf } from "./events.js";
 import { sendJson, startUpstreamServer, type UpstreamServer } from "./upstream-server.js";
+
+/** The test servers listen on 127.0.0.1: the operator setting allows exactly that internal address. */
+const LOOPBACK_SETTINGS = { allowInternal: ["127.0.0.1"] };
+const createAgent = (config: unknown, env: Record<string, string | undefined> = {}) =>
+  createAgentWith(config, env, {}, LOOPBACK_SETTINGS);
 
 let upstream: UpstreamServer;
 /** Requests per flaky key, so each test gets its own counter. */
@@ -146,7 +152,11 @@ describe("step timeout", () => {
   // The contract's minimum stepTimeout is 10 s; the plan works in ms, so tests use a short one.
   function planWithTimeout(config: unknown, stepTimeoutMs: number, invokeAgent?: () => Promise<unknown>) {
     const plan = {
-      ...createTaskPlan(TaskConfigSchema.parse(config), { env: {}, services: {} }),
+      ...createTaskPlan(
+        TaskConfigSchema.parse(config),
+        { env: {}, services: {} },
+        createEgressPolicy({ allow: ["127.0.0.1"] }).fetch,
+      ),
       stepTimeoutMs,
     };
     return (runCtx = createTestRunContext(invokeAgent ? { invokeAgent } : {})) => runTask(plan, {}, runCtx);

@@ -1,7 +1,8 @@
-import { type FSWatcher, rmdirSync, watch } from "node:fs";
+import { rmdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Logger } from "@agentrt/core";
 import type { RunEngine, Store, TemplateRegistry } from "@agentrt/runtime";
+import { watch } from "chokidar";
 import { devBuildDir } from "./build-template.js";
 import { type ReloadDeps, type ReloadOutcome, reloadTemplate } from "./reload-template.js";
 import { findWatchedPackages } from "./watched-packages.js";
@@ -75,19 +76,24 @@ export async function startHotReload(options: HotReloadOptions): Promise<HotRelo
   const reloaders = packages.map((dir) => createPackageReloader(dir, deps, options.debounceMs ?? 100));
   await Promise.all(reloaders.map((reloader) => reloader.build()));
 
-  const watchers: FSWatcher[] = packages.flatMap((dir, i) => {
+  // chokidar, not fs.watch: an editor's atomic save (write a temp file, rename it over the
+  // original) makes fs.watch lose the file, so later saves of it went unseen.
+  const watchers = packages.map((dir, i) => {
     const onChange = () => reloaders[i]!.changed();
-    return [
-      watch(join(dir, "src"), { recursive: true }, onChange),
-      watch(join(dir, "package.json"), onChange),
-    ];
+    return watch([join(dir, "src"), join(dir, "package.json")], { ignoreInitial: true, atomic: true }).on(
+      "all",
+      onChange,
+    );
   });
+  await Promise.all(
+    watchers.map((watcher) => new Promise<void>((resolve) => watcher.once("ready", () => resolve()))),
+  );
   options.logger.info("hot reload watching template sources", { packages });
 
   return {
     packages,
     async close() {
-      for (const watcher of watchers) watcher.close();
+      await Promise.all(watchers.map((watcher) => watcher.close()));
       await Promise.all(reloaders.map((reloader) => reloader.close()));
       for (const dir of packages) {
         try {

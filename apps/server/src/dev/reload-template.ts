@@ -51,21 +51,29 @@ async function buildAndLoad(
   }
 }
 
-/** Drops cached instances of agents on this template version; runs in progress keep theirs. */
-async function invalidateAgents(loaded: LoadedTemplate, deps: ReloadDeps): Promise<number> {
-  const { name, version } = loaded.template;
-  let count = 0;
+/**
+ * Drops cached instances of agents on this template version (runs in progress keep theirs) and
+ * names the agents whose stored config the new build's schema no longer accepts.
+ */
+async function invalidateAgents(
+  loaded: LoadedTemplate,
+  deps: ReloadDeps,
+): Promise<{ invalidated: number; stale: string[] }> {
+  const { name, version, configSchema } = loaded.template;
+  let invalidated = 0;
+  const stale: string[] = [];
   let cursor: string | undefined;
   do {
     const page = await deps.store.agents.list({ templateName: name, limit: 100, cursor });
     for (const agent of page.items) {
       if (agent.templateVersion !== version) continue;
       await deps.engine.invalidateAgent(agent.id);
-      count++;
+      invalidated++;
+      if (!configSchema.safeParse(agent.config).success) stale.push(agent.name);
     }
     cursor = page.nextCursor ?? undefined;
   } while (cursor);
-  return count;
+  return { invalidated, stale };
 }
 
 function servingBuild(registry: TemplateRegistry, packageDir: string): LoadedTemplate | undefined {
@@ -88,13 +96,21 @@ export async function reloadTemplate(packageDir: string, deps: ReloadDeps): Prom
     manifest = readManifest(packageDir);
     const loaded = await buildAndLoad(manifest, deps.services);
     registry.register(loaded);
-    const invalidated = await invalidateAgents(loaded, deps);
+    const { invalidated, stale } = await invalidateAgents(loaded, deps);
+    const template = `${loaded.template.name}@${loaded.template.version}`;
     deps.logger.info("template reloaded", {
       package: loaded.packageName,
-      template: `${loaded.template.name}@${loaded.template.version}`,
+      template,
       agentsInvalidated: invalidated,
       buildMs: Math.round(performance.now() - started),
     });
+    if (stale.length > 0) {
+      // Their runs will fail until their config is updated (PATCH) or the schema change is undone.
+      deps.logger.warn("stored agents no longer match the template's config schema", {
+        template,
+        agents: stale,
+      });
+    }
     return { ok: true, loaded };
   } catch (error) {
     const code = isAgentrtError(error) && isErrorCode(error.code) ? error.code : ErrorCode.TEMPLATE_INVALID;

@@ -17,7 +17,7 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
 
 /** The declared field's problem, if its shape is not what @agentrt/testing's checks take. */
 function shapeProblem(declared: Record<string, unknown>): string | undefined {
-  const { invalidConfigs, expectedDefaults, cancelWithinMs, context } = declared;
+  const { invalidConfigs, expectedDefaults, cancelWithinMs, context, previousConfigs } = declared;
   if (
     invalidConfigs !== undefined &&
     !(Array.isArray(invalidConfigs) && invalidConfigs.every((c) => isRecord(c) && Array.isArray(c.path)))
@@ -30,6 +30,15 @@ function shapeProblem(declared: Record<string, unknown>): string | undefined {
     return "cancelWithinMs must be a positive number";
   }
   if (context !== undefined && !isRecord(context)) return "context must be an object";
+  if (
+    previousConfigs !== undefined &&
+    !(
+      Array.isArray(previousConfigs) &&
+      previousConfigs.every((p) => isRecord(p) && typeof p.version === "string" && isRecord(p.config))
+    )
+  ) {
+    return 'previousConfigs must be an array of { "version": "1.2.0", "config": { … } }';
+  }
   return undefined;
 }
 

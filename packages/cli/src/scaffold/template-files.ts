@@ -38,7 +38,7 @@ function packageJson(names: TemplateNames, versions: ScaffoldVersions) {
     files: ["dist", "README.md"],
     agentrt: { template: "./dist/index.js", coreApi: versions.coreApi, conformance: CONFORMANCE },
     // The conformance test loads the package like the server does, from its build: build first.
-    scripts: { build: "tsup", test: "tsup && vitest run", typecheck: "tsc --noEmit" },
+    scripts: { build: "tsup", test: "tsup && vitest run", typecheck: "tsc --noEmit", prepublishOnly: "tsup" },
     dependencies: { zod: TOOL_VERSIONS.zod },
     peerDependencies: { "@agentrt/core": versions.core },
     devDependencies: {

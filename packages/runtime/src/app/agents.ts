@@ -1,5 +1,7 @@
 import { AgentrtError, ErrorCode, type FieldIssue, isAgentrtError } from "@agentrt/core";
+import semver from "semver";
 import { migrateConfig, validateAgentConfig } from "../config.js";
+import { canonicalJson } from "../engine/canonical-json.js";
 import type { RunEngine } from "../engine/run-engine.js";
 import { createId } from "../ids.js";
 import type { InstalledTemplate } from "../installed-template.js";
@@ -39,7 +41,14 @@ export interface AgentUseCases {
   create(request: NewAgentRequest): Promise<AgentRecord>;
   update(idOrName: string, changes: AgentChanges): Promise<AgentRecord>;
   setStatus(idOrName: string, status: AgentStatus): Promise<AgentRecord>;
+  /**
+   * Moves the agent to the highest installed version matching `to`, applying migrations; the
+   * agent's stored range becomes `to`. A move to an older version is refused (DOWNGRADE_REFUSED)
+   * when it would change or drop any of the agent's settings.
+   */
   upgrade(idOrName: string, to: string, dryRun: boolean): Promise<UpgradeResult>;
+  /** Restores a stored revision's template version and config as a new revision. */
+  rollback(idOrName: string, revision: number): Promise<AgentRecord>;
   delete(idOrName: string): Promise<void>;
 }
 
@@ -133,10 +142,55 @@ export function createAgentUseCases(deps: {
         if (!dryRun) underConfig(error);
         return { ...result, config: migrated.config, valid: false, errors: error.issues ?? [] };
       }
+      // Migrations only lead forward: going back is safe only when the older schema keeps every setting.
+      if (
+        semver.lt(template.version, agent.templateVersion) &&
+        canonicalJson(config) !== canonicalJson(agent.config)
+      ) {
+        throw new AgentrtError(
+          ErrorCode.DOWNGRADE_REFUSED,
+          `moving agent "${agent.name}" from ${agent.templateName}@${agent.templateVersion} back to ${template.version} would change its config (no migration leads back); roll back to an earlier revision instead`,
+          { details: { from: agent.templateVersion, to: template.version } },
+        );
+      }
       if (dryRun) return { ...result, config, valid: true };
-      const updated = await store.agents.update(agent.id, { templateVersion: template.version, config });
+      const updated = await store.agents.update(agent.id, {
+        templateVersion: template.version,
+        templateRange: to,
+        config,
+      });
       await engine.invalidateAgent(agent.id);
       return { ...result, config, valid: true, agent: updated };
+    },
+
+    async rollback(idOrName, revision) {
+      const agent = await get(idOrName);
+      const stored = await store.agents.revision(agent.id, revision);
+      if (!stored) {
+        throw new AgentrtError(
+          ErrorCode.REVISION_NOT_FOUND,
+          `agent "${agent.name}" has no revision ${revision}`,
+          {
+            details: { agentId: agent.id, revision },
+          },
+        );
+      }
+      const loaded = registry.get(agent.templateName, stored.templateVersion);
+      if (!loaded) {
+        throw new AgentrtError(
+          ErrorCode.TEMPLATE_VERSION_NOT_FOUND,
+          `revision ${revision} runs on ${agent.templateName}@${stored.templateVersion}, which is not installed`,
+          { details: { template: agent.templateName, version: stored.templateVersion } },
+        );
+      }
+      // The stored config passed this version once; it is checked again against what the host has now.
+      const config = await validate(loaded.template, stored.config, "update").catch(underConfig);
+      const updated = await store.agents.update(agent.id, {
+        templateVersion: stored.templateVersion,
+        config,
+      });
+      if (updated.revision !== agent.revision) await engine.invalidateAgent(agent.id);
+      return updated;
     },
 
     async delete(idOrName) {

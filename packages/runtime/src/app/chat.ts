@@ -1,8 +1,32 @@
-import { AgentrtError, type ChatCapability, type ChatMessage, ErrorCode } from "@agentrt/core";
+import {
+  AgentrtError,
+  type ChatCapability,
+  type ChatMessage,
+  type ChatParam,
+  type ChatParamPolicy,
+  type ChatParams,
+  ErrorCode,
+} from "@agentrt/core";
 import type { InstalledTemplate } from "../installed-template.js";
 import type { TemplateRegistry } from "../registry.js";
 import type { AgentRecord, Store } from "../store.js";
 import { qualifyError } from "../template-errors.js";
+import { prepareReplyFormat, type ResponseFormat } from "./reply-format.js";
+
+export interface ChatRequest {
+  threadId: string | undefined;
+  /** The chat params the caller sent (sampling hints, `response_format`). */
+  params: ChatParams;
+}
+
+export interface PreparedChat {
+  /** The run input the agent's template made of the messages and the honoured params. */
+  input: unknown;
+  /** Params the agent ignored; the answer names them (`x-agentrt-ignored-params`). */
+  ignored: ChatParam[];
+  /** The reply text of a succeeded run's output; OUTPUT_FORMAT_MISMATCH when it breaks `response_format`. */
+  reply(output: unknown): string;
+}
 
 export interface ChatUseCases {
   /** The agent a model id (`name` or `name@revision`) names, pinned to that revision. */
@@ -11,6 +35,46 @@ export interface ChatUseCases {
   listModels(): Promise<AgentRecord[]>;
   /** How the agent's template speaks chat: its `chat` capability, or the plain-text default. */
   adapterFor(agent: AgentRecord): ChatCapability;
+  /**
+   * A chat request as the agent takes it: each param honoured (passed to the template), ignored
+   * (named in the answer) or refused (UNSUPPORTED_PARAMETER, 400) per the agent's policy; an output
+   * format the agent does not honour is always refused.
+   */
+  prepare(agent: AgentRecord, messages: ChatMessage[], request: ChatRequest): PreparedChat;
+  /** What an agent does with chat params (shown per model). */
+  policyFor(agent: AgentRecord): ChatParamPolicy;
+}
+
+/**
+ * Agents without the `chat` capability take no sampling hints (ignored, and named) but honour an
+ * output format: their output is checked against it.
+ */
+const PLAIN_TEXT_POLICY: ChatParamPolicy = { honoured: ["response_format"], otherwise: "ignore" };
+
+function unsupported(agent: AgentRecord, param: ChatParam, policy: ChatParamPolicy): AgentrtError {
+  const allowed = policy.honoured.length > 0 ? policy.honoured.join(", ") : "none";
+  const message = `agent "${agent.name}" does not accept ${param} from callers (it accepts: ${allowed})`;
+  return new AgentrtError(ErrorCode.UNSUPPORTED_PARAMETER, message, { issues: [{ path: [param], message }] });
+}
+
+/** Sorts the sent params into honoured and ignored, or refuses one. */
+function sortParams(
+  agent: AgentRecord,
+  sent: ChatRequest["params"],
+  policy: ChatParamPolicy,
+): { honoured: ChatRequest["params"]; ignored: ChatParam[] } {
+  const honoured: ChatRequest["params"] = {};
+  const ignored: ChatParam[] = [];
+  for (const [name, value] of Object.entries(sent) as [ChatParam, unknown][]) {
+    if (value === undefined || value === null) continue;
+    // Plain text is what every agent answers.
+    if (name === "response_format" && (value as { type?: unknown }).type === "text") continue;
+    if (policy.honoured.includes(name)) (honoured as Record<string, unknown>)[name] = value;
+    else if (name === "response_format" || policy.otherwise === "refuse")
+      throw unsupported(agent, name, policy);
+    else ignored.push(name);
+  }
+  return { honoured, ignored };
 }
 
 function invalid(message: string, path: (string | number)[]): AgentrtError {
@@ -22,7 +86,7 @@ function invalid(message: string, path: (string | number)[]): AgentrtError {
  * the reply is the output as text (an assistant message's content, else JSON for non-strings).
  */
 export const plainTextChat: ChatCapability = {
-  toInput(messages: ChatMessage[]) {
+  toInput(messages: ChatMessage[]): unknown {
     const index = messages.findLastIndex((message) => message.role === "user");
     if (index === -1) throw invalid("at least one user message is required", ["messages"]);
     return messages[index]!.content;
@@ -67,6 +131,26 @@ function qualified(template: InstalledTemplate, chat: ChatCapability): ChatCapab
 export function createChatUseCases(deps: { store: Store; registry: TemplateRegistry }): ChatUseCases {
   const { store, registry } = deps;
   const adapters = new WeakMap<InstalledTemplate, ChatCapability>();
+  const templateOf = (agent: AgentRecord) =>
+    registry.get(agent.templateName, agent.templateVersion)?.template;
+
+  function adapterFor(agent: AgentRecord): ChatCapability {
+    const template = templateOf(agent);
+    if (!template?.chat) return plainTextChat;
+    let adapter = adapters.get(template);
+    if (!adapter) {
+      adapter = qualified(template, template.chat);
+      adapters.set(template, adapter);
+    }
+    return adapter;
+  }
+
+  function policyFor(agent: AgentRecord): ChatParamPolicy {
+    const template = templateOf(agent);
+    if (!template?.chat) return PLAIN_TEXT_POLICY;
+    return template.chat.params?.(agent.config) ?? { honoured: [], otherwise: "ignore" };
+  }
+
   return {
     async resolveModel(model) {
       const { name, revision } = parseModelId(model);
@@ -99,15 +183,14 @@ export function createChatUseCases(deps: { store: Store; registry: TemplateRegis
       } while (cursor);
       return agents;
     },
-    adapterFor(agent) {
-      const template = registry.get(agent.templateName, agent.templateVersion)?.template;
-      if (!template?.chat) return plainTextChat;
-      let adapter = adapters.get(template);
-      if (!adapter) {
-        adapter = qualified(template, template.chat);
-        adapters.set(template, adapter);
-      }
-      return adapter;
+    adapterFor,
+    policyFor,
+    prepare(agent, messages, request) {
+      const adapter = adapterFor(agent);
+      const { honoured, ignored } = sortParams(agent, request.params, policyFor(agent));
+      const format = prepareReplyFormat(honoured.response_format as ResponseFormat | undefined);
+      const input = adapter.toInput(messages, { threadId: request.threadId, params: honoured });
+      return { input, ignored, reply: (output) => format(adapter.replyText(output)) };
     },
   };
 }

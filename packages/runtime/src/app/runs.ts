@@ -15,7 +15,8 @@ export interface RunSubmission extends SubmitRunOptions {
 
 export interface RunUseCases {
   /**
-   * Submits a run: validation (paused agent, template installed, input, timeout), then, on a
+   * Submits a run: validation (paused agent, template installed, input, timeout, webhook URL under
+   * the egress policy), then, on a
    * thread, admission under the thread's lease (the thread exists and belongs to the agent when
    * bound; the multitask strategy decides about unfinished runs), then the run pinned to the
    * agent's revision is stored and queued.
@@ -91,6 +92,8 @@ export function createRunUseCases(deps: {
   return {
     async submit({ multitaskStrategy, ...options }) {
       const prepared = engine.prepare(options);
+      // Resolved before the thread lease is taken: a slow DNS answer must not hold the thread.
+      if (prepared.webhookUrl) await engine.checkWebhookUrl(prepared.webhookUrl);
       const threadId = options.threadId;
       if (!threadId) return engine.submit(prepared);
       return withThreadLease(threadId, () => admitOnThread(prepared, threadId, multitaskStrategy));

@@ -17,7 +17,7 @@ import { recoverRuns } from "./recovery.js";
 import { createRunJournal, type RunOutcome } from "./run-journal.js";
 import { createRunQueue } from "./run-queue.js";
 import { loadRunSource, type RunSource, sourceFromAgent } from "./run-source.js";
-import { createWebhookSender, type WebhookOptions } from "./webhooks.js";
+import { createWebhookSender, type WebhookOptions, type WebhookSender } from "./webhooks.js";
 
 export interface RunEngineOptions {
   store: Store;
@@ -79,6 +79,11 @@ export interface RunEngine {
    * webhooks), so a caller can validate before it takes a thread's admission lease.
    */
   prepare(options: SubmitRunOptions): PreparedRun;
+  /**
+   * The egress check of a webhook URL with its host resolved (`prepare` checks only what needs no
+   * DNS). VALIDATION_FAILED at `webhookUrl` when refused, or when webhooks are not configured.
+   */
+  checkWebhookUrl(url: string): Promise<void>;
   /** Resolves with the terminal record; RUN_NOT_FOUND for unknown runs; rejects with the signal's reason. */
   wait(runId: string, signal?: AbortSignal): Promise<RunRecord>;
   /**
@@ -348,6 +353,21 @@ export function createRunEngine(options: RunEngineOptions): RunEngine {
     return timeoutMs;
   }
 
+  /** Webhooks are configured and the URL passes the checks that need no DNS. */
+  function checkWebhookUrlNow(url: string): WebhookSender {
+    if (!webhooks) {
+      throw new AgentrtError(ErrorCode.VALIDATION_FAILED, "webhooks are not configured on this server", {
+        issues: [{ path: ["webhook"], message: "webhooks are disabled" }],
+      });
+    }
+    webhooks.checkUrl(url);
+    return webhooks;
+  }
+
+  async function checkWebhookUrl(url: string): Promise<void> {
+    await checkWebhookUrlNow(url).check(url);
+  }
+
   function prepare(submit: SubmitRunOptions): PreparedRun {
     if (closed) throw new AgentrtError(ErrorCode.NOT_READY, "the run engine is shutting down");
     const { agent } = submit;
@@ -356,11 +376,7 @@ export function createRunEngine(options: RunEngineOptions): RunEngine {
         details: { agentId: agent.id },
       });
     }
-    if (submit.webhookUrl && !webhooks) {
-      throw new AgentrtError(ErrorCode.VALIDATION_FAILED, "webhooks are not configured on this server", {
-        issues: [{ path: ["webhook"], message: "webhooks are disabled" }],
-      });
-    }
+    if (submit.webhookUrl) checkWebhookUrlNow(submit.webhookUrl);
     const source = sourceFromAgent(registry, agent);
     return {
       ...submit,
@@ -469,7 +485,13 @@ export function createRunEngine(options: RunEngineOptions): RunEngine {
       if (result.interrupted + result.requeued > 0) logger.info("recovered runs", result);
     },
     prepare,
-    submit: async (submit) => submitRun(isPrepared(submit) ? submit : prepare(submit), 0),
+    checkWebhookUrl,
+    async submit(submit) {
+      if (isPrepared(submit)) return submitRun(submit, 0);
+      const prepared = prepare(submit);
+      if (prepared.webhookUrl) await checkWebhookUrl(prepared.webhookUrl);
+      return submitRun(prepared, 0);
+    },
     wait,
     follow: (runId, afterSeq, signal) => followRun(store, hub, runId, afterSeq, signal),
     cancel,

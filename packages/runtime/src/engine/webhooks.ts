@@ -1,6 +1,7 @@
 import { createHmac } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
-import type { Logger } from "@agentrt/core";
+import { AgentrtError, ErrorCode, type Logger } from "@agentrt/core";
+import { createEgressPolicy, type EgressError, isEgressError, type Resolver } from "@agentrt/egress";
 import { nowIso } from "../ids.js";
 import type { RunRecord, WebhookDelivery } from "../store.js";
 import type { RunJournal } from "./run-journal.js";
@@ -14,6 +15,13 @@ export interface WebhookOptions {
   backoffMs?: number;
   /** Per-attempt request timeout (default 10 s). */
   timeoutMs?: number;
+  /**
+   * Internal destinations webhooks may reach: host names, IP addresses or CIDR ranges (entries of
+   * `@agentrt/egress`). Every other loopback, private, link-local … address is refused. Default: none.
+   */
+  allowInternal?: readonly string[];
+  /** Replaces the system resolver for webhook hosts (tests, private DNS). */
+  resolve?: Resolver;
 }
 
 export const SIGNATURE_HEADER = "x-agentrt-signature";
@@ -31,10 +39,43 @@ export function webhookPayload(run: RunRecord): string {
 }
 
 export interface WebhookSender {
+  /** The checks that need no DNS (scheme, IP literal host); throws VALIDATION_FAILED at `webhookUrl`. */
+  checkUrl(url: string): void;
+  /**
+   * `checkUrl`, then the host's addresses. A host that does not resolve passes: delivery resolves
+   * (and checks) again and retries.
+   */
+  check(url: string): Promise<void>;
   /** Starts delivery in the background; every attempt is recorded on the run. */
   deliver(run: RunRecord): void;
   /** Stops retrying and waits for attempts in flight (shutdown). */
   close(): Promise<void>;
+}
+
+/** The 422 for a refused webhook URL: names the rule, never a resolved address. */
+function refusedUrl(error: EgressError): AgentrtError {
+  return new AgentrtError(ErrorCode.VALIDATION_FAILED, `webhookUrl is not allowed: ${error.message}`, {
+    issues: [
+      { path: ["webhookUrl"], message: `refused by the egress policy (${error.reason}): ${error.message}` },
+    ],
+    details: { rule: error.reason, ...(error.range === undefined ? {} : { range: error.range }) },
+  });
+}
+
+/** `detail` goes to the operator's log only. */
+type Attempt = Pick<WebhookDelivery, "status" | "error"> & { refused?: boolean; detail?: string };
+
+/**
+ * What a failed attempt records on the run: its class only. Error text such as
+ * `connect ECONNREFUSED 10.0.0.7:8080` would tell the caller about the server's network.
+ */
+function failedAttempt(error: unknown): Attempt {
+  const detail = String((error as Error | null)?.cause ?? error);
+  if (isEgressError(error) && error.refused) {
+    return { status: null, error: "refused by the egress policy", refused: true, detail };
+  }
+  if ((error as Error | null)?.name === "TimeoutError") return { status: null, error: "timed out", detail };
+  return { status: null, error: "connection failed", detail };
 }
 
 export function createWebhookSender(
@@ -47,10 +88,23 @@ export function createWebhookSender(
   const timeoutMs = options.timeoutMs ?? 10_000;
   const stop = new AbortController();
   const inFlight = new Set<Promise<void>>();
+  const egress = createEgressPolicy({
+    allow: options.allowInternal ?? [],
+    ...(options.resolve ? { resolve: options.resolve } : {}),
+  });
 
-  async function attempt(url: string, body: string): Promise<Pick<WebhookDelivery, "status" | "error">> {
+  function checkUrl(url: string): void {
     try {
-      const response = await fetch(url, {
+      egress.checkUrl(url);
+    } catch (error) {
+      throw isEgressError(error) ? refusedUrl(error) : error;
+    }
+  }
+
+  async function attempt(url: string, body: string): Promise<Attempt> {
+    try {
+      // The egress policy checks the URL and every address it connects to, on each attempt.
+      const response = await egress.fetch(url, {
         method: "POST",
         headers: {
           "content-type": "application/json",
@@ -65,7 +119,7 @@ export function createWebhookSender(
       await response.body?.cancel();
       return { status: response.status, error: response.ok ? null : `HTTP ${response.status}` };
     } catch (error) {
-      return { status: null, error: error instanceof Error ? error.message : String(error) };
+      return failedAttempt(error);
     }
   }
 
@@ -74,16 +128,32 @@ export function createWebhookSender(
     const deliveries = [...record.webhookDeliveries];
     for (let n = 1; n <= maxAttempts && !stop.signal.aborted; n++) {
       const at = nowIso();
-      const result = await attempt(url, body);
+      const { refused, detail, ...result } = await attempt(url, body);
       deliveries.push({ attempt: n, at, ...result });
       await journal.update(record.id, { webhookDeliveries: [...deliveries] });
       if (result.error === null) return;
-      logger.warn("webhook delivery failed", { runId: record.id, attempt: n, error: result.error });
+      logger.warn("webhook delivery failed", {
+        runId: record.id,
+        attempt: n,
+        error: result.error,
+        ...(detail === undefined ? {} : { detail }),
+      });
+      // The target's addresses are refused now: another attempt would be refused too.
+      if (refused) return;
       if (n < maxAttempts) await sleep(backoffMs * 2 ** (n - 1), undefined, { signal: stop.signal });
     }
   }
 
   return {
+    checkUrl,
+    async check(url) {
+      checkUrl(url);
+      try {
+        await egress.resolve(url);
+      } catch (error) {
+        if (isEgressError(error) && error.refused) throw refusedUrl(error);
+      }
+    },
     deliver(record) {
       if (!record.webhookUrl) return;
       const task = run(record, record.webhookUrl).catch((error: unknown) => {
@@ -96,6 +166,7 @@ export function createWebhookSender(
     async close() {
       stop.abort();
       await Promise.all(inFlight);
+      egress.close();
     },
   };
 }

@@ -1,9 +1,10 @@
 # Runs once in each Pyodide interpreter (py-worker) before any user code: process-spawning calls
 # disabled, recursion depth capped, per-run fresh globals, and a best-effort reset of shared state after
 # each run. The reset is not a security boundary (code can patch classes or the harness itself), which
-# is why the pool binds an interpreter to one isolation key.
+# is why the pool binds an interpreter to one isolation key. Then py-worker calls _agentrt_seal, which
+# removes Pyodide's JavaScript bridge from the interpreter (see there).
 # py-worker sets _AGENTRT_SITE_ROOT (where declared packages are installed) before running this file.
-import sys, os, json, builtins, inspect, traceback, asyncio, ast, subprocess, posix, types, importlib, importlib.util, shutil
+import sys, os, json, builtins, inspect, traceback, asyncio, ast, subprocess, posix, types, importlib, importlib.util, shutil, time, gc, _imp
 
 def _agentrt_deny(*args, **kwargs):
     raise PermissionError("starting processes is not allowed in the sandbox")
@@ -20,9 +21,7 @@ try:
     _posixsubprocess.fork_exec = _agentrt_deny
 except ImportError:
     pass
-for _name in ("js", "pyodide_js"):
-    sys.modules.pop(_name, None)
-# Emscripten sets "_" to the path of this worker's script on the host.
+# Emscripten sets "_" to the interpreter's program name (py-worker passes a neutral one).
 os.environ.pop("_", None)
 
 def _agentrt_clamp_recursion(set_limit, most):
@@ -103,7 +102,40 @@ def _agentrt_describe(error):
     return {"name": cap(lambda: type(error).__name__, 200), "message": cap(lambda: str(error), 2000),
             "stack": cap(lambda: "".join(traceback.format_exception(error))[-4000:], 4000)}
 
-async def _agentrt_run(source, entry, input_json, max_chars, site, fetch_enabled):
+class _AgentrtLoop(asyncio.BaseEventLoop):
+    """The event loop of `async def main`: pure Python, driven by the run itself. Pyodide's own loop
+    schedules through JavaScript (setTimeout), so it cannot be offered once no JavaScript object is
+    left in the interpreter. There is no I/O to wait for: waiting means sleeping until the next timer,
+    in short slices so that the interrupt at the deadline is seen."""
+    class _Sleeper:
+        __slots__ = ()
+        def select(self, timeout, clock=time):
+            clock.sleep(0.01 if timeout is None else min(timeout, 0.01))
+            return ()
+    def __init__(self):
+        super().__init__()
+        self._selector = self._Sleeper()
+    def _process_events(self, events):
+        pass
+    def _write_to_self(self):
+        pass
+
+class _AgentrtLoopPolicy(asyncio.events._BaseDefaultEventLoopPolicy):
+    _loop_factory = _AgentrtLoop
+
+def _agentrt_event_loop():
+    """The current loop, or a new one when the code unset or closed it (asyncio.run does the former)."""
+    try:
+        loop = asyncio.get_event_loop()
+        if not loop.is_closed():
+            return loop
+    except RuntimeError:
+        pass
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    return loop
+
+def _agentrt_run(source, entry, input_json, max_chars, site, fetch_enabled):
     scope = {"__name__": "__agentrt_user__", "__builtins__": builtins}
     try:
         _agentrt_forget_packages(site)
@@ -117,7 +149,7 @@ async def _agentrt_run(source, entry, input_json, max_chars, site, fetch_enabled
             return json.dumps(["no-entry", type(fn).__name__])
         result = fn(json.loads(input_json), _AgentrtFetchCtx() if fetch_enabled else _AgentrtCtx())
         if inspect.isawaitable(result):
-            result = await result
+            result = _agentrt_event_loop().run_until_complete(result)
         try:
             out = json.dumps(result, allow_nan=False)
         except (TypeError, ValueError, RecursionError) as error:
@@ -131,6 +163,12 @@ async def _agentrt_run(source, entry, input_json, max_chars, site, fetch_enabled
         return json.dumps(["interrupted", ""])
     except BaseException as error:
         return json.dumps(["error", _agentrt_describe(error)])
+
+def _agentrt_importable(name):
+    try:
+        return importlib.util.find_spec(name) is not None
+    except (ImportError, ValueError):
+        return False  # denied by the seal (see _AGENTRT_DENIED), or a broken module
 
 def _agentrt_check(source, entry, modules_json):
     try:
@@ -149,7 +187,7 @@ def _agentrt_check(source, entry, modules_json):
             imported.add(node.module.split(".")[0])
     # Standard library modules count only if this build ships them (Pyodide leaves some out).
     refused = sorted(m for m in imported if m not in declared and not (
-        m in sys.stdlib_module_names and importlib.util.find_spec(m) is not None))
+        m in sys.stdlib_module_names and _agentrt_importable(m)))
     return json.dumps(["imports", refused] if refused else ["ok", names])
 
 def _agentrt_module_under(module, prefix):
@@ -176,6 +214,8 @@ def _agentrt_make_reset():
     base_lists = [(lst, list(lst)) for lst in (sys.path, sys.meta_path, sys.path_hooks)]
     environ, set_recursion = os.environ, sys.setrecursionlimit
     site_root = _AGENTRT_SITE_ROOT + "/"
+    policy = asyncio.events._get_event_loop_policy()
+    loops = [policy.get_event_loop()]
 
     def reset():
         """Undo what a run left behind in shared interpreter state, so the next run starts clean.
@@ -183,10 +223,15 @@ def _agentrt_make_reset():
         more than the run (about 200 ms for attrs + dateutil); the next run drops those of other
         bundles before it starts."""
         try:
-            for task in asyncio.all_tasks(asyncio.get_event_loop()):
-                task.cancel()
+            current = asyncio.get_event_loop()
         except Exception:
-            pass
+            current = loops[0]
+        for loop in {loops[0], current}:
+            try:
+                for task in asyncio.all_tasks(loop):
+                    task.cancel()
+            except Exception:
+                pass
         for name in list(sys.modules):
             if name not in base and not _agentrt_module_under(sys.modules[name], site_root):
                 del sys.modules[name]
@@ -210,10 +255,141 @@ def _agentrt_make_reset():
             environ.clear()
             environ.update(base_environ)
         set_recursion(base_recursion)
+        # The run's code may have closed or replaced the event loop (asyncio.run unsets it).
+        asyncio.events._set_running_loop(None)
+        if loops[0].is_closed():
+            loops[0] = _AgentrtLoop()
+        policy.set_event_loop(loops[0])
+        sys.set_asyncgen_hooks(None, None)
     return reset
 
 def _agentrt_uninstall(path):
     shutil.rmtree(path, ignore_errors=True)
 
+# Modules user code may not import: Pyodide's JavaScript bridge (js, pyodide_js and the modules that
+# wrap _pyodide_core), ctypes (it reaches memory and every exported wasm function, including
+# emscripten_run_script) and CPython's test modules (memory access by design).
+_AGENTRT_DENIED = frozenset({
+    "js", "pyodide_js", "pyodide", "_pyodide", "_pyodide_core", "ctypes", "_ctypes", "_remote_debugging",
+    "_testbuffer", "_testcapi", "_testclinic", "_testclinic_limited", "_testinternalcapi",
+    "_testlimitedcapi", "_testmultiphase", "_testsinglephase", "_xxtestfuzz", "xxsubtype"})
+
+class _AgentrtDeniedFinder:
+    """First on sys.meta_path: a denied module is missing, like one this build does not ship."""
+    @staticmethod
+    def find_spec(name, path=None, target=None, denied=_AGENTRT_DENIED):
+        if name.partition(".")[0] in denied:
+            raise ModuleNotFoundError("No module named %r" % name, name=name)
+        return None
+
+def _agentrt_refuse_extension(spec, *args):
+    name = str(getattr(spec, "name", "?"))
+    raise ModuleNotFoundError("No module named %r" % name, name=name)
+
+def _agentrt_seal():
+    """Called once by py-worker after this file ran, before any user code: removes every
+    JavaScript-side object from the interpreter. Pyodide keeps JsProxy objects to its JavaScript API
+    (pyodide_js._api: its configuration with host paths, loadBinaryFile, loadDynlib...) in sys.modules,
+    in module globals and in its event loop, and _pyodide_core can make new ones (to_js, JsException).
+    After this, nothing reachable from Python is JavaScript, and no extension module can be created
+    (the builtins user code may import are imported here first), so _pyodide_core, _ctypes and the
+    test modules cannot come back. Fails (and with it the interpreter's start) if anything is left."""
+    import _pyodide._core_docs as docs
+    import _pyodide_core as core
+    js_base = docs.JsProxy
+    webloop = sys.modules.get("pyodide.webloop")
+    # Pyodide's loop patches time.sleep and asyncio.run to go through JavaScript: undone, and the
+    # loop replaced by one that runs in Python alone.
+    if webloop is not None:
+        time.sleep = webloop.__dict__.get("_orig_sleep", time.sleep)
+        asyncio.run = webloop.__dict__.get("_orig_run", asyncio.run)
+    asyncio.events._set_running_loop(None)
+    asyncio.events._set_event_loop_policy(_AgentrtLoopPolicy())
+    asyncio.set_event_loop(asyncio.new_event_loop())
+    sys.set_asyncgen_hooks(None, None)
+    # Every builtin module user code may import, imported now: creating one later is refused.
+    for name in sys.builtin_module_names:
+        if name not in _AGENTRT_DENIED and name not in sys.modules:
+            try:
+                importlib.import_module(name)
+            except ImportError:
+                pass
+    extension_makers = [getattr(_imp, n) for n in ("create_builtin", "create_dynamic", "exec_builtin", "exec_dynamic")]
+    for n in ("create_builtin", "create_dynamic", "exec_builtin", "exec_dynamic"):
+        setattr(_imp, n, _agentrt_refuse_extension)
+    sys.meta_path[:] = [_AgentrtDeniedFinder] + [f for f in sys.meta_path
+        if str(getattr(f, "__module__", "")).partition(".")[0] not in _AGENTRT_DENIED]
+    sys.path_importer_cache.clear()
+    bridge = [m for n, m in sys.modules.items() if n.partition(".")[0] in _AGENTRT_DENIED]
+    for name in [n for n in sys.modules if n.partition(".")[0] in _AGENTRT_DENIED]:
+        del sys.modules[name]
+    builtins.__dict__.pop("___EvalCodeResultException", None)
+    # What can reach JavaScript: JsProxy objects, _pyodide_core's functions (to_js, create_proxy...)
+    # and the import system's functions that create extension modules (kept only here, until now).
+    core_values = [v for k, v in vars(core).items() if not k.startswith("__")]
+    capabilities = {id(v): v for v in core_values if not isinstance(v, type)}
+    capabilities.update((id(f), f) for f in extension_makers)
+    def capability(value):
+        return id(value) in capabilities or isinstance(value, js_base)
+    # Removed from every dict and list that holds them: module namespaces (__main__ got _pyodide_core
+    # from Pyodide's start-up), CPython's saved copy of _pyodide_core's namespace, Pyodide's own
+    # runPython namespace, finder lists. Class namespaces are left alone (changing them behind the
+    # type's back breaks the interpreter); the checks at the end cover them.
+    objects = gc.get_objects()
+    class_dicts = {id(r) for o in objects if isinstance(o, type) for r in gc.get_referents(o) if type(r) is dict}
+    for obj in objects:
+        if type(obj) is dict and id(obj) not in class_dicts and obj is not capabilities:
+            for key in [k for k, v in obj.items() if capability(v)]:
+                del obj[key]
+        elif type(obj) is list and obj is not objects:
+            if any(capability(v) for v in obj):
+                obj[:] = [v for v in obj if not capability(v)]
+        elif not isinstance(obj, type) and type(obj).__module__.partition(".")[0] in _AGENTRT_DENIED:
+            # Pyodide's own finders, loaders and event loop objects.
+            try:
+                vars(obj).clear()
+            except TypeError:
+                pass
+    for m in bridge:
+        if isinstance(m, types.ModuleType):
+            vars(m).clear()
+    # _pyodide_core's own classes stay alive (its C code uses them) and reachable (JsException through
+    # Exception.__subclasses__(), the converters through gc): their constructors would make a
+    # JavaScript Error, their methods convert to and from JavaScript. Replaced, the originals are gone.
+    def refuse(*args, **kwargs):
+        raise TypeError("JavaScript objects are not available in the sandbox")
+    core_types = {v for v in core_values if isinstance(v, type)}
+    for cls in core_types:
+        for name in [n for n in vars(cls) if n in ("__new__", "__init__", "__call__") or not n.startswith("__")]:
+            try:
+                setattr(cls, name, refuse)
+            except TypeError:
+                pass  # an immutable type (the converters): no instance of it stays reachable, checked below
+    del core, core_values, docs, webloop, bridge, extension_makers, objects, class_dicts, obj, cls
+    # Whatever _pyodide_core's C code itself still holds (its default call signature and the converters
+    # in it) is referenced by no Python object: only gc.get_objects() could list it. Everything alive
+    # now goes to the collector's permanent generation, which gc.get_objects() and gc.get_referrers()
+    # do not show, and cannot come back (gc.unfreeze is removed; the gc module cannot be recreated).
+    gc.collect()
+    gc.freeze()
+    del gc.unfreeze
+    # The baseline the reset restores after each run: taken now, so it holds none of the above.
+    globals()["_agentrt_reset"] = _agentrt_make_reset()
+    # The check: from everything user code can start from, nothing that reaches JavaScript.
+    roots = [sys.modules, vars(builtins), object.__subclasses__(), gc.get_objects()]
+    seen, stack, left = set(), roots, []
+    while stack:
+        obj = stack.pop()
+        if id(obj) in seen or obj is capabilities:
+            continue
+        seen.add(id(obj))
+        if capability(obj) or type(obj) in core_types:
+            left.append(type(obj).__name__)
+        if isinstance(obj, type):
+            stack.extend(type.__subclasses__(obj))
+        stack.extend(gc.get_referents(obj))
+    if left:
+        raise RuntimeError("JavaScript objects are still reachable after sealing: %r" % left[:5])
+    globals().pop("_agentrt_seal", None)
+
 _agentrt_reset = None
-_agentrt_reset = _agentrt_make_reset()

@@ -110,6 +110,8 @@
   const run = async (entryPoint, inputJson, maxResultChars) => {
     try {
       const load = globalThis.__agentrt_module;
+      // The code's module function is not part of what the code is offered (the isolate runs once).
+      globalThis.__agentrt_module = undefined;
       const exported = typeof load === "function" ? load() : undefined;
       const fn = exported == null ? undefined : exported[entryPoint];
       if (typeof fn !== "function") return ["no-entry", typeof fn];

@@ -1,6 +1,12 @@
 import { isDeepStrictEqual } from "node:util";
 import { ErrorCode, isAgentrtError, type Template, type ValidateContext } from "@agentrt/core";
-import { configJsonSchema, validateAgentConfig } from "@agentrt/runtime";
+import {
+  configJsonSchema,
+  type InstalledTemplate,
+  migrateConfig,
+  validateAgentConfig,
+} from "@agentrt/runtime";
+import semver from "semver";
 import { asInstalled } from "../installed.js";
 import { createTestTemplateContext } from "../run-context.js";
 
@@ -93,5 +99,34 @@ export async function checkInvalidConfig(
     throw new Error(
       `invalid config ${show(config)}: no issue at path ${show(path)}; issues at ${show(paths)}`,
     );
+  }
+}
+
+/**
+ * A template's migrations carry old configs forward: every declared migration has a sample config
+ * older than it, and each sample migrates to a config the current version accepts.
+ */
+export async function checkMigrations(
+  template: InstalledTemplate,
+  samples: { version: string; config: Record<string, unknown> }[],
+  context?: Partial<TemplateContext>,
+): Promise<void> {
+  for (const target of Object.keys(template.migrations ?? {})) {
+    if (!samples.some((sample) => semver.valid(sample.version) && semver.lt(sample.version, target))) {
+      throw new Error(
+        `the migration to ${target} has no sample config of an older version to check it with (previousConfigs)`,
+      );
+    }
+  }
+  for (const sample of samples) {
+    const { config } = migrateConfig(sample.config, sample.version, template);
+    try {
+      await validateForCreate(template, config, context);
+    } catch (error) {
+      const issues = isAgentrtError(error) && error.issues ? ` ${show(error.issues)}` : "";
+      throw new Error(
+        `the ${sample.version} sample config migrated to ${show(config)}, which ${template.version} rejects: ${(error as Error).message}${issues}`,
+      );
+    }
   }
 }

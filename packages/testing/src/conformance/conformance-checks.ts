@@ -5,6 +5,7 @@ import {
   checkConfigDefaults,
   checkConfigJsonSchema,
   checkInvalidConfig,
+  checkMigrations,
   checkValidConfig,
 } from "./config-checks.js";
 import type { ConformanceInputs } from "./conformance-inputs.js";
@@ -62,6 +63,9 @@ export function conformanceChecks(packageDir: string | URL, inputs: ConformanceI
     );
   }
   checks.push(
+    check("migrations carry older configs to one this version accepts", (t) =>
+      checkMigrations(t, inputs.previousConfigs ?? [], context),
+    ),
     check("runs to well-formed events with exactly one output", (t) =>
       checkRun(t, config, inputs.input, context),
     ),

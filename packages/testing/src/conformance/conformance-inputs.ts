@@ -17,6 +17,11 @@ export interface ConformanceInputs {
   expectedDefaults?: Record<string, unknown>;
   /** Bound for the cancellation check (default 1000 ms). */
   cancelWithinMs?: number;
+  /**
+   * For a template with `migrations`: sample configs of older versions (at least one older than each
+   * migration), each of which must migrate to a config the current schema accepts.
+   */
+  previousConfigs?: { version: string; config: Record<string, unknown> }[];
   /** env/settings/services for create and validate. */
   context?: Partial<TemplateContext>;
 }

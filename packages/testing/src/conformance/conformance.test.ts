@@ -15,6 +15,7 @@ import {
   checkConfigDefaults,
   checkConfigJsonSchema,
   checkInvalidConfig,
+  checkMigrations,
   checkValidConfig,
 } from "./config-checks.js";
 import { conformanceChecks, loadTemplatePackage } from "./conformance-checks.js";
@@ -110,6 +111,12 @@ testTemplateConformance(fixture("greeter"), {
 
 testTemplateConformance(fixture("minimal"), { config: undefined, input: null });
 
+testTemplateConformance(fixture("migrating"), {
+  config: { title: "now" },
+  input: null,
+  previousConfigs: [{ version: "1.4.0", config: { label: "then" } }],
+});
+
 describe("conformance checks", () => {
   it("load the package the way discovery does, version from package.json", async () => {
     const greeter = await loadTemplatePackage(fixture("greeter"));
@@ -120,6 +127,19 @@ describe("conformance checks", () => {
     await expect(loadTemplatePackage(new URL("../../", import.meta.url))).rejects.toThrow(
       "not a template package",
     );
+  });
+
+  it("require a sample older than each migration, and each sample to migrate to a valid config", async () => {
+    const migrating = await loadTemplatePackage(fixture("migrating"));
+    await expect(checkMigrations(migrating, [])).rejects.toThrow(/migration to 2\.0\.0 has no sample config/);
+    await expect(checkMigrations(migrating, [{ version: "2.0.0", config: { title: "x" } }])).rejects.toThrow(
+      /no sample config/,
+    );
+    await expect(checkMigrations(migrating, [{ version: "1.0.0", config: { label: "" } }])).rejects.toThrow(
+      /the 1\.0\.0 sample config migrated to \{"title":""\}, which 2\.1\.0 rejects/,
+    );
+    // A template without migrations needs no samples.
+    await expect(checkMigrations(await loadTemplatePackage(fixture("minimal")), [])).resolves.toBeUndefined();
   });
 
   it("fail every check after a failed load, each naming the load's reason", async () => {

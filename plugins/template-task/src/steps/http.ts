@@ -21,6 +21,7 @@ export async function runHttpStep(step: StepOf<"http">, ctx: StepContext): Promi
     body,
     signal: ctx.signal,
     maxResponseBytes: ctx.maxResponseBytes,
+    fetch: ctx.fetch,
   });
   return { output };
 }

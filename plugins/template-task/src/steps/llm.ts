@@ -44,6 +44,7 @@ export async function runLlmStep(step: StepOf<"llm">, ctx: StepContext): Promise
     }),
     signal: ctx.signal,
     maxResponseBytes: ctx.maxResponseBytes,
+    fetch: ctx.fetch,
   });
   const parsed = ChatCompletionSchema.safeParse(body);
   if (!parsed.success) {

@@ -1,4 +1,5 @@
 import type { KeySource, RunContext } from "@agentrt/core";
+import type { EgressFetch } from "@agentrt/egress";
 import type { TaskScope } from "../render.js";
 
 /** What a step kind may use while running one attempt. */
@@ -9,6 +10,8 @@ export interface StepContext {
   /** Where `llm` steps read their API keys, per request so a rotated key takes effect. */
   keySource: KeySource;
   maxResponseBytes: number;
+  /** `fetch` under the operator's egress policy: every http and llm request goes through it. */
+  fetch: EgressFetch;
   invokeAgent: RunContext["invokeAgent"];
 }
 

@@ -77,5 +77,12 @@ export function createAgentRoutes({ agents, store }: Pick<Runtime, "agents" | "s
     const { agent, ...result } = await agents.upgrade(c.req.valid("param").agent, to, dryRun);
     return c.json({ ...result, ...(agent ? { agent: toAgentResponse(agent) } : {}) }, 200);
   });
+
+  app.openapi(routes.rollbackAgent, async (c) =>
+    c.json(
+      toAgentResponse(await agents.rollback(c.req.valid("param").agent, c.req.valid("json").revision)),
+      200,
+    ),
+  );
   return app;
 }

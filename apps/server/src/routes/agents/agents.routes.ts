@@ -74,15 +74,21 @@ export const UpdateAgentSchema = z
 
 export const UpgradeAgentSchema = z
   .strictObject({
-    to: z
-      .string()
-      .min(1)
-      .max(100)
-      .default("*")
-      .openapi({ description: "Target version or range (default: newest)" }),
+    to: z.string().min(1).max(100).default("*").openapi({
+      description: "Target version or range (default: newest); it becomes the agent's stored range",
+    }),
     dryRun: z.boolean().default(false),
   })
   .openapi("UpgradeAgent");
+
+export const RollbackAgentSchema = z
+  .strictObject({
+    revision: z
+      .int()
+      .min(1)
+      .openapi({ description: "The stored revision to restore (template version and config)" }),
+  })
+  .openapi("RollbackAgent");
 
 export const UpgradeResultSchema = z
   .object({
@@ -209,11 +215,26 @@ export const upgradeAgent = defineApiRoute({
   scope: "admin",
   summary: "Move an agent to another template version, applying config migrations",
   description:
-    "Applies the target version's migrations newer than the agent's version, validates the result and, unless `dryRun`, writes a new revision. A failing migration or validation leaves the agent untouched.",
+    "Applies the target version's migrations newer than the agent's version, validates the result and, unless `dryRun`, writes a new revision and stores `to` as the agent's range. A failing migration or validation leaves the agent untouched. Moving to an older version is refused (409 DOWNGRADE_REFUSED) when it would change or drop any setting: roll back to a revision instead.",
   request: { params: AgentParams, body: jsonBody(UpgradeAgentSchema) },
   responses: {
     ...bodyErrors,
     200: jsonContent(UpgradeResultSchema, "Upgraded, or the dry-run result"),
+    404: errorResponses[404],
+    409: errorResponses[409],
+  },
+});
+
+export const rollbackAgent = defineApiRoute({
+  method: "post",
+  path: "/v1/agents/{agent}/rollback",
+  tags,
+  scope: "admin",
+  summary: "Restore a stored revision (template version and config) as a new revision",
+  request: { params: AgentParams, body: jsonBody(RollbackAgentSchema) },
+  responses: {
+    ...bodyErrors,
+    200: jsonContent(AgentSchema, "Rolled back: the new revision"),
     404: errorResponses[404],
   },
 });

@@ -8,6 +8,7 @@ import { openAiErrorResponse } from "../../lib/problem.js";
 import type { AppServices } from "../../lib/services.js";
 import type { AppEnv } from "../../lib/types.js";
 import { type ChatEvent, chatEvents } from "./chat-events.js";
+import { sortChatRequest } from "./chat-fields.js";
 import { toChatMessages } from "./chat-messages.js";
 import { type CompletionIdentity, chatCompletion, chatStreamResponse } from "./chat-stream.js";
 import { toModel } from "./models.js";
@@ -31,7 +32,10 @@ export function createOpenAiRoutes(services: AppServices, guards: MiddlewareHand
   // A model is an agent this key may invoke; a read-only key may invoke none.
   app.openapi(routes.listModels, async (c) => {
     const agents = hasScope(c.get("apiKey").scopes, "invoke") ? await chat.listModels() : [];
-    return c.json({ object: "list" as const, data: agents.map((agent) => toModel(agent)) }, 200);
+    return c.json(
+      { object: "list" as const, data: agents.map((agent) => toModel(agent, chat.policyFor(agent))) },
+      200,
+    );
   });
 
   app.openapi(routes.getModel, async (c) => {
@@ -42,7 +46,7 @@ export function createOpenAiRoutes(services: AppServices, guards: MiddlewareHand
     const agent = await chat.resolveModel(model);
     // Paused agents are not listed as models.
     if (agent.status !== "active") throw modelNotFound(model, `agent "${agent.name}" is paused`);
-    return c.json(toModel(agent, model), 200);
+    return c.json(toModel(agent, chat.policyFor(agent), model), 200);
   });
 
   app.openapi(routes.createChatCompletion, async (c) => {
@@ -51,11 +55,12 @@ export function createOpenAiRoutes(services: AppServices, guards: MiddlewareHand
     // A paused agent is not listed as a model, but calling it says why it can't answer (409 agent_paused).
     const agent = await chat.resolveModel(body.model);
     const threadId = headers["x-agentrt-thread-id"] ?? body.metadata?.thread_id;
-    const adapter = chat.adapterFor(agent);
-    const input = adapter.toInput(toChatMessages(body.messages), { threadId });
+    const sorted = sortChatRequest(body);
+    const prepared = chat.prepare(agent, toChatMessages(body.messages), { threadId, params: sorted.params });
+    const ignored = [...sorted.ignored, ...prepared.ignored];
     const { run } = await runtime.runs.submit({
       agent,
-      input,
+      input: prepared.input,
       threadId: threadId ?? null,
       multitaskStrategy: headers["x-agentrt-multitask-strategy"] ?? body.metadata?.multitask_strategy,
     });
@@ -81,8 +86,10 @@ export function createOpenAiRoutes(services: AppServices, guards: MiddlewareHand
     const responseHeaders: Record<string, string> = {
       "x-agentrt-run-id": run.id,
       ...(threadId ? { "x-agentrt-thread-id": threadId } : {}),
+      // Never silent: what the request asked for that this answer does not reflect.
+      ...(ignored.length > 0 ? { "x-agentrt-ignored-params": ignored.join(", ") } : {}),
     };
-    const events = chatEvents(engine.follow(run.id, 0, abort.signal), adapter.replyText);
+    const events = chatEvents(engine.follow(run.id, 0, abort.signal), prepared.reply);
 
     if (!body.stream) {
       let end: Extract<ChatEvent, { type: "end" }> | undefined;

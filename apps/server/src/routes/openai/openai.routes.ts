@@ -1,5 +1,7 @@
+import { ChatParamsSchema } from "@agentrt/core";
 import { z } from "@hono/zod-openapi";
 import { defineApiRoute, jsonBody, jsonContent, MultitaskStrategySchema } from "../../lib/openapi.js";
+import { chatFieldsTable } from "./chat-fields.js";
 
 /** OpenAI's error JSON: what every error on these routes looks like (problem+json elsewhere). */
 export const OpenAiErrorSchema = z
@@ -33,6 +35,16 @@ export const ModelSchema = z
     object: z.literal("model"),
     created: z.number().int().openapi({ description: "Unix seconds" }),
     owned_by: z.literal("agentrt"),
+    agentrt: z
+      .object({
+        template: z.string(),
+        params: z.array(z.string()).openapi({ description: "Chat params callers may set for this agent" }),
+        unsupported_params: z
+          .enum(["ignore", "refuse"])
+          .openapi({ description: "What happens to other sampling hints: ignored and named, or refused" }),
+      })
+      .optional()
+      .openapi({ description: "agentrt's extension: how this agent treats request fields" }),
   })
   .openapi("Model");
 
@@ -48,6 +60,12 @@ export const ChatMessageSchema = z.looseObject({
   name: z.string().optional(),
 });
 
+type ChatParamShape = typeof ChatParamsSchema.shape;
+/** Clients send `null` for "not set", as OpenAI allows. */
+const nullableChatParams = Object.fromEntries(
+  Object.entries(ChatParamsSchema.shape).map(([name, schema]) => [name, schema.nullable()]),
+) as { [K in keyof ChatParamShape]: z.ZodNullable<ChatParamShape[K]> };
+
 export const ChatCompletionRequestSchema = z
   .looseObject({
     model: z
@@ -58,8 +76,6 @@ export const ChatCompletionRequestSchema = z
     messages: z.array(ChatMessageSchema).min(1),
     stream: z.boolean().nullable().optional(),
     stream_options: z.looseObject({ include_usage: z.boolean().optional() }).nullable().optional(),
-    n: z.number().int().min(1).max(1, "only n = 1 is supported").nullable().optional(),
-    tools: z.array(z.unknown()).max(0, "agentrt agents do not take tools").nullable().optional(),
     metadata: z
       .looseObject({
         thread_id: z.string().min(1).max(100).optional(),
@@ -68,10 +84,11 @@ export const ChatCompletionRequestSchema = z
       .nullable()
       .optional()
       .openapi({ description: "`thread_id` continues a thread; `multitask_strategy` as the header" }),
+    // OpenAI's names and ranges for the fields an agent may honour, so a malformed one is a 400 here.
+    ...nullableChatParams,
   })
   .openapi("ChatCompletionRequest", {
-    description:
-      "Sampling fields (temperature, top_p, max_tokens, ...) are accepted and ignored: the agent's config decides them.",
+    description: `What agentrt does with each request field:\n\n${chatFieldsTable()}`,
   });
 
 export const ChatHeadersSchema = z.object({
@@ -152,6 +169,7 @@ export const createChatCompletion = defineApiRoute({
     "With a thread (header `X-Agentrt-Thread-Id` or `metadata.thread_id`) the thread's memory is used and extended, and only the trailing user message(s) are taken from `messages`.",
     "Agents other than conversation agents get the last user message's text as input; their output is the reply.",
     "`stream: true` answers with `chat.completion.chunk` SSE events and `data: [DONE]`.",
+    "Request fields the agent ignored are named in the `x-agentrt-ignored-params` response header; the full table is in the `ChatCompletionRequest` schema.",
   ].join("\n\n"),
   request: { headers: ChatHeadersSchema, body: jsonBody(ChatCompletionRequestSchema) },
   responses: {

@@ -45,7 +45,10 @@ export const RunSchema = z
 const HttpUrl = z
   .url({ protocol: /^https?$/ })
   .max(2000)
-  .openapi({ description: "http(s) URL to POST the run summary to when the run ends" });
+  .openapi({
+    description:
+      "http(s) URL to POST the run summary to when the run ends. Loopback, private, link-local and other internal addresses are refused (422) unless the operator allows them (AGENTRT_WEBHOOK_ALLOW_INTERNAL)",
+  });
 
 export const CreateRunSchema = z
   .strictObject({

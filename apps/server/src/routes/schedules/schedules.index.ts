@@ -9,7 +9,8 @@ export function createScheduleRoutes({
   registry,
   agents,
   scheduler,
-}: Pick<Runtime, "store" | "registry" | "agents" | "scheduler">) {
+  engine,
+}: Pick<Runtime, "store" | "registry" | "agents" | "scheduler" | "engine">) {
   const app = new OpenAPIHono<AppEnv>();
 
   app.openapi(routes.createSchedule, async (c) => {
@@ -18,6 +19,8 @@ export function createScheduleRoutes({
     parseSchedule(body.cron, body.timezone);
     const loaded = registry.get(agent.templateName, agent.templateVersion);
     const input = loaded ? parseRunInput(loaded.template, body.input ?? null) : (body.input ?? null);
+    // Each run checks it again; refusing it here tells the caller now rather than at every tick.
+    if (body.webhookUrl) await engine.checkWebhookUrl(body.webhookUrl);
     const schedule = await store.schedules.create({
       id: createId("sch"),
       agentId: agent.id,

@@ -1,9 +1,10 @@
 import { BlockList, isIP } from "node:net";
 
 /**
- * Special-purpose ranges a code URL must never reach unless the operator allows private addresses:
- * the host itself, internal networks, cloud metadata (169.254.169.254) and addresses that embed an
- * IPv4 address in IPv6 (mapped, NAT64, 6to4) so the IPv4 checks cannot be sidestepped.
+ * Special-purpose ranges no caller-chosen target may reach unless the operator allows it: the host
+ * itself, internal networks, cloud metadata (169.254.169.254, fd00:ec2::254), and addresses that
+ * embed an IPv4 address in IPv6 (mapped, compatible, NAT64, 6to4) so the IPv4 checks cannot be
+ * sidestepped.
  */
 const ranges: [label: string, network: string, prefix: number][] = [
   ["unspecified", "0.0.0.0", 8],
@@ -44,7 +45,8 @@ const blockLists = ranges.map(([label, network, prefix]) => {
 /**
  * Names the special-purpose range an IP address belongs to, or `undefined` for a public unicast
  * address. Anything that is not an IP address at all counts as restricted ("not an IP address").
- * IPv4-mapped IPv6 (`::ffff:127.0.0.1`) is matched against the IPv4 ranges too.
+ * IPv4-mapped IPv6 (`::ffff:127.0.0.1`) is matched against the IPv4 ranges first, so it is named
+ * after the IPv4 range it reaches.
  */
 export function findRestrictedRange(address: string): string | undefined {
   const family = isIP(address);

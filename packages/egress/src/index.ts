@@ -1,0 +1,17 @@
+export { findRestrictedRange } from "./address-ranges.js";
+export { type AllowList, parseAllowList, validateAllowEntry } from "./allow-list.js";
+export {
+  EgressError,
+  type EgressErrorDetails,
+  type EgressErrorReason,
+  isEgressError,
+} from "./egress-error.js";
+export { createEgressPolicy } from "./egress-policy.js";
+export type {
+  EgressFetch,
+  EgressPolicy,
+  EgressPolicyOptions,
+  EgressTarget,
+  ResolvedAddress,
+  Resolver,
+} from "./types.js";

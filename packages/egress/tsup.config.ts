@@ -1,0 +1,3 @@
+import { definePackageBuild } from "../../config/tsup.base.js";
+
+export default definePackageBuild();

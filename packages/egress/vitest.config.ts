@@ -1,0 +1,3 @@
+import { definePackageTests } from "../../config/vitest.base.js";
+
+export default definePackageTests();
