@@ -16,7 +16,6 @@ import {
 import { createSqliteStore } from "@agentrt/store-sqlite";
 import { serve } from "@hono/node-server";
 import { createApp } from "./app.js";
-import { startHotReload } from "./dev/hot-reload.js";
 import type { ServerConfig } from "./env.js";
 import { createApiKey, createKeyResolver, hashApiKey } from "./lib/auth.js";
 import { createLogger } from "./lib/logger.js";
@@ -119,8 +118,9 @@ export async function startServer(
       : {}),
   });
   // Before the engine starts, so recovered runs of watched templates find their fresh build.
+  // Loaded only in dev mode: the watcher library has no place in a production start-up.
   const hotReload = options.watch?.length
-    ? await startHotReload({
+    ? await (await import("./dev/hot-reload.js")).startHotReload({
         dirs: options.watch,
         registry,
         engine: runtime.engine,

@@ -1,5 +1,6 @@
+import { createRequire } from "node:module";
 import { AgentrtError, ErrorCode } from "@agentrt/core";
-import { Ajv, type ValidateFunction } from "ajv";
+import type { Ajv, ValidateFunction } from "ajv";
 
 /** OpenAI's `response_format`, as far as the host checks it. */
 export type ResponseFormat =
@@ -7,7 +8,16 @@ export type ResponseFormat =
   | { type: "json_object" }
   | { type: "json_schema"; json_schema: { name: string; schema?: Record<string, unknown> } };
 
-const ajv = new Ajv({ allErrors: false, strict: false });
+let ajv: Ajv | undefined;
+
+/** Ajv loads on the first `json_schema` request: most servers never see one, so start-up skips it. */
+function getAjv(): Ajv {
+  if (!ajv) {
+    const { Ajv: AjvClass } = createRequire(import.meta.url)("ajv") as typeof import("ajv");
+    ajv = new AjvClass({ allErrors: false, strict: false });
+  }
+  return ajv;
+}
 
 /** Compiled schemas by their JSON: callers send the same schema on every request. */
 const compiled = new Map<string, ValidateFunction>();
@@ -18,7 +28,7 @@ function validatorFor(schema: Record<string, unknown>): ValidateFunction {
   let validate = compiled.get(key);
   if (!validate) {
     try {
-      validate = ajv.compile(schema);
+      validate = getAjv().compile(schema);
     } catch (error) {
       throw new AgentrtError(
         ErrorCode.VALIDATION_FAILED,
