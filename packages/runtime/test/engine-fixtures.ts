@@ -1,6 +1,7 @@
 import {
   AgentrtError,
   defineTemplate,
+  isAgentrtError,
   type Logger,
   type ServiceRefs,
   type TemplateContext,
@@ -215,4 +216,15 @@ export async function until(predicate: () => boolean | Promise<boolean>, what: s
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
+}
+
+/** The code an awaited call was rejected with; fails when it resolves or throws something uncoded. */
+export async function codeOf(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+  } catch (error) {
+    if (isAgentrtError(error)) return error.code;
+    throw error;
+  }
+  throw new Error("expected a rejection");
 }

@@ -1,11 +1,4 @@
-import {
-  AgentrtError,
-  coreServices,
-  createServiceRef,
-  ErrorCode,
-  isAgentrtError,
-  optionalService,
-} from "@agentrt/core";
+import { AgentrtError, coreServices, createServiceRef, ErrorCode, optionalService } from "@agentrt/core";
 import { afterEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { plainTextChat } from "../src/app/chat.js";
@@ -15,6 +8,7 @@ import { createRuntime, type Runtime } from "../src/runtime.js";
 import type { Store } from "../src/store.js";
 import {
   type Action,
+  codeOf,
   createHooks,
   createMemoryLogger,
   installed,
@@ -89,16 +83,6 @@ async function setup(store: Store = createMemoryStore(), hooks = createHooks()):
   runtimes.push(runtime);
   await runtime.start();
   return { runtime, hooks, memory, store };
-}
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (error) {
-    if (isAgentrtError(error)) return error.code;
-    throw error;
-  }
-  throw new Error("expected a rejection");
 }
 
 describe("template contexts", () => {

@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import {
   type Action,
+  codeOf,
   collect,
   createAgent,
   createHooks,
@@ -75,16 +76,6 @@ async function setup(
 }
 
 const script = (...actions: Action[]) => ({ do: actions });
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (error) {
-    if (isAgentrtError(error)) return error.code;
-    throw error;
-  }
-  throw new Error("expected a rejection");
-}
 
 async function eventTypes(store: Store, runId: string): Promise<string[]> {
   return (await store.runs.events(runId, 0)).map((e) => e.type);
