@@ -54,6 +54,8 @@ export async function startBenchServer(
   );
   return {
     url: server.url,
+    dataDir,
+    server,
     async close() {
       await server.close();
       rmSync(dataDir, { recursive: true, force: true });

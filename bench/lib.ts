@@ -6,6 +6,8 @@ export interface Summary {
   n: number;
   p50: number;
   p99: number;
+  p999: number;
+  max: number;
   mean: number;
 }
 
@@ -16,6 +18,8 @@ export function summarize(samples: number[]): Summary {
     n: sorted.length,
     p50: at(0.5),
     p99: at(0.99),
+    p999: at(0.999),
+    max: sorted.at(-1) ?? Number.NaN,
     mean: sorted.reduce((a, b) => a + b, 0) / sorted.length,
   };
 }

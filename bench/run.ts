@@ -1,9 +1,12 @@
 // `pnpm bench`: runs every benchmark in turn; each prints its own baseline measured in the same run.
 // Pick some with BENCH=api,discovery.
 const all = ["api", "discovery", "startup", "runs", "sandbox", "chat"];
+// Minutes long: only when named (BENCH=soak).
+const onRequest = ["soak"];
 const only = process.env.BENCH?.split(",");
 
-for (const name of all) {
+for (const name of [...all, ...onRequest]) {
+  if (onRequest.includes(name) && !only?.includes(name)) continue;
   if (only && !only.includes(name)) continue;
   const mod: { default: () => Promise<void> } = await import(`./${name}.ts`);
   await mod.default();

@@ -1,5 +1,6 @@
 import { resolve } from "node:path";
 import { validateAllowEntry } from "@agentrt/egress";
+import { parseDuration, type RetentionOptions } from "@agentrt/runtime";
 import { z } from "zod";
 
 const list = z
@@ -40,6 +41,31 @@ const json = z
     ctx.addIssue({ code: "custom", message: "must be a JSON object" });
     return z.NEVER;
   });
+
+/** A duration (`90s`, `12h`, `30d`) or `off` (also `0`): milliseconds, or null when off. */
+const durationOrOff = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((v, ctx) => {
+      if (v === "off" || v === "0") return null;
+      const ms = parseDuration(v);
+      if (ms !== undefined && ms > 0) return ms;
+      ctx.addIssue({ code: "custom", message: "a duration such as 90s, 45m, 12h or 30d, or off" });
+      return z.NEVER;
+    });
+
+/** A positive count or `off` (also `0`). */
+const countOrOff = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((v, ctx) => {
+      if (v === "off" || v === "0") return null;
+      if (/^\d{1,9}$/.test(v)) return Number(v);
+      ctx.addIssue({ code: "custom", message: "a positive whole number, or off" });
+      return z.NEVER;
+    });
 
 /** Every setting the server reads, parsed once. Names are the environment variables. */
 export const EnvSchema = z.object({
@@ -87,6 +113,22 @@ export const EnvSchema = z.object({
   AGENTRT_NPM_REGISTRY: z.url().default("https://registry.npmjs.org"),
   /** Deadline for one catalog search against that registry. */
   AGENTRT_CATALOG_TIMEOUT_MS: z.coerce.number().int().min(100).default(5000),
+  /** Retention (see README "Retention"): finished runs older than this are removed with their events. */
+  AGENTRT_RETENTION_RUN_MAX_AGE: durationOrOff("30d"),
+  /** Newest runs kept per agent (finished ones beyond are removed). */
+  AGENTRT_RETENTION_RUN_MAX_COUNT: countOrOff("off"),
+  /** Token deltas of runs finished this long ago are dropped; the run's output and error stay. */
+  AGENTRT_RETENTION_COMPACT_EVENTS_AFTER: durationOrOff("off"),
+  /** Threads (and their checkpoints) unused this long are deleted. */
+  AGENTRT_RETENTION_THREAD_IDLE: durationOrOff("off"),
+  /** Newest runs kept per schedule. */
+  AGENTRT_RETENTION_SCHEDULE_RUN_MAX_COUNT: countOrOff("1000"),
+  /** How long a removed run's id answers RUN_EXPIRED / RUN_DELETED rather than RUN_NOT_FOUND. */
+  AGENTRT_RETENTION_TOMBSTONE_TTL: durationOrOff("30d"),
+  /** Pause between pruning passes. */
+  AGENTRT_RETENTION_INTERVAL: durationOrOff("1m"),
+  /** Rows one pruning write touches at most. */
+  AGENTRT_RETENTION_BATCH: z.coerce.number().int().min(1).max(10_000).default(100),
   AGENTRT_LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
 });
 
@@ -111,6 +153,8 @@ export interface ServerConfig {
   /** Egress allow-list of run webhooks (`AGENTRT_WEBHOOK_ALLOW_INTERNAL`). */
   webhookAllowInternal: string[];
   sseHeartbeatMs: number;
+  /** The retention policy and how the background pruner paces itself. */
+  retention: RetentionOptions;
   logLevel: "debug" | "info" | "warn" | "error" | "silent";
 }
 
@@ -146,6 +190,21 @@ export function parseEnv(env: Record<string, string | undefined>, cwd = process.
     webhookSecret: e.AGENTRT_WEBHOOK_SECRET,
     webhookAllowInternal: e.AGENTRT_WEBHOOK_ALLOW_INTERNAL,
     sseHeartbeatMs: e.AGENTRT_SSE_HEARTBEAT_MS,
+    retention: {
+      policy: {
+        runMaxAgeMs: e.AGENTRT_RETENTION_RUN_MAX_AGE,
+        runMaxCount: e.AGENTRT_RETENTION_RUN_MAX_COUNT,
+        compactEventsAfterMs: e.AGENTRT_RETENTION_COMPACT_EVENTS_AFTER,
+        threadIdleMs: e.AGENTRT_RETENTION_THREAD_IDLE,
+        scheduleRunMaxCount: e.AGENTRT_RETENTION_SCHEDULE_RUN_MAX_COUNT,
+      },
+      // `off` keeps tombstones and passes at their longest sensible setting rather than never.
+      intervalMs: e.AGENTRT_RETENTION_INTERVAL ?? 3_600_000,
+      batchSize: e.AGENTRT_RETENTION_BATCH,
+      pauseMs: 20,
+      tombstoneTtlMs: e.AGENTRT_RETENTION_TOMBSTONE_TTL ?? 365 * 86_400_000,
+      reclaimBytesPerPass: 64 * 1024 * 1024,
+    },
     logLevel: e.AGENTRT_LOG_LEVEL,
   };
 }

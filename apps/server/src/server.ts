@@ -113,6 +113,7 @@ export async function startServer(
     },
     defaultTimeoutMs: config.runs.timeoutMs,
     maxTimeoutMs: config.runs.maxTimeoutMs,
+    retention: config.retention,
     ...(config.webhookSecret
       ? { webhooks: { secret: config.webhookSecret, allowInternal: config.webhookAllowInternal } }
       : {}),

@@ -47,6 +47,12 @@ export const ErrorCode = {
   RUN_CANCELLED: "RUN_CANCELLED",
   RUN_INTERRUPTED: "RUN_INTERRUPTED",
   RUN_ALREADY_FINISHED: "RUN_ALREADY_FINISHED",
+  /** The run existed but the retention policy removed it (its id stays known for a while). */
+  RUN_EXPIRED: "RUN_EXPIRED",
+  /** The run existed but was deleted through the API. */
+  RUN_DELETED: "RUN_DELETED",
+  /** Only a finished run can be deleted; cancel it first. */
+  RUN_NOT_FINISHED: "RUN_NOT_FINISHED",
   QUEUE_FULL: "QUEUE_FULL",
   IDEMPOTENCY_CONFLICT: "IDEMPOTENCY_CONFLICT",
   THREAD_NOT_FOUND: "THREAD_NOT_FOUND",

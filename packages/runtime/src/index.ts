@@ -61,6 +61,22 @@ export {
   type TemplateRef,
   type TemplateRegistry,
 } from "./registry.js";
+export {
+  COMPACTED_EVENT_TYPES,
+  DurationSchema,
+  effectivePolicy,
+  NO_RETENTION,
+  parseDuration,
+  type RetentionOverride,
+  RetentionOverrideSchema,
+  type RetentionPolicy,
+} from "./retention/policy.js";
+export {
+  createRetentionPruner,
+  type RetentionOptions,
+  type RetentionPruner,
+  type RetentionStats,
+} from "./retention/pruner.js";
 export * from "./run-events.js";
 export { createRuntime, type Runtime, type RuntimeOptions } from "./runtime.js";
 export type * from "./store.js";

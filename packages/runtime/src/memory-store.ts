@@ -1,7 +1,7 @@
 import { AgentrtError, ErrorCode } from "@agentrt/core";
 import { canonicalJson } from "./engine/canonical-json.js";
 import { nowIso } from "./ids.js";
-import type { RunEventPayload, StoredRunEvent } from "./run-events.js";
+import { type RunEventPayload, type StoredRunEvent, TERMINAL_RUN_STATUSES } from "./run-events.js";
 import type {
   AgentRecord,
   AgentRevisionRecord,
@@ -9,7 +9,9 @@ import type {
   Page,
   PageRequest,
   RunPatch,
+  RunPruneRule,
   RunRecord,
+  RunTombstone,
   ScheduleRecord,
   Store,
   ThreadRecord,
@@ -58,6 +60,9 @@ export function createMemoryStore(): Store {
   const schedules = new Map<string, ScheduleRecord>();
   const threads = new Map<string, ThreadRecord>();
   const leases = new Map<string, { holder: string; until: number }>();
+  const tombstones = new Map<string, RunTombstone>();
+  const compacted = new Set<string>();
+  const lastSeq = new Map<string, number>();
 
   const agentByName = (name: string) => [...agents.values()].find((a) => a.name === name);
   const requireRun = (id: string) => {
@@ -73,12 +78,15 @@ export function createMemoryStore(): Store {
   const appendEvents = (runId: string, payloads: RunEventPayload[]): StoredRunEvent[] => {
     requireRun(runId);
     const log = events.get(runId)!;
+    // Numbered after the last event ever stored: compaction may have dropped some from the log.
+    const last = lastSeq.get(runId) ?? 0;
+    lastSeq.set(runId, last + payloads.length);
     const createdAt = nowIso();
     // Cloned before anything is stored, so a payload that can't be copied stores none of the batch.
     const appended = payloads.map(
       (payload, i): StoredRunEvent => ({
         runId,
-        seq: log.length + 1 + i,
+        seq: last + 1 + i,
         type: payload.type,
         data: structuredClone(payload),
         createdAt,
@@ -86,6 +94,34 @@ export function createMemoryStore(): Store {
     );
     log.push(...appended);
     return appended.map((event) => structuredClone(event));
+  };
+
+  const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+  const removeRun = (run: RunRecord, reason: RunTombstone["reason"]) => {
+    runs.delete(run.id);
+    events.delete(run.id);
+    lastSeq.delete(run.id);
+    compacted.delete(run.id);
+    tombstones.set(run.id, { id: run.id, agentId: run.agentId, reason, removedAt: nowIso() });
+  };
+  /** Finished runs matching the rule, oldest first (as the SQL stores pick them). */
+  const prunable = (rule: RunPruneRule): RunRecord[] => {
+    const scope = [...runs.values()]
+      .filter(
+        (r) =>
+          r.agentId === rule.agentId && (rule.scheduleId === undefined || r.scheduleId === rule.scheduleId),
+      )
+      .sort(byId);
+    const keepFrom = rule.keepLatest === undefined ? 0 : scope.length - rule.keepLatest;
+    return scope.filter(
+      (r, index) =>
+        TERMINAL_RUN_STATUSES.has(r.status) &&
+        ((rule.createdBefore !== undefined && r.createdAt < rule.createdBefore) ||
+          (rule.finishedBefore !== undefined &&
+            r.finishedAt !== null &&
+            r.finishedAt < rule.finishedBefore) ||
+          index < keepFrom),
+    );
   };
 
   return {
@@ -96,6 +132,7 @@ export function createMemoryStore(): Store {
         const at = nowIso();
         const agent: AgentRecord = {
           ...structuredClone(input),
+          retention: structuredClone(input.retention ?? null),
           revision: 1,
           status: "active",
           createdAt: at,
@@ -138,6 +175,7 @@ export function createMemoryStore(): Store {
         if (patch.templateRange !== undefined) next.templateRange = patch.templateRange;
         if (patch.templateVersion !== undefined) next.templateVersion = patch.templateVersion;
         if (patch.config !== undefined) next.config = structuredClone(patch.config);
+        if (patch.retention !== undefined) next.retention = structuredClone(patch.retention);
         const changed =
           next.templateVersion !== current.templateVersion ||
           canonicalJson(next.config) !== canonicalJson(current.config);
@@ -259,9 +297,11 @@ export function createMemoryStore(): Store {
         return { events: appended, run: structuredClone(run) };
       },
       async events(runId, afterSeq, limit = Number.POSITIVE_INFINITY) {
-        // seq n sits at index n - 1, so the slice starts right after `afterSeq`.
         const log = events.get(runId) ?? [];
-        return log.slice(Math.max(0, afterSeq), Math.max(0, afterSeq) + limit).map((e) => structuredClone(e));
+        // Usually seq n sits at index n - 1; after compaction there are gaps, so search back from there.
+        let start = Math.min(Math.max(0, afterSeq), log.length);
+        while (start > 0 && log[start - 1]!.seq > afterSeq) start--;
+        return log.slice(start, start + limit).map((e) => structuredClone(e));
       },
     },
     schedules: {
@@ -340,6 +380,79 @@ export function createMemoryStore(): Store {
       },
       async releaseLease(id, holder) {
         if (leases.get(id)?.holder === holder) leases.delete(id);
+      },
+    },
+    retention: {
+      async deleteRun(id, reason) {
+        const run = runs.get(id);
+        if (!run) return "missing";
+        if (!TERMINAL_RUN_STATUSES.has(run.status)) return "unfinished";
+        removeRun(run, reason);
+        return "deleted";
+      },
+      async pruneRuns(rule, reason, limit) {
+        const matching = prunable(rule).slice(0, limit);
+        for (const run of matching) removeRun(run, reason);
+        return matching.length;
+      },
+      async compactEvents(rule, limit) {
+        const types = new Set<string>(rule.types);
+        const matching = [...runs.values()]
+          .filter(
+            (r) =>
+              r.agentId === rule.agentId &&
+              TERMINAL_RUN_STATUSES.has(r.status) &&
+              !compacted.has(r.id) &&
+              r.finishedAt !== null &&
+              r.finishedAt < rule.finishedBefore,
+          )
+          .sort(byId)
+          .slice(0, limit);
+        for (const run of matching) {
+          events.set(
+            run.id,
+            events.get(run.id)!.filter((e) => !types.has(e.type)),
+          );
+          compacted.add(run.id);
+        }
+        return matching.length;
+      },
+      async expireThreads(rule, limit) {
+        const now = Date.now();
+        const busy = new Set(
+          [...runs.values()].filter((r) => !TERMINAL_RUN_STATUSES.has(r.status)).map((r) => r.threadId),
+        );
+        const matching = [...threads.values()]
+          .filter(
+            (t) =>
+              t.agentId === rule.agentId &&
+              t.updatedAt < rule.inactiveBefore &&
+              !busy.has(t.id) &&
+              !((leases.get(t.id)?.until ?? 0) > now),
+          )
+          .sort(byId)
+          .slice(0, limit);
+        for (const thread of matching) {
+          threads.delete(thread.id);
+          leases.delete(thread.id);
+        }
+        return matching.length;
+      },
+      async tombstone(runId) {
+        const found = tombstones.get(runId);
+        return found && { ...found };
+      },
+      async pruneTombstones(before, limit) {
+        const old = [...tombstones.values()].filter((t) => t.removedAt < before).slice(0, limit);
+        for (const t of old) tombstones.delete(t.id);
+        return old.length;
+      },
+      async stats() {
+        const oldest = [...runs.values()].sort(byId)[0];
+        return { sizeBytes: null, freeBytes: null, oldestRunAt: oldest?.createdAt ?? null };
+      },
+      async reclaimSpace() {
+        return 0;
       },
     },
     async ping() {},

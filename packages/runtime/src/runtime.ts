@@ -8,6 +8,8 @@ import { createThreadUseCases, type ThreadUseCases } from "./app/threads.js";
 import { createRunEngine, type RunEngine, type RunEngineOptions } from "./engine/run-engine.js";
 import { createScheduler, type Scheduler } from "./engine/scheduler.js";
 import type { TemplateRegistry } from "./registry.js";
+import { NO_RETENTION } from "./retention/policy.js";
+import { createRetentionPruner, type RetentionOptions, type RetentionPruner } from "./retention/pruner.js";
 import type { Store } from "./store.js";
 
 export interface RuntimeOptions extends Omit<RunEngineOptions, "store" | "registry" | "context" | "logger"> {
@@ -15,6 +17,8 @@ export interface RuntimeOptions extends Omit<RunEngineOptions, "store" | "regist
   registry: TemplateRegistry;
   contexts: TemplateContexts;
   logger: Logger;
+  /** The retention policy; without it nothing is pruned and `start` runs no pruner. */
+  retention?: RetentionOptions | undefined;
 }
 
 /** agentrt without HTTP: the store, templates, engine and scheduler, and the use cases over them. */
@@ -28,6 +32,8 @@ export interface Runtime {
   readonly runs: RunUseCases;
   readonly threads: ThreadUseCases;
   readonly chat: ChatUseCases;
+  /** Background pruning by the retention policy, and its numbers (`retention.stats()`). */
+  readonly retention: RetentionPruner;
   /** The HTTP status a template declared for one of its namespaced codes (`task.STEP_FAILED`). */
   errorStatus(code: string): number | undefined;
   /** Crash recovery and re-queueing, then the scheduler. */
@@ -42,6 +48,18 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   const scheduler = createScheduler({ store, engine, logger });
   const withThreadLease = createThreadLease(store);
   const runs = createRunUseCases({ store, engine, withThreadLease });
+  const retention = createRetentionPruner(
+    store,
+    options.retention ?? {
+      policy: NO_RETENTION,
+      intervalMs: 60_000,
+      batchSize: 100,
+      pauseMs: 10,
+      tombstoneTtlMs: 30 * 86_400_000,
+      reclaimBytesPerPass: 0,
+    },
+    logger,
+  );
   return {
     store,
     registry,
@@ -52,12 +70,15 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     runs,
     threads: createThreadUseCases({ store, registry, contexts, runs, withThreadLease }),
     chat: createChatUseCases({ store, registry }),
+    retention,
     errorStatus: (code) => registry.errorStatus(code),
     async start() {
       await engine.start();
       await scheduler.start();
+      if (options.retention) retention.start();
     },
     async stop() {
+      await retention.stop();
       await scheduler.stop();
       await engine.close();
     },

@@ -1,5 +1,6 @@
 import type { CheckpointSaver, RunError } from "@agentrt/core";
-import type { RunEventPayload, RunStatus, StoredRunEvent } from "./run-events.js";
+import type { RetentionOverride } from "./retention/policy.js";
+import type { RunEventPayload, RunEventType, RunStatus, StoredRunEvent } from "./run-events.js";
 
 /**
  * The persistence contract. Every method is async so one interface fits the embedded SQLite store
@@ -32,6 +33,8 @@ export interface AgentRecord {
   config: Record<string, unknown>;
   revision: number;
   status: AgentStatus;
+  /** Retention settings that differ from the server's; `null` when the agent has none. */
+  retention: RetentionOverride | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -52,6 +55,8 @@ export interface NewAgent {
   templateRange: string;
   templateVersion: string;
   config: Record<string, unknown>;
+  /** Default `null` (the server's retention policy). */
+  retention?: RetentionOverride | null;
 }
 
 export interface AgentPatch {
@@ -62,6 +67,8 @@ export interface AgentPatch {
   /** When `config` or `templateVersion` is given a new revision is written in the same transaction. */
   templateVersion?: string;
   config?: Record<string, unknown>;
+  /** Not part of a revision: changing it never bumps `revision`. */
+  retention?: RetentionOverride | null;
 }
 
 export interface AgentListFilter extends PageRequest {
@@ -244,6 +251,77 @@ export interface ThreadStore {
   releaseLease(id: string, holder: string): Promise<void>;
 }
 
+/** Why a run is gone: removed by the retention policy, or deleted on request. */
+export type RunRemovalReason = "expired" | "deleted";
+
+/** What is left of a removed run, so its id answers "expired"/"deleted" rather than "unknown". */
+export interface RunTombstone {
+  id: string;
+  agentId: string;
+  reason: RunRemovalReason;
+  removedAt: string;
+}
+
+/**
+ * Which finished runs of one agent to remove. A run matches when any given condition holds; a
+ * queued or running run never matches. Runs are ranked by id (creation order), newest first.
+ */
+export interface RunPruneRule {
+  agentId: string;
+  /** Only this schedule's runs (and `keepLatest` counts only them). */
+  scheduleId?: string | undefined;
+  createdBefore?: string | undefined;
+  /** Compared with `finishedAt`. */
+  finishedBefore?: string | undefined;
+  /** Runs (of any state) ranked after the newest `keepLatest` of the scope. At least 1. */
+  keepLatest?: number | undefined;
+}
+
+export interface RetentionStoreStats {
+  /** Bytes the store occupies (SQLite: the database pages), `null` where the store can't tell. */
+  sizeBytes: number | null;
+  /** Of those, bytes free for reuse that `reclaimSpace` can give back. */
+  freeBytes: number | null;
+  /** `createdAt` of the oldest run kept. */
+  oldestRunAt: string | null;
+}
+
+/**
+ * Deletion for the retention policy. Every method works on at most `limit` rows and is atomic
+ * (one short write), so a caller deletes in small batches between other writes. Removed runs leave a
+ * tombstone; their events go with them. Runs keep no foreign key to threads or schedules.
+ */
+export interface RetentionStore {
+  /**
+   * Removes one run with its events, leaving a tombstone. `unfinished` (nothing changed) when the run
+   * is queued or running; `missing` when there is no such run.
+   */
+  deleteRun(id: string, reason: RunRemovalReason): Promise<"deleted" | "unfinished" | "missing">;
+  /** Removes up to `limit` matching runs, oldest first, with tombstones. Returns how many. */
+  pruneRuns(rule: RunPruneRule, reason: RunRemovalReason, limit: number): Promise<number>;
+  /**
+   * Drops the events of the given types from up to `limit` finished runs of the agent that finished
+   * before `finishedBefore` and were not compacted yet; the run row (output, error) and all other
+   * events stay, seqs are not renumbered. Returns how many runs were compacted.
+   */
+  compactEvents(
+    rule: { agentId: string; finishedBefore: string; types: readonly RunEventType[] },
+    limit: number,
+  ): Promise<number>;
+  /**
+   * Deletes up to `limit` threads of the agent (`null`: threads bound to none) last touched before
+   * `inactiveBefore`, with their checkpoints; a thread with a queued or running run or a live lease
+   * stays. Returns how many.
+   */
+  expireThreads(rule: { agentId: string | null; inactiveBefore: string }, limit: number): Promise<number>;
+  tombstone(runId: string): Promise<RunTombstone | undefined>;
+  /** Forgets up to `limit` tombstones removed before `before`. Returns how many. */
+  pruneTombstones(before: string, limit: number): Promise<number>;
+  stats(): Promise<RetentionStoreStats>;
+  /** Gives up to `maxBytes` of free space back to the file system; returns the bytes given back. */
+  reclaimSpace(maxBytes: number): Promise<number>;
+}
+
 export interface Store {
   readonly kind: string;
   readonly agents: AgentStore;
@@ -251,6 +329,7 @@ export interface Store {
   readonly runs: RunStore;
   readonly schedules: ScheduleStore;
   readonly threads: ThreadStore;
+  readonly retention: RetentionStore;
   /**
    * Durable LangGraph thread memory on the same database, provided to templates as the
    * `agentrt.checkpointer` service. Optional: a store without one hosts no template that requires it.

@@ -342,4 +342,171 @@ export function describeStoreConformance(name: string, options: StoreConformance
       expect(await store.threads.acquireLease("thr_missing", "a", 60_000)).toBe(false);
     });
   });
+
+  describe(`${name}: retention`, () => {
+    const OLD = "2020-01-01T00:00:00.000Z";
+    const CUTOFF = "2021-01-01T00:00:00.000Z";
+
+    async function withAgent(): Promise<{ store: Store; agentId: string }> {
+      const store = await open();
+      return { store, agentId: (await store.agents.create(newAgent("kept"))).id };
+    }
+    async function finishedRun(
+      store: Store,
+      agentId: string,
+      finishedAt: string,
+      overrides: Partial<NewRun> = {},
+    ) {
+      const { run } = await store.runs.create(newRun(agentId, overrides));
+      await store.runs.appendEvents(run.id, [{ type: "run.queued" }, { type: "output.delta", text: "a" }]);
+      return store.runs.update(run.id, { status: "succeeded", output: { answer: 42 }, finishedAt });
+    }
+
+    it("stores an agent's retention override without a new revision", async () => {
+      const store = await open();
+      const agent = await store.agents.create({ ...newAgent("r"), retention: { runMaxCount: 5 } });
+      expect(agent.retention).toEqual({ runMaxCount: 5 });
+      expect((await store.agents.create(newAgent("plain"))).retention).toBeNull();
+      const updated = await store.agents.update(agent.id, {
+        retention: { runMaxAge: "1d", threadIdleTimeout: null },
+      });
+      expect(updated).toMatchObject({ revision: 1, retention: { runMaxAge: "1d", threadIdleTimeout: null } });
+      expect((await store.agents.get(agent.id))?.retention).toEqual(updated.retention);
+      expect((await store.agents.update(agent.id, { retention: null })).retention).toBeNull();
+    });
+
+    it("deletes a finished run with its events and leaves a tombstone; never an unfinished one", async () => {
+      const { store, agentId } = await withAgent();
+      const done = await finishedRun(store, agentId, OLD);
+      const running = (await store.runs.create(newRun(agentId))).run;
+      await store.runs.update(running.id, { status: "running" });
+      expect(await store.retention.deleteRun(running.id, "deleted")).toBe("unfinished");
+      expect(await store.runs.get(running.id)).toMatchObject({ status: "running" });
+      expect(await store.retention.deleteRun(done.id, "deleted")).toBe("deleted");
+      expect(await store.runs.get(done.id)).toBeUndefined();
+      expect(await store.runs.events(done.id, 0)).toEqual([]);
+      expect(await store.retention.tombstone(done.id)).toMatchObject({
+        id: done.id,
+        agentId,
+        reason: "deleted",
+      });
+      expect(await store.retention.deleteRun(done.id, "deleted")).toBe("missing");
+      expect(await store.retention.tombstone(running.id)).toBeUndefined();
+    });
+
+    it("prunes finished runs by finish time, oldest first, in batches, never a running one", async () => {
+      const { store, agentId } = await withAgent();
+      const old = [];
+      for (let i = 0; i < 3; i++) old.push(await finishedRun(store, agentId, OLD));
+      const recent = await finishedRun(store, agentId, new Date().toISOString());
+      const running = (await store.runs.create(newRun(agentId))).run;
+      await store.runs.update(running.id, { status: "running" });
+      const rule = { agentId, finishedBefore: CUTOFF };
+      expect(await store.retention.pruneRuns(rule, "expired", 2)).toBe(2);
+      expect(await store.runs.get(old[0]!.id)).toBeUndefined();
+      expect(await store.runs.get(old[2]!.id)).toBeDefined();
+      expect(await store.retention.pruneRuns(rule, "expired", 2)).toBe(1);
+      expect(await store.retention.pruneRuns(rule, "expired", 2)).toBe(0);
+      const left = (await store.runs.list({ limit: 10, agentId })).items.map((r) => r.id);
+      expect(left).toEqual([running.id, recent.id]);
+      expect(await store.retention.tombstone(old[1]!.id)).toMatchObject({ reason: "expired" });
+      // Another agent's rule touches nothing of this one.
+      const other = await store.agents.create(newAgent("other"));
+      expect(
+        await store.retention.pruneRuns(
+          { agentId: other.id, finishedBefore: "2999-01-01T00:00:00.000Z" },
+          "expired",
+          10,
+        ),
+      ).toBe(0);
+    });
+
+    it("keeps the newest runs by count, per agent or per schedule, and prunes by creation time", async () => {
+      const { store, agentId } = await withAgent();
+      const now = new Date().toISOString();
+      const runs = [];
+      for (let i = 0; i < 5; i++) {
+        runs.push(await finishedRun(store, agentId, now, { scheduleId: i % 2 === 0 ? "sch_a" : null }));
+        await tick();
+      }
+      // The oldest run is still running: counted, but never removed.
+      await store.runs.update(runs[0]!.id, { status: "running", finishedAt: null });
+      expect(
+        await store.retention.pruneRuns({ agentId, scheduleId: "sch_a", keepLatest: 1 }, "expired", 10),
+      ).toBe(1);
+      expect(await store.runs.get(runs[2]!.id)).toBeUndefined();
+      expect(await store.runs.get(runs[4]!.id)).toBeDefined();
+      // Left: 0 (running), 1, 3, 4.
+      expect(await store.retention.pruneRuns({ agentId, keepLatest: 2 }, "expired", 10)).toBe(1);
+      expect((await store.runs.list({ limit: 10, agentId })).items.map((r) => r.id)).toEqual([
+        runs[4]!.id,
+        runs[3]!.id,
+        runs[0]!.id,
+      ]);
+      expect(
+        await store.retention.pruneRuns(
+          { agentId, createdBefore: "2999-01-01T00:00:00.000Z" },
+          "deleted",
+          10,
+        ),
+      ).toBe(2);
+      expect((await store.runs.list({ limit: 10, agentId })).items.map((r) => r.id)).toEqual([runs[0]!.id]);
+    });
+
+    it("compacts token deltas of finished runs once, keeping the run's output and other events", async () => {
+      const { store, agentId } = await withAgent();
+      const done = await finishedRun(store, agentId, OLD);
+      await store.runs.appendEvents(done.id, [
+        { type: "run.finished", status: "succeeded", output: { answer: 42 } },
+      ]);
+      const recent = await finishedRun(store, agentId, new Date().toISOString());
+      const rule = { agentId, finishedBefore: CUTOFF, types: ["output.delta"] as const };
+      expect(await store.retention.compactEvents(rule, 10)).toBe(1);
+      expect((await store.runs.events(done.id, 0)).map((e) => [e.seq, e.type])).toEqual([
+        [1, "run.queued"],
+        [3, "run.finished"],
+      ]);
+      expect(await store.runs.get(done.id)).toMatchObject({ status: "succeeded", output: { answer: 42 } });
+      expect((await store.runs.events(recent.id, 0)).map((e) => e.type)).toEqual([
+        "run.queued",
+        "output.delta",
+      ]);
+      expect(await store.retention.compactEvents(rule, 10)).toBe(0);
+      // A run appended to after compaction (never, for a finished run) keeps numbering after the gap.
+      expect((await store.runs.appendEvent(done.id, { type: "log", level: "info", message: "x" })).seq).toBe(
+        4,
+      );
+    });
+
+    it("expires idle threads of an agent unless a run or a lease holds them", async () => {
+      const { store, agentId } = await withAgent();
+      for (const id of ["thr_idle", "thr_fresh", "thr_busy", "thr_leased"])
+        await store.threads.create({ id, agentId, metadata: {} });
+      await store.threads.create({ id: "thr_free", agentId: null, metadata: {} });
+      for (const id of ["thr_idle", "thr_busy", "thr_leased", "thr_free"]) await store.threads.touch(id, OLD);
+      await store.runs.create(newRun(agentId, { threadId: "thr_busy" }));
+      expect(await store.threads.acquireLease("thr_leased", "h", 60_000)).toBe(true);
+      expect(await store.retention.expireThreads({ agentId, inactiveBefore: CUTOFF }, 10)).toBe(1);
+      expect(await store.threads.get("thr_idle")).toBeUndefined();
+      for (const id of ["thr_fresh", "thr_busy", "thr_leased", "thr_free"])
+        expect(await store.threads.get(id)).toBeDefined();
+      expect(await store.retention.expireThreads({ agentId: null, inactiveBefore: CUTOFF }, 10)).toBe(1);
+      expect(await store.threads.get("thr_free")).toBeUndefined();
+    });
+
+    it("forgets old tombstones and reports the oldest run kept", async () => {
+      const { store, agentId } = await withAgent();
+      expect((await store.retention.stats()).oldestRunAt).toBeNull();
+      const first = await finishedRun(store, agentId, OLD);
+      await tick();
+      const second = await finishedRun(store, agentId, OLD);
+      expect((await store.retention.stats()).oldestRunAt).toBe(first.createdAt);
+      await store.retention.deleteRun(first.id, "deleted");
+      expect((await store.retention.stats()).oldestRunAt).toBe(second.createdAt);
+      expect(await store.retention.pruneTombstones(OLD, 10)).toBe(0);
+      expect(await store.retention.pruneTombstones("2999-01-01T00:00:00.000Z", 10)).toBe(1);
+      expect(await store.retention.tombstone(first.id)).toBeUndefined();
+      expect(await store.retention.reclaimSpace(1 << 20)).toBeGreaterThanOrEqual(0);
+    });
+  });
 }

@@ -24,6 +24,7 @@ interface AgentRow {
   config: string;
   revision: number;
   status: string;
+  retention: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -47,6 +48,7 @@ function toAgent(row: AgentRow): AgentRecord {
     config: fromJson(row.config),
     revision: row.revision,
     status: row.status as AgentStatus,
+    retention: fromJson(row.retention),
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -72,9 +74,9 @@ function nameTaken(name: string, cause: unknown): AgentrtError {
 export function createAgentStore(db: DatabaseSync): AgentStore {
   const insertAgent = db.prepare(`
     INSERT INTO agents (id, name, description, template_name, template_range, template_version, config,
-                        revision, status, created_at, updated_at)
+                        revision, status, retention, created_at, updated_at)
     VALUES ($id, $name, $description, $templateName, $templateRange, $templateVersion, $config,
-            1, 'active', $now, $now)
+            1, 'active', $retention, $now, $now)
     RETURNING *`);
   const insertRevision = db.prepare(`
     INSERT INTO agent_revisions (agent_id, revision, template_version, config, created_at)
@@ -88,7 +90,8 @@ export function createAgentStore(db: DatabaseSync): AgentStore {
   const updateAgent = db.prepare(`
     UPDATE agents
     SET name = $name, description = $description, status = $status, template_range = $templateRange,
-        template_version = $templateVersion, config = $config, revision = $revision, updated_at = $updatedAt
+        template_version = $templateVersion, config = $config, revision = $revision, updated_at = $updatedAt,
+        retention = $retention
     WHERE id = $id
     RETURNING *`);
   const deleteAgent = db.prepare("DELETE FROM agents WHERE id = ?");
@@ -117,6 +120,7 @@ export function createAgentStore(db: DatabaseSync): AgentStore {
             templateRange: agent.templateRange,
             templateVersion: agent.templateVersion,
             config,
+            retention: agent.retention ? JSON.stringify(agent.retention) : null,
             now: nowIso(),
           }) as unknown as AgentRow;
         } catch (error) {
@@ -171,6 +175,10 @@ export function createAgentStore(db: DatabaseSync): AgentStore {
             config: changed ? JSON.stringify(config) : row.config,
             revision,
             updatedAt,
+            retention:
+              patch.retention === undefined
+                ? row.retention
+                : patch.retention && JSON.stringify(patch.retention),
           }) as unknown as AgentRow;
         } catch (error) {
           if (isUniqueViolation(error, "agents.name")) throw nameTaken(name, error);

@@ -7,6 +7,8 @@ import { DatabaseSync, type StatementSync } from "node:sqlite";
  */
 export function openDatabase(path: string, busyTimeoutMs: number): DatabaseSync {
   const db = new DatabaseSync(path, { enableForeignKeyConstraints: true, timeout: busyTimeoutMs });
+  // Only takes effect before the first table exists; older files are converted by `ensureIncrementalVacuum`.
+  db.exec("PRAGMA auto_vacuum = INCREMENTAL");
   db.exec(`
     PRAGMA journal_mode = WAL;
     PRAGMA synchronous = NORMAL;
@@ -14,6 +16,19 @@ export function openDatabase(path: string, busyTimeoutMs: number): DatabaseSync 
     PRAGMA busy_timeout = ${Math.max(0, Math.trunc(busyTimeoutMs))};
   `);
   return db;
+}
+
+/**
+ * Retention gives freed pages back with `incremental_vacuum`, which needs `auto_vacuum=INCREMENTAL`.
+ * New databases get it when opened; a database created before that needs one full VACUUM to switch,
+ * done here at start-up (before requests are served), once. Returns whether it converted.
+ */
+export function ensureIncrementalVacuum(db: DatabaseSync): boolean {
+  const mode = Number(Object.values(db.prepare("PRAGMA auto_vacuum").get() ?? {})[0]);
+  if (mode === 2) return false;
+  db.exec("PRAGMA auto_vacuum = INCREMENTAL");
+  db.exec("VACUUM");
+  return true;
 }
 
 /**

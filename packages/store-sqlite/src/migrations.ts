@@ -164,4 +164,28 @@ export const migrations: readonly Migration[] = [
       ) STRICT, WITHOUT ROWID;
     `,
   },
+  {
+    version: 4,
+    // Retention (issue 23): agents' retention override, tombstones of removed runs, a compaction
+    // marker, and the indexes the background pruner's batches need.
+    name: "retention",
+    sql: `
+      ALTER TABLE agents ADD COLUMN retention TEXT;
+      ALTER TABLE runs ADD COLUMN compacted INTEGER NOT NULL DEFAULT 0;
+      CREATE INDEX runs_finished ON runs (agent_id, finished_at) WHERE finished_at IS NOT NULL;
+      -- Compaction walks only runs not compacted yet, however many compacted ones are kept.
+      CREATE INDEX runs_uncompacted ON runs (agent_id, finished_at) WHERE compacted = 0 AND finished_at IS NOT NULL;
+      CREATE INDEX runs_schedule ON runs (schedule_id, id) WHERE schedule_id IS NOT NULL;
+      CREATE INDEX threads_idle ON threads (agent_id, updated_at);
+
+      -- A removed run's id answers RUN_EXPIRED / RUN_DELETED (not RUN_NOT_FOUND) while this lasts.
+      CREATE TABLE run_tombstones (
+        id TEXT PRIMARY KEY,
+        agent_id TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        removed_at TEXT NOT NULL
+      ) STRICT, WITHOUT ROWID;
+      CREATE INDEX run_tombstones_removed ON run_tombstones (removed_at);
+    `,
+  },
 ];

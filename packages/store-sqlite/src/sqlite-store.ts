@@ -6,10 +6,11 @@ import type { Store } from "@agentrt/runtime";
 import { createAgentStore } from "./agent-store.js";
 import { createApiKeyStore } from "./api-key-store.js";
 import type { SqliteCheckpointSaver } from "./checkpoint-saver.js";
-import { openDatabase } from "./database.js";
+import { ensureIncrementalVacuum, openDatabase } from "./database.js";
 import { createGroupCommit } from "./group-commit.js";
 import { runMigrations } from "./migrate.js";
 import { migrations } from "./migrations.js";
+import { createRetentionStore } from "./retention-store.js";
 import { createRunStore } from "./run-store.js";
 import { createScheduleStore } from "./schedule-store.js";
 import { createThreadStore } from "./thread-store.js";
@@ -68,6 +69,7 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): SqliteStore
   const db = openDatabase(path, options.busyTimeoutMs ?? 5000);
   try {
     runMigrations(db, migrations);
+    ensureIncrementalVacuum(db);
   } catch (error) {
     db.close();
     throw error;
@@ -84,6 +86,7 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): SqliteStore
     runs: createRunStore(db, group),
     schedules: createScheduleStore(db),
     threads: createThreadStore(db),
+    retention: createRetentionStore(db, group),
     get checkpointer() {
       checkpointer ??= createCheckpointer(db);
       return checkpointer;

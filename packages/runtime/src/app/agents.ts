@@ -6,6 +6,7 @@ import type { RunEngine } from "../engine/run-engine.js";
 import { createId } from "../ids.js";
 import type { InstalledTemplate } from "../installed-template.js";
 import { parseTemplateRef, type TemplateRegistry } from "../registry.js";
+import type { RetentionOverride } from "../retention/policy.js";
 import type { AgentRecord, AgentStatus, Store } from "../store.js";
 import type { TemplateContexts } from "./contexts.js";
 
@@ -15,12 +16,15 @@ export interface NewAgentRequest {
   /** `task`, `task@^2`, … */
   template: string;
   config?: Record<string, unknown> | undefined;
+  retention?: RetentionOverride | null | undefined;
 }
 
 export interface AgentChanges {
   name?: string | undefined;
   description?: string | null | undefined;
   config?: Record<string, unknown> | undefined;
+  /** Replaces the agent's retention override; `null` removes it. */
+  retention?: RetentionOverride | null | undefined;
 }
 
 export interface UpgradeResult {
@@ -94,6 +98,7 @@ export function createAgentUseCases(deps: {
         templateRange: ref.range,
         templateVersion: template.version,
         config,
+        retention: request.retention ?? null,
       });
     },
 
@@ -114,6 +119,7 @@ export function createAgentUseCases(deps: {
         ...(changes.name !== undefined ? { name: changes.name } : {}),
         ...(changes.description !== undefined ? { description: changes.description } : {}),
         ...(config !== undefined ? { config } : {}),
+        ...(changes.retention !== undefined ? { retention: changes.retention } : {}),
       });
       if (updated.revision !== agent.revision) await engine.invalidateAgent(agent.id);
       return updated;

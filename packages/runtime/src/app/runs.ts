@@ -4,6 +4,9 @@ import type { PreparedRun, RunEngine, SubmitRunOptions } from "../engine/run-eng
 import { nowIso } from "../ids.js";
 import type { RunRecord, Store, ThreadRecord } from "../store.js";
 
+/** Rows per write when deleting on request: each batch is one short transaction. */
+const DELETE_BATCH = 200;
+
 /** What to do with a thread's unfinished runs when a new one arrives. */
 export const MultitaskStrategySchema = z.enum(["reject", "enqueue", "interrupt"]);
 export type MultitaskStrategy = z.infer<typeof MultitaskStrategySchema>;
@@ -22,12 +25,30 @@ export interface RunUseCases {
    * agent's revision is stored and queued.
    */
   submit(submission: RunSubmission): Promise<{ run: RunRecord; created: boolean }>;
-  /** RUN_NOT_FOUND when no run has this id. */
+  /** RUN_EXPIRED or RUN_DELETED for a removed run (while its tombstone lasts), else RUN_NOT_FOUND. */
   get(id: string): Promise<RunRecord>;
+  /** Deletes a finished run with its events; RUN_NOT_FINISHED while it is queued or running. */
+  delete(id: string): Promise<void>;
+  /** Deletes the agent's finished runs created before `before`, in batches; returns how many. */
+  deleteBefore(agentId: string, before: string): Promise<number>;
   /** Runs of a thread that have not ended. */
   unfinishedOnThread(threadId: string): Promise<RunRecord[]>;
   /** Cancels runs, ignoring those that ended meanwhile. */
   cancelAll(runs: RunRecord[]): Promise<void>;
+}
+
+/** Why a run id finds nothing: removed (its tombstone says how) or never known. */
+async function runGoneError(store: Store, id: string): Promise<AgentrtError> {
+  const tombstone = await store.retention.tombstone(id);
+  if (!tombstone) return new AgentrtError(ErrorCode.RUN_NOT_FOUND, `no run with id "${id}"`);
+  const details = { id, removedAt: tombstone.removedAt };
+  return tombstone.reason === "expired"
+    ? new AgentrtError(
+        ErrorCode.RUN_EXPIRED,
+        `run ${id} was removed by the retention policy at ${tombstone.removedAt}`,
+        { details },
+      )
+    : new AgentrtError(ErrorCode.RUN_DELETED, `run ${id} was deleted at ${tombstone.removedAt}`, { details });
 }
 
 function threadStrategy(thread: ThreadRecord): MultitaskStrategy {
@@ -41,6 +62,7 @@ export function createRunUseCases(deps: {
   withThreadLease: <T>(threadId: string, work: () => Promise<T>) => Promise<T>;
 }): RunUseCases {
   const { store, engine, withThreadLease } = deps;
+  const runGone = (id: string) => runGoneError(store, id);
 
   async function unfinishedOnThread(threadId: string): Promise<RunRecord[]> {
     const pages = await Promise.all(
@@ -100,8 +122,31 @@ export function createRunUseCases(deps: {
     },
     async get(id) {
       const run = await store.runs.get(id);
-      if (!run) throw new AgentrtError(ErrorCode.RUN_NOT_FOUND, `no run with id "${id}"`);
+      if (!run) throw await runGone(id);
       return run;
+    },
+    async delete(id) {
+      const outcome = await store.retention.deleteRun(id, "deleted");
+      if (outcome === "missing") throw await runGone(id);
+      if (outcome === "unfinished") {
+        throw new AgentrtError(
+          ErrorCode.RUN_NOT_FINISHED,
+          `run ${id} has not finished; cancel it (POST /v1/runs/${id}/cancel) before deleting it`,
+          { details: { id } },
+        );
+      }
+    },
+    async deleteBefore(agentId, before) {
+      let total = 0;
+      for (;;) {
+        const deleted = await store.retention.pruneRuns(
+          { agentId, createdBefore: before },
+          "deleted",
+          DELETE_BATCH,
+        );
+        total += deleted;
+        if (deleted < DELETE_BATCH) return total;
+      }
     },
     unfinishedOnThread,
     cancelAll,

@@ -12,6 +12,7 @@ export function toAgentResponse(agent: AgentRecord) {
     config: agent.config,
     revision: agent.revision,
     status: agent.status,
+    retention: agent.retention,
     createdAt: agent.createdAt,
     updatedAt: agent.updatedAt,
   };

@@ -1,3 +1,4 @@
+import { RetentionOverrideSchema } from "@agentrt/runtime";
 import { z } from "@hono/zod-openapi";
 import {
   AgentParams,
@@ -36,10 +37,14 @@ export const AgentSchema = z
     config: ConfigSchema,
     revision: z.number().int(),
     status: z.enum(["active", "paused"]),
+    retention: RetentionOverrideSchema.nullable(),
     createdAt: z.string(),
     updatedAt: z.string(),
   })
   .openapi("Agent");
+
+/** An agent's own retention rules: a field left out follows the server's policy, `null` turns it off. */
+const RetentionField = RetentionOverrideSchema.nullable().optional();
 
 export const RevisionSchema = z
   .object({
@@ -59,6 +64,7 @@ export const CreateAgentSchema = z
       example: "task",
     }),
     config: ConfigSchema.optional(),
+    retention: RetentionField,
   })
   .openapi("CreateAgent");
 
@@ -69,6 +75,7 @@ export const UpdateAgentSchema = z
     config: ConfigSchema.optional().openapi({
       description: "The complete new config (replaces the old one)",
     }),
+    retention: RetentionField,
   })
   .openapi("UpdateAgent");
 

@@ -59,5 +59,16 @@ export function createRunRoutes({ runtime, config }: Pick<AppServices, "runtime"
       heartbeatMs: config.sseHeartbeatMs,
     }) as never;
   });
+
+  app.openapi(routes.deleteRun, async (c) => {
+    await runs.delete(c.req.valid("param").id);
+    return c.body(null, 204);
+  });
+
+  app.openapi(routes.deleteAgentRuns, async (c) => {
+    const agent = await agents.get(c.req.valid("param").agent);
+    const before = new Date(c.req.valid("query").before).toISOString();
+    return c.json({ deleted: await runs.deleteBefore(agent.id, before) }, 200);
+  });
   return app;
 }

@@ -177,3 +177,38 @@ export const runEvents = defineApiRoute({
     422: errorResponses[422],
   },
 });
+
+export const deleteRun = defineApiRoute({
+  method: "delete",
+  path: "/v1/runs/{id}",
+  tags,
+  scope: "admin",
+  summary: "Delete a finished run with its events",
+  description:
+    "A queued or running run answers 409 RUN_NOT_FINISHED (cancel it first). Afterwards the id answers 404 RUN_DELETED for as long as the server keeps tombstones (AGENTRT_RETENTION_TOMBSTONE_TTL); its idempotency key is free again.",
+  request: { params: RunParams },
+  responses: { 204: { description: "Deleted" }, 404: errorResponses[404], 409: errorResponses[409] },
+});
+
+export const deleteAgentRuns = defineApiRoute({
+  method: "delete",
+  path: "/v1/agents/{agent}/runs",
+  tags,
+  scope: "admin",
+  summary: "Delete an agent's finished runs created before a time",
+  description: "Queued and running runs stay. Deleted runs answer 404 RUN_DELETED afterwards.",
+  request: {
+    params: AgentParams,
+    query: z.object({
+      before: z.iso.datetime({ offset: true }).openapi({ description: "Runs created before this instant" }),
+    }),
+  },
+  responses: {
+    200: jsonContent(
+      z.object({ deleted: z.number().int() }).openapi("DeletedRuns"),
+      "How many runs were deleted",
+    ),
+    404: errorResponses[404],
+    422: errorResponses[422],
+  },
+});
