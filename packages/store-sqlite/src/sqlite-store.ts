@@ -14,6 +14,7 @@ import { createRetentionStore } from "./retention-store.js";
 import { createRunStore } from "./run-store.js";
 import { createScheduleStore } from "./schedule-store.js";
 import { createThreadStore } from "./thread-store.js";
+import { FALLBACK_AUTOCHECKPOINT_PAGES, startWalCheckpointer } from "./wal-checkpointer.js";
 
 export interface SqliteStoreOptions {
   /** Database file, or `":memory:"` for a private in-memory database (tests). Wins over `dataDir`. */
@@ -22,6 +23,11 @@ export interface SqliteStoreOptions {
   dataDir?: string | undefined;
   /** How long a statement waits for another process's write lock before failing. Default 5000 ms. */
   busyTimeoutMs?: number | undefined;
+  /**
+   * How often a worker thread copies the WAL into the database file (ms). `0`: SQLite's own
+   * auto-checkpoint, on the write path. Default 1000. Ignored for `":memory:"`.
+   */
+  walCheckpointIntervalMs?: number | undefined;
   /** Builds the checkpointer on first use; tests pass the class from source. Default: the package's own. */
   createCheckpointer?: ((db: DatabaseSync) => SqliteCheckpointSaver) | undefined;
 }
@@ -74,6 +80,10 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): SqliteStore
     db.close();
     throw error;
   }
+  const walInterval = options.walCheckpointIntervalMs ?? 1000;
+  const walCheckpointer =
+    path !== MEMORY_PATH && walInterval > 0 ? startWalCheckpointer(path, walInterval) : undefined;
+  if (walCheckpointer) db.exec(`PRAGMA wal_autocheckpoint = ${FALLBACK_AUTOCHECKPOINT_PAGES}`);
   const ping = db.prepare("SELECT 1");
   const createCheckpointer = options.createCheckpointer ?? loadCheckpointer;
   let checkpointer: SqliteCheckpointSaver | undefined;
@@ -95,6 +105,10 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): SqliteStore
       ping.get();
     },
     async close() {
+      if (!db.isOpen) return;
+      group.flush();
+      // The worker goes first: the last connection to close checkpoints and removes the WAL.
+      await walCheckpointer?.close();
       if (!db.isOpen) return;
       group.flush();
       db.close();

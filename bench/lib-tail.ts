@@ -1,0 +1,77 @@
+/**
+ * Tail attribution for write-path benches: which slow requests coincided with a SQLite WAL reset
+ * (a completed checkpoint) or a GC pause. Works on the in-process server the bench starts.
+ */
+import { closeSync, openSync, readSync } from "node:fs";
+import { PerformanceObserver } from "node:perf_hooks";
+
+/** A request as timed by the client: `performance.now()` at start and end. */
+export interface Timed {
+  start: number;
+  end: number;
+  /** The WAL header's checkpoint sequence and salt, read after the request. */
+  wal: string;
+}
+
+/** Checkpoint sequence number and salts (bytes 12-23 of the WAL header): they change on every WAL reset. */
+export function walStamp(walFile: string): string {
+  let fd: number | undefined;
+  try {
+    fd = openSync(walFile, "r");
+    const header = Buffer.alloc(12);
+    readSync(fd, header, 0, 12, 12);
+    return header.toString("hex");
+  } catch {
+    return "none";
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/** Collects GC pauses (start and duration, ms on the `performance.now()` clock) while running. */
+export function watchGc(): { pauses: { start: number; duration: number }[]; stop(): void } {
+  const pauses: { start: number; duration: number }[] = [];
+  const observer = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) pauses.push({ start: entry.startTime, duration: entry.duration });
+  });
+  observer.observe({ entryTypes: ["gc"] });
+  return { pauses, stop: () => observer.disconnect() };
+}
+
+export interface Attribution {
+  slow: number;
+  /** Slow requests during which (or, for the committing request, just before the reset of which) the WAL was reset. */
+  withCheckpoint: number;
+  withGc: number;
+  /** The same shares over all requests: what coincidence alone would give. */
+  baseCheckpoint: number;
+  baseGc: number;
+}
+
+/**
+ * A checkpoint runs in the commit that crosses the auto-checkpoint threshold; the WAL is reset by
+ * the next write. So request i "had a checkpoint" when the stamp changed by the end of request i + 1.
+ */
+export function attribute(
+  requests: Timed[],
+  threshold: number,
+  gc: { start: number; duration: number }[],
+): Attribution {
+  const checkpointed = requests.map((r, i) => {
+    const next = requests[i + 1];
+    const previous = requests[i - 1];
+    return (previous !== undefined && previous.wal !== r.wal) || (next !== undefined && next.wal !== r.wal);
+  });
+  const hadGc = requests.map((r) => gc.some((p) => p.start < r.end && p.start + p.duration > r.start));
+  const slow = requests.map((r) => r.end - r.start > threshold);
+  const count = (flags: boolean[], where: boolean[] = flags.map(() => true)) =>
+    flags.filter((f, i) => f && where[i]).length;
+  const n = requests.length;
+  return {
+    slow: count(slow),
+    withCheckpoint: count(checkpointed, slow),
+    withGc: count(hadGc, slow),
+    baseCheckpoint: count(checkpointed) / n,
+    baseGc: count(hadGc) / n,
+  };
+}
