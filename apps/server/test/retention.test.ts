@@ -66,6 +66,7 @@ describe("retention over HTTP", () => {
     expect(deleted.status).toBe(204);
     expect((await server.call("GET", `/v1/runs/${done}`)).body).toMatchObject({ code: "RUN_DELETED" });
     expect((await server.call("DELETE", `/v1/runs/${done}`)).body.code).toBe("RUN_DELETED");
+    expect((await server.call("POST", `/v1/runs/${done}/cancel`)).body.code).toBe("RUN_DELETED");
     expect((await server.call("DELETE", "/v1/runs/run_never")).body.code).toBe("RUN_NOT_FOUND");
     // The key went with its run: the same key starts a new run.
     expect(await runSync("del", { idempotencyKey: "once" })).not.toBe(done);

@@ -47,9 +47,11 @@ export function createRunRoutes({ runtime, config }: Pick<AppServices, "runtime"
     c.json(toRunResponse(await runs.get(c.req.valid("param").id)), 200),
   );
 
-  app.openapi(routes.cancelRun, async (c) =>
-    c.json(toRunResponse(await engine.cancel(c.req.valid("param").id)), 200),
-  );
+  app.openapi(routes.cancelRun, async (c) => {
+    // Through the use case first, so a removed run answers RUN_EXPIRED / RUN_DELETED here too.
+    const { id } = await runs.get(c.req.valid("param").id);
+    return c.json(toRunResponse(await engine.cancel(id)), 200);
+  });
 
   app.openapi(routes.runEvents, async (c) => {
     const { id } = await runs.get(c.req.valid("param").id);
