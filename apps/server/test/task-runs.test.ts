@@ -80,7 +80,7 @@ describe("task template through the runs API", () => {
       method: "POST",
       body: JSON.stringify({ mode: "stream" }),
     });
-    expect(lenient.headers.get("x-run-id")).toMatch(/^run_/);
+    expect(lenient.headers.get("x-agentrt-run-id")).toMatch(/^run_/);
     const events = await readSse(lenient);
     const finished = events
       .filter((e) => e.event === "step.finished")

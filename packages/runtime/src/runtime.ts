@@ -3,6 +3,7 @@ import { type AgentUseCases, createAgentUseCases } from "./app/agents.js";
 import { type ChatUseCases, createChatUseCases } from "./app/chat.js";
 import type { TemplateContexts } from "./app/contexts.js";
 import { createRunUseCases, type RunUseCases } from "./app/runs.js";
+import { createScheduleUseCases, type ScheduleUseCases } from "./app/schedules.js";
 import { createThreadLease } from "./app/thread-lease.js";
 import { createThreadUseCases, type ThreadUseCases } from "./app/threads.js";
 import { createRunEngine, type RunEngine, type RunEngineOptions } from "./engine/run-engine.js";
@@ -27,6 +28,7 @@ export interface Runtime {
   readonly agents: AgentUseCases;
   readonly runs: RunUseCases;
   readonly threads: ThreadUseCases;
+  readonly schedules: ScheduleUseCases;
   readonly chat: ChatUseCases;
   /** The HTTP status a template declared for one of its namespaced codes (`task.STEP_FAILED`). */
   errorStatus(code: string): number | undefined;
@@ -42,15 +44,17 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   const scheduler = createScheduler({ store, engine, logger });
   const withThreadLease = createThreadLease(store);
   const runs = createRunUseCases({ store, engine, withThreadLease });
+  const agents = createAgentUseCases({ store, registry, engine, contexts });
   return {
     store,
     registry,
     contexts,
     engine,
     scheduler,
-    agents: createAgentUseCases({ store, registry, engine, contexts }),
+    agents,
     runs,
     threads: createThreadUseCases({ store, registry, contexts, runs, withThreadLease }),
+    schedules: createScheduleUseCases({ store, registry, agents, engine, scheduler }),
     chat: createChatUseCases({ store, registry }),
     errorStatus: (code) => registry.errorStatus(code),
     async start() {

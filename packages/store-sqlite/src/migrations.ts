@@ -164,4 +164,13 @@ export const migrations: readonly Migration[] = [
       ) STRICT, WITHOUT ROWID;
     `,
   },
+  {
+    version: 4,
+    name: "schedule_overlap",
+    sql: `
+      -- Schedules' overlap policy (issue 13): what a tick does while the previous run is unfinished.
+      ALTER TABLE schedules ADD COLUMN overlap TEXT NOT NULL DEFAULT 'skip'
+        CHECK (overlap IN ('skip', 'enqueue', 'allow'));
+    `,
+  },
 ];
