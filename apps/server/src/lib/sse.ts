@@ -15,8 +15,9 @@ export function formatSseEvent(event: StoredRunEvent): string {
 
 /**
  * Streams run events as Server-Sent Events. `follow` gets a signal that fires when the client goes
- * away, so nothing keeps following a closed connection; `onCancel` too. Comment lines keep idle streams alive
- * through proxies. The stream ends after the iterable does (the run's terminal event).
+ * away, so nothing keeps following a closed connection, and `onCancel` is called then. Comment lines
+ * keep idle streams alive through proxies. The stream ends after the iterable does (the run's
+ * terminal event).
  */
 export function createSseResponse(
   follow: (signal: AbortSignal) => AsyncIterable<StoredRunEvent>,
