@@ -3,6 +3,7 @@ import { Scalar } from "@scalar/hono-api-reference";
 import { authenticate } from "./lib/auth.js";
 import { createErrorHandler, notFoundHandler, validationHook } from "./lib/errors.js";
 import { createGuards } from "./lib/guards.js";
+import { createNotFoundHandler } from "./lib/method-not-allowed.js";
 import { createHttpMetrics } from "./lib/metrics.js";
 import type { AppServices } from "./lib/services.js";
 import type { AppEnv } from "./lib/types.js";
@@ -12,6 +13,7 @@ import { createHealthRoutes } from "./routes/health/health.index.js";
 import { createMetricsRoutes } from "./routes/metrics/metrics.index.js";
 import { createOpenAiRoutes } from "./routes/openai/openai.index.js";
 import { createRunRoutes } from "./routes/runs/runs.index.js";
+import { runFinishedWebhook } from "./routes/runs/runs.webhooks.js";
 import { createScheduleRoutes } from "./routes/schedules/schedules.index.js";
 import { createTemplateRoutes } from "./routes/templates/templates.index.js";
 import { createThreadRoutes } from "./routes/threads/threads.index.js";
@@ -32,7 +34,6 @@ export function createApp(services: AppServices): OpenAPIHono<AppEnv> {
   const { runtime, logger } = services;
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
   app.onError(createErrorHandler(logger, runtime.errorStatus));
-  app.notFound(notFoundHandler);
   const metrics = createHttpMetrics();
   app.use("*", metrics.middleware);
 
@@ -55,6 +56,8 @@ export function createApp(services: AppServices): OpenAPIHono<AppEnv> {
     scheme: "bearer",
     description: "An agentrt API key: `Authorization: Bearer art_...`",
   });
+  // On the root app: a sub-app's webhooks would be merged under a path ("/run.finished").
+  app.openAPIRegistry.registerWebhook(runFinishedWebhook);
   app.doc31("/openapi.json", {
     openapi: "3.1.0",
     info: {
@@ -65,5 +68,7 @@ export function createApp(services: AppServices): OpenAPIHono<AppEnv> {
     },
   });
   app.get("/docs", Scalar({ url: "/openapi.json", pageTitle: "agentrt API" }));
+  // Last, so it knows every route: a wrong method on a known path is a 405 with `Allow`.
+  app.notFound(createNotFoundHandler(app.routes, notFoundHandler));
   return app;
 }

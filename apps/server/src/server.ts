@@ -1,6 +1,6 @@
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
-import type { Logger } from "@agentrt/core";
+import type { AgentDirectory, Logger } from "@agentrt/core";
 import {
   createMemoryStore,
   createRuntime,
@@ -44,7 +44,13 @@ export const DISCOVERY_CACHE_FILE = "discovery-cache.json";
  * checkpointer provides none, and templates that require one are refused at discovery.
  */
 function hostServices(store: Store): ServiceProviders {
-  return "checkpointer" in store ? { "agentrt.checkpointer": () => store.checkpointer } : {};
+  const agents: AgentDirectory = {
+    exists: async (idOrName) => (await store.agents.get(idOrName)) !== undefined,
+  };
+  return {
+    "agentrt.agents": () => agents,
+    ...("checkpointer" in store ? { "agentrt.checkpointer": () => store.checkpointer } : {}),
+  };
 }
 
 /** Makes sure an admin key exists: the configured one, or a new one generated on first start. */

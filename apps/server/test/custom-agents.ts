@@ -65,7 +65,7 @@ export function createCustomAgents(server: TestServer): CustomAgents {
         body: JSON.stringify({ input, mode: "stream" }),
       });
       expect(res.status).toBe(200);
-      return { runId: res.headers.get("x-run-id") ?? "", events: await readSse(res) };
+      return { runId: res.headers.get("x-agentrt-run-id") ?? "", events: await readSse(res) };
     },
     async events(runId) {
       return readSse(await server.api(`/v1/runs/${runId}/events`));

@@ -53,6 +53,27 @@ describe("task template through the runs API", () => {
     expect(res.body.errors[0].message).toMatch(/cycle/i);
   });
 
+  it("refuses, at create time and at its field path, an agent step naming no agent and a non-http URL", async () => {
+    const res = await server.call("POST", "/v1/agents", {
+      name: "dangling",
+      template: "task",
+      config: {
+        steps: [
+          { id: "fetch", kind: "http", url: "ftp://files.example.com/report.csv" },
+          { id: "delegate", kind: "agent", agent: "no-such-agent" },
+        ],
+      },
+    });
+    expect(res.status).toBe(422);
+    expect(res.body.code).toBe("CONFIG_INVALID");
+    expect(res.body.errors).toEqual([
+      { path: ["config", "steps", 0, "url"], message: expect.stringContaining("(scheme)") },
+      { path: ["config", "steps", 1, "agent"], message: 'no agent "no-such-agent" exists (create it first)' },
+    ]);
+    await createTask("delegate-target", { steps: [{ id: "w", kind: "wait", seconds: 0 }] });
+    await createTask("delegating", { steps: [{ id: "d", kind: "agent", agent: "delegate-target" }] });
+  });
+
   it("succeeds on the third try of a flaky endpoint", async () => {
     await createTask("flaky", {
       retryCount: 3,
@@ -80,7 +101,7 @@ describe("task template through the runs API", () => {
       method: "POST",
       body: JSON.stringify({ mode: "stream" }),
     });
-    expect(lenient.headers.get("x-run-id")).toMatch(/^run_/);
+    expect(lenient.headers.get("x-agentrt-run-id")).toMatch(/^run_/);
     const events = await readSse(lenient);
     const finished = events
       .filter((e) => e.event === "step.finished")

@@ -1,6 +1,7 @@
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Webhook, WebhookVerificationError } from "standardwebhooks";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { parseEnv } from "../src/env.js";
 import { startTestServer, type TestServer } from "./helpers.js";
 
@@ -99,7 +100,7 @@ describe("run webhooks under the egress policy", () => {
     await expect.poll(() => received.length).toBe(1);
     expect(received[0]).toMatchObject({
       path: "/hook",
-      headers: { "x-agentrt-signature": expect.any(String) },
+      headers: { "webhook-signature": expect.stringMatching(/^v1,/) },
     });
     await expect
       .poll(async () => (await allowing.call("GET", `/v1/runs/${res.body.id}`)).body.webhookDeliveries)
@@ -119,5 +120,84 @@ describe("run webhooks under the egress policy", () => {
       parseEnv({ AGENTRT_WEBHOOK_ALLOW_INTERNAL: "10.0.0.0/8, hooks.internal fd00::/8" })
         .webhookAllowInternal,
     ).toEqual(["10.0.0.0/8", "hooks.internal", "fd00::/8"]);
+  });
+});
+
+describe("Standard Webhooks deliveries", () => {
+  const verifier = new Webhook("s3cret", { format: "raw" });
+  const deliveryFor = (runId: string) => received.find((r) => r.headers["webhook-id"] === runId);
+
+  it("the standardwebhooks verifier accepts every delivery; each names its type, thread and schedule", async () => {
+    const thread = await allowing.call("POST", "/v1/threads", { agent: "echo" });
+    const onThread = await allowing.call("POST", "/v1/agents/echo/runs", {
+      input: "t",
+      threadId: thread.body.id,
+      webhookUrl: `http://127.0.0.1:${port}/thread`,
+    });
+    const schedule = await allowing.call("POST", "/v1/schedules", {
+      agent: "echo",
+      cron: "* * * * * *",
+      input: "s",
+      webhookUrl: `http://127.0.0.1:${port}/schedule`,
+    });
+    await expect.poll(() => received.some((r) => r.path === "/schedule"), { timeout: 10_000 }).toBe(true);
+    await allowing.call("DELETE", `/v1/schedules/${schedule.body.id}`);
+    await expect.poll(() => deliveryFor(onThread.body.id)).toBeDefined();
+
+    const fromThread = verifier.verify(
+      deliveryFor(onThread.body.id)!.body,
+      deliveryFor(onThread.body.id)!.headers as Record<string, string>,
+    );
+    expect(fromThread).toMatchObject({
+      type: "run.finished",
+      timestamp: expect.any(String),
+      data: { id: onThread.body.id, threadId: thread.body.id, scheduleId: null, status: "succeeded" },
+    });
+    const scheduled = received.find((r) => r.path === "/schedule")!;
+    expect(verifier.verify(scheduled.body, scheduled.headers as Record<string, string>)).toMatchObject({
+      type: "run.finished",
+      data: { scheduleId: schedule.body.id, threadId: null, status: "succeeded" },
+    });
+    for (const delivery of received)
+      verifier.verify(delivery.body, delivery.headers as Record<string, string>);
+  });
+
+  it("the verifier rejects a delivery replayed later or altered", async () => {
+    const res = await allowing.call("POST", "/v1/agents/echo/runs", {
+      input: "r",
+      webhookUrl: `http://127.0.0.1:${port}/replay`,
+    });
+    await expect.poll(() => deliveryFor(res.body.id)).toBeDefined();
+    const { body, headers } = deliveryFor(res.body.id)!;
+    const wire = headers as Record<string, string>;
+    expect(() => verifier.verify(body.replace('"succeeded"', '"failed"'), wire)).toThrow(
+      WebhookVerificationError,
+    );
+    expect(() => verifier.verify(body, { ...wire, "webhook-id": "run_other" })).toThrow(
+      WebhookVerificationError,
+    );
+    // The same bytes sent again ten minutes later: the signed timestamp is outside the tolerance.
+    vi.useFakeTimers({ toFake: ["Date"] });
+    try {
+      vi.setSystemTime(Date.now() + 10 * 60_000);
+      expect(() => verifier.verify(body, wire)).toThrow(WebhookVerificationError);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it("is documented as OpenAPI 3.1 webhooks", async () => {
+    // biome-ignore lint/suspicious/noExplicitAny: the document is read as plain JSON
+    const doc = (await (await allowing.api("/openapi.json")).json()) as any;
+    const hook = doc.webhooks?.["run.finished"]?.post;
+    expect(hook).toBeDefined();
+    expect(hook.parameters.map((p: { name: string }) => p.name).sort()).toEqual([
+      "webhook-id",
+      "webhook-signature",
+      "webhook-timestamp",
+    ]);
+    expect(hook.requestBody.content["application/json"].schema).toEqual({
+      $ref: "#/components/schemas/RunFinishedWebhook",
+    });
   });
 });

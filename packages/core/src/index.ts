@@ -46,6 +46,7 @@ export {
   type TemplateManifest,
 } from "./manifest.js";
 export {
+  type AgentDirectory,
   type CheckpointSaver,
   coreServices,
   createServiceRef,

@@ -62,7 +62,15 @@ export interface SecretStore {
 }
 
 /** Services agentrt hosts know by id. A host may provide more; templates may define their own refs. */
+/** Read-only view of the host's agents, for checks a template makes when an agent is configured. */
+export interface AgentDirectory {
+  /** Whether an agent with this id or name exists now. */
+  exists(idOrName: string): Promise<boolean>;
+}
+
 export const coreServices = {
+  /** The host's agents (e.g. to check at create time that a step's agent exists). */
+  agents: createServiceRef<AgentDirectory>("agentrt.agents"),
   /** Durable LangGraph thread memory on the host's store. */
   checkpointer: createServiceRef<CheckpointSaver>("agentrt.checkpointer"),
   /** Named secrets, e.g. provider API keys. */

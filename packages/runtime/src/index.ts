@@ -19,6 +19,7 @@ export {
   type RunSubmission,
   type RunUseCases,
 } from "./app/runs.js";
+export type { NewScheduleInput, ScheduleChanges, ScheduleUseCases } from "./app/schedules.js";
 export type { ThreadUseCases } from "./app/threads.js";
 export { configJsonSchema, migrateConfig, parseRunInput, validateAgentConfig } from "./config.js";
 export {
@@ -46,10 +47,10 @@ export {
 export { nextFireTime, parseSchedule } from "./engine/schedule-time.js";
 export { createScheduler, type Scheduler, type SchedulerOptions } from "./engine/scheduler.js";
 export {
-  SIGNATURE_HEADER,
-  signWebhookBody,
-  TIMESTAMP_HEADER,
+  createWebhookSigner,
+  RUN_FINISHED_EVENT,
   type WebhookOptions,
+  webhookHeaders,
   webhookPayload,
 } from "./engine/webhooks.js";
 export { createId, nowIso } from "./ids.js";
@@ -80,6 +81,6 @@ export {
 export * from "./run-events.js";
 export { createRuntime, type Runtime, type RuntimeOptions } from "./runtime.js";
 export type * from "./store.js";
-export { API_KEY_SCOPES } from "./store.js";
+export { API_KEY_SCOPES, SCHEDULE_OVERLAPS } from "./store.js";
 export { openStore, parseStoreLocation, type StoreDrivers, type StoreLocation } from "./store-factory.js";
 export { checkErrorDeclarations, isReportableCode, qualifyError } from "./template-errors.js";

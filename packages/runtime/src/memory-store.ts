@@ -325,6 +325,13 @@ export function createMemoryStore(): Store {
         );
         return pageOf(matching, (s) => s.id, filter);
       },
+      async update(id, patch) {
+        const found = schedules.get(id);
+        if (!found) return undefined;
+        const next = { ...found, ...structuredClone(patch) };
+        schedules.set(id, next);
+        return structuredClone(next);
+      },
       async delete(id) {
         return schedules.delete(id);
       },

@@ -3,6 +3,7 @@ import { type AgentUseCases, createAgentUseCases } from "./app/agents.js";
 import { type ChatUseCases, createChatUseCases } from "./app/chat.js";
 import type { TemplateContexts } from "./app/contexts.js";
 import { createRunUseCases, type RunUseCases } from "./app/runs.js";
+import { createScheduleUseCases, type ScheduleUseCases } from "./app/schedules.js";
 import { createThreadLease } from "./app/thread-lease.js";
 import { createThreadUseCases, type ThreadUseCases } from "./app/threads.js";
 import { createRunEngine, type RunEngine, type RunEngineOptions } from "./engine/run-engine.js";
@@ -31,6 +32,7 @@ export interface Runtime {
   readonly agents: AgentUseCases;
   readonly runs: RunUseCases;
   readonly threads: ThreadUseCases;
+  readonly schedules: ScheduleUseCases;
   readonly chat: ChatUseCases;
   /** Background pruning by the retention policy, and its numbers (`retention.stats()`). */
   readonly retention: RetentionPruner;
@@ -60,15 +62,17 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     },
     logger,
   );
+  const agents = createAgentUseCases({ store, registry, engine, contexts });
   return {
     store,
     registry,
     contexts,
     engine,
     scheduler,
-    agents: createAgentUseCases({ store, registry, engine, contexts }),
+    agents,
     runs,
     threads: createThreadUseCases({ store, registry, contexts, runs, withThreadLease }),
+    schedules: createScheduleUseCases({ store, registry, agents, engine, scheduler }),
     chat: createChatUseCases({ store, registry }),
     retention,
     errorStatus: (code) => registry.errorStatus(code),

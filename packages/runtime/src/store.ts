@@ -196,6 +196,13 @@ export interface RunStore {
   events(runId: string, afterSeq: number, limit?: number): Promise<StoredRunEvent[]>;
 }
 
+/**
+ * What a tick does while the schedule's previous run is still queued or running: `skip` it,
+ * `enqueue` it (it runs when the previous one ends; at most one tick waits) or `allow` both to run.
+ */
+export const SCHEDULE_OVERLAPS = ["skip", "enqueue", "allow"] as const;
+export type ScheduleOverlap = (typeof SCHEDULE_OVERLAPS)[number];
+
 export interface ScheduleRecord {
   id: string;
   agentId: string;
@@ -204,6 +211,7 @@ export interface ScheduleRecord {
   input: unknown;
   webhookUrl: string | null;
   enabled: boolean;
+  overlap: ScheduleOverlap;
   /** Next due time (ISO); the scheduler claims a tick by moving it forward atomically. */
   nextRunAt: string | null;
   lastRunAt: string | null;
@@ -213,11 +221,17 @@ export interface ScheduleRecord {
 
 export type NewSchedule = Omit<ScheduleRecord, "createdAt" | "lastRunAt" | "lastRunId">;
 
+export type SchedulePatch = Partial<
+  Pick<ScheduleRecord, "cron" | "timezone" | "input" | "webhookUrl" | "enabled" | "overlap" | "nextRunAt">
+>;
+
 export interface ScheduleStore {
   create(schedule: NewSchedule): Promise<ScheduleRecord>;
   get(id: string): Promise<ScheduleRecord | undefined>;
   list(filter: PageRequest & { agentId?: string | undefined }): Promise<Page<ScheduleRecord>>;
   delete(id: string): Promise<boolean>;
+  /** Changes the given fields; undefined when no schedule has this id. */
+  update(id: string, patch: SchedulePatch): Promise<ScheduleRecord | undefined>;
   /** Enabled schedules with `nextRunAt <= now`. */
   due(now: string, limit: number): Promise<ScheduleRecord[]>;
   /**

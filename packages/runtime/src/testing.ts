@@ -241,6 +241,7 @@ export function describeStoreConformance(name: string, options: StoreConformance
         input: null,
         webhookUrl: null,
         enabled: true,
+        overlap: "skip" as const,
       };
       const late = await store.schedules.create({
         ...base,
@@ -280,6 +281,34 @@ export function describeStoreConformance(name: string, options: StoreConformance
       expect((await store.schedules.list({ limit: 10, agentId: "agt_2" })).items).toHaveLength(0);
       expect(await store.schedules.delete(late.id)).toBe(true);
       expect(await store.schedules.get(late.id)).toBeUndefined();
+    });
+
+    it("updates the given fields only, null included", async () => {
+      const store = await open();
+      const agent = await store.agents.create(newAgent("patched"));
+      const created = await store.schedules.create({
+        id: "sch_p",
+        agentId: agent.id,
+        cron: "* * * * *",
+        timezone: "UTC",
+        input: { a: 1 },
+        webhookUrl: "https://hooks.example/x",
+        enabled: true,
+        overlap: "skip",
+        nextRunAt: "2025-01-01T00:01:00.000Z",
+      });
+      expect(created.overlap).toBe("skip");
+      const updated = await store.schedules.update("sch_p", { cron: "0 * * * *", overlap: "enqueue" });
+      expect(updated).toEqual({ ...created, cron: "0 * * * *", overlap: "enqueue" });
+      const cleared = await store.schedules.update("sch_p", {
+        input: null,
+        webhookUrl: null,
+        enabled: false,
+        nextRunAt: null,
+      });
+      expect(cleared).toEqual({ ...updated, input: null, webhookUrl: null, enabled: false, nextRunAt: null });
+      expect(await store.schedules.get("sch_p")).toEqual(cleared);
+      expect(await store.schedules.update("sch_missing", { enabled: true })).toBeUndefined();
     });
   });
 

@@ -151,6 +151,7 @@ describe("agents.delete", () => {
       input: null,
       webhookUrl: null,
       enabled: true,
+      overlap: "skip",
       nextRunAt: "2030-01-01T00:00:00.000Z",
     });
     await store.threads.create({ id: "thr_1", agentId: agent.id, metadata: {} });

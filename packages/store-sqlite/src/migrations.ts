@@ -186,6 +186,15 @@ export const migrations: readonly Migration[] = [
         removed_at TEXT NOT NULL
       ) STRICT, WITHOUT ROWID;
       CREATE INDEX run_tombstones_removed ON run_tombstones (removed_at);
+      `,
+    },
+    {
+      version: 5,
+    name: "schedule_overlap",
+    sql: `
+      -- Schedules' overlap policy (issue 13): what a tick does while the previous run is unfinished.
+      ALTER TABLE schedules ADD COLUMN overlap TEXT NOT NULL DEFAULT 'skip'
+        CHECK (overlap IN ('skip', 'enqueue', 'allow'));
     `,
   },
 ];

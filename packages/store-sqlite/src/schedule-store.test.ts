@@ -23,6 +23,7 @@ function newSchedule(overrides: Partial<NewSchedule> = {}): NewSchedule {
     input: { text: "tick" },
     webhookUrl: null,
     enabled: true,
+    overlap: "skip",
     nextRunAt: "2030-01-01T00:05:00.000Z",
     ...overrides,
   };

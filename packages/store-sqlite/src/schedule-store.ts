@@ -1,6 +1,12 @@
 import type { DatabaseSync } from "node:sqlite";
 import { AgentrtError, ErrorCode } from "@agentrt/core";
-import { nowIso, type ScheduleRecord, type ScheduleStore } from "@agentrt/runtime";
+import {
+  nowIso,
+  type ScheduleOverlap,
+  type SchedulePatch,
+  type ScheduleRecord,
+  type ScheduleStore,
+} from "@agentrt/runtime";
 import { fromJson, toJson } from "./json.js";
 import { createListQuery } from "./list-query.js";
 import { pageLimit, toPage } from "./pagination.js";
@@ -14,6 +20,7 @@ interface ScheduleRow {
   input: string | null;
   webhook_url: string | null;
   enabled: number;
+  overlap: string;
   next_run_at: string | null;
   last_run_at: string | null;
   last_run_id: string | null;
@@ -29,6 +36,7 @@ function toSchedule(row: ScheduleRow): ScheduleRecord {
     input: fromJson(row.input),
     webhookUrl: row.webhook_url,
     enabled: row.enabled === 1,
+    overlap: row.overlap as ScheduleOverlap,
     nextRunAt: row.next_run_at,
     lastRunAt: row.last_run_at,
     lastRunId: row.last_run_id,
@@ -38,8 +46,8 @@ function toSchedule(row: ScheduleRow): ScheduleRecord {
 
 export function createScheduleStore(db: DatabaseSync): ScheduleStore {
   const insertSchedule = db.prepare(`
-    INSERT INTO schedules (id, agent_id, cron, timezone, input, webhook_url, enabled, next_run_at, created_at)
-    VALUES ($id, $agentId, $cron, $timezone, $input, $webhookUrl, $enabled, $nextRunAt, $createdAt)
+    INSERT INTO schedules (id, agent_id, cron, timezone, input, webhook_url, enabled, overlap, next_run_at, created_at)
+    VALUES ($id, $agentId, $cron, $timezone, $input, $webhookUrl, $enabled, $overlap, $nextRunAt, $createdAt)
     RETURNING *`);
   const selectSchedule = db.prepare("SELECT * FROM schedules WHERE id = ?");
   const deleteSchedule = db.prepare("DELETE FROM schedules WHERE id = ?");
@@ -54,6 +62,35 @@ export function createScheduleStore(db: DatabaseSync): ScheduleStore {
     UPDATE schedules SET next_run_at = $next, last_run_at = $at, last_run_id = $runId
     WHERE id = $id AND next_run_at = $expected`);
   const listSchedules = createListQuery(db, "schedules");
+  // One statement for every patch: a field left out keeps its value (the `$has…` flags, since
+  // input, webhookUrl and nextRunAt may be set to null on purpose).
+  const updateSchedule = db.prepare(`
+    UPDATE schedules SET
+      cron = coalesce($cron, cron),
+      timezone = coalesce($timezone, timezone),
+      input = CASE WHEN $hasInput THEN $input ELSE input END,
+      webhook_url = CASE WHEN $hasWebhookUrl THEN $webhookUrl ELSE webhook_url END,
+      enabled = coalesce($enabled, enabled),
+      overlap = coalesce($overlap, overlap),
+      next_run_at = CASE WHEN $hasNextRunAt THEN $nextRunAt ELSE next_run_at END
+    WHERE id = $id
+    RETURNING *`);
+
+  function updateParams(id: string, patch: SchedulePatch) {
+    return {
+      id,
+      cron: patch.cron ?? null,
+      timezone: patch.timezone ?? null,
+      hasInput: "input" in patch ? 1 : 0,
+      input: "input" in patch ? toJson(patch.input) : null,
+      hasWebhookUrl: patch.webhookUrl !== undefined ? 1 : 0,
+      webhookUrl: patch.webhookUrl ?? null,
+      enabled: patch.enabled === undefined ? null : patch.enabled ? 1 : 0,
+      overlap: patch.overlap ?? null,
+      hasNextRunAt: patch.nextRunAt !== undefined ? 1 : 0,
+      nextRunAt: patch.nextRunAt ?? null,
+    };
+  }
 
   return {
     async create(schedule) {
@@ -66,6 +103,7 @@ export function createScheduleStore(db: DatabaseSync): ScheduleStore {
           input: toJson(schedule.input),
           webhookUrl: schedule.webhookUrl,
           enabled: schedule.enabled ? 1 : 0,
+          overlap: schedule.overlap,
           nextRunAt: schedule.nextRunAt,
           createdAt: nowIso(),
         });
@@ -93,6 +131,11 @@ export function createScheduleStore(db: DatabaseSync): ScheduleStore {
 
     async delete(id) {
       return deleteSchedule.run(id).changes > 0;
+    },
+
+    async update(id, patch) {
+      const row = updateSchedule.get(updateParams(id, patch)) as ScheduleRow | undefined;
+      return row ? toSchedule(row) : undefined;
     },
 
     async due(now, limit) {

@@ -80,6 +80,7 @@ describe("createSqliteStore", () => {
       input: null,
       webhookUrl: null,
       enabled: true,
+      overlap: "skip",
       nextRunAt: "2030-01-01T00:00:00.000Z",
     });
     const tick = [schedule.id, schedule.nextRunAt!, "2030-01-01T00:01:00.000Z"] as const;

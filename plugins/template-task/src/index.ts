@@ -24,8 +24,12 @@ export default defineTemplate({
     "Ordered multi-step tasks (http, transform, llm, wait, agent) with timeouts, retries and a parallel DAG mode",
   configSchema: TaskConfigSchema,
   errors: TASK_ERRORS,
-  // `llm` steps read `{ "secret": … }` keys from the host's secret store, when it has one.
-  services: { secrets: optionalService(coreServices.secrets) },
+  // `llm` steps read `{ "secret": … }` keys from the host's secret store, when it has one; `agent`
+  // steps' agents are checked to exist at create time on hosts that list their agents.
+  services: {
+    secrets: optionalService(coreServices.secrets),
+    agents: optionalService(coreServices.agents),
+  },
   validate: async (config, ctx) => (await loadValidateModule()).validateTaskConfig(config, ctx),
   create: async (config, ctx) => (await loadAgentModule()).createTaskAgent(config, ctx),
   // A step may have side effects (an http POST), so a crashed run must not be replayed.

@@ -1,10 +1,16 @@
-import type { FieldIssue, KeySource, TemplateContext } from "@agentrt/core";
-import { createEgressPolicy, isEgressError } from "@agentrt/egress";
+import type { AgentDirectory, FieldIssue, KeySource, TemplateContext } from "@agentrt/core";
+import { createEgressPolicy, type EgressPolicy, isEgressError } from "@agentrt/egress";
 import { validateApiKeys } from "./api-key.js";
 import type { TaskConfig } from "./config-schema.js";
 import { parseTaskSettings } from "./settings.js";
 
-/** Where a step names its target, when the target is fixed in the config (no `{{…}}`). */
+type ValidateTaskContext = KeySource &
+  Pick<TemplateContext, "settings"> & { services: { readonly agents?: AgentDirectory | undefined } };
+
+/** A value written in the config itself, not rendered from run input or earlier steps. */
+const isLiteral = (text: string) => !text.includes("{{");
+
+/** Where a step names its target, when the target is fixed in the config. */
 function fixedTarget(config: TaskConfig, index: number): { field: string; url: string } | undefined {
   const step = config.steps[index]!;
   const target =
@@ -13,35 +19,60 @@ function fixedTarget(config: TaskConfig, index: number): { field: string; url: s
       : step.kind === "llm"
         ? { field: "baseUrl", url: step.baseUrl }
         : undefined;
-  return target && !target.url.includes("{{") ? target : undefined;
+  return target && isLiteral(target.url) ? target : undefined;
+}
+
+/** Refusals of a fixed URL that hold whenever the step runs (a blocked port stays a run-time failure). */
+const STATIC_REFUSALS = new Set(["invalid", "scheme", "address"]);
+
+/** A fixed target that can never be fetched: not a URL, not http(s), or an internal address. */
+function targetIssue(egress: EgressPolicy, config: TaskConfig, index: number): FieldIssue | undefined {
+  const target = fixedTarget(config, index);
+  if (!target) return undefined;
+  try {
+    egress.checkUrl(target.url);
+    return undefined;
+  } catch (error) {
+    if (!isEgressError(error)) throw error;
+    if (!STATIC_REFUSALS.has(error.reason)) return undefined;
+    return {
+      path: ["steps", index, target.field],
+      message: `refused by the egress policy (${error.reason}): ${error.message}`,
+    };
+  }
+}
+
+/** An `agent` step whose fixed agent name the host does not know. */
+async function agentIssue(
+  config: TaskConfig,
+  index: number,
+  agents: AgentDirectory | undefined,
+): Promise<FieldIssue | undefined> {
+  const step = config.steps[index]!;
+  if (step.kind !== "agent" || !agents || !isLiteral(step.agent)) return undefined;
+  if (await agents.exists(step.agent)) return undefined;
+  return { path: ["steps", index, "agent"], message: `no agent "${step.agent}" exists (create it first)` };
 }
 
 /**
- * The `validate` hook: every `llm` step's key must resolve now, and a fixed http/llm target must not
- * be an internal IP literal the operator has not allowed (refused at its step, a 422).
- * Templated URLs and host names are checked when each request is made.
+ * The `validate` hook: every `llm` step's key must resolve now; a fixed http/llm target must be an
+ * http(s) URL that is not an internal IP literal the operator has not allowed; a fixed `agent`
+ * step's agent must exist. Each refusal is at its step, a 422. Templated URLs and agent names, and
+ * host names, are checked when each request is made.
  */
 export async function validateTaskConfig(
   config: TaskConfig,
-  ctx: KeySource & Pick<TemplateContext, "settings">,
+  ctx: ValidateTaskContext,
 ): Promise<FieldIssue[]> {
   const issues = await validateApiKeys(config, ctx);
   const egress = createEgressPolicy({ allow: parseTaskSettings(ctx.settings).allowInternal });
   try {
     for (const index of config.steps.keys()) {
-      const target = fixedTarget(config, index);
-      if (!target) continue;
-      try {
-        egress.checkUrl(target.url);
-      } catch (error) {
-        if (!isEgressError(error)) throw error;
-        // Unparseable URLs and other schemes stay the step's own failure when it runs.
-        if (error.reason !== "address") continue;
-        issues.push({
-          path: ["steps", index, target.field],
-          message: `refused by the egress policy (${error.reason}): ${error.message}`,
-        });
-      }
+      for (const issue of [
+        targetIssue(egress, config, index),
+        await agentIssue(config, index, ctx.services.agents),
+      ])
+        if (issue) issues.push(issue);
     }
   } finally {
     egress.close();

@@ -1,4 +1,4 @@
-import type { AgentInstance, SecretStore } from "@agentrt/core";
+import type { AgentDirectory, AgentInstance, SecretStore } from "@agentrt/core";
 import { createTestTemplateContext, validateConfig } from "@agentrt/testing";
 import type { TaskConfig } from "../src/config-schema.js";
 import template from "../src/index.js";
@@ -10,10 +10,13 @@ import template from "../src/index.js";
 export async function createAgent(
   config: unknown,
   env: Record<string, string | undefined> = {},
-  services: { secrets?: SecretStore } = {},
+  services: { secrets?: SecretStore; agents?: AgentDirectory } = {},
   settings: Record<string, unknown> = {},
 ): Promise<AgentInstance> {
   const ctx = createTestTemplateContext({ env, services, settings });
   const normalised = await validateConfig(template, config, ctx);
-  return template.create(normalised as TaskConfig, { ...ctx, services: { secrets: services.secrets } });
+  return template.create(normalised as TaskConfig, {
+    ...ctx,
+    services: { secrets: services.secrets, agents: services.agents },
+  });
 }

@@ -273,12 +273,13 @@ describe("strict and non-strict mode", () => {
       strictMode: false,
       steps: [
         notFound("upstream"),
-        { id: "url", kind: "http", url: "not a url" },
+        // Rendered from the input: a literal that is no URL is refused when the agent is created.
+        { id: "url", kind: "http", url: "{{input.url}}" },
         { id: "agent", kind: "agent", agent: "elsewhere" },
         ok("fine"),
       ],
     });
-    const events = await collectEvents(agent.run({}, createTestRunContext()));
+    const events = await collectEvents(agent.run({ url: "not a url" }, createTestRunContext()));
     expect(() => checkRunEvents(events)).not.toThrow();
     expect(["upstream", "url", "agent"].map((id) => finishedOf(events, id).error?.code)).toEqual([
       ErrorCode.UPSTREAM_ERROR,

@@ -43,20 +43,39 @@ export const bodyErrors = {
   422: errorResponses[422],
 } as const;
 
-type Scoped = Omit<RouteConfig, "middleware" | "security"> & { scope: ApiKeyScope };
+type Scoped = Omit<RouteConfig, "middleware" | "security"> & {
+  scope: ApiKeyScope;
+  /** The OpenAI sub-app answers malformed requests with its own 400s: no problem+json refusals added. */
+  openAiErrors?: true;
+};
+
+/**
+ * The refusals request validation can give, derived from what the route validates, so that no
+ * route with a path id, a query or a body can leave them undeclared.
+ */
+function validationErrors(request: RouteConfig["request"]) {
+  return {
+    ...(request?.params || request?.query || request?.headers ? { 422: errorResponses[422] } : {}),
+    ...(request?.body ? bodyErrors : {}),
+  };
+}
 
 /**
  * A `/v1` route: documents bearer auth, the scope it needs (also enforced here) and the common
  * error responses, so no route can forget them.
  */
-export function defineApiRoute<R extends Scoped>({ scope, ...route }: R) {
+export function defineApiRoute<R extends Scoped>({ scope, openAiErrors, ...route }: R) {
   return createRoute({
     ...route,
     security: [{ bearerAuth: [] }],
     "x-required-scope": scope,
     description: `${route.description ?? ""}\n\nRequires scope \`${scope}\`.`.trim(),
     middleware: [requireScope(scope)] as const,
-    responses: { ...commonErrors, ...route.responses },
+    responses: {
+      ...commonErrors,
+      ...(openAiErrors ? {} : validationErrors(route.request)),
+      ...route.responses,
+    },
   });
 }
 
@@ -75,12 +94,33 @@ export const AgentParams = pathParam("agent", "Agent id or name");
 
 export const PageQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50).openapi({ description: "Page size (1-200)" }),
-  cursor: z.string().max(200).optional().openapi({ description: "`nextCursor` of the previous page" }),
+  // A cursor is the key of the last item handed out (an id, or a revision number): anything else
+  // is a client bug, refused rather than answered with an empty page.
+  cursor: z
+    .string()
+    .regex(/^(?:\d{1,15}|[a-z]{2,8}_[0-9a-z]{26})$/, {
+      error: "is not a cursor this API handed out; pass `nextCursor` of the previous page",
+    })
+    .optional()
+    .openapi({ description: "`nextCursor` of the previous page" }),
 });
 
 export function pageOf<T extends z.ZodType>(item: T, name: string) {
   return z.object({ data: z.array(item), nextCursor: z.string().nullable() }).openapi(name);
 }
+
+/**
+ * What a run does when the client holding its connection (a stream, or a sync wait) goes away.
+ * One default on every route that holds a run's connection, LangGraph's name for the choice.
+ */
+export const OnDisconnectSchema = z.enum(["cancel", "continue"]).openapi("OnDisconnect", {
+  description:
+    "When the client drops the connection before the run ends: `cancel` the run (the default; its model calls are aborted) or let it `continue` (follow it with GET /v1/runs/{id}/events)",
+});
+export const DEFAULT_ON_DISCONNECT = "cancel" as const;
+
+/** The response header naming the run a request started, on every route that starts one. */
+export const RUN_ID_HEADER = "x-agentrt-run-id";
 
 // `describe` makes a schema made after zod-openapi extended zod, so it can be named.
 export const MultitaskStrategySchema = RunMultitaskStrategySchema.describe(

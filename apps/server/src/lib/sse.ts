@@ -15,12 +15,13 @@ export function formatSseEvent(event: StoredRunEvent): string {
 
 /**
  * Streams run events as Server-Sent Events. `follow` gets a signal that fires when the client goes
- * away, so nothing keeps following a closed connection. Comment lines keep idle streams alive
- * through proxies. The stream ends after the iterable does (the run's terminal event).
+ * away, so nothing keeps following a closed connection, and `onCancel` is called then. Comment lines
+ * keep idle streams alive through proxies. The stream ends after the iterable does (the run's
+ * terminal event).
  */
 export function createSseResponse(
   follow: (signal: AbortSignal) => AsyncIterable<StoredRunEvent>,
-  options: { heartbeatMs: number; headers?: Record<string, string> },
+  options: { heartbeatMs: number; headers?: Record<string, string>; onCancel?: () => void },
 ): Response {
   const abort = new AbortController();
   let heartbeat: NodeJS.Timeout | undefined;
@@ -44,6 +45,7 @@ export function createSseResponse(
     cancel() {
       clearInterval(heartbeat);
       abort.abort();
+      options.onCancel?.();
     },
   });
   return new Response(body, {

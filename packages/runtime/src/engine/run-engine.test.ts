@@ -208,7 +208,7 @@ describe("run lifecycle", () => {
 describe("timeouts and cancellation", () => {
   it("ends a run that exceeds its timeout as timed_out with RUN_TIMEOUT, aborting the template", async () => {
     const { engine, hooks, agent } = await setup();
-    const { run } = await engine.submit({ agent, input: script({ waitForAbort: true }), timeoutMs: 50 });
+    const { run } = await engine.submit({ agent, input: script({ waitForAbort: true }), timeoutMs: 100 });
     const done = await engine.wait(run.id);
     expect(done.status).toBe("timed_out");
     expect(done.error?.code).toBe("RUN_TIMEOUT");
@@ -246,7 +246,7 @@ describe("timeouts and cancellation", () => {
 
   it("ends a timed-out run whose template ignores the abort", async () => {
     const { engine, agent } = await setup({ abortGraceMs: 10 });
-    const { run } = await engine.submit({ agent, input: script({ hang: true }), timeoutMs: 30 });
+    const { run } = await engine.submit({ agent, input: script({ hang: true }), timeoutMs: 100 });
     expect((await engine.wait(run.id)).status).toBe("timed_out");
   });
 

@@ -121,6 +121,8 @@ interface ActiveRun {
 }
 
 const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;
+/** The shortest run time limit a request may ask for (the API schema says the same). */
+const MIN_TIMEOUT_MS = 100;
 
 function abortError(reason: AbortReason, timeoutMs: number): AgentrtError {
   if (reason === "cancel") return new AgentrtError(ErrorCode.RUN_CANCELLED, "the run was cancelled");
@@ -341,14 +343,11 @@ export function createRunEngine(options: RunEngineOptions): RunEngine {
 
   function resolveTimeout(requested: number | undefined): number {
     const timeoutMs = requested ?? defaultTimeoutMs;
-    if (!Number.isFinite(timeoutMs) || timeoutMs <= 0 || timeoutMs > maxTimeoutMs) {
-      throw new AgentrtError(
-        ErrorCode.VALIDATION_FAILED,
-        `timeout must be between 1 and ${maxTimeoutMs} ms`,
-        {
-          issues: [{ path: ["timeoutMs"], message: `must be > 0 and <= ${maxTimeoutMs}` }],
-        },
-      );
+    if (!Number.isFinite(timeoutMs) || timeoutMs < MIN_TIMEOUT_MS || timeoutMs > maxTimeoutMs) {
+      const bounds = `must be between ${MIN_TIMEOUT_MS} and ${maxTimeoutMs} ms`;
+      throw new AgentrtError(ErrorCode.VALIDATION_FAILED, `timeoutMs ${bounds}`, {
+        issues: [{ path: ["timeoutMs"], message: bounds }],
+      });
     }
     return timeoutMs;
   }

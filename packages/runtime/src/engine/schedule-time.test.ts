@@ -30,6 +30,17 @@ describe("parseSchedule", () => {
     expect(scheduleError("0 0 0 1 1 * 2030", "UTC").issues?.[0]?.path).toEqual(["cron"]);
   });
 
+  it("rejects an expression that can never fire with SCHEDULE_INVALID on the cron field", () => {
+    for (const cron of ["0 0 30 2 *", "0 0 31 4 *", "0 0 0 31 11 *"]) {
+      const error = scheduleError(cron, "UTC");
+      expect(error.code).toBe("SCHEDULE_INVALID");
+      expect(error.message).toMatch(/never fires/);
+      expect(error.issues?.[0]?.path).toEqual(["cron"]);
+    }
+    // Rare is not never: February 29th comes every four years.
+    expect(() => parseSchedule("0 0 29 2 *", "UTC")).not.toThrow();
+  });
+
   it("rejects an unknown timezone on the timezone field", () => {
     const error = scheduleError("* * * * *", "Mars/Olympus");
     expect(error.message).toMatch(/"Mars\/Olympus" is not an IANA timezone/);

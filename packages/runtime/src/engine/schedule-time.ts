@@ -8,9 +8,16 @@ function invalid(message: string, field: "cron" | "timezone"): AgentrtError {
 /**
  * Parses a cron expression in an IANA timezone. Five fields (minute precision) or six (a leading
  * seconds field, e.g. `* * * * * *` every second); nicknames like `@hourly` work too.
- * Throws SCHEDULE_INVALID naming the field at fault.
+ * Throws SCHEDULE_INVALID naming the field at fault, also for an expression that can never fire
+ * (`0 0 30 2 *`: February has no 30th), which would otherwise be a schedule that silently never runs.
  */
 export function parseSchedule(cron: string, timezone: string): Cron {
+  const parsed = parseCron(cron, timezone);
+  if (parsed.nextRun() === null) throw invalid(`"${cron}" never fires: no date matches it`, "cron");
+  return parsed;
+}
+
+function parseCron(cron: string, timezone: string): Cron {
   try {
     new Intl.DateTimeFormat("en-US", { timeZone: timezone });
   } catch {
@@ -31,6 +38,6 @@ export function nextFireTime(
   timezone: string,
   after: Date | string = new Date(),
 ): string | null {
-  const next = parseSchedule(cron, timezone).nextRun(new Date(after));
+  const next = parseCron(cron, timezone).nextRun(new Date(after));
   return next ? next.toISOString() : null;
 }

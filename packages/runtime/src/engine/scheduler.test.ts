@@ -11,12 +11,13 @@ import {
 } from "../../test/engine-fixtures.js";
 import { createId } from "../ids.js";
 import { createMemoryStore } from "../memory-store.js";
-import type { AgentRecord, RunRecord, Store } from "../store.js";
+import type { AgentRecord, RunRecord, ScheduleOverlap, Store } from "../store.js";
 import { createRunEngine } from "./run-engine.js";
 import { nextFireTime } from "./schedule-time.js";
 import { createScheduler, type Scheduler } from "./scheduler.js";
 
-const template = scriptTemplate(createHooks());
+const hooks = createHooks();
+const template = scriptTemplate(hooks);
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
@@ -40,15 +41,22 @@ async function startProcess(store: Store) {
   return { engine, scheduler, logger };
 }
 
-async function schedule(store: Store, agent: AgentRecord, cron: string, nextRunAt: string | null) {
+async function schedule(
+  store: Store,
+  agent: AgentRecord,
+  cron: string,
+  nextRunAt: string | null,
+  options: { overlap?: ScheduleOverlap; gate?: string } = {},
+) {
   return store.schedules.create({
     id: createId("sch"),
     agentId: agent.id,
     cron,
     timezone: "UTC",
-    input: { do: [{ output: "tick" }] },
+    input: { do: [...(options.gate ? [{ gate: options.gate }] : []), { output: "tick" }] },
     webhookUrl: null,
     enabled: true,
+    overlap: options.overlap ?? "skip",
     nextRunAt,
   });
 }
@@ -155,6 +163,66 @@ describe("scheduler", () => {
     await scheduler.stop();
     expect(logger.lines.find((l) => l.message.includes("agent no longer exists"))?.data).toMatchObject({
       scheduleId: orphan.id,
+    });
+  });
+
+  describe("overlap policy", () => {
+    /**
+     * A per-second schedule whose runs wait on a gate: they outlast the period until the test opens
+     * it. Answers once three ticks have passed since the first run started.
+     */
+    async function overlapping(overlap: ScheduleOverlap, gate: string) {
+      const store = createMemoryStore();
+      const agent = await createAgent(store, template, `overlap-${overlap}`);
+      const every = await schedule(store, agent, "* * * * * *", nextFireTime("* * * * * *", "UTC"), {
+        overlap,
+        gate,
+      });
+      const { scheduler, engine, logger } = await startProcess(store);
+      await scheduler.start();
+      await until(async () => (await runsOf(store, every.id)).length >= 1, "the first run");
+      const firstDue = Date.parse((await store.schedules.get(every.id))!.nextRunAt!);
+      await until(
+        async () => Date.parse((await store.schedules.get(every.id))!.nextRunAt!) >= firstDue + 3000,
+        "three more ticks",
+      );
+      await scheduler.stop();
+      return { store, engine, logger, every };
+    }
+
+    it("skip (the default): no second run while the first is unfinished", async () => {
+      const { store, engine, logger, every } = await overlapping("skip", "skip-gate");
+      const runs = await runsOf(store, every.id);
+      expect(runs).toHaveLength(1);
+      expect(logger.lines.filter((l) => l.message.includes("skipped a tick")).length).toBeGreaterThanOrEqual(
+        3,
+      );
+      // The schedule keeps naming the unfinished run, so no restart resubmits a skipped tick.
+      expect((await store.schedules.get(every.id))?.lastRunId).toBe(runs[0]!.id);
+      hooks.gates.open("skip-gate");
+      expect((await engine.wait(runs[0]!.id)).status).toBe("succeeded");
+    });
+
+    it("enqueue: one tick waits and runs after the first ends; never two at once", async () => {
+      const { store, engine, every } = await overlapping("enqueue", "enqueue-gate");
+      expect(await runsOf(store, every.id)).toHaveLength(1);
+      const waitingId = (await store.schedules.get(every.id))!.lastRunId!;
+      expect(await store.runs.get(waitingId)).toBeUndefined();
+      hooks.gates.open("enqueue-gate");
+      await until(async () => (await store.runs.get(waitingId)) !== undefined, "the enqueued run");
+      const runs = await runsOf(store, every.id);
+      expect(runs).toHaveLength(2);
+      const [first, second] = [await engine.wait(runs[0]!.id), await engine.wait(runs[1]!.id)];
+      expect([first.status, second.status]).toEqual(["succeeded", "succeeded"]);
+      expect(Date.parse(second.startedAt!)).toBeGreaterThanOrEqual(Date.parse(first.finishedAt!));
+    });
+
+    it("allow: every tick runs, overlapping", async () => {
+      const { store, engine, every } = await overlapping("allow", "allow-gate");
+      const runs = await runsOf(store, every.id);
+      expect(runs.length).toBeGreaterThanOrEqual(3);
+      hooks.gates.open("allow-gate");
+      for (const run of runs) expect((await engine.wait(run.id)).status).toBe("succeeded");
     });
   });
 });

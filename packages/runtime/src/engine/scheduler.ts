@@ -1,6 +1,7 @@
 import type { Logger } from "@agentrt/core";
 import { isAgentrtError } from "@agentrt/core";
 import { createId } from "../ids.js";
+import { TERMINAL_RUN_STATUSES } from "../run-events.js";
 import type { ScheduleRecord, Store } from "../store.js";
 import { silentLogger } from "./logging.js";
 import type { RunEngine } from "./run-engine.js";
@@ -8,7 +9,7 @@ import { nextFireTime } from "./schedule-time.js";
 
 export interface SchedulerOptions {
   store: Store;
-  engine: Pick<RunEngine, "submit">;
+  engine: Pick<RunEngine, "submit" | "wait">;
   /**
    * Longest sleep between looks at the store (default 1000 ms). Due times the scheduler already
    * knows wake it exactly on time, so per-second crons fire on the second regardless.
@@ -39,8 +40,14 @@ export interface Scheduler {
  * recovering processes agree on one run). A run the engine refuses (paused agent, full queue,
  * deleted agent) is logged as a warning, never dropped silently.
  *
- * Missed ticks: a schedule that was due while nothing ran fires once, for the latest missed tick,
- * and then continues from the next future time; there is no burst of catch-up runs.
+ * Missed ticks (misfire policy): a schedule that was due while nothing ran fires once, for the
+ * latest missed tick, and then continues from the next future time; there is no burst of catch-up
+ * runs. A paused schedule catches nothing up when resumed.
+ *
+ * Overlap: while the schedule's previous run is unfinished, a tick with policy `skip` is claimed
+ * without a run (the schedule keeps naming the unfinished run), one with `enqueue` gets its run
+ * submitted when the previous one ends (at most one waits; further ticks are skipped meanwhile),
+ * and `allow` runs it at once.
  */
 export function createScheduler(options: SchedulerOptions): Scheduler {
   const { store, engine } = options;
@@ -53,6 +60,8 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   let loop: Promise<void> | undefined;
   let woken = false;
   let wakeUp: (() => void) | undefined;
+  /** Schedules whose `enqueue`d tick waits for the previous run to end, with that wait. */
+  const waiting = new Map<string, Promise<void>>();
 
   async function submitTick(schedule: ScheduleRecord, runId: string): Promise<void> {
     try {
@@ -95,9 +104,36 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     }
   }
 
+  async function previousUnfinished(schedule: ScheduleRecord): Promise<boolean> {
+    if (waiting.has(schedule.id)) return true;
+    if (!schedule.lastRunId) return false;
+    const previous = await store.runs.get(schedule.lastRunId);
+    return previous !== undefined && !TERMINAL_RUN_STATUSES.has(previous.status);
+  }
+
+  /** Moves past a tick without a run: the schedule keeps its last run and time. */
+  async function skipTick(schedule: ScheduleRecord, next: string | null, now: Date): Promise<void> {
+    const claimed = await store.schedules.claim(
+      schedule.id,
+      schedule.nextRunAt!,
+      next,
+      schedule.lastRunId!,
+      schedule.lastRunAt ?? now.toISOString(),
+    );
+    if (claimed)
+      logger.info("schedule skipped a tick: its previous run has not finished", {
+        scheduleId: schedule.id,
+        runId: schedule.lastRunId,
+      });
+    remember(schedule.id, claimed ? next : ((await store.schedules.get(schedule.id))?.nextRunAt ?? null));
+  }
+
   async function fire(schedule: ScheduleRecord): Promise<void> {
     const now = new Date();
     const next = nextAfter(schedule, now);
+    const overlapping = schedule.overlap !== "allow" && (await previousUnfinished(schedule));
+    if (overlapping && (schedule.overlap === "skip" || waiting.has(schedule.id)))
+      return skipTick(schedule, next, now);
     const runId = createId("run");
     const claimed = await store.schedules.claim(
       schedule.id,
@@ -114,7 +150,15 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       return;
     }
     remember(schedule.id, next);
-    await submitTick(schedule, runId);
+    if (!overlapping) return submitTick(schedule, runId);
+    // enqueue: the tick is claimed now (so it is not lost), its run submitted once the previous ends.
+    const previousId = schedule.lastRunId!;
+    const queued = engine
+      .wait(previousId)
+      .catch(() => {})
+      .then(() => submitTick(schedule, runId))
+      .finally(() => waiting.delete(schedule.id));
+    waiting.set(schedule.id, queued);
   }
 
   function remember(scheduleId: string, at: string | null): void {

@@ -1,7 +1,7 @@
-import { createHmac } from "node:crypto";
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { type AgentrtError, isAgentrtError } from "@agentrt/core";
+import { Webhook, WebhookVerificationError } from "standardwebhooks";
 import { afterEach, describe, expect, it } from "vitest";
 import {
   createAgent,
@@ -14,7 +14,7 @@ import {
 } from "../../test/engine-fixtures.js";
 import { createMemoryStore } from "../memory-store.js";
 import { createRunEngine, type RunEngine } from "./run-engine.js";
-import { signWebhookBody, type WebhookOptions } from "./webhooks.js";
+import { createWebhookSigner, type WebhookOptions, webhookHeaders } from "./webhooks.js";
 
 interface Received {
   headers: IncomingHttpHeaders;
@@ -78,19 +78,25 @@ describe("webhooks", () => {
     );
 
     expect(received).toHaveLength(3);
+    const verifier = new Webhook("s3cret", { format: "raw" });
     for (const { headers, body } of received) {
-      const expected = `sha256=${createHmac("sha256", "s3cret").update(body).digest("hex")}`;
-      expect(headers["x-agentrt-signature"]).toBe(expected);
-      expect(Number(headers["x-agentrt-timestamp"])).toBeGreaterThan(1_700_000_000);
       expect(headers["content-type"]).toBe("application/json");
-      expect(JSON.parse(body)).toEqual({
-        id: run.id,
-        agentId: agent.id,
-        status: "succeeded",
-        output: { answer: 42 },
-        error: null,
-        createdAt: done.createdAt,
-        finishedAt: done.finishedAt,
+      // The id is the same on every attempt, so receivers can drop a retry they already handled.
+      expect(headers["webhook-id"]).toBe(run.id);
+      expect(verifier.verify(body, headers as Record<string, string>)).toEqual({
+        type: "run.finished",
+        timestamp: done.finishedAt,
+        data: {
+          id: run.id,
+          agentId: agent.id,
+          threadId: null,
+          scheduleId: null,
+          status: "succeeded",
+          output: { answer: 42 },
+          error: null,
+          createdAt: done.createdAt,
+          finishedAt: done.finishedAt,
+        },
       });
     }
     const deliveries = (await store.runs.get(run.id))!.webhookDeliveries;
@@ -122,8 +128,34 @@ describe("webhooks", () => {
     expect(JSON.stringify(failures[0])).toMatch(/ECONNREFUSED/); // the operator's log keeps the detail
   });
 
-  it("signs the exact body bytes", () => {
-    expect(signWebhookBody("k", "{}")).toBe(`sha256=${createHmac("sha256", "k").update("{}").digest("hex")}`);
+  it("signs id.timestamp.body: the standardwebhooks verifier rejects a replayed or altered delivery", () => {
+    const body = JSON.stringify({ type: "run.finished", data: { id: "run_1" } });
+    for (const secret of ["s3cret", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"]) {
+      const verifier = secret.startsWith("whsec_")
+        ? new Webhook(secret)
+        : new Webhook(secret, { format: "raw" });
+      const headers = webhookHeaders(createWebhookSigner(secret), "run_1", body);
+      expect(verifier.verify(body, headers)).toEqual(JSON.parse(body));
+      const replayed = webhookHeaders(
+        createWebhookSigner(secret),
+        "run_1",
+        body,
+        new Date(Date.now() - 600_000),
+      );
+      expect(() => verifier.verify(body, replayed)).toThrow(WebhookVerificationError);
+      expect(() => verifier.verify(body.replace("run_1", "run_2"), headers)).toThrow(
+        WebhookVerificationError,
+      );
+      expect(() => verifier.verify(body, { ...headers, "webhook-id": "run_2" })).toThrow(
+        WebhookVerificationError,
+      );
+      expect(() =>
+        verifier.verify(body, {
+          ...headers,
+          "webhook-timestamp": String(Number(headers["webhook-timestamp"]) + 1),
+        }),
+      ).toThrow(WebhookVerificationError);
+    }
   });
 
   describe("egress policy", () => {

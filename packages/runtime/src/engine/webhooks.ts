@@ -1,13 +1,16 @@
-import { createHmac } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import { AgentrtError, ErrorCode, type Logger } from "@agentrt/core";
 import { createEgressPolicy, type EgressError, isEgressError, type Resolver } from "@agentrt/egress";
+import { Webhook } from "standardwebhooks";
 import { nowIso } from "../ids.js";
 import type { RunRecord, WebhookDelivery } from "../store.js";
 import type { RunJournal } from "./run-journal.js";
 
 export interface WebhookOptions {
-  /** HMAC-SHA256 key for `X-Agentrt-Signature`. */
+  /**
+   * The Standard Webhooks signing secret: `whsec_<base64>` as the spec writes it, or any other text,
+   * whose characters are then the key bytes (receivers use `new Webhook(secret, { format: "raw" })`).
+   */
   secret: string;
   /** Attempts in total, including the first (default 5). */
   maxAttempts?: number;
@@ -24,18 +27,39 @@ export interface WebhookOptions {
   resolve?: Resolver;
 }
 
-export const SIGNATURE_HEADER = "x-agentrt-signature";
-export const TIMESTAMP_HEADER = "x-agentrt-timestamp";
+/** The one event type sent today: a run reached a terminal state (`data.status` says which). */
+export const RUN_FINISHED_EVENT = "run.finished";
 
-/** `sha256=<hex>` of the exact body bytes; receivers recompute it with the shared secret. */
-export function signWebhookBody(secret: string, body: string): string {
-  return `sha256=${createHmac("sha256", secret).update(body).digest("hex")}`;
+/** A Standard Webhooks signer for the configured secret. */
+export function createWebhookSigner(secret: string): Webhook {
+  return secret.startsWith("whsec_") ? new Webhook(secret) : new Webhook(secret, { format: "raw" });
 }
 
-/** The JSON summary POSTed when a run reaches a terminal state. */
+/**
+ * The JSON POSTed when a run reaches a terminal state, in the Standard Webhooks envelope
+ * (`type`, `timestamp`, `data`). The run's thread and schedule are named, so a receiver can route
+ * it without asking back.
+ */
 export function webhookPayload(run: RunRecord): string {
-  const { id, agentId, status, output, error, createdAt, finishedAt } = run;
-  return JSON.stringify({ id, agentId, status, output, error, createdAt, finishedAt });
+  const { id, agentId, threadId, scheduleId, status, output, error, createdAt, finishedAt } = run;
+  return JSON.stringify({
+    type: RUN_FINISHED_EVENT,
+    timestamp: finishedAt ?? createdAt,
+    data: { id, agentId, threadId, scheduleId, status, output, error, createdAt, finishedAt },
+  });
+}
+
+/**
+ * The Standard Webhooks headers of one attempt: the id stays the run's across retries (receivers
+ * deduplicate on it), the timestamp is the attempt's, and the signature covers
+ * `id.timestamp.body`, so a replayed or altered delivery fails verification.
+ */
+export function webhookHeaders(signer: Webhook, messageId: string, body: string, at = new Date()) {
+  return {
+    "webhook-id": messageId,
+    "webhook-timestamp": String(Math.floor(at.getTime() / 1000)),
+    "webhook-signature": signer.sign(messageId, at, body),
+  };
 }
 
 export interface WebhookSender {
@@ -86,6 +110,7 @@ export function createWebhookSender(
   const maxAttempts = options.maxAttempts ?? 5;
   const backoffMs = options.backoffMs ?? 1000;
   const timeoutMs = options.timeoutMs ?? 10_000;
+  const signer = createWebhookSigner(options.secret);
   const stop = new AbortController();
   const inFlight = new Set<Promise<void>>();
   const egress = createEgressPolicy({
@@ -101,7 +126,7 @@ export function createWebhookSender(
     }
   }
 
-  async function attempt(url: string, body: string): Promise<Attempt> {
+  async function attempt(url: string, messageId: string, body: string): Promise<Attempt> {
     try {
       // The egress policy checks the URL and every address it connects to, on each attempt.
       const response = await egress.fetch(url, {
@@ -109,8 +134,7 @@ export function createWebhookSender(
         headers: {
           "content-type": "application/json",
           "user-agent": "agentrt-webhooks",
-          [SIGNATURE_HEADER]: signWebhookBody(options.secret, body),
-          [TIMESTAMP_HEADER]: String(Math.floor(Date.now() / 1000)),
+          ...webhookHeaders(signer, messageId, body),
         },
         body,
         redirect: "manual",
@@ -128,7 +152,7 @@ export function createWebhookSender(
     const deliveries = [...record.webhookDeliveries];
     for (let n = 1; n <= maxAttempts && !stop.signal.aborted; n++) {
       const at = nowIso();
-      const { refused, detail, ...result } = await attempt(url, body);
+      const { refused, detail, ...result } = await attempt(url, record.id, body);
       deliveries.push({ attempt: n, at, ...result });
       await journal.update(record.id, { webhookDeliveries: [...deliveries] });
       if (result.error === null) return;

@@ -4,6 +4,7 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import type { MiddlewareHandler } from "hono";
 import { hasScope } from "../../lib/auth.js";
 import { createErrorHandler, validationHook } from "../../lib/errors.js";
+import { DEFAULT_ON_DISCONNECT, RUN_ID_HEADER } from "../../lib/openapi.js";
 import { openAiErrorResponse } from "../../lib/problem.js";
 import type { AppServices } from "../../lib/services.js";
 import type { AppEnv } from "../../lib/types.js";
@@ -65,14 +66,17 @@ export function createOpenAiRoutes(services: AppServices, guards: MiddlewareHand
       multitaskStrategy: headers["x-agentrt-multitask-strategy"] ?? body.metadata?.multitask_strategy,
     });
 
-    // A client that goes away cancels the run, which aborts the agent's upstream model request.
+    // A client that goes away stops the following and, unless it chose `continue`, cancels the
+    // run, which aborts the agent's upstream model request.
+    const onDisconnect =
+      headers["x-agentrt-on-disconnect"] ?? body.metadata?.on_disconnect ?? DEFAULT_ON_DISCONNECT;
     const abort = new AbortController();
     const requestSignal = c.req.raw.signal;
     const cancel = () => {
       requestSignal.removeEventListener("abort", cancel);
       if (abort.signal.aborted) return;
       abort.abort();
-      engine.cancel(run.id).catch(() => {});
+      if (onDisconnect === "cancel") engine.cancel(run.id).catch(() => {});
     };
     requestSignal.addEventListener("abort", cancel);
     if (requestSignal.aborted) cancel();
@@ -84,7 +88,7 @@ export function createOpenAiRoutes(services: AppServices, guards: MiddlewareHand
       model: body.model,
     };
     const responseHeaders: Record<string, string> = {
-      "x-agentrt-run-id": run.id,
+      [RUN_ID_HEADER]: run.id,
       ...(threadId ? { "x-agentrt-thread-id": threadId } : {}),
       // Never silent: what the request asked for that this answer does not reflect.
       ...(ignored.length > 0 ? { "x-agentrt-ignored-params": ignored.join(", ") } : {}),

@@ -1,6 +1,12 @@
 import { ChatParamsSchema } from "@agentrt/core";
 import { z } from "@hono/zod-openapi";
-import { defineApiRoute, jsonBody, jsonContent, MultitaskStrategySchema } from "../../lib/openapi.js";
+import {
+  defineApiRoute,
+  jsonBody,
+  jsonContent,
+  MultitaskStrategySchema,
+  OnDisconnectSchema,
+} from "../../lib/openapi.js";
 import { chatFieldsTable } from "./chat-fields.js";
 
 /** OpenAI's error JSON: what every error on these routes looks like (problem+json elsewhere). */
@@ -80,10 +86,14 @@ export const ChatCompletionRequestSchema = z
       .looseObject({
         thread_id: z.string().min(1).max(100).optional(),
         multitask_strategy: MultitaskStrategySchema.optional(),
+        on_disconnect: OnDisconnectSchema.optional(),
       })
       .nullable()
       .optional()
-      .openapi({ description: "`thread_id` continues a thread; `multitask_strategy` as the header" }),
+      .openapi({
+        description:
+          "`thread_id` continues a thread; `multitask_strategy` and `on_disconnect` as the headers",
+      }),
     // OpenAI's names and ranges for the fields an agent may honour, so a malformed one is a 400 here.
     ...nullableChatParams,
   })
@@ -96,6 +106,7 @@ export const ChatHeadersSchema = z.object({
     description: "Continue this thread: its memory is used and extended; send only the new user message(s)",
   }),
   "x-agentrt-multitask-strategy": MultitaskStrategySchema.optional(),
+  "x-agentrt-on-disconnect": OnDisconnectSchema.optional(),
 });
 
 const UsageSchema = z.object({
@@ -130,6 +141,7 @@ export const listModels = defineApiRoute({
   path: "/v1/models",
   tags,
   scope: "read",
+  openAiErrors: true,
   summary: "Agents as OpenAI models: every active agent this key may invoke",
   responses: {
     ...openAiErrors,
@@ -145,6 +157,7 @@ export const getModel = defineApiRoute({
   path: "/v1/models/{model}",
   tags,
   scope: "read",
+  openAiErrors: true,
   summary: "One agent as an OpenAI model",
   request: {
     params: z.object({
@@ -163,6 +176,7 @@ export const createChatCompletion = defineApiRoute({
   path: "/v1/chat/completions",
   tags,
   scope: "invoke",
+  openAiErrors: true,
   summary: "Talk to an agent through OpenAI's Chat Completions API",
   description: [
     "`model` is the agent. Without a thread the request is stateless: `messages` is the whole history.",

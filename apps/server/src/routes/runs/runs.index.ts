@@ -1,5 +1,6 @@
 import type { RunRecord, Runtime } from "@agentrt/runtime";
 import { OpenAPIHono } from "@hono/zod-openapi";
+import { DEFAULT_ON_DISCONNECT, RUN_ID_HEADER } from "../../lib/openapi.js";
 import type { AppServices } from "../../lib/services.js";
 import { createSseResponse } from "../../lib/sse.js";
 import type { AppEnv } from "../../lib/types.js";
@@ -25,15 +26,26 @@ export function createRunRoutes({ runtime, config }: Pick<AppServices, "runtime"
       multitaskStrategy: body.multitaskStrategy,
       ...(body.timeoutMs !== undefined ? { timeoutMs: body.timeoutMs } : {}),
     });
-    const location = { location: `/v1/runs/${run.id}` };
-    if (body.mode === "background") return c.json(toRunResponse(run), 202, location);
+    const headers = { location: `/v1/runs/${run.id}`, [RUN_ID_HEADER]: run.id };
+    if (body.mode === "background") return c.json(toRunResponse(run), 202, headers);
+    // A run that has finished is not cancellable any more; that refusal is expected here.
+    const onDisconnect = () => {
+      if ((body.onDisconnect ?? DEFAULT_ON_DISCONNECT) === "cancel") engine.cancel(run.id).catch(() => {});
+    };
     if (body.mode === "stream") {
       return createSseResponse((signal) => engine.follow(run.id, 0, signal), {
         heartbeatMs: config.sseHeartbeatMs,
-        headers: { ...location, "x-run-id": run.id },
+        headers,
+        onCancel: onDisconnect,
       }) as never;
     }
-    return c.json(toRunResponse(await engine.wait(run.id, c.req.raw.signal)), 200, location);
+    const signal = c.req.raw.signal;
+    signal.addEventListener("abort", onDisconnect);
+    try {
+      return c.json(toRunResponse(await engine.wait(run.id, signal)), 200, headers);
+    } finally {
+      signal.removeEventListener("abort", onDisconnect);
+    }
   });
 
   app.openapi(routes.listRuns, async (c) => {

@@ -9,9 +9,11 @@ import {
   jsonBody,
   jsonContent,
   MultitaskStrategySchema,
+  OnDisconnectSchema,
   PageQuerySchema,
   pageOf,
   pathParam,
+  RUN_ID_HEADER,
 } from "../../lib/openapi.js";
 
 export const RunSchema = z
@@ -74,12 +76,13 @@ export const CreateRunSchema = z
       .optional()
       .openapi({ description: "The same key for the same agent within 24 h returns the first run" }),
     webhookUrl: HttpUrl.optional(),
-    timeoutMs: z
-      .number()
-      .int()
-      .min(100)
-      .optional()
-      .openapi({ description: "Run time limit (capped by the server)" }),
+    timeoutMs: z.number().int().min(100, { error: "must be at least 100 ms" }).optional().openapi({
+      description: "Run time limit in ms, from 100 up to the server's maximum (AGENTRT_RUN_MAX_TIMEOUT_MS)",
+    }),
+    onDisconnect: OnDisconnectSchema.optional().openapi({
+      description:
+        "`sync` and `stream` only: what the run does if the client drops the connection first (default `cancel`)",
+    }),
   })
   .openapi("CreateRun");
 
@@ -90,6 +93,10 @@ const sse = {
         "SSE: `id` is the event seq, `event` its type, `data` the JSON payload; ends after `run.finished`",
     }),
   },
+};
+
+const runIdHeader = {
+  [RUN_ID_HEADER]: { schema: { type: "string" as const }, description: "The run's id" },
 };
 
 const RunParams = pathParam("id");
@@ -105,9 +112,10 @@ export const createRun = defineApiRoute({
   responses: {
     200: {
       description: "`sync`: the finished run; `stream`: its events as SSE",
+      headers: runIdHeader,
       content: { ...jsonContent(RunSchema, "").content, ...sse },
     },
-    202: jsonContent(RunSchema, "`background`: the queued run"),
+    202: { ...jsonContent(RunSchema, "`background`: the queued run"), headers: runIdHeader },
     ...bodyErrors,
     404: errorResponses[404],
     409: errorResponses[409],
