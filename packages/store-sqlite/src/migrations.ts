@@ -187,9 +187,9 @@ export const migrations: readonly Migration[] = [
       ) STRICT, WITHOUT ROWID;
       CREATE INDEX run_tombstones_removed ON run_tombstones (removed_at);
       `,
-    },
-    {
-      version: 5,
+  },
+  {
+    version: 5,
     name: "schedule_overlap",
     sql: `
       -- Schedules' overlap policy (issue 13): what a tick does while the previous run is unfinished.
