@@ -92,7 +92,14 @@ describe("retention pruner", () => {
   it("bounds each schedule's run history", async () => {
     const store = createMemoryStore();
     const agent = await store.agents.create(newAgent("cron"));
-    const base = { agentId: agent.id, cron: "* * * * *", timezone: "UTC", input: null, webhookUrl: null };
+    const base = {
+      agentId: agent.id,
+      cron: "* * * * *",
+      timezone: "UTC",
+      input: null,
+      webhookUrl: null,
+      overlap: "skip" as const,
+    };
     await store.schedules.create({ ...base, id: "sch_1", enabled: true, nextRunAt: null });
     for (let i = 0; i < 4; i++) await finished(store, agent.id, 1, { scheduleId: "sch_1" });
     const manual = await finished(store, agent.id, 1);
