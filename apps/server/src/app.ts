@@ -3,7 +3,7 @@ import { Scalar } from "@scalar/hono-api-reference";
 import { authenticate } from "./lib/auth.js";
 import { createErrorHandler, notFoundHandler, validationHook } from "./lib/errors.js";
 import { createGuards } from "./lib/guards.js";
-import { createHttpMetrics } from "./lib/metrics.js";
+import { requestContext } from "./lib/request-context.js";
 import type { AppServices } from "./lib/services.js";
 import type { AppEnv } from "./lib/types.js";
 import { createAgentRoutes } from "./routes/agents/agents.index.js";
@@ -33,15 +33,15 @@ export function createApp(services: AppServices): OpenAPIHono<AppEnv> {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
   app.onError(createErrorHandler(logger, runtime.errorStatus));
   app.notFound(notFoundHandler);
-  const metrics = createHttpMetrics();
-  app.use("*", metrics.middleware);
+  app.use("*", requestContext(logger));
+  app.use("*", services.metrics.middleware);
 
   const guards = createGuards(services.config, services.keys);
   for (const path of REST_PATHS) app.use(path, ...guards).use(`${path}/*`, ...guards);
   app.use("/metrics", authenticate(services.keys));
 
   app.route("/", createHealthRoutes(runtime));
-  app.route("/", createMetricsRoutes(runtime, metrics));
+  app.route("/", createMetricsRoutes(services.metrics));
   app.route("/", createTemplateRoutes({ registry: runtime.registry, config: services.config }));
   app.route("/", createAgentRoutes(runtime));
   app.route("/", createRunRoutes(services));

@@ -10,6 +10,7 @@ import {
   loadDiscoveryCache,
   openStore,
   parseStoreLocation,
+  type Runtime,
   type ServiceProviders,
   type Store,
 } from "@agentrt/runtime";
@@ -19,6 +20,7 @@ import { createApp } from "./app.js";
 import type { ServerConfig } from "./env.js";
 import { createApiKey, createKeyResolver, hashApiKey } from "./lib/auth.js";
 import { createLogger } from "./lib/logger.js";
+import { createMetrics } from "./lib/metrics.js";
 import type { AppServices } from "./lib/services.js";
 
 export interface RunningServer {
@@ -62,7 +64,7 @@ async function bootstrapAdminKey(store: Store, configured: string | undefined): 
 /** Starts agentrt: store, template discovery, run engine, scheduler, HTTP. */
 export async function startServer(
   config: ServerConfig,
-  logger: Logger = createLogger(config.logLevel),
+  logger: Logger = createLogger({ level: config.logLevel }),
   options: StartOptions = {},
 ): Promise<RunningServer> {
   const started = performance.now();
@@ -79,6 +81,16 @@ export async function startServer(
   const cache = config.discoveryCache
     ? loadDiscoveryCache(join(config.dataDir, DISCOVERY_CACHE_FILE))
     : undefined;
+  let registry: ReturnType<typeof createTemplateRegistry> | undefined;
+  let engine: Runtime["engine"] | undefined;
+  const metrics = createMetrics({
+    agentLabel: config.metricsAgentLabel,
+    gauges: {
+      queue: () => engine?.stats() ?? { running: 0, queued: 0 },
+      templates: () => ({ loaded: registry?.size() ?? 0, rejected: registry?.rejected().length ?? 0 }),
+    },
+  });
+  const discoveryStarted = performance.now();
   const discovery = await discoverTemplates({
     hostDir: config.hostDir,
     extraDirs: config.templateDirs,
@@ -91,7 +103,8 @@ export async function startServer(
     // The cache only saves work; a read-only data dir must not stop the server.
     logger.warn("discovery cache not saved", { file: cache?.file, error: String(error) });
   }
-  const registry = createTemplateRegistry(discovery);
+  metrics.discovered((performance.now() - discoveryStarted) / 1000);
+  registry = createTemplateRegistry(discovery);
   for (const rejected of registry.rejected()) {
     logger.warn("template rejected", {
       package: rejected.packageName,
@@ -106,6 +119,7 @@ export async function startServer(
     registry,
     contexts,
     logger,
+    observer: metrics.observer,
     concurrency: {
       global: config.runs.concurrency,
       perAgent: config.runs.perAgent,
@@ -129,10 +143,17 @@ export async function startServer(
         services: contexts.serviceIds,
       })
     : undefined;
+  engine = runtime.engine;
   await runtime.start();
 
   const generatedAdminKey = await bootstrapAdminKey(store, config.adminKey);
-  const services: AppServices = { config, runtime, keys: createKeyResolver(store.apiKeys), logger };
+  const services: AppServices = {
+    config,
+    runtime,
+    keys: createKeyResolver(store.apiKeys),
+    logger,
+    metrics,
+  };
   const app = createApp(services);
 
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
@@ -163,6 +184,7 @@ export async function startServer(
         });
         await runtime.stop();
         await store.close();
+        metrics.close();
       })();
       return closing;
     },
