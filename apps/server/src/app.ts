@@ -5,6 +5,7 @@ import { createErrorHandler, notFoundHandler, validationHook } from "./lib/error
 import { createGuards } from "./lib/guards.js";
 import { requestContext } from "./lib/request-context.js";
 import type { AppServices } from "./lib/services.js";
+import { traceRequests } from "./lib/trace-requests.js";
 import type { AppEnv } from "./lib/types.js";
 import { createAgentRoutes } from "./routes/agents/agents.index.js";
 import { createApiKeyRoutes } from "./routes/api-keys/api-keys.index.js";
@@ -33,6 +34,7 @@ export function createApp(services: AppServices): OpenAPIHono<AppEnv> {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
   app.onError(createErrorHandler(logger, runtime.errorStatus));
   app.notFound(notFoundHandler);
+  if (services.config.tracing) app.use("*", traceRequests());
   app.use("*", requestContext(logger));
   app.use("*", services.metrics.middleware);
 

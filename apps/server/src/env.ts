@@ -1,6 +1,7 @@
 import { resolve } from "node:path";
 import { validateAllowEntry } from "@agentrt/egress";
 import { z } from "zod";
+import { tracingConfigured } from "./lib/tracing.js";
 
 const list = z
   .string()
@@ -119,6 +120,8 @@ export interface ServerConfig {
   logLevel: "debug" | "info" | "warn" | "error" | "silent";
   /** `AGENTRT_METRICS_AGENT_LABEL`: token metrics by agent. */
   metricsAgentLabel: boolean;
+  /** Traces are exported: the standard `OTEL_*` variables name an exporter or an OTLP endpoint. */
+  tracing: boolean;
 }
 
 /** Parses configuration from an environment; throws a readable error listing every bad variable. */
@@ -155,5 +158,6 @@ export function parseEnv(env: Record<string, string | undefined>, cwd = process.
     sseHeartbeatMs: e.AGENTRT_SSE_HEARTBEAT_MS,
     logLevel: e.AGENTRT_LOG_LEVEL,
     metricsAgentLabel: e.AGENTRT_METRICS_AGENT_LABEL,
+    tracing: tracingConfigured(env),
   };
 }

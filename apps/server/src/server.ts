@@ -22,6 +22,7 @@ import { createApiKey, createKeyResolver, hashApiKey } from "./lib/auth.js";
 import { createLogger } from "./lib/logger.js";
 import { createMetrics } from "./lib/metrics.js";
 import type { AppServices } from "./lib/services.js";
+import { startTracing, stopTracing } from "./lib/tracing.js";
 
 export interface RunningServer {
   url: string;
@@ -68,6 +69,8 @@ export async function startServer(
   options: StartOptions = {},
 ): Promise<RunningServer> {
   const started = performance.now();
+  // First, so the context manager is in place before any request or run.
+  if (config.tracing) await startTracing(process.env);
   const store = await openStore(parseStoreLocation(config.databaseUrl, config.dataDir), {
     sqlite: ({ path }) => createSqliteStore({ path }),
     memory: () => createMemoryStore(),
@@ -185,6 +188,7 @@ export async function startServer(
         await runtime.stop();
         await store.close();
         metrics.close();
+        if (config.tracing) await stopTracing();
       })();
       return closing;
     },
