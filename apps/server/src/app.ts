@@ -14,6 +14,7 @@ import { createMetricsRoutes } from "./routes/metrics/metrics.index.js";
 import { createOpenAiRoutes } from "./routes/openai/openai.index.js";
 import { createRunRoutes } from "./routes/runs/runs.index.js";
 import { createScheduleRoutes } from "./routes/schedules/schedules.index.js";
+import { createStatsRoutes } from "./routes/stats/stats.index.js";
 import { createTemplateRoutes } from "./routes/templates/templates.index.js";
 import { createThreadRoutes } from "./routes/threads/threads.index.js";
 import { SERVER_VERSION } from "./version.js";
@@ -44,6 +45,7 @@ export function createApp(services: AppServices): OpenAPIHono<AppEnv> {
 
   app.route("/", createHealthRoutes(runtime));
   app.route("/", createMetricsRoutes(services.metrics));
+  app.route("/", createStatsRoutes(runtime, services.stats));
   app.route("/", createTemplateRoutes({ registry: runtime.registry, config: services.config }));
   app.route("/", createAgentRoutes(runtime));
   app.route("/", createRunRoutes(services));

@@ -2,6 +2,7 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import type { Logger } from "@agentrt/core";
 import {
+  combineObservers,
   createMemoryStore,
   createRuntime,
   createTemplateContexts,
@@ -21,6 +22,7 @@ import type { ServerConfig } from "./env.js";
 import { createApiKey, createKeyResolver, hashApiKey } from "./lib/auth.js";
 import { createLogger } from "./lib/logger.js";
 import { createMetrics } from "./lib/metrics.js";
+import { createRunStats } from "./lib/run-stats.js";
 import type { AppServices } from "./lib/services.js";
 import { startTracing, stopTracing } from "./lib/tracing.js";
 
@@ -93,6 +95,7 @@ export async function startServer(
       templates: () => ({ loaded: registry?.size() ?? 0, rejected: registry?.rejected().length ?? 0 }),
     },
   });
+  const stats = createRunStats();
   const discoveryStarted = performance.now();
   const discovery = await discoverTemplates({
     hostDir: config.hostDir,
@@ -122,7 +125,7 @@ export async function startServer(
     registry,
     contexts,
     logger,
-    observer: metrics.observer,
+    observer: combineObservers(metrics.observer, stats.observer),
     concurrency: {
       global: config.runs.concurrency,
       perAgent: config.runs.perAgent,
@@ -156,6 +159,7 @@ export async function startServer(
     keys: createKeyResolver(store.apiKeys),
     logger,
     metrics,
+    stats,
   };
   const app = createApp(services);
 

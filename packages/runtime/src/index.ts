@@ -50,11 +50,12 @@ export {
   type RunEngineOptions,
   type SubmitRunOptions,
 } from "./engine/run-engine.js";
-export type {
-  RunEnding,
-  RunInfo,
-  RunObserver,
-  WebhookOutcome,
+export {
+  combineObservers,
+  type RunEnding,
+  type RunInfo,
+  type RunObserver,
+  type WebhookOutcome,
 } from "./engine/run-telemetry.js";
 export { nextFireTime, parseSchedule } from "./engine/schedule-time.js";
 export { createScheduler, type Scheduler, type SchedulerOptions } from "./engine/scheduler.js";

@@ -3,6 +3,7 @@ import type { Runtime } from "@agentrt/runtime";
 import type { ServerConfig } from "../env.js";
 import type { KeyResolver } from "./auth.js";
 import type { Metrics } from "./metrics.js";
+import type { RunStats } from "./run-stats.js";
 
 /** What route factories get: everything built once at start-up. */
 export interface AppServices {
@@ -12,4 +13,6 @@ export interface AppServices {
   keys: KeyResolver;
   logger: Logger;
   metrics: Metrics;
+  /** Per template version and per agent, the last hour. */
+  stats: RunStats;
 }

@@ -32,6 +32,24 @@ export interface RunObserver {
   webhookAttempt?(outcome: WebhookOutcome): void;
 }
 
+/** One observer that tells each of `observers`, in order. */
+export function combineObservers(...observers: RunObserver[]): RunObserver {
+  return {
+    runStarted: (run, waitedMs) => {
+      for (const o of observers) o.runStarted?.(run, waitedMs);
+    },
+    runEvent: (run, event) => {
+      for (const o of observers) o.runEvent?.(run, event);
+    },
+    runFinished: (run, ending, durationMs) => {
+      for (const o of observers) o.runFinished?.(run, ending, durationMs);
+    },
+    webhookAttempt: (outcome) => {
+      for (const o of observers) o.webhookAttempt?.(outcome);
+    },
+  };
+}
+
 /** The runtime's tracer; a no-op until the host registers an OpenTelemetry SDK. */
 export const tracer = trace.getTracer("@agentrt/runtime");
 
