@@ -1,4 +1,4 @@
-import type { Logger, RunContext, RunError as RunErrorInfo, TemplateContext } from "@agentrt/core";
+import type { Logger, RunContext, TemplateContext } from "@agentrt/core";
 import { AgentrtError, ErrorCode, type RunError, toErrorInfo } from "@agentrt/core";
 import { type Context, context } from "@opentelemetry/api";
 import { parseRunInput } from "../config.js";
@@ -18,7 +18,7 @@ import { recoverRuns } from "./recovery.js";
 import { createRunJournal, type RunOutcome } from "./run-journal.js";
 import { createRunQueue } from "./run-queue.js";
 import { loadRunSource, type RunSource, sourceFromAgent } from "./run-source.js";
-import { type RunEnding, type RunObserver, type RunProbe, startRunProbe } from "./run-telemetry.js";
+import { type RunObserver, type RunProbe, startRunProbe } from "./run-telemetry.js";
 import { createWebhookSender, type WebhookOptions, type WebhookSender } from "./webhooks.js";
 
 export interface RunEngineOptions {
@@ -321,27 +321,20 @@ export function createRunEngine(options: RunEngineOptions): RunEngine {
       release();
       freeSlot();
     }
-    let ending: RunEnding = "interrupted";
-    let endError: RunErrorInfo | null = null;
+    let ended: RunRecord | undefined;
     try {
       if (state.reason === "shutdown") await interrupt(job.run, source);
-      else {
-        const { reason } = state;
-        const end: RunOutcome = reason
-          ? {
-              status: reason === "cancel" ? "cancelled" : "timed_out",
-              error: runError(abortError(reason, job.run.timeoutMs)),
-            }
-          : outcome;
-        const run = await finish(job.runId, end);
-        ending = run.status as RunEnding;
-        endError = run.error;
-      }
+      else if (state.reason) {
+        const error = runError(abortError(state.reason, job.run.timeoutMs));
+        ended = await finish(job.runId, {
+          status: state.reason === "cancel" ? "cancelled" : "timed_out",
+          error,
+        });
+      } else ended = await finish(job.runId, outcome);
     } catch (error) {
-      ending = "failed";
       logger.error("could not record the end of a run", { runId: job.runId, error: String(error) });
     }
-    probe.finished(ending, endError);
+    probe.finished(ended ?? (state.reason === "shutdown" ? "interrupted" : "failed"));
   }
 
   /** `template.create` gets no signal, so a hung create must not keep a cancelled run open. */

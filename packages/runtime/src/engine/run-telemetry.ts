@@ -1,5 +1,6 @@
 import { type Context, context, type Span, SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
 import type { RunEventPayload, RunStatus } from "../run-events.js";
+import type { RunRecord } from "../store.js";
 import type { RunSource } from "./run-source.js";
 
 /** What observers learn about a run: bounded facts, for metrics labels and usage statistics. */
@@ -60,7 +61,8 @@ export interface RunProbe {
   /** The source is known: the template, version and revision the run executes. */
   started(source: RunSource): void;
   event(event: RunEventPayload): void;
-  finished(ending: RunEnding, error?: { code: string; message: string } | null): void;
+  /** The run's terminal record, or how it ended without one (shutdown, or its end not recorded). */
+  finished(end: Pick<RunRecord, "status" | "error"> | "interrupted" | "failed"): void;
 }
 
 /**
@@ -111,7 +113,9 @@ export function startRunProbe(
     event(event) {
       if (info) observer?.runEvent?.(info, event);
     },
-    finished(ending, error) {
+    finished(end) {
+      const ending = (typeof end === "string" ? end : end.status) as RunEnding;
+      const error = typeof end === "string" ? null : end.error;
       span.setAttribute("agentrt.run.status", ending);
       if (error) {
         span.setAttribute("error.type", error.code);
