@@ -36,7 +36,7 @@ export function createApp(services: AppServices): OpenAPIHono<AppEnv> {
   app.onError(createErrorHandler(logger, runtime.errorStatus));
   app.notFound(notFoundHandler);
   if (services.config.tracing) app.use("*", traceRequests());
-  app.use("*", requestContext(logger));
+  app.use("*", requestContext(logger, services.config.logLevel === "debug"));
   app.use("*", services.metrics.middleware);
 
   const guards = createGuards(services.config, services.keys);

@@ -91,6 +91,7 @@ describe("logs of a running server", () => {
       {
         AGENTRT_TEMPLATE_SETTINGS: JSON.stringify({ task: { allowInternal: ["127.0.0.1"] } }),
         AGENTRT_WEBHOOK_SECRET: "whsec-logged-never-0123456789",
+        AGENTRT_LOG_LEVEL: "debug",
         AGENTRT_HOST_DIR: createFullHost(),
       },
       createLogger({ level: "debug", destination: out.stream }),

@@ -113,6 +113,7 @@ beforeAll(async () => {
   server = await startTestServer(
     {
       ...otel,
+      AGENTRT_LOG_LEVEL: "debug",
       AGENTRT_HOST_DIR: createFullHost(),
       AGENTRT_TEMPLATE_SETTINGS: JSON.stringify({ task: { allowInternal: ["127.0.0.1"] } }),
     },

@@ -9,15 +9,17 @@ const REQUEST_ID = /^[\w.:-]{1,128}$/;
 
 /**
  * Gives every request an id (the caller's `x-request-id`, or a new one), echoed in the response and
- * carried on every log line written while the request (and any run it submits) is handled.
+ * carried on every log line written while the request (and any run it submits) is handled. With
+ * `logRequests` (level debug) each request gets a line of its own; otherwise nothing is built for it.
  */
-export function requestContext(logger: Logger): MiddlewareHandler {
+export function requestContext(logger: Logger, logRequests: boolean): MiddlewareHandler {
   return async (c, next) => {
     const given = c.req.header("x-request-id");
     const requestId = given && REQUEST_ID.test(given) ? given : randomUUID();
     const started = performance.now();
     await withLogFields({ requestId }, next);
     c.header("x-request-id", requestId);
+    if (!logRequests) return;
     logger.debug("request", {
       requestId,
       method: c.req.method,
