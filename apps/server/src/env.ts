@@ -2,6 +2,7 @@ import { resolve } from "node:path";
 import { validateAllowEntry } from "@agentrt/egress";
 import { parseDuration, type RetentionOptions } from "@agentrt/runtime";
 import { z } from "zod";
+import { tracingConfigured } from "./lib/tracing.js";
 
 const list = z
   .string()
@@ -129,6 +130,11 @@ export const EnvSchema = z.object({
   AGENTRT_RETENTION_INTERVAL: durationOrOff("1m"),
   /** Rows one pruning write touches at most. */
   AGENTRT_RETENTION_BATCH: z.coerce.number().int().min(1).max(10_000).default(100),
+  /** Label token metrics with the agent name: one series per agent, so off by default. */
+  AGENTRT_METRICS_AGENT_LABEL: z
+    .enum(["1", "0", "true", "false", "on", "off"])
+    .default("off")
+    .transform((v) => v === "1" || v === "true" || v === "on"),
   AGENTRT_LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
 });
 
@@ -156,6 +162,10 @@ export interface ServerConfig {
   /** The retention policy and how the background pruner paces itself. */
   retention: RetentionOptions;
   logLevel: "debug" | "info" | "warn" | "error" | "silent";
+  /** `AGENTRT_METRICS_AGENT_LABEL`: token metrics by agent. */
+  metricsAgentLabel: boolean;
+  /** Traces are exported: the standard `OTEL_*` variables name an exporter or an OTLP endpoint. */
+  tracing: boolean;
 }
 
 /** Parses configuration from an environment; throws a readable error listing every bad variable. */
@@ -206,5 +216,7 @@ export function parseEnv(env: Record<string, string | undefined>, cwd = process.
       reclaimBytesPerPass: 64 * 1024 * 1024,
     },
     logLevel: e.AGENTRT_LOG_LEVEL,
+    metricsAgentLabel: e.AGENTRT_METRICS_AGENT_LABEL,
+    tracing: tracingConfigured(env),
   };
 }

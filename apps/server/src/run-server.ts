@@ -1,9 +1,12 @@
 import type { Logger } from "@agentrt/core";
 import type { ServerConfig } from "./env.js";
+import { createPrettyLogger } from "./lib/logger.js";
 import { type RunningServer, type StartOptions, startServer } from "./server.js";
 
 export interface RunServerOptions extends StartOptions {
   logger?: Logger;
+  /** Human-readable log lines instead of JSON (`agentrt dev` on a terminal). */
+  prettyLogs?: boolean;
   /** Where the start-up banner goes; stdout by default. */
   write?: (text: string) => void;
   /** Close the server and exit on SIGINT/SIGTERM (default true). */
@@ -18,8 +21,18 @@ export async function runServer(
   config: ServerConfig,
   options: RunServerOptions = {},
 ): Promise<RunningServer> {
-  const { logger, write = (text) => process.stdout.write(text), handleSignals = true, ...start } = options;
-  const server = await startServer(config, logger, start);
+  const {
+    logger,
+    prettyLogs = false,
+    write = (text) => process.stdout.write(text),
+    handleSignals = true,
+    ...start
+  } = options;
+  const server = await startServer(
+    config,
+    logger ?? (prettyLogs ? await createPrettyLogger(config.logLevel) : undefined),
+    start,
+  );
   // Handlers first: whoever waits for the banner may signal at once, and a signal that arrives
   // before a listener exists kills the process with the default action.
   if (handleSignals) {

@@ -2,6 +2,7 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import type { AgentDirectory, Logger } from "@agentrt/core";
 import {
+  combineObservers,
   createMemoryStore,
   createRuntime,
   createTemplateContexts,
@@ -10,6 +11,7 @@ import {
   loadDiscoveryCache,
   openStore,
   parseStoreLocation,
+  type Runtime,
   type ServiceProviders,
   type Store,
 } from "@agentrt/runtime";
@@ -19,7 +21,10 @@ import { createApp } from "./app.js";
 import type { ServerConfig } from "./env.js";
 import { createApiKey, createKeyResolver, hashApiKey } from "./lib/auth.js";
 import { createLogger } from "./lib/logger.js";
+import { createMetrics } from "./lib/metrics.js";
+import { createRunStats } from "./lib/run-stats.js";
 import type { AppServices } from "./lib/services.js";
+import { startTracing, stopTracing } from "./lib/tracing.js";
 
 export interface RunningServer {
   url: string;
@@ -68,10 +73,12 @@ async function bootstrapAdminKey(store: Store, configured: string | undefined): 
 /** Starts agentrt: store, template discovery, run engine, scheduler, HTTP. */
 export async function startServer(
   config: ServerConfig,
-  logger: Logger = createLogger(config.logLevel),
+  logger: Logger = createLogger({ level: config.logLevel }),
   options: StartOptions = {},
 ): Promise<RunningServer> {
   const started = performance.now();
+  // First, so the context manager is in place before any request or run.
+  if (config.tracing) await startTracing(process.env);
   const store = await openStore(parseStoreLocation(config.databaseUrl, config.dataDir), {
     sqlite: ({ path }) => createSqliteStore({ path }),
     memory: () => createMemoryStore(),
@@ -85,6 +92,19 @@ export async function startServer(
   const cache = config.discoveryCache
     ? loadDiscoveryCache(join(config.dataDir, DISCOVERY_CACHE_FILE))
     : undefined;
+  let registry: ReturnType<typeof createTemplateRegistry> | undefined;
+  let engine: Runtime["engine"] | undefined;
+  let retention: Runtime["retention"] | undefined;
+  const metrics = createMetrics({
+    agentLabel: config.metricsAgentLabel,
+    gauges: {
+      queue: () => engine?.stats() ?? { running: 0, queued: 0 },
+      templates: () => ({ loaded: registry?.size() ?? 0, rejected: registry?.rejected().length ?? 0 }),
+      retention: () => retention?.stats(),
+    },
+  });
+  const stats = createRunStats();
+  const discoveryStarted = performance.now();
   const discovery = await discoverTemplates({
     hostDir: config.hostDir,
     extraDirs: config.templateDirs,
@@ -97,7 +117,8 @@ export async function startServer(
     // The cache only saves work; a read-only data dir must not stop the server.
     logger.warn("discovery cache not saved", { file: cache?.file, error: String(error) });
   }
-  const registry = createTemplateRegistry(discovery);
+  metrics.discovered((performance.now() - discoveryStarted) / 1000);
+  registry = createTemplateRegistry(discovery);
   for (const rejected of registry.rejected()) {
     logger.warn("template rejected", {
       package: rejected.packageName,
@@ -112,6 +133,7 @@ export async function startServer(
     registry,
     contexts,
     logger,
+    observer: combineObservers(metrics.observer, stats.observer),
     concurrency: {
       global: config.runs.concurrency,
       perAgent: config.runs.perAgent,
@@ -136,10 +158,19 @@ export async function startServer(
         services: contexts.serviceIds,
       })
     : undefined;
+  engine = runtime.engine;
+  retention = runtime.retention;
   await runtime.start();
 
   const generatedAdminKey = await bootstrapAdminKey(store, config.adminKey);
-  const services: AppServices = { config, runtime, keys: createKeyResolver(store.apiKeys), logger };
+  const services: AppServices = {
+    config,
+    runtime,
+    keys: createKeyResolver(store.apiKeys),
+    logger,
+    metrics,
+    stats,
+  };
   const app = createApp(services);
 
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
@@ -170,6 +201,8 @@ export async function startServer(
         });
         await runtime.stop();
         await store.close();
+        metrics.close();
+        if (config.tracing) await stopTracing();
       })();
       return closing;
     },

@@ -1,5 +1,6 @@
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
+import type { Logger } from "@agentrt/core";
 import { createFakeModelServer, type FakeModelServer } from "@agentrt/testing";
 import { createTestHost, serverDir, startTestServer, type TestServer } from "./helpers.js";
 
@@ -28,14 +29,20 @@ export interface ChatHarness {
 }
 
 /** A real agentrt server whose conversation agents talk to a fake model server. */
-export async function startChatHarness(env: Record<string, string> = {}): Promise<ChatHarness> {
+export async function startChatHarness(
+  env: Record<string, string> = {},
+  logger?: Logger,
+): Promise<ChatHarness> {
   const fake = await createFakeModelServer();
   const hostDir = createConversationHost();
-  const server = await startTestServer({
-    AGENTRT_HOST_DIR: hostDir,
-    AGENTRT_SSE_HEARTBEAT_MS: "200",
-    ...env,
-  });
+  const server = await startTestServer(
+    {
+      AGENTRT_HOST_DIR: hostDir,
+      AGENTRT_SSE_HEARTBEAT_MS: "200",
+      ...env,
+    },
+    logger,
+  );
   return {
     fake,
     server,

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import type { Logger } from "@agentrt/core";
 // @ts-expect-error plain JS fixture helper shared with core's tests
 import { createFixtureHost } from "../../../fixtures/templates/create-host.mjs";
 import { parseEnv } from "../src/env.js";
@@ -30,7 +31,10 @@ export interface TestServer extends RunningServer {
   stop(): Promise<void>;
 }
 
-export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
+export async function startTestServer(
+  env: Record<string, string> = {},
+  logger?: Logger,
+): Promise<TestServer> {
   const dataDir = env.AGENTRT_DATA_DIR ?? mkdtempSync(join(tmpdir(), "agentrt-data-"));
   const server = await startServer(
     parseEnv({
@@ -41,6 +45,7 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
       AGENTRT_LOG_LEVEL: "silent",
       ...env,
     }),
+    logger,
   );
   const api: TestServer["api"] = (path, init = {}) => {
     const { key = ADMIN_KEY, headers, ...rest } = init;

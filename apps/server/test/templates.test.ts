@@ -126,6 +126,6 @@ describe("metrics", () => {
       'agentrt_http_requests_total{method="GET",route="/v1/templates/:name",status="200"}',
     );
     expect(text).toMatch(/agentrt_templates_loaded 4/);
-    expect(text).toMatch(/agentrt_http_request_duration_ms_bucket\{[^}]*le="\+Inf"\} \d+/);
+    expect(text).toMatch(/agentrt_http_request_duration_seconds_bucket\{[^}]*le="\+Inf"[^}]*\} \d+/);
   });
 });

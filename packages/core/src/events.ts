@@ -35,6 +35,8 @@ export const TemplateEventSchema = z.discriminatedUnion("type", [
     type: z.literal("usage"),
     promptTokens: z.number().int(),
     completionTokens: z.number().int(),
+    /** The model that reported the usage (the provider's name for it), for usage by model. */
+    model: z.string().max(200).optional(),
   }),
 ]);
 export type TemplateEvent = z.infer<typeof TemplateEventSchema>;

@@ -38,12 +38,26 @@ export {
 export { type DiscoveryCache, type DiscoveryCacheStats, loadDiscoveryCache } from "./discovery-cache.js";
 export { canonicalJson } from "./engine/canonical-json.js";
 export {
+  currentLogFields,
+  type LogFields,
+  restoreLogFields,
+  silentLogger,
+  withLogFields,
+} from "./engine/logging.js";
+export {
   createRunEngine,
   type PreparedRun,
   type RunEngine,
   type RunEngineOptions,
   type SubmitRunOptions,
 } from "./engine/run-engine.js";
+export {
+  combineObservers,
+  type RunEnding,
+  type RunInfo,
+  type RunObserver,
+  type WebhookOutcome,
+} from "./engine/run-telemetry.js";
 export { nextFireTime, parseSchedule } from "./engine/schedule-time.js";
 export { createScheduler, type Scheduler, type SchedulerOptions } from "./engine/scheduler.js";
 export {

@@ -8,7 +8,7 @@ import { detectNetworkIsolation } from "./isolation.js";
 import { resolveLimits } from "./limits.js";
 import { parseResultJson } from "./result.js";
 import type { SandboxPool, SandboxPoolOptions, SandboxRunRequest, SandboxRunResult } from "./types.js";
-import type { Done } from "./worker.js";
+import type { Done, KillReason } from "./worker.js";
 import { createWorkerGroup, type Job } from "./worker-group.js";
 
 /** Extra wall time a child gets beyond the run's limit before the pool treats it as hung. */
@@ -41,6 +41,10 @@ export function createSandboxPool(options: SandboxPoolOptions = {}): SandboxPool
       `sandbox isolation: ${isolation.description}`,
     );
   let crashes = 0;
+  const kills: Partial<Record<KillReason, number>> = {};
+  const onKill = (reason: KillReason) => {
+    kills[reason] = (kills[reason] ?? 0) + 1;
+  };
   let activeRuns = 0;
 
   const jsWorkers = options.jsWorkers ?? Math.min(2, availableParallelism());
@@ -61,6 +65,7 @@ export function createSandboxPool(options: SandboxPoolOptions = {}): SandboxPool
     maxRssMb: options.maxWorkerRssMb ?? 512,
     onEvent,
     onCrash: () => crashes++,
+    onKill,
   });
   const pythonWorkers = options.pythonWorkers ?? 1;
   // Python interpreters cannot be reset safely between runs, so each is bound to one isolation key.
@@ -76,6 +81,7 @@ export function createSandboxPool(options: SandboxPoolOptions = {}): SandboxPool
     maxRssMb: options.maxWorkerRssMb ?? 1_024,
     onEvent,
     onCrash: () => crashes++,
+    onKill,
     onAvailable: () => bound.spareReady(),
     onGiveUp: (error) => bound.failQueued(error),
   });
@@ -164,6 +170,7 @@ export function createSandboxPool(options: SandboxPoolOptions = {}): SandboxPool
       pythonBound: bound.bound,
       activeRuns,
       crashes,
+      kills: { ...kills },
     }),
     async close() {
       closed = true;

@@ -113,6 +113,8 @@ export interface SandboxPoolStats {
   pythonBound: number;
   activeRuns: number;
   crashes: number;
+  /** Children the host killed, by reason (`deadline`, `heartbeat`, `closed`, `error`). */
+  kills: Readonly<Partial<Record<"deadline" | "heartbeat" | "closed" | "error", number>>>;
 }
 
 export interface SandboxPool {

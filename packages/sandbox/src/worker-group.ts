@@ -1,7 +1,13 @@
 import type { ChildProcess } from "node:child_process";
 import type { ChildKind } from "./child-process.js";
 import type { ChildError } from "./protocol.js";
-import { createSandboxWorker, type Done, type RequestHandlers, type SandboxWorker } from "./worker.js";
+import {
+  createSandboxWorker,
+  type Done,
+  type KillReason,
+  type RequestHandlers,
+  type SandboxWorker,
+} from "./worker.js";
 
 type RequestBody = Parameters<SandboxWorker["request"]>[0];
 
@@ -17,6 +23,7 @@ export interface GroupOptions {
   maxRssMb: number;
   onEvent(message: string): void;
   onCrash(): void;
+  onKill?(reason: KillReason): void;
   /** A worker became ready (for callers that take workers out with `take`). */
   onAvailable?(): void;
   /** Workers keep failing to start: callers that queue work outside the group should fail it. */
@@ -66,6 +73,7 @@ export function createWorkerGroup(options: GroupOptions): WorkerGroup {
       spawn: options.spawn,
       heartbeatMs: options.heartbeatMs,
       startupMs: options.startupMs,
+      ...(options.onKill ? { onKill: options.onKill } : {}),
       onReady: () => {
         wasReady = true;
         startFailures = 0;

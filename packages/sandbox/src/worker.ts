@@ -17,6 +17,16 @@ export interface RequestHandlers {
   onFetch?(request: HostFetchRequest): Promise<HostFetchResponse>;
 }
 
+/** Why the host killed a sandbox child, in a few bounded classes. */
+export type KillReason = "deadline" | "heartbeat" | "closed" | "error";
+
+function killReason(reason: string): KillReason {
+  if (reason.startsWith("a run overran")) return "deadline";
+  if (reason.startsWith("no heartbeat")) return "heartbeat";
+  if (reason === "pool closed") return "closed";
+  return "error";
+}
+
 export interface WorkerOptions {
   spawn(): ChildProcess;
   heartbeatMs: number;
@@ -24,6 +34,8 @@ export interface WorkerOptions {
   startupMs: number;
   /** Called once when the child is gone; `crashed` is false for exits the pool or the child planned. */
   onExit(worker: SandboxWorker, crashed: boolean, reason: string): void;
+  /** The host killed the child (hung, overran, unreachable); for metrics by reason. */
+  onKill?(reason: KillReason): void;
   onReady(worker: SandboxWorker): void;
 }
 
@@ -201,6 +213,7 @@ export function createSandboxWorker(options: WorkerOptions): SandboxWorker {
     },
     kill(reason) {
       if (state === "dead") return;
+      options.onKill?.(killReason(reason));
       planned = undefined;
       stderrTail = `${reason}; ${stderrTail}`.slice(-STDERR_TAIL);
       child.kill("SIGKILL");

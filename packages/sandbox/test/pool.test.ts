@@ -183,6 +183,7 @@ describe("supervision", () => {
     const outcomes = await Promise.allSettled(runs);
     expect(outcomes.filter((o) => o.status === "rejected")).toHaveLength(1);
     expect(events.some((e) => /no heartbeat/.test(e))).toBe(true);
+    expect(pool.stats().kills.heartbeat).toBeGreaterThanOrEqual(1);
     await waitFor(() => childPids("js-child").length === 2 && !childPids("js-child").includes(victim!));
   });
 

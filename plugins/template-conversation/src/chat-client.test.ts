@@ -68,7 +68,7 @@ describe("createChatClient", () => {
     ).toEqual([
       { type: "delta", text: "Hel" },
       { type: "delta", text: "lo" },
-      { type: "usage", promptTokens: 3, completionTokens: 2 },
+      { type: "usage", promptTokens: 3, completionTokens: 2, model: "m" },
     ]);
   });
 

@@ -1,6 +1,7 @@
 import type { IncomingHttpHeaders, IncomingMessage } from "node:http";
 import { isAgentrtError } from "@agentrt/core";
 import type { CallerParams } from "./caller-params.js";
+import { type ChatOutcome, endChatSpan, startChatSpan } from "./chat-span.js";
 import type { ConversationConfig } from "./config-schema.js";
 import { postForResponse, ResponseTimeoutError, readText } from "./http-post.js";
 import type { ChatMessage } from "./input-schema.js";
@@ -15,7 +16,7 @@ import {
 
 export type ReplyPart =
   | { type: "delta"; text: string }
-  | { type: "usage"; promptTokens: number; completionTokens: number };
+  | { type: "usage"; promptTokens: number; completionTokens: number; model: string };
 
 export interface ChatClient {
   /**
@@ -27,7 +28,7 @@ export interface ChatClient {
 }
 
 interface StreamChunk {
-  choices?: { delta?: { content?: unknown } }[];
+  choices?: { delta?: { content?: unknown }; finish_reason?: string | null }[];
   usage?: { prompt_tokens?: number; completion_tokens?: number } | null;
   error?: unknown;
 }
@@ -138,39 +139,64 @@ export function createChatClient(config: ConversationConfig, apiKey: () => Promi
 
   return {
     async *stream(messages, params, signal) {
-      const response = await open(messages, params, signal);
-      response.setEncoding("utf8");
-      let usage: StreamChunk["usage"];
+      const span = startChatSpan(config.model, url);
+      const outcome: ChatOutcome = {};
+      let failure: unknown;
       try {
-        for await (const data of readSseData(response)) {
-          // `[DONE]` ends the reply, but the body is read to its end so the connection can be reused.
-          if (data === "[DONE]") continue;
-          let chunk: StreamChunk;
-          try {
-            chunk = JSON.parse(data) as StreamChunk;
-          } catch (error) {
-            throw upstreamStreamError(`not JSON: ${data.slice(0, 200)}`, error);
-          }
-          if (chunk.error) throw upstreamStreamError(providerMessage(data));
-          const text = chunk.choices?.[0]?.delta?.content;
-          if (typeof text === "string" && text !== "") yield { type: "delta", text };
-          if (chunk.usage) usage = chunk.usage;
+        for await (const part of reply(messages, params, signal, outcome)) {
+          if (part.type === "usage") outcome.usage = part;
+          yield part;
         }
       } catch (error) {
-        if (signal.aborted) throw signal.reason;
-        if (isAgentrtError(error)) throw error;
-        throw upstreamStreamError((error as Error).message, error);
+        failure = error;
+        throw error;
       } finally {
-        // Left early (consumer stopped, or a bad chunk): close the HTTP request.
-        if (!response.complete) response.destroy();
-      }
-      if (usage) {
-        yield {
-          type: "usage",
-          promptTokens: usage.prompt_tokens ?? 0,
-          completionTokens: usage.completion_tokens ?? 0,
-        };
+        endChatSpan(span, outcome, failure);
       }
     },
   };
+
+  async function* reply(
+    messages: ChatMessage[],
+    params: CallerParams,
+    signal: AbortSignal,
+    outcome: ChatOutcome,
+  ): AsyncGenerator<ReplyPart> {
+    const response = await open(messages, params, signal);
+    response.setEncoding("utf8");
+    let usage: StreamChunk["usage"];
+    try {
+      for await (const data of readSseData(response)) {
+        // `[DONE]` ends the reply, but the body is read to its end so the connection can be reused.
+        if (data === "[DONE]") continue;
+        let chunk: StreamChunk;
+        try {
+          chunk = JSON.parse(data) as StreamChunk;
+        } catch (error) {
+          throw upstreamStreamError(`not JSON: ${data.slice(0, 200)}`, error);
+        }
+        if (chunk.error) throw upstreamStreamError(providerMessage(data));
+        const text = chunk.choices?.[0]?.delta?.content;
+        if (typeof text === "string" && text !== "") yield { type: "delta", text };
+        const finishReason = chunk.choices?.[0]?.finish_reason;
+        if (finishReason) outcome.finishReason = finishReason;
+        if (chunk.usage) usage = chunk.usage;
+      }
+    } catch (error) {
+      if (signal.aborted) throw signal.reason;
+      if (isAgentrtError(error)) throw error;
+      throw upstreamStreamError((error as Error).message, error);
+    } finally {
+      // Left early (consumer stopped, or a bad chunk): close the HTTP request.
+      if (!response.complete) response.destroy();
+    }
+    if (usage) {
+      yield {
+        type: "usage",
+        promptTokens: usage.prompt_tokens ?? 0,
+        completionTokens: usage.completion_tokens ?? 0,
+        model: config.model,
+      };
+    }
+  }
 }

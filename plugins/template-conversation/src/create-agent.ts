@@ -14,6 +14,7 @@ import type { ConversationContext } from "./services.js";
 export function createConversationAgent(config: ConversationConfig, ctx: ConversationContext): AgentInstance {
   const turn = {
     client: createChatClient(config, () => resolveApiKey(config.apiKey, ctx)),
+    model: config.model,
     memory: config.memory,
     systemPrompt: config.systemPrompt,
   };

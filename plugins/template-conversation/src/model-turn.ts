@@ -8,6 +8,8 @@ import { buildModelInput } from "./model-input.js";
 /** What a model call needs besides the history; fixed per agent instance. */
 export interface ModelTurn {
   client: ChatClient;
+  /** The configured model, named in usage events. */
+  model: string;
   memory: MemoryPolicy;
   systemPrompt: string | undefined;
 }

@@ -28,7 +28,7 @@ export async function* runConversation(
   checkAllowed(params, agent.allowedParams);
   const threadId = stateless ? undefined : runCtx.threadId;
   if (threadId === undefined) yield* runStateless(agent.turn, messages, params, runCtx.signal);
-  else yield* runOnThread(agent.graph, messages, params, threadId, runCtx.signal);
+  else yield* runOnThread(agent, messages, params, threadId, runCtx.signal);
 }
 
 /** A run's params, however submitted, are only those the agent's config lets callers set. */
@@ -66,7 +66,7 @@ async function* runStateless(
 
 /** With a thread the graph loads its history, runs the model node and checkpoints the new messages. */
 async function* runOnThread(
-  graph: ConversationGraph,
+  { graph, turn }: Pick<ConversationAgent, "graph" | "turn">,
   messages: ChatMessage[],
   params: CallerParams,
   threadId: string,
@@ -84,6 +84,11 @@ async function* runOnThread(
   const usage = reply && AIMessage.isInstance(reply) ? reply.usage_metadata : undefined;
   yield* finalEvents(
     reply?.text ?? "",
-    usage && { type: "usage", promptTokens: usage.input_tokens, completionTokens: usage.output_tokens },
+    usage && {
+      type: "usage",
+      promptTokens: usage.input_tokens,
+      completionTokens: usage.output_tokens,
+      model: turn.model,
+    },
   );
 }

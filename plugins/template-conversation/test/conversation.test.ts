@@ -150,7 +150,7 @@ describe("streaming", () => {
     expect(deltas.length).toBeGreaterThan(1);
     expect(deltas.join("")).toBe("The quick brown fox jumps");
     expect(events.filter((e) => e.type === "usage")).toEqual([
-      { type: "usage", promptTokens: 11, completionTokens: 5 },
+      { type: "usage", promptTokens: 11, completionTokens: 5, model: "fake-model" },
     ]);
     expect(events.at(-1)).toEqual({
       type: "output",
@@ -329,7 +329,12 @@ describe("stateless and thread runs behave alike", () => {
       events.push(await run(agent, "go", overrides));
     }
     expect(events[0]).toEqual(events[1]);
-    expect(events[0]!.at(-2)).toEqual({ type: "usage", promptTokens: 7, completionTokens: 4 });
+    expect(events[0]!.at(-2)).toEqual({
+      type: "usage",
+      promptTokens: 7,
+      completionTokens: 4,
+      model: "fake-model",
+    });
   });
 
   it.each(paths)("%s: turns an upstream error into UPSTREAM_ERROR", async (_, overrides) => {

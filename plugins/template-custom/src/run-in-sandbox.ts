@@ -1,7 +1,11 @@
 import type { RunContext, TemplateEvent } from "@agentrt/core";
 import type { CompiledCode, SandboxLimits, SandboxPool } from "@agentrt/sandbox";
+import { SpanStatusCode, trace } from "@opentelemetry/api";
 import { createAsyncQueue } from "./async-queue.js";
 import { toProgressCount } from "./progress-count.js";
+
+/** A no-op until the host registers an OpenTelemetry SDK. */
+const tracer = trace.getTracer("@agentrt/template-custom");
 
 /**
  * Runs compiled code once and streams what it reports: `log` and `progress` events as they
@@ -18,6 +22,9 @@ export async function* runInSandbox(
 ): AsyncGenerator<TemplateEvent> {
   const queue = createAsyncQueue<TemplateEvent>();
   const stop = new AbortController();
+  const span = tracer.startSpan("sandbox.run", {
+    attributes: { "agentrt.sandbox.language": compiled.language },
+  });
   pool
     .run({
       compiled,
@@ -32,10 +39,16 @@ export async function* runInSandbox(
     })
     .then(
       ({ result }) => {
+        span.end();
         queue.push({ type: "output", output: result });
         queue.end();
       },
-      (error: unknown) => queue.fail(error),
+      (error: unknown) => {
+        span.setAttribute("error.type", (error as { code?: string }).code ?? "Error");
+        span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
+        span.end();
+        queue.fail(error);
+      },
     );
   try {
     yield* queue;

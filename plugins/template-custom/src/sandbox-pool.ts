@@ -1,3 +1,4 @@
+import { channel } from "node:diagnostics_channel";
 import type { Logger } from "@agentrt/core";
 import { createSandboxPool, type SandboxPool } from "@agentrt/sandbox";
 import type { CustomSettings } from "./settings.js";
@@ -8,7 +9,32 @@ export interface SandboxPoolLease {
   release(): Promise<void>;
 }
 
-let shared: { pool: SandboxPool; leases: number } | undefined;
+let shared: { pool: SandboxPool; leases: number; id: string } | undefined;
+
+/**
+ * Where the pool announces itself to the host's metrics (agentrt's server reads busy/idle workers,
+ * crashes and kills by reason from `stats` at scrape time). Costs nothing when nobody listens.
+ */
+const poolChannel = channel("agentrt:sandbox-pool");
+let poolIds = 0;
+
+function announce(type: "opened" | "closed", id: string, pool: SandboxPool): void {
+  if (!poolChannel.hasSubscribers) return;
+  poolChannel.publish({
+    type,
+    id,
+    stats() {
+      const s = pool.stats();
+      const busy = s.activeRuns;
+      return {
+        busy,
+        idle: Math.max(0, s.jsWorkers + s.pythonWorkers - busy),
+        crashes: s.crashes,
+        kills: s.kills,
+      };
+    },
+  });
+}
 
 /**
  * One sandbox pool per process, shared by every custom agent instance: worker processes are costly
@@ -28,7 +54,8 @@ export function acquireSandboxPool(settings: CustomSettings, logger: Logger): Sa
       fetchAllowInternal: settings.fetchAllowInternal,
       onEvent: (message) => logger.info(`sandbox: ${message}`),
     });
-    shared = { pool, leases: 0 };
+    shared = { pool, leases: 0, id: `pool-${++poolIds}` };
+    announce("opened", shared.id, pool);
   }
   const current = shared;
   current.leases++;
@@ -41,6 +68,7 @@ export function acquireSandboxPool(settings: CustomSettings, logger: Logger): Sa
       current.leases--;
       if (current.leases > 0) return;
       if (shared === current) shared = undefined;
+      announce("closed", current.id, current.pool);
       await current.pool.close();
     },
   };

@@ -6,6 +6,7 @@ import { formatOutput, type StepRecord } from "./format-output.js";
 import type { TaskScope } from "./render.js";
 import { type AttemptPolicy, runWithRetries, type StepOutcome } from "./run-attempts.js";
 import type { Step } from "./step-schema.js";
+import { inStepSpan } from "./tracing.js";
 
 /** Everything a run needs, fixed when the agent is created. Times are in ms. */
 export interface TaskPlan extends AttemptPolicy {
@@ -58,19 +59,20 @@ export async function* runTask(
   let done = 0;
 
   const start = (index: number): Promise<Settled> => {
-    const promise = runWithRetries(
-      steps[index]!,
-      {
-        scope,
-        signal,
-        keySource: plan.keySource,
-        maxResponseBytes: plan.maxResponseBytes,
-        fetch: plan.fetch,
-        invokeAgent: runCtx.invokeAgent,
-        logger: runCtx.logger,
-      },
-      plan,
-    ).then((outcome) => ({ index, outcome }));
+    const step = steps[index]!;
+    const context = {
+      scope,
+      signal,
+      keySource: plan.keySource,
+      maxResponseBytes: plan.maxResponseBytes,
+      fetch: plan.fetch,
+      invokeAgent: runCtx.invokeAgent,
+      logger: runCtx.logger,
+    };
+    const promise = inStepSpan(step, () => runWithRetries(step, context, plan)).then((outcome) => ({
+      index,
+      outcome,
+    }));
     // Rejections are observed through Promise.race below; this only stops unhandled-rejection noise.
     promise.catch(() => {});
     return promise;

@@ -64,7 +64,12 @@ describe("llm step", () => {
       agent.run({ user: "Ada", text: "the report" }, createTestRunContext()),
     );
     expect(finishedOf(events, "ask")).toMatchObject({ status: "succeeded", output: "A short summary." });
-    expect(events).toContainEqual({ type: "usage", promptTokens: 12, completionTokens: 4 });
+    expect(events).toContainEqual({
+      type: "usage",
+      promptTokens: 12,
+      completionTokens: 4,
+      model: "fake-model",
+    });
     expect(outputOf(events)).toMatchObject({ ask: "A short summary." });
 
     const [request] = model.requests;

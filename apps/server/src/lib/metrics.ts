@@ -1,59 +1,312 @@
+import { subscribe, unsubscribe } from "node:diagnostics_channel";
+import type { RetentionStats, RunObserver } from "@agentrt/runtime";
 import type { MiddlewareHandler } from "hono";
 import { routePath } from "hono/route";
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 
-const BUCKETS_MS = [1, 2.5, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000];
-
-interface Histogram {
-  counts: number[];
-  sum: number;
-  count: number;
+/**
+ * What a template's sandbox pool reports on this channel when it opens and closes (see
+ * `@agentrt/template-custom`), so metrics can read its counts at scrape time without the server
+ * knowing the template.
+ */
+export const SANDBOX_CHANNEL = "agentrt:sandbox-pool";
+export interface SandboxPoolMessage {
+  type: "opened" | "closed";
+  id: string;
+  stats(): { busy: number; idle: number; crashes: number; kills: Readonly<Record<string, number>> };
 }
 
-/** In-process HTTP metrics in Prometheus text format; labels use route patterns, never raw paths. */
-export function createHttpMetrics() {
-  const requests = new Map<string, number>();
-  const durations = new Map<string, Histogram>();
+export interface MetricsOptions {
+  /** Label token counts with the agent name (its cardinality is the number of agents). */
+  agentLabel: boolean;
+  /** Read at scrape time. */
+  gauges: {
+    queue(): { running: number; queued: number };
+    templates(): { loaded: number; rejected: number };
+    /** The retention pruner's numbers; the store ones are as of its last pass. */
+    retention(): RetentionStats | undefined;
+  };
+}
 
-  const middleware: MiddlewareHandler = async (c, next) => {
-    const start = performance.now();
-    await next();
-    const route = routePath(c, -1);
-    const key = `method="${c.req.method}",route="${route}",status="${c.res.status}"`;
-    requests.set(key, (requests.get(key) ?? 0) + 1);
-    const hkey = `method="${c.req.method}",route="${route}"`;
-    let h = durations.get(hkey);
-    if (!h) {
-      h = { counts: BUCKETS_MS.map(() => 0), sum: 0, count: 0 };
-      durations.set(hkey, h);
-    }
-    const elapsed = performance.now() - start;
-    for (let i = 0; i < BUCKETS_MS.length; i++) if (elapsed <= BUCKETS_MS[i]!) h.counts[i]!++;
-    h.sum += elapsed;
-    h.count++;
+const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300];
+
+/**
+ * agentrt's Prometheus metrics (prom-client): HTTP by route pattern, runs and steps by template,
+ * the queue, SSE streams, tokens, sandbox pools, templates, webhooks, and Node's process metrics.
+ * Labels are bounded: route patterns, template names, statuses, model names, never ids.
+ */
+export function createMetrics(options: MetricsOptions) {
+  const registry = new Registry();
+  const registers = [registry];
+  collectDefaultMetrics({ register: registry });
+
+  const httpRequests = new Counter({
+    name: "agentrt_http_requests_total",
+    help: "HTTP requests by route pattern and status.",
+    labelNames: ["method", "route", "status"],
+    registers,
+  });
+  const httpDuration = new Histogram({
+    name: "agentrt_http_request_duration_seconds",
+    help: "Time to the response head.",
+    labelNames: ["method", "route"],
+    buckets: DURATION_BUCKETS,
+    registers,
+  });
+  const sseStreams = new Gauge({
+    name: "agentrt_sse_streams_active",
+    help: "Server-sent event streams open now.",
+    registers,
+  });
+  const runsStarted = new Counter({
+    name: "agentrt_runs_started_total",
+    help: "Runs that began executing, by template.",
+    labelNames: ["template"],
+    registers,
+  });
+  const runsFinished = new Counter({
+    name: "agentrt_runs_finished_total",
+    help: "Runs that ended, by template and status.",
+    labelNames: ["template", "status"],
+    registers,
+  });
+  const runDuration = new Histogram({
+    name: "agentrt_run_duration_seconds",
+    help: "Run execution time, from leaving the queue to the end.",
+    labelNames: ["template"],
+    buckets: DURATION_BUCKETS,
+    registers,
+  });
+  const stepDuration = new Histogram({
+    name: "agentrt_step_duration_seconds",
+    help: "Step time, from step.started to step.finished.",
+    labelNames: ["template", "status"],
+    buckets: DURATION_BUCKETS,
+    registers,
+  });
+  const queueWait = new Histogram({
+    name: "agentrt_run_queue_wait_seconds",
+    help: "Time runs waited for a concurrency slot.",
+    labelNames: ["template"],
+    buckets: DURATION_BUCKETS,
+    registers,
+  });
+  new Gauge({
+    name: "agentrt_runs_queued",
+    help: "Runs waiting for a concurrency slot.",
+    registers,
+    collect() {
+      this.set(options.gauges.queue().queued);
+    },
+  });
+  new Gauge({
+    name: "agentrt_runs_running",
+    help: "Runs executing now.",
+    registers,
+    collect() {
+      this.set(options.gauges.queue().running);
+    },
+  });
+  const tokens = new Counter({
+    name: "agentrt_gen_ai_tokens_total",
+    help: "Model tokens by direction (input, output) and model; by agent when the operator enables it.",
+    labelNames: options.agentLabel ? ["direction", "model", "agent"] : ["direction", "model"],
+    registers,
+  });
+  const webhooks = new Counter({
+    name: "agentrt_webhook_deliveries_total",
+    help: "Webhook delivery attempts by outcome.",
+    labelNames: ["outcome"],
+    registers,
+  });
+  new Gauge({
+    name: "agentrt_templates_loaded",
+    help: "Template versions loaded.",
+    registers,
+    collect() {
+      this.set(options.gauges.templates().loaded);
+    },
+  });
+  new Gauge({
+    name: "agentrt_templates_rejected",
+    help: "Template packages refused at discovery.",
+    registers,
+    collect() {
+      this.set(options.gauges.templates().rejected);
+    },
+  });
+  const retentionGauges: [string, string, (stats: RetentionStats) => number][] = [
+    ["agentrt_store_size_bytes", "Bytes the store occupies.", (s) => s.sizeBytes ?? 0],
+    ["agentrt_store_free_bytes", "Of those, bytes free for reuse.", (s) => s.freeBytes ?? 0],
+    ["agentrt_retention_runs_pruned", "Runs removed by retention since start-up.", (s) => s.runsPruned],
+    ["agentrt_retention_runs_compacted", "Runs whose token deltas were dropped.", (s) => s.runsCompacted],
+    ["agentrt_retention_threads_expired", "Idle threads deleted.", (s) => s.threadsExpired],
+    ["agentrt_retention_bytes_reclaimed", "Bytes given back to the file system.", (s) => s.bytesReclaimed],
+    [
+      "agentrt_oldest_run_timestamp_seconds",
+      "Creation time of the oldest run kept.",
+      (s) => (s.oldestRunAt === null ? 0 : Date.parse(s.oldestRunAt) / 1000),
+    ],
+  ];
+  for (const [name, help, read] of retentionGauges)
+    new Gauge({
+      name,
+      help,
+      registers,
+      collect() {
+        const stats = options.gauges.retention();
+        if (stats) this.set(read(stats));
+      },
+    });
+  const templateLoad = new Gauge({
+    name: "agentrt_template_discovery_seconds",
+    help: "Time template discovery took at start-up.",
+    registers,
+  });
+
+  const pools = new Map<string, SandboxPoolMessage["stats"]>();
+  const poolTotals = () => {
+    const all = [...pools.values()].map((stats) => stats());
+    const kills: Record<string, number> = {};
+    for (const s of all)
+      for (const [reason, n] of Object.entries(s.kills)) kills[reason] = (kills[reason] ?? 0) + n;
+    const sum = (pick: (s: (typeof all)[number]) => number) => all.reduce((n, s) => n + pick(s), 0);
+    return { busy: sum((s) => s.busy), idle: sum((s) => s.idle), crashes: sum((s) => s.crashes), kills };
+  };
+  new Gauge({
+    name: "agentrt_sandbox_workers",
+    help: "Sandbox worker processes by state (busy, idle).",
+    labelNames: ["state"],
+    registers,
+    collect() {
+      const totals = poolTotals();
+      this.set({ state: "busy" }, totals.busy);
+      this.set({ state: "idle" }, totals.idle);
+    },
+  });
+  // Counters kept by the pools themselves; exposed as gauges that only grow while a pool lives.
+  new Gauge({
+    name: "agentrt_sandbox_crashes",
+    help: "Sandbox worker processes that ended unplanned, in the open pools.",
+    registers,
+    collect() {
+      this.set(poolTotals().crashes);
+    },
+  });
+  new Gauge({
+    name: "agentrt_sandbox_kills",
+    help: "Sandbox worker processes killed by the host, by reason, in the open pools.",
+    labelNames: ["reason"],
+    registers,
+    collect() {
+      this.reset();
+      for (const [reason, n] of Object.entries(poolTotals().kills)) this.set({ reason }, n);
+    },
+  });
+  const onSandbox = (message: unknown) => {
+    const m = message as SandboxPoolMessage;
+    if (m.type === "opened") pools.set(m.id, m.stats);
+    else pools.delete(m.id);
+  };
+  subscribe(SANDBOX_CHANNEL, onSandbox);
+
+  /** Steps in progress per run: their start times. */
+  const steps = new Map<string, Map<string, number>>();
+
+  const observer: RunObserver = {
+    runStarted(run, waitedMs) {
+      runsStarted.inc({ template: run.template });
+      if (waitedMs !== undefined) queueWait.observe({ template: run.template }, waitedMs / 1000);
+    },
+    runEvent(run, event) {
+      if (event.type === "step.started") {
+        const open = steps.get(run.runId) ?? new Map<string, number>();
+        steps.set(run.runId, open);
+        open.set(event.stepId, performance.now());
+      } else if (event.type === "step.finished") {
+        const began = steps.get(run.runId)?.get(event.stepId);
+        if (began === undefined) return;
+        steps.get(run.runId)?.delete(event.stepId);
+        stepDuration.observe(
+          { template: run.template, status: event.status },
+          (performance.now() - began) / 1000,
+        );
+      } else if (event.type === "usage") {
+        const model = event.model ?? "unknown";
+        const agent = options.agentLabel ? { agent: run.agentName } : {};
+        tokens.inc({ direction: "input", model, ...agent }, event.promptTokens);
+        tokens.inc({ direction: "output", model, ...agent }, event.completionTokens);
+      }
+    },
+    runFinished(run, ending, durationMs) {
+      steps.delete(run.runId);
+      runsFinished.inc({ template: run.template, status: ending });
+      runDuration.observe({ template: run.template }, durationMs / 1000);
+    },
+    webhookAttempt(outcome) {
+      webhooks.inc({ outcome });
+    },
   };
 
-  function render(): string {
-    const lines = [
-      "# HELP agentrt_http_requests_total HTTP requests by route pattern and status.",
-      "# TYPE agentrt_http_requests_total counter",
-      ...[...requests].map(([labels, n]) => `agentrt_http_requests_total{${labels}} ${n}`),
-      "# HELP agentrt_http_request_duration_ms Time to the response head, in milliseconds.",
-      "# TYPE agentrt_http_request_duration_ms histogram",
-    ];
-    for (const [labels, h] of durations) {
-      BUCKETS_MS.forEach((le, i) => {
-        lines.push(`agentrt_http_request_duration_ms_bucket{${labels},le="${le}"} ${h.counts[i]}`);
-      });
-      lines.push(`agentrt_http_request_duration_ms_bucket{${labels},le="+Inf"} ${h.count}`);
-      lines.push(`agentrt_http_request_duration_ms_sum{${labels}} ${h.sum.toFixed(3)}`);
-      lines.push(`agentrt_http_request_duration_ms_count{${labels}} ${h.count}`);
+  /** Counts every request by its route pattern; an SSE stream counts as active until its body ends. */
+  const middleware: MiddlewareHandler = async (c, next) => {
+    const started = performance.now();
+    await next();
+    const route = routePath(c, -1);
+    httpRequests.inc({ method: c.req.method, route, status: c.res.status });
+    httpDuration.observe({ method: c.req.method, route }, (performance.now() - started) / 1000);
+    const body = c.res.body;
+    if (body && c.res.headers.get("content-type")?.startsWith("text/event-stream")) {
+      sseStreams.inc();
+      c.res = new Response(
+        countedStream(body, () => sseStreams.dec()),
+        c.res,
+      );
     }
-    return lines.join("\n");
-  }
-  return { middleware, render };
-}
-export type HttpMetrics = ReturnType<typeof createHttpMetrics>;
+  };
 
-export function gauge(name: string, help: string, value: number): string {
-  return `# HELP ${name} ${help}\n# TYPE ${name} gauge\n${name} ${value}`;
+  return {
+    registry,
+    observer,
+    middleware,
+    discovered(seconds: number) {
+      templateLoad.set(seconds);
+    },
+    render: () => registry.metrics(),
+    contentType: registry.contentType,
+    close() {
+      unsubscribe(SANDBOX_CHANNEL, onSandbox);
+      registry.clear();
+    },
+  };
+}
+export type Metrics = ReturnType<typeof createMetrics>;
+
+/** `body`, calling `done` once when it ends, fails or the client goes away. */
+function countedStream(body: ReadableStream<Uint8Array>, done: () => void): ReadableStream<Uint8Array> {
+  const reader = body.getReader();
+  let ended = false;
+  const end = () => {
+    if (ended) return;
+    ended = true;
+    done();
+  };
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        const { done: finished, value } = await reader.read();
+        if (finished) {
+          end();
+          controller.close();
+        } else controller.enqueue(value);
+      } catch (error) {
+        end();
+        controller.error(error);
+      }
+    },
+    async cancel(reason) {
+      end();
+      await reader.cancel(reason);
+    },
+  });
 }

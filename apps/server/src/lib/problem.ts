@@ -8,6 +8,7 @@ import {
 import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { currentTraceId } from "./trace-requests.js";
 
 /**
  * The one place a host error code becomes an HTTP status. Exhaustive: a new code must be mapped here.
@@ -93,6 +94,10 @@ export const ProblemSchema = z
       .array(z.object({ path: z.array(z.union([z.string(), z.number()])), message: z.string() }))
       .optional()
       .openapi({ description: "Field-level problems; `path` addresses the offending field in the request" }),
+    traceId: z
+      .string()
+      .optional()
+      .openapi({ description: "The request's OpenTelemetry trace id, when the server exports traces" }),
   })
   .openapi("Problem");
 export type Problem = z.infer<typeof ProblemSchema>;
@@ -162,7 +167,9 @@ export function toOpenAiError(problem: Problem): { status: ContentfulStatusCode;
 
 /** Writes a problem+json response. */
 export function problemResponse(c: Context, problem: Problem): Response {
-  return c.body(JSON.stringify(problem), problem.status as ContentfulStatusCode, {
+  const traceId = currentTraceId();
+  const body = traceId ? { ...problem, traceId } : problem;
+  return c.body(JSON.stringify(body), problem.status as ContentfulStatusCode, {
     "content-type": "application/problem+json",
   });
 }

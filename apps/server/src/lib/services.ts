@@ -2,6 +2,8 @@ import type { Logger } from "@agentrt/core";
 import type { Runtime } from "@agentrt/runtime";
 import type { ServerConfig } from "../env.js";
 import type { KeyResolver } from "./auth.js";
+import type { Metrics } from "./metrics.js";
+import type { RunStats } from "./run-stats.js";
 
 /** What route factories get: everything built once at start-up. */
 export interface AppServices {
@@ -10,4 +12,7 @@ export interface AppServices {
   runtime: Runtime;
   keys: KeyResolver;
   logger: Logger;
+  metrics: Metrics;
+  /** Per template version and per agent, the last hour. */
+  stats: RunStats;
 }

@@ -39,7 +39,13 @@ export async function startFromFlags(
   if (watch.length === 0) {
     io.stderr("agentrt dev: nothing to watch; pass --watch <template dir> or --template-dir\n");
   }
-  return runServer(config, { write: io.stdout, handleSignals, watch });
+  // JSON lines are for log collectors; a developer at a terminal reads pretty ones.
+  return runServer(config, {
+    write: io.stdout,
+    handleSignals,
+    watch,
+    prettyLogs: process.stdout.isTTY === true,
+  });
 }
 
 export const serveCommand = defineCommand({

@@ -1,5 +1,6 @@
 import type { Logger, RunContext, TemplateContext } from "@agentrt/core";
 import { AgentrtError, ErrorCode, type RunError, toErrorInfo } from "@agentrt/core";
+import { type Context, context } from "@opentelemetry/api";
 import { parseRunInput } from "../config.js";
 import { createId, nowIso } from "../ids.js";
 import type { InstalledTemplate } from "../installed-template.js";
@@ -12,11 +13,12 @@ import { canonicalJson } from "./canonical-json.js";
 import { driveTemplate } from "./drive-template.js";
 import { createEventHub } from "./event-hub.js";
 import { followRun } from "./follow-run.js";
-import { silentLogger, withFields } from "./logging.js";
+import { currentLogFields, type LogFields, restoreLogFields, silentLogger, withFields } from "./logging.js";
 import { recoverRuns } from "./recovery.js";
 import { createRunJournal, type RunOutcome } from "./run-journal.js";
 import { createRunQueue } from "./run-queue.js";
 import { loadRunSource, type RunSource, sourceFromAgent } from "./run-source.js";
+import { type RunObserver, type RunProbe, startRunProbe } from "./run-telemetry.js";
 import { createWebhookSender, type WebhookOptions, type WebhookSender } from "./webhooks.js";
 
 export interface RunEngineOptions {
@@ -37,6 +39,8 @@ export interface RunEngineOptions {
   /** Deepest chain of `invokeAgent` calls (default 5); stops agents invoking each other forever. */
   maxInvokeDepth?: number;
   logger?: Logger;
+  /** Metrics hooks of the host. */
+  observer?: RunObserver;
 }
 
 export interface SubmitRunOptions {
@@ -108,6 +112,12 @@ interface Job {
   source: RunSource | undefined;
   /** How many `invokeAgent` calls deep this run is (0 for runs submitted from outside). */
   depth: number;
+  /** The submitter's log fields (its request id), so the run's lines name the request. */
+  logFields?: LogFields | undefined;
+  /** The submitter's trace context, so the run's span joins the request's trace. */
+  trace?: Context | undefined;
+  /** `performance.now()` at submission; unknown for recovered runs. */
+  queuedAt?: number | undefined;
 }
 
 type AbortReason = "cancel" | "timeout" | "shutdown";
@@ -146,7 +156,8 @@ export function createRunEngine(options: RunEngineOptions): RunEngine {
   const hub = createEventHub();
   const journal = createRunJournal(store, hub);
   const instances = createAgentInstances(options.context, logger);
-  const webhooks = options.webhooks && createWebhookSender(options.webhooks, journal, logger);
+  const webhooks =
+    options.webhooks && createWebhookSender(options.webhooks, journal, logger, options.observer);
   const active = new Map<string, ActiveRun>();
   const executions = new Set<Promise<void>>();
   const queue = createRunQueue<Job>(
@@ -261,7 +272,15 @@ export function createRunEngine(options: RunEngineOptions): RunEngine {
     const slot = new Promise<void>((resolve) => {
       freeSlot = resolve;
     });
-    const execution = runJob(job, state, freeSlot).finally(() => {
+    const fields = { ...job.logFields, runId: job.runId, agentId: job.agentId };
+    const probe = startRunProbe(
+      { runId: job.runId, agentId: job.agentId, threadId: job.run.threadId, queuedAt: job.queuedAt },
+      job.trace,
+      options.observer,
+    );
+    const execution = restoreLogFields(fields, () =>
+      context.with(probe.context, () => runJob(job, state, freeSlot, probe)),
+    ).finally(() => {
       freeSlot();
       active.delete(job.runId);
       executions.delete(execution);
@@ -270,7 +289,7 @@ export function createRunEngine(options: RunEngineOptions): RunEngine {
     return slot;
   }
 
-  async function runJob(job: Job, state: ActiveRun, freeSlot: () => void): Promise<void> {
+  async function runJob(job: Job, state: ActiveRun, freeSlot: () => void, probe: RunProbe): Promise<void> {
     const { signal } = state.controller;
     const timer = setTimeout(() => abortRun(job.runId, "timeout"), job.run.timeoutMs);
     let source = job.source;
@@ -279,6 +298,7 @@ export function createRunEngine(options: RunEngineOptions): RunEngine {
     try {
       await journal.record(job.runId, [{ type: "run.started" }], { status: "running", startedAt: nowIso() });
       source ??= await loadRunSource(store, registry, job.run);
+      probe.started(source);
       const lease = await acquireUnlessAborted(source, signal);
       release = lease.release;
       const result = await driveTemplate({
@@ -287,6 +307,7 @@ export function createRunEngine(options: RunEngineOptions): RunEngine {
         ctx: runContext(job, source, signal),
         graceMs,
         record: async (event) => {
+          probe.event(event);
           await journal.append(job.runId, event);
         },
       });
@@ -302,15 +323,20 @@ export function createRunEngine(options: RunEngineOptions): RunEngine {
       release();
       freeSlot();
     }
+    let ended: RunRecord | undefined;
     try {
       if (state.reason === "shutdown") await interrupt(job.run, source);
       else if (state.reason) {
         const error = runError(abortError(state.reason, job.run.timeoutMs));
-        await finish(job.runId, { status: state.reason === "cancel" ? "cancelled" : "timed_out", error });
-      } else await finish(job.runId, outcome);
+        ended = await finish(job.runId, {
+          status: state.reason === "cancel" ? "cancelled" : "timed_out",
+          error,
+        });
+      } else ended = await finish(job.runId, outcome);
     } catch (error) {
       logger.error("could not record the end of a run", { runId: job.runId, error: String(error) });
     }
+    probe.finished(ended ?? (state.reason === "shutdown" ? "interrupted" : "failed"));
   }
 
   /** `template.create` gets no signal, so a hung create must not keep a cancelled run open. */
@@ -420,7 +446,19 @@ export function createRunEngine(options: RunEngineOptions): RunEngine {
       return { run, created };
     }
     await journal.record(run.id, [{ type: "run.queued" }]);
-    queue.push({ runId: run.id, agentId: agent.id, run, source, depth }, { immediate: depth > 0 });
+    queue.push(
+      {
+        runId: run.id,
+        agentId: agent.id,
+        run,
+        source,
+        depth,
+        logFields: currentLogFields(),
+        trace: context.active(),
+        queuedAt: performance.now(),
+      },
+      { immediate: depth > 0 },
+    );
     return { run, created };
   }
 

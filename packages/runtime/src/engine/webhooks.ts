@@ -1,10 +1,12 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { AgentrtError, ErrorCode, type Logger } from "@agentrt/core";
 import { createEgressPolicy, type EgressError, isEgressError, type Resolver } from "@agentrt/egress";
+import { SpanKind, SpanStatusCode } from "@opentelemetry/api";
 import { Webhook } from "standardwebhooks";
 import { nowIso } from "../ids.js";
 import type { RunRecord, WebhookDelivery } from "../store.js";
 import type { RunJournal } from "./run-journal.js";
+import { type RunObserver, tracer, type WebhookOutcome } from "./run-telemetry.js";
 
 export interface WebhookOptions {
   /**
@@ -102,10 +104,18 @@ function failedAttempt(error: unknown): Attempt {
   return { status: null, error: "connection failed", detail };
 }
 
+function attemptOutcome(attempt: Attempt): WebhookOutcome {
+  if (attempt.error === null) return "delivered";
+  if (attempt.status !== null) return "rejected";
+  if (attempt.refused) return "refused";
+  return attempt.error === "timed out" ? "timed_out" : "failed";
+}
+
 export function createWebhookSender(
   options: WebhookOptions,
   journal: RunJournal,
   logger: Logger,
+  observer?: RunObserver,
 ): WebhookSender {
   const maxAttempts = options.maxAttempts ?? 5;
   const backoffMs = options.backoffMs ?? 1000;
@@ -126,7 +136,26 @@ export function createWebhookSender(
     }
   }
 
-  async function attempt(url: string, messageId: string, body: string): Promise<Attempt> {
+  /** One attempt, in a client span: its outcome is counted, never its URL (it may hold secrets). */
+  function attempt(url: string, messageId: string, body: string): Promise<Attempt> {
+    return tracer.startActiveSpan(
+      "POST",
+      { kind: SpanKind.CLIENT, attributes: { "http.request.method": "POST", "agentrt.webhook": true } },
+      async (span) => {
+        const result = await send(url, messageId, body);
+        const outcome = attemptOutcome(result);
+        span.setAttribute("agentrt.webhook.outcome", outcome);
+        if (result.status !== null) span.setAttribute("http.response.status_code", result.status);
+        if (outcome !== "delivered")
+          span.setStatus({ code: SpanStatusCode.ERROR, message: result.error ?? "" });
+        span.end();
+        observer?.webhookAttempt?.(outcome);
+        return result;
+      },
+    );
+  }
+
+  async function send(url: string, messageId: string, body: string): Promise<Attempt> {
     try {
       // The egress policy checks the URL and every address it connects to, on each attempt.
       const response = await egress.fetch(url, {

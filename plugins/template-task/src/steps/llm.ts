@@ -5,11 +5,14 @@ import { fetchUpstream } from "../fetch-upstream.js";
 import { renderString } from "../render.js";
 import { createStepError } from "../step-error.js";
 import type { StepOf } from "../step-schema.js";
+import { inModelCallSpan } from "../tracing.js";
 import type { StepContext, StepResult } from "./step-context.js";
 
 /** The part of an OpenAI chat completion this step reads. */
 const ChatCompletionSchema = z.object({
-  choices: z.array(z.object({ message: z.object({ content: z.string() }) })).min(1),
+  choices: z
+    .array(z.object({ message: z.object({ content: z.string() }), finish_reason: z.string().nullish() }))
+    .min(1),
   usage: z.object({ prompt_tokens: z.number().int(), completion_tokens: z.number().int() }).optional(),
 });
 
@@ -31,8 +34,22 @@ export async function runLlmStep(step: StepOf<"llm">, ctx: StepContext): Promise
       : [{ role: "system", content: renderString(step.systemPrompt, ctx.scope) }]),
     { role: "user", content: renderString(step.prompt, ctx.scope) },
   ];
+  const url = chatCompletionsUrl(step.baseUrl);
+  return inModelCallSpan(step.model, url, async () => {
+    const result = await complete(step, ctx, url, headers, messages);
+    return { value: result, result: { usage: result.usage, finishReason: result.finishReason } };
+  });
+}
+
+async function complete(
+  step: StepOf<"llm">,
+  ctx: StepContext,
+  url: string,
+  headers: Headers,
+  messages: { role: string; content: string }[],
+): Promise<StepResult & { finishReason?: string | null | undefined }> {
   const body = await fetchUpstream({
-    url: chatCompletionsUrl(step.baseUrl),
+    url,
     method: "POST",
     headers,
     body: JSON.stringify({
@@ -53,10 +70,18 @@ export async function runLlmStep(step: StepOf<"llm">, ctx: StepContext): Promise
     });
   }
   const usage = parsed.data.usage;
+  const choice = parsed.data.choices[0]!;
   return {
-    output: parsed.data.choices[0]!.message.content,
+    output: choice.message.content,
+    finishReason: choice.finish_reason,
     ...(usage
-      ? { usage: { promptTokens: usage.prompt_tokens, completionTokens: usage.completion_tokens } }
+      ? {
+          usage: {
+            promptTokens: usage.prompt_tokens,
+            completionTokens: usage.completion_tokens,
+            model: step.model,
+          },
+        }
       : {}),
   };
 }

@@ -18,6 +18,7 @@ export interface StepContext {
 export interface StepUsage {
   promptTokens: number;
   completionTokens: number;
+  model: string;
 }
 
 export interface StepResult {

@@ -1,0 +1,48 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestServer, type TestServer } from "./helpers.js";
+
+let server: TestServer;
+
+beforeAll(async () => {
+  server = await startTestServer();
+  await server.call("POST", "/v1/agents", { name: "stat-echo", template: "echo", config: {} });
+});
+afterAll(() => server.stop());
+
+describe("per-template and per-agent statistics", () => {
+  it("reports runs, error rate and duration quantiles of the last hour", async () => {
+    for (const input of ["a", "b", "c"]) {
+      expect((await server.call("POST", "/v1/agents/stat-echo/runs", { input })).body.status).toBe(
+        "succeeded",
+      );
+    }
+    expect(
+      (await server.call("POST", "/v1/agents/stat-echo/runs", { input: { fail: true } })).body.status,
+    ).toBe("failed");
+
+    const agent = await server.call("GET", "/v1/agents/stat-echo/stats");
+    expect(agent.status).toBe(200);
+    expect(agent.body).toMatchObject({ window: "PT1H", runs: 4, errors: 1, errorRate: 0.25 });
+    expect(agent.body.p50Ms).toEqual(expect.any(Number));
+    expect(agent.body.p95Ms).toBeGreaterThanOrEqual(agent.body.p50Ms);
+
+    const template = await server.call("GET", "/v1/templates/echo/stats");
+    expect(template.status).toBe(200);
+    const versions = template.body.versions as { version: string; runs: number; errors: number }[];
+    expect(versions.reduce((n, v) => n + v.runs, 0)).toBe(4);
+    expect(versions.find((v) => v.runs === 4)).toMatchObject({ errors: 1, errorRate: 0.25 });
+  });
+
+  it("answers 404 problems for unknown agents and templates, and is declared in the OpenAPI document", async () => {
+    expect((await server.call("GET", "/v1/agents/nobody/stats")).body.code).toBe("AGENT_NOT_FOUND");
+    expect((await server.call("GET", "/v1/templates/nothing/stats")).body.code).toBe("TEMPLATE_NOT_FOUND");
+    const doc = (await server.call("GET", "/openapi.json")).body;
+    expect(doc.paths["/v1/agents/{agent}/stats"].get.responses).toHaveProperty("200");
+    expect(doc.paths["/v1/templates/{name}/stats"].get.responses).toHaveProperty("200");
+    expect(doc.components.schemas).toHaveProperty("AgentStats");
+  });
+
+  it("needs an API key", async () => {
+    expect((await server.call("GET", "/v1/agents/stat-echo/stats", undefined, null)).status).toBe(401);
+  });
+});

@@ -1,0 +1,253 @@
+import { randomBytes } from "node:crypto";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { Writable } from "node:stream";
+import { createFakeModelServer, type FakeModelServer } from "@agentrt/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createLogger } from "../src/lib/logger.js";
+import { conversationConfig, createAgentOk } from "./conversation-host.js";
+import { createFullHost } from "./full-host.js";
+import { startTestServer, type TestServer } from "./helpers.js";
+
+/** A span as OTLP/HTTP JSON carries it, attributes flattened. */
+interface ReceivedSpan {
+  traceId: string;
+  spanId: string;
+  parentSpanId: string | undefined;
+  name: string;
+  kind: number;
+  attributes: Record<string, unknown>;
+}
+
+interface OtlpValue {
+  stringValue?: string;
+  intValue?: string | number;
+  boolValue?: boolean;
+  doubleValue?: number;
+  arrayValue?: { values: OtlpValue[] };
+}
+
+function plain(value: OtlpValue): unknown {
+  if (value.arrayValue) return value.arrayValue.values.map(plain);
+  if (value.intValue !== undefined) return Number(value.intValue);
+  return value.stringValue ?? value.boolValue ?? value.doubleValue;
+}
+
+/** An in-process OTLP/HTTP (JSON) trace receiver. */
+async function startReceiver() {
+  const spans: ReceivedSpan[] = [];
+  const server: Server = createServer((req, res) => {
+    let body = "";
+    req.on("data", (chunk: Buffer) => {
+      body += chunk.toString("utf8");
+    });
+    req.on("end", () => {
+      if (req.url === "/v1/traces") {
+        const payload = JSON.parse(body) as {
+          resourceSpans: {
+            scopeSpans: {
+              spans: (Omit<ReceivedSpan, "attributes"> & {
+                attributes?: { key: string; value: OtlpValue }[];
+              })[];
+            }[];
+          }[];
+        };
+        for (const resource of payload.resourceSpans)
+          for (const scope of resource.scopeSpans)
+            for (const span of scope.spans) {
+              spans.push({
+                ...span,
+                parentSpanId: span.parentSpanId || undefined,
+                attributes: Object.fromEntries((span.attributes ?? []).map((a) => [a.key, plain(a.value)])),
+              });
+            }
+      }
+      res.writeHead(200, { "content-type": "application/json" }).end("{}");
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    spans,
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    /** Waits (generously) until `found` returns spans; the exporter sends batches every 50 ms. */
+    async waitFor<T>(found: () => T | undefined): Promise<T> {
+      for (let i = 0; i < 400; i++) {
+        const result = found();
+        if (result !== undefined) return result;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      throw new Error(`spans never arrived; got ${spans.map((s) => s.name).join(", ")}`);
+    },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+const hex = (bytes: number) => randomBytes(bytes).toString("hex");
+const traceparent = (traceId: string, spanId: string) => `00-${traceId}-${spanId}-01`;
+
+let receiver: Awaited<ReturnType<typeof startReceiver>>;
+let fake: FakeModelServer;
+let server: TestServer;
+const logLines: Record<string, unknown>[] = [];
+
+beforeAll(async () => {
+  receiver = await startReceiver();
+  fake = await createFakeModelServer({
+    reply: () => ({ content: "traced", usage: { prompt_tokens: 5, completion_tokens: 2 } }),
+  });
+  const otel = {
+    OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+    OTEL_EXPORTER_OTLP_PROTOCOL: "http/json",
+    OTEL_BSP_SCHEDULE_DELAY: "50",
+    OTEL_TRACES_SAMPLER: "parentbased_always_on",
+    OTEL_SERVICE_NAME: "agentrt-tracing-test",
+  };
+  // The SDK reads its settings from the process environment, as in production.
+  Object.assign(process.env, otel);
+  const destination = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      for (const line of chunk.toString("utf8").split("\n").filter(Boolean)) logLines.push(JSON.parse(line));
+      done();
+    },
+  });
+  server = await startTestServer(
+    {
+      ...otel,
+      AGENTRT_LOG_LEVEL: "debug",
+      AGENTRT_HOST_DIR: createFullHost(),
+      AGENTRT_TEMPLATE_SETTINGS: JSON.stringify({ task: { allowInternal: ["127.0.0.1"] } }),
+    },
+    createLogger({ level: "debug", destination }),
+  );
+});
+afterAll(async () => {
+  await server?.stop();
+  await fake?.close();
+  await receiver?.close();
+});
+
+const childrenOf = (parent: ReceivedSpan) => receiver.spans.filter((s) => s.parentSpanId === parent.spanId);
+
+describe("OpenTelemetry traces", () => {
+  it("joins a background task run to the request that created it: request → run → steps → model call", async () => {
+    await createAgentOk(server, {
+      name: "pipeline",
+      template: "task",
+      config: {
+        steps: [
+          { id: "fetch", kind: "http", url: `${fake.url}/models` },
+          {
+            id: "ask",
+            kind: "llm",
+            baseUrl: fake.url,
+            model: "fake-model",
+            prompt: "hi",
+            dependsOn: ["fetch"],
+          },
+        ],
+      },
+    });
+    const traceId = hex(16);
+    const callerSpan = hex(8);
+    const res = await server.api("/v1/agents/pipeline/runs", {
+      method: "POST",
+      headers: { traceparent: traceparent(traceId, callerSpan) },
+      body: JSON.stringify({ mode: "background" }),
+    });
+    expect(res.status).toBe(202);
+    const run = (await res.json()) as { id: string };
+
+    const request = await receiver.waitFor(() =>
+      receiver.spans.find((s) => s.traceId === traceId && s.parentSpanId === callerSpan),
+    );
+    expect(request).toMatchObject({
+      name: "POST /v1/agents/:agent/runs",
+      kind: 2, // SERVER
+      attributes: {
+        "http.request.method": "POST",
+        "http.route": "/v1/agents/:agent/runs",
+        "http.response.status_code": 202,
+      },
+    });
+    const runSpan = await receiver.waitFor(() =>
+      childrenOf(request).find(
+        (s) => s.name.startsWith("invoke_agent") && s.attributes["agentrt.run.status"],
+      ),
+    );
+    expect(runSpan).toMatchObject({
+      name: "invoke_agent pipeline",
+      traceId,
+      attributes: {
+        "gen_ai.operation.name": "invoke_agent",
+        "gen_ai.agent.name": "pipeline",
+        "agentrt.run.id": run.id,
+        "agentrt.template.name": "task",
+        "agentrt.template.version": expect.any(String),
+        "agentrt.agent.revision": 1,
+        "agentrt.run.status": "succeeded",
+      },
+    });
+    const steps = await receiver.waitFor(() => {
+      const found = childrenOf(runSpan).filter((s) => s.name.startsWith("step "));
+      return found.length === 2 ? found : undefined;
+    });
+    expect(steps.map((s) => s.name).sort()).toEqual(["step ask", "step fetch"]);
+    const ask = steps.find((s) => s.name === "step ask")!;
+    const model = await receiver.waitFor(() => childrenOf(ask).find((s) => s.name === "chat fake-model"));
+    expect(model).toMatchObject({
+      kind: 3, // CLIENT
+      traceId,
+      attributes: {
+        "gen_ai.operation.name": "chat",
+        "gen_ai.request.model": "fake-model",
+        "gen_ai.usage.input_tokens": 5,
+        "gen_ai.usage.output_tokens": 2,
+        "gen_ai.response.finish_reasons": ["stop"],
+      },
+    });
+  });
+
+  it("traces a conversation run's model call under its run and request", async () => {
+    await createAgentOk(server, {
+      name: "talker",
+      template: "conversation",
+      config: conversationConfig(fake),
+    });
+    const traceId = hex(16);
+    const callerSpan = hex(8);
+    const res = await server.api("/v1/agents/talker/runs", {
+      method: "POST",
+      headers: { traceparent: traceparent(traceId, callerSpan) },
+      body: JSON.stringify({ input: "hello" }),
+    });
+    expect(res.status).toBe(200);
+    const request = await receiver.waitFor(() =>
+      receiver.spans.find((s) => s.traceId === traceId && s.parentSpanId === callerSpan),
+    );
+    const runSpan = await receiver.waitFor(() =>
+      childrenOf(request).find((s) => s.name === "invoke_agent talker"),
+    );
+    expect(runSpan.attributes).toMatchObject({
+      "agentrt.template.name": "conversation",
+      "agentrt.run.status": "succeeded",
+    });
+    const model = await receiver.waitFor(() => childrenOf(runSpan).find((s) => s.name === "chat fake-model"));
+    expect(model.attributes).toMatchObject({
+      "gen_ai.request.model": "fake-model",
+      "gen_ai.usage.input_tokens": 5,
+      "gen_ai.usage.output_tokens": 2,
+      "gen_ai.response.finish_reasons": ["stop"],
+    });
+  });
+
+  it("puts the trace id in problem+json bodies and on the request's log lines", async () => {
+    const traceId = hex(16);
+    const res = await server.api("/v1/agents/nobody", {
+      headers: { traceparent: traceparent(traceId, hex(8)) },
+    });
+    expect(res.status).toBe(404);
+    expect(await res.json()).toMatchObject({ code: "AGENT_NOT_FOUND", traceId });
+    const line = logLines.find((l) => l.msg === "request" && l.traceId === traceId);
+    expect(line).toMatchObject({ route: "/v1/agents/:agent", status: 404, requestId: expect.any(String) });
+  });
+});

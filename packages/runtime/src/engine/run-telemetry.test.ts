@@ -1,0 +1,121 @@
+import { afterEach, describe, expect, it } from "vitest";
+import {
+  createAgent,
+  createHooks,
+  createMemoryLogger,
+  registryOf,
+  scriptTemplate,
+  templateContext,
+  until,
+} from "../../test/engine-fixtures.js";
+import { createMemoryStore } from "../memory-store.js";
+import type { RunEventPayload } from "../run-events.js";
+import { currentLogFields, withLogFields } from "./logging.js";
+import { createRunEngine, type RunEngine } from "./run-engine.js";
+import { combineObservers, type RunEnding, type RunInfo, type RunObserver } from "./run-telemetry.js";
+
+const engines: RunEngine[] = [];
+afterEach(async () => {
+  await Promise.all(engines.splice(0).map((e) => e.close()));
+});
+
+/** Records what an observer hears. */
+function recorder() {
+  const heard: string[] = [];
+  const runs: RunInfo[] = [];
+  const events: RunEventPayload[] = [];
+  const endings: RunEnding[] = [];
+  const observer: RunObserver = {
+    runStarted(run, waitedMs) {
+      runs.push(run);
+      heard.push(`started ${waitedMs === undefined ? "unknown" : "timed"}`);
+    },
+    runEvent(_run, event) {
+      events.push(event);
+    },
+    runFinished(_run, ending, durationMs) {
+      endings.push(ending);
+      heard.push(`finished ${ending} ${durationMs >= 0}`);
+    },
+  };
+  return { observer, heard, runs, events, endings };
+}
+
+async function setup(observer: RunObserver) {
+  const store = createMemoryStore();
+  const hooks = createHooks();
+  const template = scriptTemplate(hooks);
+  const logger = createMemoryLogger();
+  const engine = createRunEngine({
+    store,
+    registry: registryOf(template),
+    context: templateContext(logger),
+    logger,
+    observer,
+  });
+  engines.push(engine);
+  const agent = await createAgent(store, template, "observed");
+  return { engine, agent, template, logger };
+}
+
+describe("run observers", () => {
+  it("hear a run start, each event its template produces, and how it ended", async () => {
+    const a = recorder();
+    const b = recorder();
+    const { engine, agent, template } = await setup(combineObservers(a.observer, b.observer));
+    const usage = { type: "usage", promptTokens: 3, completionTokens: 1, model: "m" };
+    const ok = await engine.submit({ agent, input: { do: [{ emit: usage }, { output: 1 }] } });
+    await engine.wait(ok.run.id);
+    const failed = await engine.submit({ agent, input: { do: [{ fail: { message: "no" } }] } });
+    await engine.wait(failed.run.id);
+    // Observers hear the end after the run's record is settled (and its waiters woken).
+    await until(() => a.endings.length === 2 && b.endings.length === 2, "both endings observed");
+
+    for (const heard of [a, b]) {
+      expect(heard.heard).toEqual([
+        "started timed",
+        "finished succeeded true",
+        "started timed",
+        "finished failed true",
+      ]);
+      expect(heard.events).toContainEqual(usage);
+      expect(heard.endings).toEqual(["succeeded", "failed"]);
+    }
+    expect(a.runs[0]).toEqual({
+      runId: ok.run.id,
+      agentId: agent.id,
+      agentName: "observed",
+      template: template.name,
+      templateVersion: template.version,
+      revision: 1,
+      threadId: undefined,
+    });
+  });
+
+  it("counts a cancelled run as cancelled", async () => {
+    const a = recorder();
+    const { engine, agent } = await setup(a.observer);
+    const { run } = await engine.submit({ agent, input: { do: [{ waitForAbort: true }] } });
+    await until(() => a.runs.length === 1, "the run started");
+    await engine.cancel(run.id);
+    await until(() => a.endings.length === 1, "the end observed");
+    expect(a.endings).toEqual(["cancelled"]);
+  });
+});
+
+describe("log fields", () => {
+  it("carry the submitter's fields (its request id) into the run, even when the run starts later", async () => {
+    let seen: Readonly<Record<string, string>> | undefined;
+    const { engine, agent } = await setup({
+      runStarted() {
+        seen = currentLogFields();
+      },
+    });
+    const { run } = await withLogFields({ requestId: "req-42" }, () =>
+      engine.submit({ agent, input: { do: [{ output: 1 }] } }),
+    );
+    await engine.wait(run.id);
+    expect(seen).toEqual({ requestId: "req-42", runId: run.id, agentId: agent.id });
+    expect(currentLogFields()).toBeUndefined();
+  });
+});

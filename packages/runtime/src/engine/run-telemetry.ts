@@ -1,0 +1,128 @@
+import { type Context, context, type Span, SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
+import type { RunEventPayload, RunStatus } from "../run-events.js";
+import type { RunRecord } from "../store.js";
+import type { RunSource } from "./run-source.js";
+
+/** What observers learn about a run: bounded facts, for metrics labels and usage statistics. */
+export interface RunInfo {
+  runId: string;
+  agentId: string;
+  agentName: string;
+  template: string;
+  templateVersion: string;
+  revision: number;
+  threadId: string | undefined;
+}
+
+/** How a run ended, as observers see it: `interrupted` is a run cut short by shutdown. */
+export type RunEnding = Exclude<RunStatus, "queued" | "running"> | "interrupted";
+
+/** How one webhook attempt went. */
+export type WebhookOutcome = "delivered" | "rejected" | "failed" | "timed_out" | "refused";
+
+/**
+ * Hooks the host uses for metrics. Called synchronously on the engine's path: they only count.
+ * Every hook is optional.
+ */
+export interface RunObserver {
+  /** A run began executing; `waitedMs` is its time in the queue (unknown for recovered runs). */
+  runStarted?(run: RunInfo, waitedMs: number | undefined): void;
+  /** An event the run's template produced (steps, usage …), as it is recorded. */
+  runEvent?(run: RunInfo, event: RunEventPayload): void;
+  runFinished?(run: RunInfo, ending: RunEnding, durationMs: number): void;
+  webhookAttempt?(outcome: WebhookOutcome): void;
+}
+
+/** One observer that tells each of `observers`, in order. */
+export function combineObservers(...observers: RunObserver[]): RunObserver {
+  return {
+    runStarted: (run, waitedMs) => {
+      for (const o of observers) o.runStarted?.(run, waitedMs);
+    },
+    runEvent: (run, event) => {
+      for (const o of observers) o.runEvent?.(run, event);
+    },
+    runFinished: (run, ending, durationMs) => {
+      for (const o of observers) o.runFinished?.(run, ending, durationMs);
+    },
+    webhookAttempt: (outcome) => {
+      for (const o of observers) o.webhookAttempt?.(outcome);
+    },
+  };
+}
+
+/** The runtime's tracer; a no-op until the host registers an OpenTelemetry SDK. */
+export const tracer = trace.getTracer("@agentrt/runtime");
+
+/** The telemetry of one run execution: its span and the observer calls. */
+export interface RunProbe {
+  /** The context the run executes in (its span active). */
+  readonly context: Context;
+  /** The source is known: the template, version and revision the run executes. */
+  started(source: RunSource): void;
+  event(event: RunEventPayload): void;
+  /** The run's terminal record, or how it ended without one (shutdown, or its end not recorded). */
+  finished(end: Pick<RunRecord, "status" | "error"> | "interrupted" | "failed"): void;
+}
+
+/**
+ * Starts the span of a run under `parent` (the submitting request's context, carried through the
+ * queue), so a background run's spans join the trace of the request that created it.
+ */
+export function startRunProbe(
+  job: { runId: string; agentId: string; threadId: string | null; queuedAt: number | undefined },
+  parent: Context | undefined,
+  observer: RunObserver | undefined,
+): RunProbe {
+  const began = performance.now();
+  const span: Span = tracer.startSpan(
+    "invoke_agent",
+    {
+      kind: SpanKind.INTERNAL,
+      attributes: {
+        "gen_ai.operation.name": "invoke_agent",
+        "gen_ai.agent.id": job.agentId,
+        "agentrt.run.id": job.runId,
+        ...(job.threadId ? { "agentrt.thread.id": job.threadId } : {}),
+      },
+    },
+    parent ?? context.active(),
+  );
+  let info: RunInfo | undefined;
+  return {
+    context: trace.setSpan(parent ?? context.active(), span),
+    started(source) {
+      info = {
+        runId: job.runId,
+        agentId: job.agentId,
+        agentName: source.agent.name,
+        template: source.template.name,
+        templateVersion: source.template.version,
+        revision: source.revision,
+        threadId: job.threadId ?? undefined,
+      };
+      span.updateName(`invoke_agent ${source.agent.name}`);
+      span.setAttributes({
+        "gen_ai.agent.name": source.agent.name,
+        "agentrt.template.name": info.template,
+        "agentrt.template.version": info.templateVersion,
+        "agentrt.agent.revision": info.revision,
+      });
+      observer?.runStarted?.(info, job.queuedAt === undefined ? undefined : began - job.queuedAt);
+    },
+    event(event) {
+      if (info) observer?.runEvent?.(info, event);
+    },
+    finished(end) {
+      const ending = (typeof end === "string" ? end : end.status) as RunEnding;
+      const error = typeof end === "string" ? null : end.error;
+      span.setAttribute("agentrt.run.status", ending);
+      if (error) {
+        span.setAttribute("error.type", error.code);
+        span.setStatus({ code: SpanStatusCode.ERROR, message: error.message });
+      }
+      span.end();
+      if (info) observer?.runFinished?.(info, ending, performance.now() - began);
+    },
+  };
+}
