@@ -38,8 +38,8 @@ beforeAll(async () => {
       "@agentrt/template-task": resolveDir("@agentrt/template-task"),
     }),
     AGENTRT_TEMPLATE_SETTINGS: JSON.stringify({ task: { allowInternal: ["127.0.0.1"] } }),
-    // Short enough for the timeout case; the other runs end at once.
-    AGENTRT_RUN_TIMEOUT_MS: "4000",
+    // Short enough for the timeout case, long enough for the others on a loaded machine.
+    AGENTRT_RUN_TIMEOUT_MS: "12000",
   });
   client = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: ADMIN_KEY });
   await createAgentOk(server, {
@@ -107,7 +107,7 @@ describe("a failed run is never run again by an SDK retry", () => {
   });
 
   it("a run that timed out: one run", async () => {
-    fake.setLatency(30_000);
+    fake.setLatency(120_000);
     try {
       const error = await apiError(ask("slow"));
       expect(error.code).toBe("run_timeout");
@@ -117,7 +117,7 @@ describe("a failed run is never run again by an SDK retry", () => {
     }
     const runs = await runsOf("slow");
     expect(runs.map((r) => r.status)).toEqual(["timed_out"]);
-  }, 30_000);
+  }, 60_000);
 
   it("a provider that cannot be reached before the run did anything is retried: nothing happened", async () => {
     const error = await apiError(ask("unreachable"));

@@ -2,17 +2,18 @@ import { AgentrtError, ErrorCode } from "@agentrt/core";
 import { canonicalJson } from "./engine/canonical-json.js";
 import { nowIso } from "./ids.js";
 import type { RunEventPayload, StoredRunEvent } from "./run-events.js";
-import type {
-  AgentRecord,
-  AgentRevisionRecord,
-  ApiKeyRecord,
-  Page,
-  PageRequest,
-  RunPatch,
-  RunRecord,
-  ScheduleRecord,
-  Store,
-  ThreadRecord,
+import {
+  type AgentRecord,
+  type AgentRevisionRecord,
+  type ApiKeyRecord,
+  NO_AGENT_LIMITS,
+  type Page,
+  type PageRequest,
+  type RunPatch,
+  type RunRecord,
+  type ScheduleRecord,
+  type Store,
+  type ThreadRecord,
 } from "./store.js";
 
 /**
@@ -96,6 +97,7 @@ export function createMemoryStore(): Store {
         const at = nowIso();
         const agent: AgentRecord = {
           ...structuredClone(input),
+          limits: { ...NO_AGENT_LIMITS, ...input.limits },
           revision: 1,
           status: "active",
           createdAt: at,
@@ -138,6 +140,7 @@ export function createMemoryStore(): Store {
         if (patch.templateRange !== undefined) next.templateRange = patch.templateRange;
         if (patch.templateVersion !== undefined) next.templateVersion = patch.templateVersion;
         if (patch.config !== undefined) next.config = structuredClone(patch.config);
+        if (patch.limits !== undefined) next.limits = { ...patch.limits };
         const changed =
           next.templateVersion !== current.templateVersion ||
           canonicalJson(next.config) !== canonicalJson(current.config);
@@ -174,7 +177,12 @@ export function createMemoryStore(): Store {
     },
     apiKeys: {
       async create(key) {
-        const record: ApiKeyRecord = { ...structuredClone(key), createdAt: nowIso(), lastUsedAt: null };
+        const record: ApiKeyRecord = {
+          rateLimits: {},
+          ...structuredClone(key),
+          createdAt: nowIso(),
+          lastUsedAt: null,
+        };
         apiKeys.set(record.id, record);
         return structuredClone(record);
       },
@@ -185,6 +193,13 @@ export function createMemoryStore(): Store {
       async get(id) {
         const found = apiKeys.get(id);
         return found && structuredClone(found);
+      },
+      async update(id, patch) {
+        const current = apiKeys.get(id);
+        if (!current) return undefined;
+        const next = { ...current, ...structuredClone(patch) };
+        apiKeys.set(id, next);
+        return structuredClone(next);
       },
       async list(page) {
         return pageOf(apiKeys.values(), (k) => k.id, page);
@@ -262,6 +277,17 @@ export function createMemoryStore(): Store {
         // seq n sits at index n - 1, so the slice starts right after `afterSeq`.
         const log = events.get(runId) ?? [];
         return log.slice(Math.max(0, afterSeq), Math.max(0, afterSeq) + limit).map((e) => structuredClone(e));
+      },
+      async tokensUsed(agentId, since) {
+        let tokens = 0;
+        for (const run of runs.values()) {
+          if (run.agentId !== agentId) continue;
+          for (const { data, createdAt } of events.get(run.id) ?? []) {
+            if (data.type === "usage" && createdAt >= since)
+              tokens += data.promptTokens + data.completionTokens;
+          }
+        }
+        return tokens;
       },
     },
     schedules: {

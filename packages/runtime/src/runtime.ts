@@ -1,4 +1,5 @@
 import type { Logger } from "@agentrt/core";
+import { createAgentAdmission } from "./app/agent-limits.js";
 import { type AgentUseCases, createAgentUseCases } from "./app/agents.js";
 import { type ChatUseCases, createChatUseCases } from "./app/chat.js";
 import type { TemplateContexts } from "./app/contexts.js";
@@ -7,6 +8,7 @@ import { createThreadLease } from "./app/thread-lease.js";
 import { createThreadUseCases, type ThreadUseCases } from "./app/threads.js";
 import { createRunEngine, type RunEngine, type RunEngineOptions } from "./engine/run-engine.js";
 import { createScheduler, type Scheduler } from "./engine/scheduler.js";
+import { createMemoryRateCounters, type RateCounters } from "./rate-counters.js";
 import type { TemplateRegistry } from "./registry.js";
 import type { Store } from "./store.js";
 
@@ -15,6 +17,8 @@ export interface RuntimeOptions extends Omit<RunEngineOptions, "store" | "regist
   registry: TemplateRegistry;
   contexts: TemplateContexts;
   logger: Logger;
+  /** Counters for agents' runs-per-minute limits; default: in this process's memory. */
+  rateCounters?: RateCounters;
 }
 
 /** agentrt without HTTP: the store, templates, engine and scheduler, and the use cases over them. */
@@ -41,7 +45,11 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   const engine = createRunEngine({ ...options, context: contexts.forTemplate });
   const scheduler = createScheduler({ store, engine, logger });
   const withThreadLease = createThreadLease(store);
-  const runs = createRunUseCases({ store, engine, withThreadLease });
+  const admission = createAgentAdmission({
+    store,
+    counters: options.rateCounters ?? createMemoryRateCounters(),
+  });
+  const runs = createRunUseCases({ store, engine, admission, withThreadLease });
   return {
     store,
     registry,

@@ -20,6 +20,22 @@ export interface PageRequest {
 
 export type AgentStatus = "active" | "paused";
 
+/** An agent's quotas, checked when a run is submitted; `null` means no limit. */
+export interface AgentLimits {
+  /** Runs of the agent queued or running at once. */
+  maxConcurrentRuns: number | null;
+  /** Runs accepted per minute. */
+  maxRunsPerMinute: number | null;
+  /** Model tokens (prompt + completion, from usage events) per UTC day. */
+  maxTokensPerDay: number | null;
+}
+
+export const NO_AGENT_LIMITS: Readonly<AgentLimits> = Object.freeze({
+  maxConcurrentRuns: null,
+  maxRunsPerMinute: null,
+  maxTokensPerDay: null,
+});
+
 export interface AgentRecord {
   id: string;
   name: string;
@@ -32,6 +48,7 @@ export interface AgentRecord {
   config: Record<string, unknown>;
   revision: number;
   status: AgentStatus;
+  limits: AgentLimits;
   createdAt: string;
   updatedAt: string;
 }
@@ -52,6 +69,8 @@ export interface NewAgent {
   templateRange: string;
   templateVersion: string;
   config: Record<string, unknown>;
+  /** Default: no limits. */
+  limits?: AgentLimits;
 }
 
 export interface AgentPatch {
@@ -62,6 +81,8 @@ export interface AgentPatch {
   /** When `config` or `templateVersion` is given a new revision is written in the same transaction. */
   templateVersion?: string;
   config?: Record<string, unknown>;
+  /** Replaces the limits; not a new revision (limits are the operator's, not the config's). */
+  limits?: AgentLimits;
 }
 
 export interface AgentListFilter extends PageRequest {
@@ -89,6 +110,12 @@ export interface AgentStore {
 export const API_KEY_SCOPES = ["admin", "invoke", "read"] as const;
 export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
 
+/**
+ * A key's own request limits per scope class (requests per rate-limit window), overriding the
+ * server's defaults; `0` means unlimited.
+ */
+export type ApiKeyRateLimits = Partial<Record<ApiKeyScope, number>>;
+
 export interface ApiKeyRecord {
   id: string;
   name: string;
@@ -97,12 +124,19 @@ export interface ApiKeyRecord {
   /** SHA-256 of the full key, hex. The key itself is never stored. */
   hash: string;
   scopes: ApiKeyScope[];
+  rateLimits: ApiKeyRateLimits;
   createdAt: string;
   lastUsedAt: string | null;
 }
 
+export type ApiKeyPatch = Partial<Pick<ApiKeyRecord, "name" | "scopes" | "rateLimits">>;
+
 export interface ApiKeyStore {
-  create(key: Omit<ApiKeyRecord, "createdAt" | "lastUsedAt">): Promise<ApiKeyRecord>;
+  create(
+    key: Omit<ApiKeyRecord, "createdAt" | "lastUsedAt" | "rateLimits"> & { rateLimits?: ApiKeyRateLimits },
+  ): Promise<ApiKeyRecord>;
+  /** Applies a patch; `undefined` when no key has this id. */
+  update(id: string, patch: ApiKeyPatch): Promise<ApiKeyRecord | undefined>;
   findByHash(hash: string): Promise<ApiKeyRecord | undefined>;
   get(id: string): Promise<ApiKeyRecord | undefined>;
   list(page: PageRequest): Promise<Page<ApiKeyRecord>>;
@@ -187,6 +221,8 @@ export interface RunStore {
   ): Promise<{ events: StoredRunEvent[]; run: RunRecord }>;
   /** Events with `seq > afterSeq`, in order. */
   events(runId: string, afterSeq: number, limit?: number): Promise<StoredRunEvent[]>;
+  /** Tokens (prompt + completion) of the agent's `usage` events recorded at or after `since` (ISO). */
+  tokensUsed(agentId: string, since: string): Promise<number>;
 }
 
 export interface ScheduleRecord {

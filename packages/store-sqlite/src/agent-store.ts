@@ -5,6 +5,7 @@ import {
   type AgentRevisionRecord,
   type AgentStatus,
   type AgentStore,
+  NO_AGENT_LIMITS,
   nowIso,
 } from "@agentrt/runtime";
 import { prepareCheckpointDeletes } from "./checkpoint-cleanup.js";
@@ -24,6 +25,7 @@ interface AgentRow {
   config: string;
   revision: number;
   status: string;
+  limits: string;
   created_at: string;
   updated_at: string;
 }
@@ -47,6 +49,7 @@ function toAgent(row: AgentRow): AgentRecord {
     config: fromJson(row.config),
     revision: row.revision,
     status: row.status as AgentStatus,
+    limits: { ...NO_AGENT_LIMITS, ...fromJson<Partial<AgentRecord["limits"]>>(row.limits) },
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -72,9 +75,9 @@ function nameTaken(name: string, cause: unknown): AgentrtError {
 export function createAgentStore(db: DatabaseSync): AgentStore {
   const insertAgent = db.prepare(`
     INSERT INTO agents (id, name, description, template_name, template_range, template_version, config,
-                        revision, status, created_at, updated_at)
+                        revision, status, limits, created_at, updated_at)
     VALUES ($id, $name, $description, $templateName, $templateRange, $templateVersion, $config,
-            1, 'active', $now, $now)
+            1, 'active', $limits, $now, $now)
     RETURNING *`);
   const insertRevision = db.prepare(`
     INSERT INTO agent_revisions (agent_id, revision, template_version, config, created_at)
@@ -88,7 +91,8 @@ export function createAgentStore(db: DatabaseSync): AgentStore {
   const updateAgent = db.prepare(`
     UPDATE agents
     SET name = $name, description = $description, status = $status, template_range = $templateRange,
-        template_version = $templateVersion, config = $config, revision = $revision, updated_at = $updatedAt
+        template_version = $templateVersion, config = $config, revision = $revision, limits = $limits,
+        updated_at = $updatedAt
     WHERE id = $id
     RETURNING *`);
   const deleteAgent = db.prepare("DELETE FROM agents WHERE id = ?");
@@ -117,6 +121,7 @@ export function createAgentStore(db: DatabaseSync): AgentStore {
             templateRange: agent.templateRange,
             templateVersion: agent.templateVersion,
             config,
+            limits: JSON.stringify({ ...NO_AGENT_LIMITS, ...agent.limits }),
             now: nowIso(),
           }) as unknown as AgentRow;
         } catch (error) {
@@ -170,6 +175,7 @@ export function createAgentStore(db: DatabaseSync): AgentStore {
             templateVersion,
             config: changed ? JSON.stringify(config) : row.config,
             revision,
+            limits: patch.limits ? JSON.stringify(patch.limits) : row.limits,
             updatedAt,
           }) as unknown as AgentRow;
         } catch (error) {

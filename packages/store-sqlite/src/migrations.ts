@@ -164,4 +164,15 @@ export const migrations: readonly Migration[] = [
       ) STRICT, WITHOUT ROWID;
     `,
   },
+  {
+    version: 4,
+    name: "agent_limits_and_key_rate_limits",
+    sql: `
+      -- Rate limits and quotas: an agent's limits (JSON, null fields mean none), an API key's own
+      -- request limits per scope class (JSON), and the index the tokens-per-day quota sums over.
+      ALTER TABLE agents ADD COLUMN limits TEXT NOT NULL DEFAULT '{}';
+      ALTER TABLE api_keys ADD COLUMN rate_limits TEXT NOT NULL DEFAULT '{}';
+      CREATE INDEX runs_agent_finished ON runs (agent_id, finished_at);
+    `,
+  },
 ];

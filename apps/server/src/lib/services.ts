@@ -2,6 +2,7 @@ import type { Logger } from "@agentrt/core";
 import type { Runtime } from "@agentrt/runtime";
 import type { ServerConfig } from "../env.js";
 import type { KeyResolver } from "./auth.js";
+import type { KeyRateLimiter } from "./rate-limit.js";
 
 /** What route factories get: everything built once at start-up. */
 export interface AppServices {
@@ -9,5 +10,7 @@ export interface AppServices {
   /** The use cases (agents, runs, threads, chat) and what they run on. */
   runtime: Runtime;
   keys: KeyResolver;
+  /** Requests per API key and scope class. */
+  keyLimiter: KeyRateLimiter;
   logger: Logger;
 }

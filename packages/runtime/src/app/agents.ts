@@ -6,7 +6,8 @@ import type { RunEngine } from "../engine/run-engine.js";
 import { createId } from "../ids.js";
 import type { InstalledTemplate } from "../installed-template.js";
 import { parseTemplateRef, type TemplateRegistry } from "../registry.js";
-import type { AgentRecord, AgentStatus, Store } from "../store.js";
+import { type AgentRecord, type AgentStatus, NO_AGENT_LIMITS, type Store } from "../store.js";
+import { type AgentLimitsChange, applyLimits } from "./agent-limits.js";
 import type { TemplateContexts } from "./contexts.js";
 
 export interface NewAgentRequest {
@@ -15,12 +16,15 @@ export interface NewAgentRequest {
   /** `task`, `task@^2`, … */
   template: string;
   config?: Record<string, unknown> | undefined;
+  limits?: AgentLimitsChange | undefined;
 }
 
 export interface AgentChanges {
   name?: string | undefined;
   description?: string | null | undefined;
   config?: Record<string, unknown> | undefined;
+  /** The limits given replace the agent's; the others stay. */
+  limits?: AgentLimitsChange | undefined;
 }
 
 export interface UpgradeResult {
@@ -94,6 +98,7 @@ export function createAgentUseCases(deps: {
         templateRange: ref.range,
         templateVersion: template.version,
         config,
+        limits: applyLimits(NO_AGENT_LIMITS, request.limits ?? {}),
       });
     },
 
@@ -114,6 +119,7 @@ export function createAgentUseCases(deps: {
         ...(changes.name !== undefined ? { name: changes.name } : {}),
         ...(changes.description !== undefined ? { description: changes.description } : {}),
         ...(config !== undefined ? { config } : {}),
+        ...(changes.limits !== undefined ? { limits: applyLimits(agent.limits, changes.limits) } : {}),
       });
       if (updated.revision !== agent.revision) await engine.invalidateAgent(agent.id);
       return updated;

@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { PreparedRun, RunEngine, SubmitRunOptions } from "../engine/run-engine.js";
 import { nowIso } from "../ids.js";
 import type { RunRecord, Store, ThreadRecord } from "../store.js";
+import type { AgentAdmission } from "./agent-limits.js";
 
 /** What to do with a thread's unfinished runs when a new one arrives. */
 export const MultitaskStrategySchema = z.enum(["reject", "enqueue", "interrupt"]);
@@ -19,7 +20,7 @@ export interface RunUseCases {
    * the egress policy), then, on a
    * thread, admission under the thread's lease (the thread exists and belongs to the agent when
    * bound; the multitask strategy decides about unfinished runs), then the run pinned to the
-   * agent's revision is stored and queued.
+   * agent's revision is stored and queued, unless the agent's limits refuse it (RATE_LIMITED).
    */
   submit(submission: RunSubmission): Promise<{ run: RunRecord; created: boolean }>;
   /** RUN_NOT_FOUND when no run has this id. */
@@ -38,9 +39,11 @@ function threadStrategy(thread: ThreadRecord): MultitaskStrategy {
 export function createRunUseCases(deps: {
   store: Store;
   engine: RunEngine;
+  admission: AgentAdmission;
   withThreadLease: <T>(threadId: string, work: () => Promise<T>) => Promise<T>;
 }): RunUseCases {
-  const { store, engine, withThreadLease } = deps;
+  const { store, engine, admission, withThreadLease } = deps;
+  const admit = (prepared: PreparedRun) => admission.admit(prepared.agent, () => engine.submit(prepared));
 
   async function unfinishedOnThread(threadId: string): Promise<RunRecord[]> {
     const pages = await Promise.all(
@@ -84,7 +87,7 @@ export function createRunUseCases(deps: {
       // What the cancelled runs wrote to the thread stays; the new run starts once they are over.
       await cancelAll(busy);
     }
-    const submitted = await engine.submit(prepared);
+    const submitted = await admit(prepared);
     await store.threads.touch(thread.id, nowIso());
     return submitted;
   }
@@ -95,7 +98,7 @@ export function createRunUseCases(deps: {
       // Resolved before the thread lease is taken: a slow DNS answer must not hold the thread.
       if (prepared.webhookUrl) await engine.checkWebhookUrl(prepared.webhookUrl);
       const threadId = options.threadId;
-      if (!threadId) return engine.submit(prepared);
+      if (!threadId) return admit(prepared);
       return withThreadLease(threadId, () => admitOnThread(prepared, threadId, multitaskStrategy));
     },
     async get(id) {

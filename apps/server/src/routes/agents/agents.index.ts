@@ -12,6 +12,7 @@ export function toAgentResponse(agent: AgentRecord) {
     config: agent.config,
     revision: agent.revision,
     status: agent.status,
+    limits: agent.limits,
     createdAt: agent.createdAt,
     updatedAt: agent.updatedAt,
   };

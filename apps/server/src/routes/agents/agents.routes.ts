@@ -23,6 +23,37 @@ export const ConfigSchema = z.record(z.string(), z.unknown()).openapi("AgentConf
     "Validated by the template's config schema: see /v1/templates/{name}/versions/{version}/schema",
 });
 
+const limitsDescription =
+  "Quotas checked when a run is submitted; one that is reached refuses the run with 429 `RATE_LIMITED` and `Retry-After`";
+
+const limit = (what: string, max: number) =>
+  z
+    .number()
+    .int()
+    .min(1)
+    .max(max)
+    .nullable()
+    .optional()
+    .openapi({ description: `${what}; \`null\` removes the limit` });
+
+export const AgentLimitsSetSchema = z
+  .strictObject({
+    maxConcurrentRuns: limit("Runs of the agent queued or running at once", 10_000),
+    maxRunsPerMinute: limit("Runs accepted per minute", 1_000_000),
+    maxTokensPerDay: limit("Model tokens (prompt + completion) per UTC day, from the runs' usage", 1e12),
+  })
+  .openapi("AgentLimitsChange", {
+    description: `${limitsDescription}. Fields given replace the agent's, the others stay.`,
+  });
+
+export const AgentLimitsViewSchema = z
+  .object({
+    maxConcurrentRuns: z.number().int().nullable(),
+    maxRunsPerMinute: z.number().int().nullable(),
+    maxTokensPerDay: z.number().int().nullable(),
+  })
+  .openapi("AgentLimits", { description: `${limitsDescription}; \`null\`: no limit.` });
+
 export const AgentSchema = z
   .object({
     id: z.string().openapi({ example: "agt_01jx3k9w2a7f0000000000000000" }),
@@ -36,6 +67,7 @@ export const AgentSchema = z
     config: ConfigSchema,
     revision: z.number().int(),
     status: z.enum(["active", "paused"]),
+    limits: AgentLimitsViewSchema,
     createdAt: z.string(),
     updatedAt: z.string(),
   })
@@ -59,6 +91,7 @@ export const CreateAgentSchema = z
       example: "task",
     }),
     config: ConfigSchema.optional(),
+    limits: AgentLimitsSetSchema.optional(),
   })
   .openapi("CreateAgent");
 
@@ -69,6 +102,7 @@ export const UpdateAgentSchema = z
     config: ConfigSchema.optional().openapi({
       description: "The complete new config (replaces the old one)",
     }),
+    limits: AgentLimitsSetSchema.optional(),
   })
   .openapi("UpdateAgent");
 
