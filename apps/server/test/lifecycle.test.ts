@@ -106,6 +106,22 @@ describe("a graceful stop", () => {
     await stopping;
     await expect(fetch(`${server.url}/health`)).rejects.toThrow();
   }, 60_000);
+
+  it("ends the stream of a run that never started with an error event, not a broken connection", async () => {
+    const server = await startTestServer({ AGENTRT_RUN_CONCURRENCY: "1" });
+    await server.call("POST", "/v1/agents", { name: "echo", template: "echo" });
+    const start = () =>
+      server.call("POST", "/v1/agents/echo/runs", { input: { sleepMs: 600_000 }, mode: "background" });
+    await start();
+    const waiting = await start();
+    expect(waiting.body.status).toBe("queued");
+    const stream = await server.api(`/v1/runs/${waiting.body.id}/events`);
+    const reading = readSse(stream);
+    await server.stop();
+    const events = await reading;
+    expect(events.map((e) => e.event)).toEqual(["run.queued", "error"]);
+    expect(events[1]).toMatchObject({ id: undefined, data: { type: "error", error: { code: "NOT_READY" } } });
+  }, 60_000);
 });
 
 describe("SIGTERM with open event streams", () => {
