@@ -40,7 +40,7 @@ export function createApp(services: AppServices): OpenAPIHono<AppEnv> {
   app.use("*", requestContext(logger, services.config.logLevel === "debug"));
   app.use("*", services.metrics.middleware);
 
-  const guards = createGuards(services.config, services.keys);
+  const guards = createGuards(services.config, services.keys, services.keyLimiter);
   for (const path of REST_PATHS) app.use(path, ...guards).use(`${path}/*`, ...guards);
   app.use("/metrics", authenticate(services.keys));
 

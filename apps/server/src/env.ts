@@ -3,6 +3,7 @@ import { validateAllowEntry } from "@agentrt/egress";
 import { parseDuration, type RetentionOptions } from "@agentrt/runtime";
 import { z } from "zod";
 import { tracingConfigured } from "./lib/tracing.js";
+import { operatorError } from "./operator-error.js";
 
 const list = z
   .string()
@@ -136,6 +137,16 @@ export const EnvSchema = z.object({
     .default("off")
     .transform((v) => v === "1" || v === "true" || v === "on"),
   AGENTRT_LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+  /**
+   * Requests per API key and scope class (the scope a route needs) per rate-limit window; `0`
+   * means unlimited. A key's own `rateLimits` override these.
+   */
+  AGENTRT_RATE_LIMIT_READ: z.coerce.number().int().min(0).default(1200),
+  AGENTRT_RATE_LIMIT_INVOKE: z.coerce.number().int().min(0).default(600),
+  AGENTRT_RATE_LIMIT_ADMIN: z.coerce.number().int().min(0).default(300),
+  AGENTRT_RATE_LIMIT_WINDOW_S: z.coerce.number().int().min(1).max(86_400).default(60),
+  /** On SIGTERM: how long in-flight requests and runs may take to finish before they are interrupted. */
+  AGENTRT_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
 });
 
 export interface ServerConfig {
@@ -166,14 +177,48 @@ export interface ServerConfig {
   metricsAgentLabel: boolean;
   /** Traces are exported: the standard `OTEL_*` variables name an exporter or an OTLP endpoint. */
   tracing: boolean;
+  /** Default requests per key and scope class per window (0: unlimited). */
+  rateLimits: { read: number; invoke: number; admin: number; windowSeconds: number };
+  shutdownGraceMs: number;
 }
 
-/** Parses configuration from an environment; throws a readable error listing every bad variable. */
+/** What a variable accepts, read from its schema: the bounds of a number, the options of an enum. */
+function allowedValues(name: string): string | undefined {
+  let schema = (EnvSchema.shape as Record<string, z.ZodType>)[name];
+  // Through `.default()`, `.optional()` and `.transform()` to the schema that checks the value.
+  while (schema && "innerType" in schema._zod.def) schema = schema._zod.def.innerType as z.ZodType;
+  if (schema && "in" in schema._zod.def) schema = schema._zod.def.in as z.ZodType;
+  if (schema instanceof z.ZodNumber) {
+    const kind = schema.isInt ? "an integer" : "a number";
+    const { minValue: min, maxValue: max } = schema;
+    // `.int()` alone bounds a number by the safe integers: no bound worth naming.
+    const finite = (n: number | null): n is number => n !== null && Math.abs(n) < Number.MAX_SAFE_INTEGER;
+    if (finite(min) && finite(max)) return `must be ${kind} from ${min} to ${max}`;
+    if (finite(min)) return `must be ${kind} of at least ${min}`;
+    return `must be ${kind}`;
+  }
+  if (schema instanceof z.ZodEnum) return `must be one of: ${schema.options.join(", ")}`;
+  return undefined;
+}
+
+/** Secrets are never echoed back, whatever is wrong with them. */
+const SECRET = /KEY|SECRET|PASSWORD|TOKEN/;
+
+/**
+ * Parses configuration from an environment. Every bad variable is reported, one line each naming
+ * it and what it accepts, in one operator error.
+ */
 export function parseEnv(env: Record<string, string | undefined>, cwd = process.cwd()): ServerConfig {
   const result = EnvSchema.safeParse(env);
   if (!result.success) {
-    const lines = result.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
-    throw new Error(`invalid agentrt configuration:\n${lines.join("\n")}`);
+    const lines = result.error.issues.map((issue) => {
+      const name = String(issue.path[0]);
+      const value = env[name];
+      const shown =
+        value === undefined || SECRET.test(name) ? "" : ` (got ${JSON.stringify(value.slice(0, 60))})`;
+      return `invalid ${name}: ${allowedValues(name) ?? issue.message}${shown}`;
+    });
+    throw operatorError(lines.join("\n"));
   }
   const e = result.data;
   return {
@@ -218,5 +263,12 @@ export function parseEnv(env: Record<string, string | undefined>, cwd = process.
     logLevel: e.AGENTRT_LOG_LEVEL,
     metricsAgentLabel: e.AGENTRT_METRICS_AGENT_LABEL,
     tracing: tracingConfigured(env),
+    rateLimits: {
+      read: e.AGENTRT_RATE_LIMIT_READ,
+      invoke: e.AGENTRT_RATE_LIMIT_INVOKE,
+      admin: e.AGENTRT_RATE_LIMIT_ADMIN,
+      windowSeconds: e.AGENTRT_RATE_LIMIT_WINDOW_S,
+    },
+    shutdownGraceMs: e.AGENTRT_SHUTDOWN_GRACE_MS,
   };
 }

@@ -43,6 +43,8 @@ export async function startTestServer(
       AGENTRT_HOST_DIR: env.AGENTRT_HOST_DIR ?? createTestHost(),
       AGENTRT_ADMIN_KEY: ADMIN_KEY,
       AGENTRT_LOG_LEVEL: "silent",
+      // Tests stop servers with runs in progress; they are interrupted at once unless a test asks otherwise.
+      AGENTRT_SHUTDOWN_GRACE_MS: "0",
       ...env,
     }),
     logger,

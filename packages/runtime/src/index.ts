@@ -1,3 +1,9 @@
+export {
+  type AgentAdmission,
+  type AgentLimitsChange,
+  applyLimits,
+  createAgentAdmission,
+} from "./app/agent-limits.js";
 export type { AgentChanges, AgentUseCases, NewAgentRequest, UpgradeResult } from "./app/agents.js";
 export {
   type ChatRequest,
@@ -71,6 +77,15 @@ export { createId, nowIso } from "./ids.js";
 export { type InstalledTemplate, installTemplate } from "./installed-template.js";
 export { createMemoryStore } from "./memory-store.js";
 export {
+  createMemoryRateCounters,
+  createRateCounters,
+  type LimiterFactory,
+  type RateCounter,
+  type RateCounterSpec,
+  type RateCounters,
+  type RateDecision,
+} from "./rate-counters.js";
+export {
   createTemplateRegistry,
   parseTemplateRef,
   type TemplateRef,
@@ -95,6 +110,6 @@ export {
 export * from "./run-events.js";
 export { createRuntime, type Runtime, type RuntimeOptions } from "./runtime.js";
 export type * from "./store.js";
-export { API_KEY_SCOPES, SCHEDULE_OVERLAPS } from "./store.js";
+export { API_KEY_SCOPES, NO_AGENT_LIMITS, SCHEDULE_OVERLAPS } from "./store.js";
 export { openStore, parseStoreLocation, type StoreDrivers, type StoreLocation } from "./store-factory.js";
 export { checkErrorDeclarations, isReportableCode, qualifyError } from "./template-errors.js";

@@ -2,19 +2,20 @@ import { AgentrtError, ErrorCode } from "@agentrt/core";
 import { canonicalJson } from "./engine/canonical-json.js";
 import { nowIso } from "./ids.js";
 import { type RunEventPayload, type StoredRunEvent, TERMINAL_RUN_STATUSES } from "./run-events.js";
-import type {
-  AgentRecord,
-  AgentRevisionRecord,
-  ApiKeyRecord,
-  Page,
-  PageRequest,
-  RunPatch,
-  RunPruneRule,
-  RunRecord,
-  RunTombstone,
-  ScheduleRecord,
-  Store,
-  ThreadRecord,
+import {
+  type AgentRecord,
+  type AgentRevisionRecord,
+  type ApiKeyRecord,
+  NO_AGENT_LIMITS,
+  type Page,
+  type PageRequest,
+  type RunPatch,
+  type RunPruneRule,
+  type RunRecord,
+  type RunTombstone,
+  type ScheduleRecord,
+  type Store,
+  type ThreadRecord,
 } from "./store.js";
 
 /**
@@ -133,6 +134,7 @@ export function createMemoryStore(): Store {
         const agent: AgentRecord = {
           ...structuredClone(input),
           retention: structuredClone(input.retention ?? null),
+          limits: { ...NO_AGENT_LIMITS, ...input.limits },
           revision: 1,
           status: "active",
           createdAt: at,
@@ -176,6 +178,7 @@ export function createMemoryStore(): Store {
         if (patch.templateVersion !== undefined) next.templateVersion = patch.templateVersion;
         if (patch.config !== undefined) next.config = structuredClone(patch.config);
         if (patch.retention !== undefined) next.retention = structuredClone(patch.retention);
+        if (patch.limits !== undefined) next.limits = { ...patch.limits };
         const changed =
           next.templateVersion !== current.templateVersion ||
           canonicalJson(next.config) !== canonicalJson(current.config);
@@ -212,7 +215,12 @@ export function createMemoryStore(): Store {
     },
     apiKeys: {
       async create(key) {
-        const record: ApiKeyRecord = { ...structuredClone(key), createdAt: nowIso(), lastUsedAt: null };
+        const record: ApiKeyRecord = {
+          rateLimits: {},
+          ...structuredClone(key),
+          createdAt: nowIso(),
+          lastUsedAt: null,
+        };
         apiKeys.set(record.id, record);
         return structuredClone(record);
       },
@@ -223,6 +231,13 @@ export function createMemoryStore(): Store {
       async get(id) {
         const found = apiKeys.get(id);
         return found && structuredClone(found);
+      },
+      async update(id, patch) {
+        const current = apiKeys.get(id);
+        if (!current) return undefined;
+        const next = { ...current, ...structuredClone(patch) };
+        apiKeys.set(id, next);
+        return structuredClone(next);
       },
       async list(page) {
         return pageOf(apiKeys.values(), (k) => k.id, page);
@@ -302,6 +317,17 @@ export function createMemoryStore(): Store {
         let start = Math.min(Math.max(0, afterSeq), log.length);
         while (start > 0 && log[start - 1]!.seq > afterSeq) start--;
         return log.slice(start, start + limit).map((e) => structuredClone(e));
+      },
+      async tokensUsed(agentId, since) {
+        let tokens = 0;
+        for (const run of runs.values()) {
+          if (run.agentId !== agentId) continue;
+          for (const { data, createdAt } of events.get(run.id) ?? []) {
+            if (data.type === "usage" && createdAt >= since)
+              tokens += data.promptTokens + data.completionTokens;
+          }
+        }
+        return tokens;
       },
     },
     schedules: {

@@ -1,4 +1,5 @@
 import type { Logger } from "@agentrt/core";
+import { createAgentAdmission } from "./app/agent-limits.js";
 import { type AgentUseCases, createAgentUseCases } from "./app/agents.js";
 import { type ChatUseCases, createChatUseCases } from "./app/chat.js";
 import type { TemplateContexts } from "./app/contexts.js";
@@ -8,6 +9,7 @@ import { createThreadLease } from "./app/thread-lease.js";
 import { createThreadUseCases, type ThreadUseCases } from "./app/threads.js";
 import { createRunEngine, type RunEngine, type RunEngineOptions } from "./engine/run-engine.js";
 import { createScheduler, type Scheduler } from "./engine/scheduler.js";
+import { createMemoryRateCounters, type RateCounters } from "./rate-counters.js";
 import type { TemplateRegistry } from "./registry.js";
 import { NO_RETENTION } from "./retention/policy.js";
 import { createRetentionPruner, type RetentionOptions, type RetentionPruner } from "./retention/pruner.js";
@@ -20,6 +22,8 @@ export interface RuntimeOptions extends Omit<RunEngineOptions, "store" | "regist
   logger: Logger;
   /** The retention policy; without it nothing is pruned and `start` runs no pruner. */
   retention?: RetentionOptions | undefined;
+  /** Counters for agents' runs-per-minute limits; default: in this process's memory. */
+  rateCounters?: RateCounters;
 }
 
 /** agentrt without HTTP: the store, templates, engine and scheduler, and the use cases over them. */
@@ -49,7 +53,11 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   const engine = createRunEngine({ ...options, context: contexts.forTemplate });
   const scheduler = createScheduler({ store, engine, logger });
   const withThreadLease = createThreadLease(store);
-  const runs = createRunUseCases({ store, engine, withThreadLease });
+  const admission = createAgentAdmission({
+    store,
+    counters: options.rateCounters ?? createMemoryRateCounters(),
+  });
+  const runs = createRunUseCases({ store, engine, admission, withThreadLease });
   const retention = createRetentionPruner(
     store,
     options.retention ?? {

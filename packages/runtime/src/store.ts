@@ -21,6 +21,22 @@ export interface PageRequest {
 
 export type AgentStatus = "active" | "paused";
 
+/** An agent's quotas, checked when a run is submitted; `null` means no limit. */
+export interface AgentLimits {
+  /** Runs of the agent queued or running at once. */
+  maxConcurrentRuns: number | null;
+  /** Runs accepted per minute. */
+  maxRunsPerMinute: number | null;
+  /** Model tokens (prompt + completion, from usage events) per UTC day. */
+  maxTokensPerDay: number | null;
+}
+
+export const NO_AGENT_LIMITS: Readonly<AgentLimits> = Object.freeze({
+  maxConcurrentRuns: null,
+  maxRunsPerMinute: null,
+  maxTokensPerDay: null,
+});
+
 export interface AgentRecord {
   id: string;
   name: string;
@@ -35,6 +51,7 @@ export interface AgentRecord {
   status: AgentStatus;
   /** Retention settings that differ from the server's; `null` when the agent has none. */
   retention: RetentionOverride | null;
+  limits: AgentLimits;
   createdAt: string;
   updatedAt: string;
 }
@@ -57,6 +74,8 @@ export interface NewAgent {
   config: Record<string, unknown>;
   /** Default `null` (the server's retention policy). */
   retention?: RetentionOverride | null;
+  /** Default: no limits. */
+  limits?: AgentLimits;
 }
 
 export interface AgentPatch {
@@ -69,6 +88,8 @@ export interface AgentPatch {
   config?: Record<string, unknown>;
   /** Not part of a revision: changing it never bumps `revision`. */
   retention?: RetentionOverride | null;
+  /** Replaces the limits; not a new revision (limits are the operator's, not the config's). */
+  limits?: AgentLimits;
 }
 
 export interface AgentListFilter extends PageRequest {
@@ -96,6 +117,12 @@ export interface AgentStore {
 export const API_KEY_SCOPES = ["admin", "invoke", "read"] as const;
 export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
 
+/**
+ * A key's own request limits per scope class (requests per rate-limit window), overriding the
+ * server's defaults; `0` means unlimited.
+ */
+export type ApiKeyRateLimits = Partial<Record<ApiKeyScope, number>>;
+
 export interface ApiKeyRecord {
   id: string;
   name: string;
@@ -104,12 +131,19 @@ export interface ApiKeyRecord {
   /** SHA-256 of the full key, hex. The key itself is never stored. */
   hash: string;
   scopes: ApiKeyScope[];
+  rateLimits: ApiKeyRateLimits;
   createdAt: string;
   lastUsedAt: string | null;
 }
 
+export type ApiKeyPatch = Partial<Pick<ApiKeyRecord, "name" | "scopes" | "rateLimits">>;
+
 export interface ApiKeyStore {
-  create(key: Omit<ApiKeyRecord, "createdAt" | "lastUsedAt">): Promise<ApiKeyRecord>;
+  create(
+    key: Omit<ApiKeyRecord, "createdAt" | "lastUsedAt" | "rateLimits"> & { rateLimits?: ApiKeyRateLimits },
+  ): Promise<ApiKeyRecord>;
+  /** Applies a patch; `undefined` when no key has this id. */
+  update(id: string, patch: ApiKeyPatch): Promise<ApiKeyRecord | undefined>;
   findByHash(hash: string): Promise<ApiKeyRecord | undefined>;
   get(id: string): Promise<ApiKeyRecord | undefined>;
   list(page: PageRequest): Promise<Page<ApiKeyRecord>>;
@@ -194,6 +228,8 @@ export interface RunStore {
   ): Promise<{ events: StoredRunEvent[]; run: RunRecord }>;
   /** Events with `seq > afterSeq`, in order. */
   events(runId: string, afterSeq: number, limit?: number): Promise<StoredRunEvent[]>;
+  /** Tokens (prompt + completion) of the agent's `usage` events recorded at or after `since` (ISO). */
+  tokensUsed(agentId: string, since: string): Promise<number>;
 }
 
 /**

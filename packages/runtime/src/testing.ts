@@ -105,6 +105,24 @@ export function describeStoreConformance(name: string, options: StoreConformance
       });
     });
 
+    it("keeps an agent's limits, replaced without a new revision", async () => {
+      const store = await open();
+      const plain = await store.agents.create(newAgent("plain"));
+      expect(plain.limits).toEqual({
+        maxConcurrentRuns: null,
+        maxRunsPerMinute: null,
+        maxTokensPerDay: null,
+      });
+      const limits = { maxConcurrentRuns: 2, maxRunsPerMinute: null, maxTokensPerDay: 1000 };
+      const limited = await store.agents.create({ ...newAgent("limited"), limits });
+      expect((await store.agents.get(limited.id))?.limits).toEqual(limits);
+      const changed = { ...limits, maxRunsPerMinute: 5 };
+      const updated = await store.agents.update(limited.id, { limits: changed });
+      expect(updated).toMatchObject({ limits: changed, revision: 1 });
+      expect((await store.agents.get("limited"))?.limits).toEqual(changed);
+      expect((await store.agents.update(limited.id, { description: "d" })).limits).toEqual(changed);
+    });
+
     it("refuses renaming onto a taken name and updating a missing agent", async () => {
       const store = await open();
       const a = await store.agents.create(newAgent("a"));
@@ -204,6 +222,24 @@ export function describeStoreConformance(name: string, options: StoreConformance
       await expect(store.runs.appendEvent("run_missing", { type: "run.queued" })).rejects.toMatchObject({
         code: "RUN_NOT_FOUND",
       });
+    });
+
+    it("sums the tokens of an agent's usage events since a time", async () => {
+      const { store, agentId } = await withAgent();
+      const other = (await store.agents.create(newAgent("other"))).id;
+      const since = new Date(Date.now() - 1000).toISOString();
+      expect(await store.runs.tokensUsed(agentId, since)).toBe(0);
+      const a = (await store.runs.create(newRun(agentId))).run;
+      const b = (await store.runs.create(newRun(agentId))).run;
+      const c = (await store.runs.create(newRun(other))).run;
+      const usage = (promptTokens: number, completionTokens: number) =>
+        ({ type: "usage", promptTokens, completionTokens }) as const;
+      await store.runs.appendEvents(a.id, [usage(10, 5), { type: "output.delta", text: "x" }, usage(1, 1)]);
+      await store.runs.appendEvent(b.id, usage(100, 0));
+      await store.runs.appendEvent(c.id, usage(1000, 1000));
+      expect(await store.runs.tokensUsed(agentId, since)).toBe(117);
+      expect(await store.runs.tokensUsed(other, since)).toBe(2000);
+      expect(await store.runs.tokensUsed(agentId, new Date(Date.now() + 60_000).toISOString())).toBe(0);
     });
 
     it("appends a batch of events with consecutive seqs after the ones already stored", async () => {
@@ -330,6 +366,14 @@ export function describeStoreConformance(name: string, options: StoreConformance
       expect((await store.apiKeys.get("key_1"))?.lastUsedAt).toBe("2025-01-01T00:00:00.000Z");
       expect(await store.apiKeys.count()).toBe(1);
       expect((await store.apiKeys.list({ limit: 10 })).items).toHaveLength(1);
+      expect(key.rateLimits).toEqual({});
+      const patched = await store.apiKeys.update("key_1", {
+        name: "ci-2",
+        rateLimits: { invoke: 10, read: 0 },
+      });
+      expect(patched).toMatchObject({ name: "ci-2", scopes: ["read"], rateLimits: { invoke: 10, read: 0 } });
+      expect(await store.apiKeys.findByHash("h1")).toEqual(patched);
+      expect(await store.apiKeys.update("key_missing", { name: "x" })).toBeUndefined();
       expect(await store.apiKeys.delete("key_1")).toBe(true);
       expect(await store.apiKeys.count()).toBe(0);
     });

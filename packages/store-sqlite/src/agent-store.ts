@@ -5,6 +5,7 @@ import {
   type AgentRevisionRecord,
   type AgentStatus,
   type AgentStore,
+  NO_AGENT_LIMITS,
   nowIso,
 } from "@agentrt/runtime";
 import { prepareCheckpointDeletes } from "./checkpoint-cleanup.js";
@@ -25,6 +26,7 @@ interface AgentRow {
   revision: number;
   status: string;
   retention: string | null;
+  limits: string;
   created_at: string;
   updated_at: string;
 }
@@ -49,6 +51,7 @@ function toAgent(row: AgentRow): AgentRecord {
     revision: row.revision,
     status: row.status as AgentStatus,
     retention: fromJson(row.retention),
+    limits: { ...NO_AGENT_LIMITS, ...fromJson<Partial<AgentRecord["limits"]>>(row.limits) },
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -74,9 +77,9 @@ function nameTaken(name: string, cause: unknown): AgentrtError {
 export function createAgentStore(db: DatabaseSync): AgentStore {
   const insertAgent = db.prepare(`
     INSERT INTO agents (id, name, description, template_name, template_range, template_version, config,
-                        revision, status, retention, created_at, updated_at)
+                        revision, status, retention, limits, created_at, updated_at)
     VALUES ($id, $name, $description, $templateName, $templateRange, $templateVersion, $config,
-            1, 'active', $retention, $now, $now)
+            1, 'active', $retention, $limits, $now, $now)
     RETURNING *`);
   const insertRevision = db.prepare(`
     INSERT INTO agent_revisions (agent_id, revision, template_version, config, created_at)
@@ -90,8 +93,8 @@ export function createAgentStore(db: DatabaseSync): AgentStore {
   const updateAgent = db.prepare(`
     UPDATE agents
     SET name = $name, description = $description, status = $status, template_range = $templateRange,
-        template_version = $templateVersion, config = $config, revision = $revision, updated_at = $updatedAt,
-        retention = $retention
+        template_version = $templateVersion, config = $config, revision = $revision, limits = $limits,
+        updated_at = $updatedAt, retention = $retention
     WHERE id = $id
     RETURNING *`);
   const deleteAgent = db.prepare("DELETE FROM agents WHERE id = ?");
@@ -121,6 +124,7 @@ export function createAgentStore(db: DatabaseSync): AgentStore {
             templateVersion: agent.templateVersion,
             config,
             retention: agent.retention ? JSON.stringify(agent.retention) : null,
+            limits: JSON.stringify({ ...NO_AGENT_LIMITS, ...agent.limits }),
             now: nowIso(),
           }) as unknown as AgentRow;
         } catch (error) {
@@ -174,6 +178,7 @@ export function createAgentStore(db: DatabaseSync): AgentStore {
             templateVersion,
             config: changed ? JSON.stringify(config) : row.config,
             revision,
+            limits: patch.limits ? JSON.stringify(patch.limits) : row.limits,
             updatedAt,
             retention:
               patch.retention === undefined

@@ -27,6 +27,7 @@ describe("apiKeys", () => {
       prefix: "ak_abc",
       hash: sha256("ak_abc-secret"),
       scopes: ["admin"],
+      rateLimits: {},
       createdAt: expect.any(String),
       lastUsedAt: null,
     });

@@ -1,5 +1,11 @@
 import type { DatabaseSync } from "node:sqlite";
-import { type ApiKeyRecord, type ApiKeyScope, type ApiKeyStore, nowIso } from "@agentrt/runtime";
+import {
+  type ApiKeyRateLimits,
+  type ApiKeyRecord,
+  type ApiKeyScope,
+  type ApiKeyStore,
+  nowIso,
+} from "@agentrt/runtime";
 import { fromJson } from "./json.js";
 import { createListQuery } from "./list-query.js";
 import { pageLimit, toPage } from "./pagination.js";
@@ -10,6 +16,7 @@ interface ApiKeyRow {
   prefix: string;
   hash: string;
   scopes: string;
+  rate_limits: string;
   created_at: string;
   last_used_at: string | null;
 }
@@ -21,6 +28,7 @@ function toApiKey(row: ApiKeyRow): ApiKeyRecord {
     prefix: row.prefix,
     hash: row.hash,
     scopes: fromJson<ApiKeyScope[]>(row.scopes),
+    rateLimits: fromJson<ApiKeyRateLimits>(row.rate_limits),
     createdAt: row.created_at,
     lastUsedAt: row.last_used_at,
   };
@@ -28,8 +36,14 @@ function toApiKey(row: ApiKeyRow): ApiKeyRecord {
 
 export function createApiKeyStore(db: DatabaseSync): ApiKeyStore {
   const insertKey = db.prepare(`
-    INSERT INTO api_keys (id, name, prefix, hash, scopes, created_at)
-    VALUES ($id, $name, $prefix, $hash, $scopes, $createdAt)
+    INSERT INTO api_keys (id, name, prefix, hash, scopes, rate_limits, created_at)
+    VALUES ($id, $name, $prefix, $hash, $scopes, $rateLimits, $createdAt)
+    RETURNING *`);
+  const updateKey = db.prepare(`
+    UPDATE api_keys
+    SET name = coalesce($name, name), scopes = coalesce($scopes, scopes),
+        rate_limits = coalesce($rateLimits, rate_limits)
+    WHERE id = $id
     RETURNING *`);
   // `hash` is UNIQUE, so this is an index lookup on every authenticated request.
   const selectByHash = db.prepare("SELECT * FROM api_keys WHERE hash = ?");
@@ -47,6 +61,7 @@ export function createApiKeyStore(db: DatabaseSync): ApiKeyStore {
         prefix: key.prefix,
         hash: key.hash,
         scopes: JSON.stringify(key.scopes),
+        rateLimits: JSON.stringify(key.rateLimits ?? {}),
         createdAt: nowIso(),
       });
       return toApiKey(row as unknown as ApiKeyRow);
@@ -59,6 +74,16 @@ export function createApiKeyStore(db: DatabaseSync): ApiKeyStore {
 
     async get(id) {
       const row = selectKey.get(id) as ApiKeyRow | undefined;
+      return row ? toApiKey(row) : undefined;
+    },
+
+    async update(id, patch) {
+      const row = updateKey.get({
+        id,
+        name: patch.name ?? null,
+        scopes: patch.scopes ? JSON.stringify(patch.scopes) : null,
+        rateLimits: patch.rateLimits ? JSON.stringify(patch.rateLimits) : null,
+      }) as ApiKeyRow | undefined;
       return row ? toApiKey(row) : undefined;
     },
 

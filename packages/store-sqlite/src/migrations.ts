@@ -197,4 +197,15 @@ export const migrations: readonly Migration[] = [
         CHECK (overlap IN ('skip', 'enqueue', 'allow'));
     `,
   },
+  {
+    version: 6,
+    name: "agent_limits_and_key_rate_limits",
+    sql: `
+      -- Rate limits and quotas: an agent's limits (JSON, null fields mean none), an API key's own
+      -- request limits per scope class (JSON), and the index the tokens-per-day quota sums over.
+      ALTER TABLE agents ADD COLUMN limits TEXT NOT NULL DEFAULT '{}';
+      ALTER TABLE api_keys ADD COLUMN rate_limits TEXT NOT NULL DEFAULT '{}';
+      CREATE INDEX runs_agent_finished ON runs (agent_id, finished_at);
+    `,
+  },
 ];

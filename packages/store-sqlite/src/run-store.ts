@@ -140,6 +140,12 @@ export function createRunStore(db: DatabaseSync, group: GroupCommit): RunStore {
     SELECT * FROM runs WHERE status IN (SELECT value FROM json_each(?)) ORDER BY id ASC LIMIT ?`);
   const insertEvent = db.prepare(`
     INSERT INTO run_events (run_id, seq, type, data, created_at) VALUES (?, ?, ?, ?, ?)`);
+  // Runs still going or ended since the window opened: only they can hold usage recorded in it.
+  const sumTokens = db.prepare(`
+    SELECT coalesce(sum(e.data ->> '$.promptTokens' + e.data ->> '$.completionTokens'), 0) AS tokens
+    FROM runs r JOIN run_events e ON e.run_id = r.id
+    WHERE r.agent_id = $agentId AND (r.finished_at IS NULL OR r.finished_at >= $since)
+      AND e.type = 'usage' AND e.created_at >= $since`);
   const selectEvents = db.prepare(`
     SELECT * FROM run_events WHERE run_id = ? AND seq > ? ORDER BY seq LIMIT ?`);
   const listRuns = createListQuery(db, "runs");
@@ -261,6 +267,10 @@ export function createRunStore(db: DatabaseSync, group: GroupCommit): RunStore {
         ) as unknown as EventRow[];
         return rows.map(toEvent);
       });
+    },
+
+    tokensUsed(agentId, since) {
+      return group.read(() => Number((sumTokens.get({ agentId, since }) as { tokens: number }).tokens));
     },
   };
 }

@@ -1,6 +1,13 @@
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import { AgentrtError, ErrorCode } from "@agentrt/core";
-import { type ApiKeyRecord, type ApiKeyScope, type ApiKeyStore, createId, nowIso } from "@agentrt/runtime";
+import {
+  type ApiKeyRateLimits,
+  type ApiKeyRecord,
+  type ApiKeyScope,
+  type ApiKeyStore,
+  createId,
+  nowIso,
+} from "@agentrt/runtime";
 import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "./types.js";
 
@@ -31,6 +38,7 @@ export async function createApiKey(
   name: string,
   scopes: ApiKeyScope[],
   key: string = generateApiKey(),
+  rateLimits: ApiKeyRateLimits = {},
 ): Promise<{ record: ApiKeyRecord; key: string }> {
   const record = await store.create({
     id: createId("key"),
@@ -38,6 +46,7 @@ export async function createApiKey(
     prefix: key.slice(0, 12),
     hash: hashApiKey(key),
     scopes,
+    rateLimits,
   });
   return { record, key };
 }
@@ -93,7 +102,7 @@ export function authenticate(keys: KeyResolver): MiddlewareHandler<AppEnv> {
   };
 }
 
-/** Route-level scope check; runs after `authenticate`. */
+/** Route-level scope check, then the key's rate limit for that scope class; runs after `authenticate`. */
 export function requireScope(scope: ApiKeyScope): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const key = c.get("apiKey");
@@ -103,6 +112,7 @@ export function requireScope(scope: ApiKeyScope): MiddlewareHandler<AppEnv> {
         `This route needs an API key with scope "${scope}" (this key has: ${key?.scopes.join(", ") ?? "none"})`,
       );
     }
+    await c.get("keyLimiter")?.check(c, key, scope);
     await next();
   };
 }

@@ -50,8 +50,12 @@ export function createErrorHandler(
   respond: (c: Context, problem: Problem) => Response = problemResponse,
 ): ErrorHandler {
   return (error: Error, c: Context) => {
-    if (isAgentrtError(error))
+    if (isAgentrtError(error)) {
+      // Refusals that will pass with time (rate limits, a full queue) say when to ask again.
+      const retryAfter = error.details?.retryAfterSeconds;
+      if (typeof retryAfter === "number") c.header("retry-after", String(retryAfter));
       return respond(c, createProblem(error.code, error.message, error.issues, templateStatus));
+    }
     if (error instanceof HTTPException) {
       const code = CODE_BY_STATUS[error.status] ?? Codes.BAD_REQUEST;
       return respond(c, createProblem(code, error.message || "Bad request"));

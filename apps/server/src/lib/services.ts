@@ -3,6 +3,7 @@ import type { Runtime } from "@agentrt/runtime";
 import type { ServerConfig } from "../env.js";
 import type { KeyResolver } from "./auth.js";
 import type { Metrics } from "./metrics.js";
+import type { KeyRateLimiter } from "./rate-limit.js";
 import type { RunStats } from "./run-stats.js";
 
 /** What route factories get: everything built once at start-up. */
@@ -11,6 +12,8 @@ export interface AppServices {
   /** The use cases (agents, runs, threads, chat) and what they run on. */
   runtime: Runtime;
   keys: KeyResolver;
+  /** Requests per API key and scope class. */
+  keyLimiter: KeyRateLimiter;
   logger: Logger;
   metrics: Metrics;
   /** Per template version and per agent, the last hour. */

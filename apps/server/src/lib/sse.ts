@@ -1,3 +1,4 @@
+import { toErrorInfo } from "@agentrt/core";
 import type { StoredRunEvent } from "@agentrt/runtime";
 
 const encoder = new TextEncoder();
@@ -17,7 +18,8 @@ export function formatSseEvent(event: StoredRunEvent): string {
  * Streams run events as Server-Sent Events. `follow` gets a signal that fires when the client goes
  * away, so nothing keeps following a closed connection, and `onCancel` is called then. Comment lines
  * keep idle streams alive through proxies. The stream ends after the iterable does (the run's
- * terminal event).
+ * terminal event), or with an `error` event (no `id`: it is not one of the run's) when following
+ * fails, e.g. the server shuts down: the client resumes from its `Last-Event-ID` elsewhere or later.
  */
 export function createSseResponse(
   follow: (signal: AbortSignal) => AsyncIterable<StoredRunEvent>,
@@ -37,7 +39,11 @@ export function createSseResponse(
           controller.enqueue(encoder.encode(formatSseEvent(event)));
         controller.close();
       } catch (error) {
-        if (!abort.signal.aborted) controller.error(error);
+        if (!abort.signal.aborted) {
+          const data = JSON.stringify({ type: "error", error: toErrorInfo(error) });
+          controller.enqueue(encoder.encode(`event: error\ndata: ${data}\n\n`));
+          controller.close();
+        }
       } finally {
         clearInterval(heartbeat);
       }

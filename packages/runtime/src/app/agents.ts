@@ -7,7 +7,8 @@ import { createId } from "../ids.js";
 import type { InstalledTemplate } from "../installed-template.js";
 import { parseTemplateRef, type TemplateRegistry } from "../registry.js";
 import type { RetentionOverride } from "../retention/policy.js";
-import type { AgentRecord, AgentStatus, Store } from "../store.js";
+import { type AgentRecord, type AgentStatus, NO_AGENT_LIMITS, type Store } from "../store.js";
+import { type AgentLimitsChange, applyLimits } from "./agent-limits.js";
 import type { TemplateContexts } from "./contexts.js";
 
 export interface NewAgentRequest {
@@ -17,6 +18,7 @@ export interface NewAgentRequest {
   template: string;
   config?: Record<string, unknown> | undefined;
   retention?: RetentionOverride | null | undefined;
+  limits?: AgentLimitsChange | undefined;
 }
 
 export interface AgentChanges {
@@ -25,6 +27,8 @@ export interface AgentChanges {
   config?: Record<string, unknown> | undefined;
   /** Replaces the agent's retention override; `null` removes it. */
   retention?: RetentionOverride | null | undefined;
+  /** The limits given replace the agent's; the others stay. */
+  limits?: AgentLimitsChange | undefined;
 }
 
 export interface UpgradeResult {
@@ -99,6 +103,7 @@ export function createAgentUseCases(deps: {
         templateVersion: template.version,
         config,
         retention: request.retention ?? null,
+        limits: applyLimits(NO_AGENT_LIMITS, request.limits ?? {}),
       });
     },
 
@@ -120,6 +125,7 @@ export function createAgentUseCases(deps: {
         ...(changes.description !== undefined ? { description: changes.description } : {}),
         ...(config !== undefined ? { config } : {}),
         ...(changes.retention !== undefined ? { retention: changes.retention } : {}),
+        ...(changes.limits !== undefined ? { limits: applyLimits(agent.limits, changes.limits) } : {}),
       });
       if (updated.revision !== agent.revision) await engine.invalidateAgent(agent.id);
       return updated;

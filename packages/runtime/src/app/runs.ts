@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { PreparedRun, RunEngine, SubmitRunOptions } from "../engine/run-engine.js";
 import { nowIso } from "../ids.js";
 import type { RunRecord, Store, ThreadRecord } from "../store.js";
+import type { AgentAdmission } from "./agent-limits.js";
 
 /** Rows per write when deleting on request: each batch is one short transaction. */
 const DELETE_BATCH = 200;
@@ -22,7 +23,7 @@ export interface RunUseCases {
    * the egress policy), then, on a
    * thread, admission under the thread's lease (the thread exists and belongs to the agent when
    * bound; the multitask strategy decides about unfinished runs), then the run pinned to the
-   * agent's revision is stored and queued.
+   * agent's revision is stored and queued, unless the agent's limits refuse it (RATE_LIMITED).
    */
   submit(submission: RunSubmission): Promise<{ run: RunRecord; created: boolean }>;
   /** RUN_EXPIRED or RUN_DELETED for a removed run (while its tombstone lasts), else RUN_NOT_FOUND. */
@@ -59,10 +60,12 @@ function threadStrategy(thread: ThreadRecord): MultitaskStrategy {
 export function createRunUseCases(deps: {
   store: Store;
   engine: RunEngine;
+  admission: AgentAdmission;
   withThreadLease: <T>(threadId: string, work: () => Promise<T>) => Promise<T>;
 }): RunUseCases {
-  const { store, engine, withThreadLease } = deps;
+  const { store, engine, admission, withThreadLease } = deps;
   const runGone = (id: string) => runGoneError(store, id);
+  const admit = (prepared: PreparedRun) => admission.admit(prepared.agent, () => engine.submit(prepared));
 
   async function unfinishedOnThread(threadId: string): Promise<RunRecord[]> {
     const pages = await Promise.all(
@@ -106,7 +109,7 @@ export function createRunUseCases(deps: {
       // What the cancelled runs wrote to the thread stays; the new run starts once they are over.
       await cancelAll(busy);
     }
-    const submitted = await engine.submit(prepared);
+    const submitted = await admit(prepared);
     await store.threads.touch(thread.id, nowIso());
     return submitted;
   }
@@ -117,7 +120,7 @@ export function createRunUseCases(deps: {
       // Resolved before the thread lease is taken: a slow DNS answer must not hold the thread.
       if (prepared.webhookUrl) await engine.checkWebhookUrl(prepared.webhookUrl);
       const threadId = options.threadId;
-      if (!threadId) return engine.submit(prepared);
+      if (!threadId) return admit(prepared);
       return withThreadLease(threadId, () => admitOnThread(prepared, threadId, multitaskStrategy));
     },
     async get(id) {

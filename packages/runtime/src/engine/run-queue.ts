@@ -66,7 +66,8 @@ export function createRunQueue<T extends QueuedRun>(
     throw new AgentrtError(
       ErrorCode.QUEUE_FULL,
       `the run queue is full (${limits.maxQueued} runs waiting); try again later`,
-      { details: { maxQueued: limits.maxQueued } },
+      // Slots free up as runs end: worth asking again soon.
+      { details: { maxQueued: limits.maxQueued, retryAfterSeconds: 1 } },
     );
   }
 

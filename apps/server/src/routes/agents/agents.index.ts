@@ -13,6 +13,7 @@ export function toAgentResponse(agent: AgentRecord) {
     revision: agent.revision,
     status: agent.status,
     retention: agent.retention,
+    limits: agent.limits,
     createdAt: agent.createdAt,
     updatedAt: agent.updatedAt,
   };

@@ -24,6 +24,37 @@ export const ConfigSchema = z.record(z.string(), z.unknown()).openapi("AgentConf
     "Validated by the template's config schema: see /v1/templates/{name}/versions/{version}/schema",
 });
 
+const limitsDescription =
+  "Quotas checked when a run is submitted; one that is reached refuses the run with 429 `RATE_LIMITED` and `Retry-After`";
+
+const limit = (what: string, max: number) =>
+  z
+    .number()
+    .int()
+    .min(1)
+    .max(max)
+    .nullable()
+    .optional()
+    .openapi({ description: `${what}; \`null\` removes the limit` });
+
+export const AgentLimitsSetSchema = z
+  .strictObject({
+    maxConcurrentRuns: limit("Runs of the agent queued or running at once", 10_000),
+    maxRunsPerMinute: limit("Runs accepted per minute", 1_000_000),
+    maxTokensPerDay: limit("Model tokens (prompt + completion) per UTC day, from the runs' usage", 1e12),
+  })
+  .openapi("AgentLimitsChange", {
+    description: `${limitsDescription}. Fields given replace the agent's, the others stay.`,
+  });
+
+export const AgentLimitsViewSchema = z
+  .object({
+    maxConcurrentRuns: z.number().int().nullable(),
+    maxRunsPerMinute: z.number().int().nullable(),
+    maxTokensPerDay: z.number().int().nullable(),
+  })
+  .openapi("AgentLimits", { description: `${limitsDescription}; \`null\`: no limit.` });
+
 export const AgentSchema = z
   .object({
     id: z.string().openapi({ example: "agt_01jx3k9w2a7f0000000000000000" }),
@@ -38,6 +69,7 @@ export const AgentSchema = z
     revision: z.number().int(),
     status: z.enum(["active", "paused"]),
     retention: RetentionOverrideSchema.nullable(),
+    limits: AgentLimitsViewSchema,
     createdAt: z.string(),
     updatedAt: z.string(),
   })
@@ -65,6 +97,7 @@ export const CreateAgentSchema = z
     }),
     config: ConfigSchema.optional(),
     retention: RetentionField,
+    limits: AgentLimitsSetSchema.optional(),
   })
   .openapi("CreateAgent");
 
@@ -76,6 +109,7 @@ export const UpdateAgentSchema = z
       description: "The complete new config (replaces the old one)",
     }),
     retention: RetentionField,
+    limits: AgentLimitsSetSchema.optional(),
   })
   .openapi("UpdateAgent");
 

@@ -6,17 +6,25 @@ import type { AppServices } from "../../lib/services.js";
 import type { AppEnv } from "../../lib/types.js";
 import * as routes from "./api-keys.routes.js";
 
-function toApiKeyResponse({ id, name, prefix, scopes, createdAt, lastUsedAt }: ApiKeyRecord) {
-  return { id, name, prefix, scopes, createdAt, lastUsedAt };
+function toApiKeyResponse({ id, name, prefix, scopes, rateLimits, createdAt, lastUsedAt }: ApiKeyRecord) {
+  return { id, name, prefix, scopes, rateLimits, createdAt, lastUsedAt };
 }
+
+const notFound = (id: string) => new AgentrtError(ErrorCode.API_KEY_NOT_FOUND, `no API key with id "${id}"`);
 
 export function createApiKeyRoutes({ runtime, keys }: Pick<AppServices, "runtime" | "keys">) {
   const { store } = runtime;
   const app = new OpenAPIHono<AppEnv>();
 
   app.openapi(routes.createApiKey, async (c) => {
-    const { name, scopes } = c.req.valid("json");
-    const { record, key } = await createApiKey(store.apiKeys, name, [...new Set(scopes)]);
+    const { name, scopes, rateLimits } = c.req.valid("json");
+    const { record, key } = await createApiKey(
+      store.apiKeys,
+      name,
+      [...new Set(scopes)],
+      undefined,
+      rateLimits,
+    );
     return c.json({ ...toApiKeyResponse(record), key }, 201);
   });
 
@@ -27,10 +35,22 @@ export function createApiKeyRoutes({ runtime, keys }: Pick<AppServices, "runtime
 
   app.openapi(routes.deleteApiKey, async (c) => {
     const { id } = c.req.valid("param");
-    if (!(await store.apiKeys.delete(id)))
-      throw new AgentrtError(ErrorCode.API_KEY_NOT_FOUND, `no API key with id "${id}"`);
+    if (!(await store.apiKeys.delete(id))) throw notFound(id);
     keys.forget(id);
     return c.body(null, 204);
+  });
+
+  app.openapi(routes.updateApiKey, async (c) => {
+    const { id } = c.req.valid("param");
+    const { scopes, ...patch } = c.req.valid("json");
+    const record = await store.apiKeys.update(id, {
+      ...patch,
+      ...(scopes ? { scopes: [...new Set(scopes)] } : {}),
+    });
+    if (!record) throw notFound(id);
+    // The resolver caches records: the next request must see the new scopes and limits.
+    keys.forget(id);
+    return c.json(toApiKeyResponse(record), 200);
   });
   return app;
 }

@@ -1,6 +1,9 @@
 import { AgentrtError, ErrorCode } from "@agentrt/core";
 import type { StoredRunEvent } from "@agentrt/runtime";
 
+/** What the engine records around any run; any other event means the template did something. */
+const LIFECYCLE_EVENTS: ReadonlySet<string> = new Set(["run.queued", "run.started", "error", "run.finished"]);
+
 export interface ChatUsage {
   prompt_tokens: number;
   completion_tokens: number;
@@ -14,8 +17,9 @@ export type ChatEvent =
 
 /**
  * Follows a run's events into chat events. Usage is summed over the run (an agent may call models
- * several times). A run that does not succeed throws its error code. Ends without an `end` when
- * the events stop early (the follower's signal fired).
+ * several times). A run that does not succeed throws its error code, with `details.runFailure`
+ * saying the run was started and whether it did anything before it failed (`acted`). Ends without
+ * an `end` when the events stop early (the follower's signal fired).
  */
 export async function* chatEvents(
   events: AsyncIterable<StoredRunEvent>,
@@ -23,7 +27,9 @@ export async function* chatEvents(
 ): AsyncGenerator<ChatEvent> {
   const usage: ChatUsage = { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 };
   let streamed = false;
+  let acted = false;
   for await (const { data } of events) {
+    if (!LIFECYCLE_EVENTS.has(data.type)) acted = true;
     if (data.type === "output.delta") {
       if (data.text === "") continue;
       streamed = true;
@@ -37,6 +43,7 @@ export async function* chatEvents(
         throw new AgentrtError(
           data.error?.code ?? ErrorCode.RUN_FAILED,
           data.error?.message ?? `the run ended ${data.status}`,
+          { details: { ...data.error?.details, runFailure: { acted } } },
         );
       }
       yield { type: "end", text: replyText(data.output), usage, streamed };

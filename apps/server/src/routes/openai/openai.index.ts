@@ -1,4 +1,4 @@
-import { AgentrtError, ErrorCode } from "@agentrt/core";
+import { AgentrtError, ErrorCode, isAgentrtError } from "@agentrt/core";
 import { modelNotFound } from "@agentrt/runtime";
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { MiddlewareHandler } from "hono";
@@ -14,6 +14,7 @@ import { toChatMessages } from "./chat-messages.js";
 import { type CompletionIdentity, chatCompletion, chatStreamResponse } from "./chat-stream.js";
 import { toModel } from "./models.js";
 import * as routes from "./openai.routes.js";
+import { runFailureAnswer } from "./run-failure.js";
 
 /**
  * The OpenAI-compatible API. Its clients parse OpenAI's error JSON, so this sub-app has its own
@@ -94,11 +95,19 @@ export function createOpenAiRoutes(services: AppServices, guards: MiddlewareHand
       ...(ignored.length > 0 ? { "x-agentrt-ignored-params": ignored.join(", ") } : {}),
     };
     const events = chatEvents(engine.follow(run.id, 0, abort.signal), prepared.reply);
+    // A failed run is answered so that no client retries what the run already did.
+    const failed = (error: unknown) => {
+      const answer = isAgentrtError(error) && runFailureAnswer(error, run.id, runtime.errorStatus);
+      if (!answer) throw error;
+      return c.json(answer.body, answer.status, { ...responseHeaders, ...answer.headers });
+    };
 
     if (!body.stream) {
       let end: Extract<ChatEvent, { type: "end" }> | undefined;
       try {
         for await (const event of events) if (event.type === "end") end = event;
+      } catch (error) {
+        return failed(error) as never;
       } finally {
         stopWatching();
       }
@@ -113,7 +122,7 @@ export function createOpenAiRoutes(services: AppServices, guards: MiddlewareHand
       first = await events.next();
     } catch (error) {
       stopWatching();
-      throw error;
+      return failed(error) as never;
     }
     return chatStreamResponse(identity, first, events, {
       includeUsage: body.stream_options?.include_usage === true,

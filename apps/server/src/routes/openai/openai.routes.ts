@@ -200,7 +200,12 @@ export const createChatCompletion = defineApiRoute({
       },
     },
     409: error("The agent is paused (`agent_paused`) or the thread is busy (`thread_busy`)"),
-    502: error("The agent's model provider failed (`upstream_error`)"),
+    422: error(
+      "The agent's run failed (`run_failed`, or the template's own code); `x-should-retry: false`: retrying would run it again",
+    ),
+    502: error(
+      "The agent's model provider failed (`upstream_error`); retryable (`x-should-retry: true`) only when it could not be reached before the run did anything",
+    ),
     504: error("The run timed out (`run_timeout`)"),
   },
 });

@@ -1,0 +1,119 @@
+import { AgentrtError, ErrorCode } from "@agentrt/core";
+import type { RateCounters } from "../rate-counters.js";
+import { type AgentLimits, type AgentRecord, NO_AGENT_LIMITS, type Store } from "../store.js";
+
+/** Limits as a request sets them: the fields given replace the agent's, the others stay. */
+export type AgentLimitsChange = { [K in keyof AgentLimits]?: AgentLimits[K] | undefined };
+
+export function applyLimits(current: AgentLimits, change: AgentLimitsChange): AgentLimits {
+  const next = { ...NO_AGENT_LIMITS, ...current };
+  for (const key of Object.keys(NO_AGENT_LIMITS) as (keyof AgentLimits)[]) {
+    const value = change[key];
+    if (value !== undefined) next[key] = value;
+  }
+  return next;
+}
+
+const hasLimits = (limits: AgentLimits) =>
+  limits.maxConcurrentRuns !== null || limits.maxRunsPerMinute !== null || limits.maxTokensPerDay !== null;
+
+function refused(agent: AgentRecord, what: string, retryAfterMs: number, details: Record<string, unknown>) {
+  return new AgentrtError(ErrorCode.RATE_LIMITED, `agent "${agent.name}" ${what}; try again later`, {
+    details: {
+      agentId: agent.id,
+      ...details,
+      retryAfterSeconds: Math.max(1, Math.ceil(retryAfterMs / 1000)),
+    },
+  });
+}
+
+/** How long a refused concurrent run is asked to wait: runs end at no predictable time. */
+const CONCURRENCY_RETRY_MS = 1000;
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+export interface AgentAdmission {
+  /**
+   * Submits through `submit` unless that would break one of the agent's limits (RATE_LIMITED with
+   * `details.retryAfterSeconds`). Submissions of one agent with limits are admitted one at a time,
+   * so N parallel submissions against a limit of L let exactly L through.
+   */
+  admit<T extends { created: boolean }>(agent: AgentRecord, submit: () => Promise<T>): Promise<T>;
+}
+
+export function createAgentAdmission(deps: { store: Store; counters: RateCounters }): AgentAdmission {
+  const { store, counters } = deps;
+  /** Per agent, the end of the admission queue. */
+  const tails = new Map<string, Promise<unknown>>();
+
+  async function inFlight(agentId: string, atLeast: number): Promise<number> {
+    let count = 0;
+    for (const status of ["running", "queued"] as const) {
+      let cursor: string | undefined;
+      do {
+        const page = await store.runs.list({ agentId, status, limit: 100, cursor });
+        count += page.items.length;
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor && count < atLeast);
+      if (count >= atLeast) break;
+    }
+    return count;
+  }
+
+  async function check<T extends { created: boolean }>(agent: AgentRecord, submit: () => Promise<T>) {
+    const { maxConcurrentRuns, maxRunsPerMinute, maxTokensPerDay } = agent.limits;
+    if (maxConcurrentRuns !== null && (await inFlight(agent.id, maxConcurrentRuns)) >= maxConcurrentRuns) {
+      throw refused(agent, `has ${maxConcurrentRuns} runs in flight, its limit`, CONCURRENCY_RETRY_MS, {
+        limit: "maxConcurrentRuns",
+        value: maxConcurrentRuns,
+      });
+    }
+    if (maxTokensPerDay !== null) {
+      const now = Date.now();
+      const dayStart = now - (now % DAY_MS);
+      const used = await store.runs.tokensUsed(agent.id, new Date(dayStart).toISOString());
+      if (used >= maxTokensPerDay) {
+        throw refused(agent, `used ${used} of its ${maxTokensPerDay} tokens today`, dayStart + DAY_MS - now, {
+          limit: "maxTokensPerDay",
+          value: maxTokensPerDay,
+          used,
+        });
+      }
+    }
+    const perMinute =
+      maxRunsPerMinute === null
+        ? undefined
+        : counters({ name: "agent-runs", points: maxRunsPerMinute, windowSeconds: 60 });
+    if (perMinute) {
+      const decision = await perMinute.take(agent.id);
+      if (!decision.allowed) {
+        throw refused(agent, `accepts ${maxRunsPerMinute} runs per minute`, decision.resetMs, {
+          limit: "maxRunsPerMinute",
+          value: maxRunsPerMinute,
+        });
+      }
+    }
+    try {
+      const result = await submit();
+      // An idempotent repeat returns the earlier run: no new run, no point spent.
+      if (!result.created) await perMinute?.giveBack(agent.id);
+      return result;
+    } catch (error) {
+      await perMinute?.giveBack(agent.id);
+      throw error;
+    }
+  }
+
+  return {
+    admit(agent, submit) {
+      if (!hasLimits(agent.limits)) return submit();
+      const previous = tails.get(agent.id) ?? Promise.resolve();
+      const result = previous.then(() => check(agent, submit));
+      const tail = result.catch(() => {});
+      tails.set(agent.id, tail);
+      void tail.then(() => {
+        if (tails.get(agent.id) === tail) tails.delete(agent.id);
+      });
+      return result;
+    },
+  };
+}
