@@ -172,7 +172,8 @@ export const migrations: readonly Migration[] = [
     sql: `
       ALTER TABLE agents ADD COLUMN retention TEXT;
       ALTER TABLE runs ADD COLUMN compacted INTEGER NOT NULL DEFAULT 0;
-      CREATE INDEX runs_finished ON runs (agent_id, finished_at) WHERE finished_at IS NOT NULL;
+      -- Serves the pruner's age and count rules and the tokens-per-day quota's sum.
+      CREATE INDEX runs_agent_finished ON runs (agent_id, finished_at);
       -- Compaction walks only runs not compacted yet, however many compacted ones are kept.
       CREATE INDEX runs_uncompacted ON runs (agent_id, finished_at) WHERE compacted = 0 AND finished_at IS NOT NULL;
       CREATE INDEX runs_schedule ON runs (schedule_id, id) WHERE schedule_id IS NOT NULL;
@@ -202,10 +203,9 @@ export const migrations: readonly Migration[] = [
     name: "agent_limits_and_key_rate_limits",
     sql: `
       -- Rate limits and quotas: an agent's limits (JSON, null fields mean none), an API key's own
-      -- request limits per scope class (JSON), and the index the tokens-per-day quota sums over.
+      -- request limits per scope class (JSON).
       ALTER TABLE agents ADD COLUMN limits TEXT NOT NULL DEFAULT '{}';
       ALTER TABLE api_keys ADD COLUMN rate_limits TEXT NOT NULL DEFAULT '{}';
-      CREATE INDEX runs_agent_finished ON runs (agent_id, finished_at);
     `,
   },
 ];

@@ -111,7 +111,7 @@ describe("sqlite retention", () => {
         .join("; ");
     expect(
       plan("SELECT id FROM runs WHERE agent_id = 'a' AND finished_at < 'x' ORDER BY finished_at"),
-    ).toMatch(/USING INDEX runs_finished/);
+    ).toMatch(/USING INDEX runs_agent_finished/);
     expect(
       plan(
         "SELECT id FROM runs WHERE agent_id = 'a' AND finished_at < 'x' AND compacted = 0 ORDER BY finished_at",
