@@ -67,7 +67,9 @@ export async function startServer(
 ): Promise<RunningServer> {
   const started = performance.now();
   const store = await openStore(parseStoreLocation(config.databaseUrl, config.dataDir), {
-    sqlite: ({ path }) => createSqliteStore({ path }),
+    sqlite: ({ path }) => createSqliteStore({ path, exclusive: true }),
+    // Imported only when configured: an embedded start-up never loads pg.
+    postgres: async ({ url }) => (await import("@agentrt/store-postgres")).createPostgresStore({ url }),
     memory: () => createMemoryStore(),
   });
   const contexts = createTemplateContexts({

@@ -244,8 +244,23 @@ export interface ThreadStore {
   releaseLease(id: string, holder: string): Promise<void>;
 }
 
+/**
+ * How nodes sharing one store hear each other (multi-node on PostgreSQL). Messages carry positions
+ * and ids only; a listener reads what it needs from the store. Delivery is at most once: a listener
+ * must cope with a missed message (the store stays the truth) and with hearing its own.
+ */
+export interface StoreBus {
+  /** Some node appended events `firstSeq…` to `runId`. Returns the unsubscribe function. */
+  onEvents(listener: (runId: string, firstSeq: number) => void): () => void;
+  /** Asks every node to cancel `runId`; the one executing or holding it does. */
+  requestCancel(runId: string): Promise<void>;
+  onCancelRequest(listener: (runId: string) => void): () => void;
+}
+
 export interface Store {
   readonly kind: string;
+  /** Present when several processes may run on this store at once and must hear each other. */
+  readonly bus?: StoreBus;
   readonly agents: AgentStore;
   readonly apiKeys: ApiKeyStore;
   readonly runs: RunStore;

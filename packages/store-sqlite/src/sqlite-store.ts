@@ -7,6 +7,7 @@ import { createAgentStore } from "./agent-store.js";
 import { createApiKeyStore } from "./api-key-store.js";
 import type { SqliteCheckpointSaver } from "./checkpoint-saver.js";
 import { openDatabase } from "./database.js";
+import { type DatabaseLock, lockDatabase } from "./database-lock.js";
 import { createGroupCommit } from "./group-commit.js";
 import { runMigrations } from "./migrate.js";
 import { migrations } from "./migrations.js";
@@ -21,6 +22,12 @@ export interface SqliteStoreOptions {
   dataDir?: string | undefined;
   /** How long a statement waits for another process's write lock before failing. Default 5000 ms. */
   busyTimeoutMs?: number | undefined;
+  /**
+   * Refuse to open a file another process holds open with `exclusive` (see `lockDatabase`), and hold
+   * it so from now on. The server sets this: two servers on one file would each recover the other's
+   * live runs. Default false (tools and tests may share a file).
+   */
+  exclusive?: boolean | undefined;
   /** Builds the checkpointer on first use; tests pass the class from source. Default: the package's own. */
   createCheckpointer?: ((db: DatabaseSync) => SqliteCheckpointSaver) | undefined;
 }
@@ -65,11 +72,20 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): SqliteStore
       ? MEMORY_PATH
       : resolve(options.path ?? defaultDatabasePath(options.dataDir));
   if (path !== MEMORY_PATH) mkdirSync(dirname(path), { recursive: true });
-  const db = openDatabase(path, options.busyTimeoutMs ?? 5000);
+  const lock: DatabaseLock | undefined =
+    options.exclusive && path !== MEMORY_PATH ? lockDatabase(path) : undefined;
+  let db: DatabaseSync;
+  try {
+    db = openDatabase(path, options.busyTimeoutMs ?? 5000);
+  } catch (error) {
+    lock?.release();
+    throw error;
+  }
   try {
     runMigrations(db, migrations);
   } catch (error) {
     db.close();
+    lock?.release();
     throw error;
   }
   const ping = db.prepare("SELECT 1");
@@ -95,6 +111,7 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): SqliteStore
       if (!db.isOpen) return;
       group.flush();
       db.close();
+      lock?.release();
     },
   };
 }

@@ -9,6 +9,7 @@ import type { AgentRecord, RunRecord, Store } from "../store.js";
 import { qualifyError } from "../template-errors.js";
 import { createAgentInstances, type InstanceLease } from "./agent-instances.js";
 import { canonicalJson } from "./canonical-json.js";
+import { relayRemoteEvents } from "./cluster-relay.js";
 import { driveTemplate } from "./drive-template.js";
 import { createEventHub } from "./event-hub.js";
 import { followRun } from "./follow-run.js";
@@ -121,6 +122,11 @@ interface ActiveRun {
 }
 
 const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;
+/**
+ * How long a cancel waits for the node holding a run (on a shared store) to end it, before ending it
+ * itself: then no live node holds the run. Well above the time a live node takes to hear the request.
+ */
+const CANCEL_HANDOFF_MS = 5000;
 
 function abortError(reason: AbortReason, timeoutMs: number): AgentrtError {
   if (reason === "cancel") return new AgentrtError(ErrorCode.RUN_CANCELLED, "the run was cancelled");
@@ -158,6 +164,18 @@ export function createRunEngine(options: RunEngineOptions): RunEngine {
     (job) => job.run.threadId ?? undefined,
   );
   let closed = false;
+  // On a store shared by several nodes: hear other nodes' events and cancel requests.
+  const { bus } = store;
+  const unsubscribeBus = bus
+    ? [
+        relayRemoteEvents(store, bus, hub, (runId) => active.has(runId), logger),
+        bus.onCancelRequest((runId) => {
+          cancelHere(runId).catch((error: unknown) =>
+            logger.warn("could not cancel a run on request", { runId, error: String(error) }),
+          );
+        }),
+      ]
+    : [];
 
   async function finish(runId: string, outcome: RunOutcome): Promise<RunRecord> {
     const { run, finished } = await journal.finish(runId, outcome);
@@ -462,14 +480,30 @@ export function createRunEngine(options: RunEngineOptions): RunEngine {
         details: { id: runId, status: run.status },
       });
     }
+    const here = await cancelHere(runId);
+    if (here) return here;
+    if (bus) {
+      // Another node may be executing or holding the run: ask, and wait for its end.
+      await bus.requestCancel(runId);
+      const ended = await wait(runId, AbortSignal.timeout(CANCEL_HANDOFF_MS)).catch((error: unknown) => {
+        if ((error as Error).name === "TimeoutError") return undefined;
+        throw error;
+      });
+      if (ended) return ended;
+    }
+    // A stored run no process is executing: end it right here.
+    return finish(runId, { status: "cancelled", error: runError(abortError("cancel", run.timeoutMs)) });
+  }
+
+  /** Cancels a run this node executes or holds in its queue; undefined when it has neither. */
+  async function cancelHere(runId: string): Promise<RunRecord | undefined> {
     if (active.has(runId)) {
       abortRun(runId, "cancel");
       return wait(runId);
     }
-    // Waiting in our queue, or a stored run no process is executing: end it right here.
-    queue.remove(runId);
-    const error = runError(abortError("cancel", run.timeoutMs));
-    return finish(runId, { status: "cancelled", error });
+    const job = queue.remove(runId);
+    if (!job) return undefined;
+    return finish(runId, { status: "cancelled", error: runError(abortError("cancel", job.run.timeoutMs)) });
   }
 
   return {
@@ -500,6 +534,7 @@ export function createRunEngine(options: RunEngineOptions): RunEngine {
     async close() {
       if (closed) return;
       closed = true;
+      for (const unsubscribe of unsubscribeBus) unsubscribe();
       queue.close();
       for (const runId of active.keys()) abortRun(runId, "shutdown");
       await Promise.all(executions);
