@@ -69,7 +69,12 @@ export async function startServer(
   const store = await openStore(parseStoreLocation(config.databaseUrl, config.dataDir), {
     sqlite: ({ path }) => createSqliteStore({ path, exclusive: true }),
     // Imported only when configured: an embedded start-up never loads pg.
-    postgres: async ({ url }) => (await import("@agentrt/store-postgres")).createPostgresStore({ url }),
+    postgres: async ({ url }) =>
+      (await import("@agentrt/store-postgres")).createPostgresStore({
+        url,
+        onBusError: (error) =>
+          logger.warn("store bus connection lost; reconnecting", { error: error.message }),
+      }),
     memory: () => createMemoryStore(),
   });
   const contexts = createTemplateContexts({
@@ -115,6 +120,7 @@ export async function startServer(
     },
     defaultTimeoutMs: config.runs.timeoutMs,
     maxTimeoutMs: config.runs.maxTimeoutMs,
+    leaseMs: config.leaseMs,
     ...(config.webhookSecret
       ? { webhooks: { secret: config.webhookSecret, allowInternal: config.webhookAllowInternal } }
       : {}),

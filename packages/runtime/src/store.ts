@@ -257,8 +257,29 @@ export interface StoreBus {
   onCancelRequest(listener: (runId: string) => void): () => void;
 }
 
+/**
+ * Which node holds which unfinished run, on a store several nodes share. A node holds the runs it
+ * accepted while its lease (renewed by `heartbeat`) lasts; when a node stops renewing (killed, cut
+ * off), another takes its runs over, each run by exactly one node.
+ */
+export interface RunLeases {
+  /** This node's id, unique per process. */
+  readonly nodeId: string;
+  /** Registers this node or extends its lease to `ttlMs` from now. */
+  heartbeat(ttlMs: number): Promise<void>;
+  /**
+   * Moves to this node the queued and running runs held by no live node (lease expired, node gone,
+   * or none) and returns them, oldest first. Concurrent callers on other nodes get disjoint sets.
+   */
+  takeOver(limit: number): Promise<RunRecord[]>;
+  /** Ends this node's lease at once (clean shutdown): its unfinished runs are free to take over. */
+  leave(): Promise<void>;
+}
+
 export interface Store {
   readonly kind: string;
+  /** Present when several nodes share the store: run ownership by lease. */
+  readonly leases?: RunLeases;
   /** Present when several processes may run on this store at once and must hear each other. */
   readonly bus?: StoreBus;
   readonly agents: AgentStore;

@@ -5,6 +5,8 @@ import { quoteIdent } from "./database.js";
 export interface PostgresBusOptions {
   /** Where the listening connection goes (its own connection: LISTEN holds it). */
   url: string;
+  /** Names the listening connection (`application_name`), so operators can tell nodes apart. */
+  connectionName: string;
   eventChannel: string;
   cancelChannel: string;
   /** Sends a notification (through the store's pool). */
@@ -47,7 +49,7 @@ export function createPostgresBus(options: PostgresBusOptions): PostgresBus {
 
   function connect(): Promise<void> {
     connecting ??= (async () => {
-      const next = new pg.Client({ connectionString: options.url, application_name: "agentrt-bus" });
+      const next = new pg.Client({ connectionString: options.url, application_name: options.connectionName });
       next.on("notification", dispatch);
       const lost = (error: Error) => {
         if (client !== next) return;

@@ -119,4 +119,18 @@ export const migrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: "run_leases",
+    sql: `
+      -- Nodes renew their lease while they live; a run belongs to the node that accepted or took it.
+      CREATE TABLE nodes (
+        id text COLLATE "C" PRIMARY KEY,
+        expires_at bigint NOT NULL,
+        started_at text NOT NULL
+      );
+      ALTER TABLE runs ADD COLUMN owner text COLLATE "C";
+      CREATE INDEX runs_unfinished_owner ON runs (owner, id) WHERE status IN ('queued', 'running');
+    `,
+  },
 ];

@@ -1,12 +1,13 @@
 import { createHash } from "node:crypto";
 import { createRequire } from "node:module";
-import type { Store } from "@agentrt/runtime";
+import type { RunLeases, Store } from "@agentrt/runtime";
 import type pg from "pg";
 import { createAgentStore } from "./agent-store.js";
 import { createApiKeyStore } from "./api-key-store.js";
 import { createPostgresBus, type PostgresBus } from "./bus.js";
 import type { PostgresCheckpointSaver } from "./checkpointer.js";
 import { createPool } from "./database.js";
+import { createRunLeases, newNodeId } from "./leases.js";
 import { runMigrations } from "./migrate.js";
 import { migrations } from "./migrations.js";
 import { createRunStore } from "./run-store.js";
@@ -20,6 +21,8 @@ export interface PostgresStoreOptions {
   schema?: string | undefined;
   /** Connections in this node's pool (default 10). */
   poolSize?: number | undefined;
+  /** This node's id in run leases (default: a fresh one per store). */
+  nodeId?: string | undefined;
   /** Told when the bus's listening connection is lost (it reconnects by itself); for logging. */
   onBusError?: ((error: Error) => void) | undefined;
   /** Builds the checkpointer on first use; tests pass the class from source. Default: the package's own. */
@@ -35,6 +38,7 @@ export interface PostgresStore extends Store {
   readonly eventChannel: string;
   /** LISTEN/NOTIFY between the nodes on this schema: event positions and cancel requests. */
   readonly bus: PostgresBus;
+  readonly leases: RunLeases;
   /** LangGraph's PostgreSQL checkpointer on the same schema (loaded on first access). */
   readonly checkpointer: PostgresCheckpointSaver;
 }
@@ -74,8 +78,10 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     throw error;
   }
   const eventChannel = channelFor(schema, "events");
+  const nodeId = options.nodeId ?? newNodeId();
   const bus = createPostgresBus({
     url: split.url,
+    connectionName: `agentrt-bus ${nodeId}`,
     eventChannel,
     cancelChannel: channelFor(schema, "cancel"),
     notify: async (channel, payload) => {
@@ -93,7 +99,8 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     bus,
     agents: createAgentStore(pool),
     apiKeys: createApiKeyStore(pool),
-    runs: createRunStore(pool, { eventChannel }),
+    runs: createRunStore(pool, { eventChannel, nodeId }),
+    leases: createRunLeases(pool, nodeId),
     schedules: createScheduleStore(pool),
     threads: createThreadStore(pool),
     get checkpointer() {

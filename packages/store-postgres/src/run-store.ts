@@ -14,7 +14,7 @@ import type pg from "pg";
 import { FOREIGN_KEY_VIOLATION, type Queryable, sqlState, transaction } from "./database.js";
 import { fromJson, listPage, pageLimit, toJson } from "./rows.js";
 
-interface RunRow {
+export interface RunRow {
   id: string;
   agent_id: string;
   agent_revision: number;
@@ -42,7 +42,7 @@ interface EventRow {
   created_at: string;
 }
 
-function toRun(row: RunRow): RunRecord {
+export function toRun(row: RunRow): RunRecord {
   return {
     id: row.id,
     agentId: row.agent_id,
@@ -106,6 +106,8 @@ async function updateRow(db: Queryable, id: string, patch: RunPatch, events: num
 }
 
 export interface RunStoreOptions {
+  /** Owner of the runs this node inserts (the node that accepted a run holds it). */
+  nodeId: string;
   /** NOTIFY channel told `<runId> <firstSeq>` in the transaction of every append (cluster fan-out). */
   eventChannel: string;
 }
@@ -149,8 +151,8 @@ export function createRunStore(pool: pg.Pool, options: RunStoreOptions): RunStor
     try {
       const { rows } = await db.query<RunRow>(
         `INSERT INTO runs (id, agent_id, agent_revision, thread_id, schedule_id, input, status, idempotency_key,
-                           webhook_url, webhook_deliveries, timeout_ms, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, 'queued', $7, $8, '[]', $9, $10)
+                           webhook_url, webhook_deliveries, timeout_ms, created_at, owner)
+         VALUES ($1, $2, $3, $4, $5, $6, 'queued', $7, $8, '[]', $9, $10, $11)
          RETURNING *`,
         [
           run.id,
@@ -163,6 +165,7 @@ export function createRunStore(pool: pg.Pool, options: RunStoreOptions): RunStor
           run.webhookUrl,
           run.timeoutMs,
           nowIso(),
+          options.nodeId,
         ],
       );
       return toRun(rows[0]!);

@@ -13,11 +13,13 @@ import { relayRemoteEvents } from "./cluster-relay.js";
 import { driveTemplate } from "./drive-template.js";
 import { createEventHub } from "./event-hub.js";
 import { followRun } from "./follow-run.js";
+import { type LeaseKeeper, startLeaseKeeper } from "./lease-keeper.js";
 import { silentLogger, withFields } from "./logging.js";
 import { recoverRuns } from "./recovery.js";
 import { createRunJournal, type RunOutcome } from "./run-journal.js";
 import { createRunQueue } from "./run-queue.js";
 import { loadRunSource, type RunSource, sourceFromAgent } from "./run-source.js";
+import { awaitThreadTurn } from "./thread-turn.js";
 import { createWebhookSender, type WebhookOptions, type WebhookSender } from "./webhooks.js";
 
 export interface RunEngineOptions {
@@ -37,6 +39,11 @@ export interface RunEngineOptions {
   abortGraceMs?: number;
   /** Deepest chain of `invokeAgent` calls (default 5); stops agents invoking each other forever. */
   maxInvokeDepth?: number;
+  /**
+   * On a store shared by several nodes (`store.leases`): how long this node's lease lasts without
+   * renewal, so how soon the runs of a killed node are taken over (default 30 000 ms).
+   */
+  leaseMs?: number;
   logger?: Logger;
 }
 
@@ -164,6 +171,7 @@ export function createRunEngine(options: RunEngineOptions): RunEngine {
     (job) => job.run.threadId ?? undefined,
   );
   let closed = false;
+  let leaseKeeper: LeaseKeeper | undefined;
   // On a store shared by several nodes: hear other nodes' events and cancel requests.
   const { bus } = store;
   const unsubscribeBus = bus
@@ -293,6 +301,7 @@ export function createRunEngine(options: RunEngineOptions): RunEngine {
     let release = () => {};
     let outcome: RunOutcome;
     try {
+      if (store.leases) await awaitThreadTurn(store, job.run, signal);
       await journal.record(job.runId, [{ type: "run.started" }], { status: "running", startedAt: nowIso() });
       source ??= await loadRunSource(store, registry, job.run);
       const lease = await acquireUnlessAborted(source, signal);
@@ -508,6 +517,23 @@ export function createRunEngine(options: RunEngineOptions): RunEngine {
 
   return {
     async start() {
+      if (store.leases) {
+        // Several nodes share the store: recovery is taking over what no live node holds.
+        leaseKeeper = startLeaseKeeper({
+          leases: store.leases,
+          leaseMs: options.leaseMs ?? 30_000,
+          logger,
+          adopt: async (run) => {
+            if (active.has(run.id) || queue.has(run.id)) return;
+            if (run.status === "running") {
+              await interrupt(run, await loadRunSource(store, registry, run).catch(() => undefined));
+            } else if (!closed)
+              queue.push({ runId: run.id, agentId: run.agentId, run, source: undefined, depth: 0 });
+          },
+        });
+        await leaseKeeper.sweep();
+        return;
+      }
       const result = await recoverRuns({
         store,
         owned: (runId) => active.has(runId) || queue.has(runId),
@@ -538,6 +564,7 @@ export function createRunEngine(options: RunEngineOptions): RunEngine {
       queue.close();
       for (const runId of active.keys()) abortRun(runId, "shutdown");
       await Promise.all(executions);
+      await leaseKeeper?.stop();
       await instances.close();
       await webhooks?.close();
       hub.close(new AgentrtError(ErrorCode.NOT_READY, "the run engine was closed"));
