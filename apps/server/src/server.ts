@@ -1,6 +1,6 @@
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
-import type { Logger } from "@agentrt/core";
+import { AgentrtError, ErrorCode, type Logger } from "@agentrt/core";
 import {
   createMemoryStore,
   createRuntime,
@@ -72,11 +72,19 @@ export async function startServer(
     postgres: async ({ url }) =>
       (await import("@agentrt/store-postgres")).createPostgresStore({
         url,
+        holdsRuns: config.role !== "api",
         onBusError: (error) =>
           logger.warn("store bus connection lost; reconnecting", { error: error.message }),
       }),
     memory: () => createMemoryStore(),
   });
+  if (config.role !== "all" && !store.leases) {
+    await store.close();
+    throw new AgentrtError(
+      ErrorCode.BAD_REQUEST,
+      `AGENTRT_ROLE=${config.role} needs a store several nodes share (AGENTRT_DATABASE_URL=postgres://…)`,
+    );
+  }
   const contexts = createTemplateContexts({
     env: process.env,
     logger,
@@ -121,6 +129,7 @@ export async function startServer(
     defaultTimeoutMs: config.runs.timeoutMs,
     maxTimeoutMs: config.runs.maxTimeoutMs,
     leaseMs: config.leaseMs,
+    execute: config.role !== "api",
     ...(config.webhookSecret
       ? { webhooks: { secret: config.webhookSecret, allowInternal: config.webhookAllowInternal } }
       : {}),

@@ -9,8 +9,12 @@ const hostDir = createTestHost();
 const processes: ServerProcess[] = [];
 const headers = { authorization: `Bearer ${ADMIN_KEY}`, "content-type": "application/json" };
 
-/** Starts `count` server processes on one PostgreSQL schema. */
-async function cluster(count: number, env: Record<string, string> = {}): Promise<ServerProcess[]> {
+/** Starts `count` server processes on one PostgreSQL schema (`roles[i]` for node i, else `all`). */
+async function cluster(
+  count: number,
+  env: Record<string, string> = {},
+  roles: string[] = [],
+): Promise<ServerProcess[]> {
   const databaseUrl = freshDatabaseUrl();
   const nodes: ServerProcess[] = [];
   // One after the other: the first migrates, the others find the schema ready (concurrent start-up
@@ -20,6 +24,7 @@ async function cluster(count: number, env: Record<string, string> = {}): Promise
       AGENTRT_DATABASE_URL: databaseUrl,
       AGENTRT_HOST_DIR: hostDir,
       AGENTRT_ADMIN_KEY: ADMIN_KEY,
+      AGENTRT_ROLE: roles[i] ?? "all",
       ...env,
     });
     processes.push(node);
@@ -74,7 +79,7 @@ describePostgres("several nodes on one PostgreSQL", () => {
     const [a, b] = await cluster(2);
     expect((await call(a!, "POST", "/v1/agents", { name: "echo", template: "echo" })).http).toBe(201);
     const ready = await call(b!, "GET", "/ready");
-    expect(ready).toMatchObject({ status: "ready", store: "postgres" });
+    expect(ready).toMatchObject({ status: "ready", store: "postgres", role: "all" });
 
     // Accepted and executed by B, followed through A from before it starts.
     const run = await call(b!, "POST", "/v1/agents/echo/runs", {
@@ -186,6 +191,29 @@ describePostgres("several nodes on one PostgreSQL", () => {
         );
       }
     }
+  }, 120_000);
+
+  it("splits roles: an API node accepts runs, worker nodes execute them and answer operations only", async () => {
+    const [api, w1, w2] = await cluster(3, { AGENTRT_RUN_CONCURRENCY: "4" }, ["api", "worker", "worker"]);
+    expect(await call(api!, "GET", "/ready")).toMatchObject({ store: "postgres", role: "api" });
+    expect(await call(w1!, "GET", "/ready")).toMatchObject({ store: "postgres", role: "worker" });
+    expect((await call(w1!, "GET", "/v1/agents")).http).toBe(404);
+    await call(api!, "POST", "/v1/agents", { name: "job", template: "echo" });
+    const runs = await Promise.all(
+      Array.from({ length: 30 }, () =>
+        call(api!, "POST", "/v1/agents/job/runs", { input: { sleepMs: 1000 }, mode: "background" }),
+      ),
+    );
+    const logs = Promise.all(runs.map((run) => follow(api!, run.id)));
+    // Each worker takes only as many runs as it has slots for, so both get a share.
+    const busy = new Set<number>();
+    await until(async () => {
+      for (const [i, worker] of [w1!, w2!].entries()) if ((await runningOn(worker)) > 0) busy.add(i);
+      return busy.size === 2 ? true : undefined;
+    });
+    for (const events of await logs) expectWholeLog(events);
+    for (const run of runs) expect((await call(api!, "GET", `/v1/runs/${run.id}`)).status).toBe("succeeded");
+    expect(await runningOn(api!)).toBe(0);
   }, 120_000);
 
   it("fires a per-second schedule once per tick across three nodes", async () => {

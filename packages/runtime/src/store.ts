@@ -255,6 +255,9 @@ export interface StoreBus {
   /** Asks every node to cancel `runId`; the one executing or holding it does. */
   requestCancel(runId: string): Promise<void>;
   onCancelRequest(listener: (runId: string) => void): () => void;
+  /** Tells executing nodes that runs held by no node wait (an API-only node accepted them). */
+  announceRuns(): Promise<void>;
+  onRunsAnnounced(listener: () => void): () => void;
 }
 
 /**
@@ -268,10 +271,11 @@ export interface RunLeases {
   /** Registers this node or extends its lease to `ttlMs` from now. */
   heartbeat(ttlMs: number): Promise<void>;
   /**
-   * Moves to this node the queued and running runs held by no live node (lease expired, node gone,
-   * or none) and returns them, oldest first. Concurrent callers on other nodes get disjoint sets.
+   * Moves to this node up to `limit` runs in `status` held by no live node (lease expired, node
+   * gone, or never held: accepted by an API-only node) and returns them, oldest first. Concurrent
+   * callers on other nodes get disjoint sets.
    */
-  takeOver(limit: number): Promise<RunRecord[]>;
+  takeOver(status: "queued" | "running", limit: number): Promise<RunRecord[]>;
   /** Ends this node's lease at once (clean shutdown): its unfinished runs are free to take over. */
   leave(): Promise<void>;
 }

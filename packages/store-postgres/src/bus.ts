@@ -9,6 +9,7 @@ export interface PostgresBusOptions {
   connectionName: string;
   eventChannel: string;
   cancelChannel: string;
+  workChannel: string;
   /** Sends a notification (through the store's pool). */
   notify(channel: string, payload: string): Promise<void>;
   /** Told about a lost listening connection; the bus reconnects by itself. */
@@ -31,6 +32,7 @@ const RECONNECT_MS = 1000;
 export function createPostgresBus(options: PostgresBusOptions): PostgresBus {
   const eventListeners = new Set<(runId: string, firstSeq: number) => void>();
   const cancelListeners = new Set<(runId: string) => void>();
+  const workListeners = new Set<() => void>();
   let client: pg.Client | undefined;
   let connecting: Promise<void> | undefined;
   let closed = false;
@@ -44,6 +46,8 @@ export function createPostgresBus(options: PostgresBusOptions): PostgresBus {
       for (const listener of [...eventListeners]) listener(runId, firstSeq);
     } else if (message.channel === options.cancelChannel) {
       for (const listener of [...cancelListeners]) listener(payload);
+    } else if (message.channel === options.workChannel) {
+      for (const listener of [...workListeners]) listener();
     }
   }
 
@@ -67,7 +71,9 @@ export function createPostgresBus(options: PostgresBusOptions): PostgresBus {
       try {
         await next.connect();
         await next.query(
-          `LISTEN ${quoteIdent(options.eventChannel)}; LISTEN ${quoteIdent(options.cancelChannel)}`,
+          [options.eventChannel, options.cancelChannel, options.workChannel]
+            .map((channel) => `LISTEN ${quoteIdent(channel)};`)
+            .join(" "),
         );
       } catch (error) {
         connecting = undefined;
@@ -95,6 +101,8 @@ export function createPostgresBus(options: PostgresBusOptions): PostgresBus {
     onEvents: (listener) => subscribe(eventListeners, listener),
     onCancelRequest: (listener) => subscribe(cancelListeners, listener),
     requestCancel: (runId) => options.notify(options.cancelChannel, runId),
+    onRunsAnnounced: (listener) => subscribe(workListeners, listener),
+    announceRuns: () => options.notify(options.workChannel, ""),
     listening: connect,
     async close() {
       closed = true;

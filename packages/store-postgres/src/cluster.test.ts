@@ -41,6 +41,14 @@ async function agentWithRuns(store: PostgresStore, count: number): Promise<strin
   return ids;
 }
 
+/** Everything a sweep of `store` takes over: running runs, then queued ones. */
+async function sweep(store: PostgresStore, limit = 100) {
+  return [
+    ...(await store.leases.takeOver("running", limit)),
+    ...(await store.leases.takeOver("queued", limit)),
+  ];
+}
+
 describePostgres("cluster coordination", () => {
   it("gives a dead node's unfinished runs to exactly one live node, oldest first", async () => {
     const schema = freshSchema();
@@ -52,15 +60,33 @@ describePostgres("cluster coordination", () => {
     await a!.leases.heartbeat(60_000);
     await b!.leases.heartbeat(60_000);
     // While the owner's lease lasts, nobody takes its runs.
-    expect(await a!.leases.takeOver(100)).toEqual([]);
+    expect(await sweep(a!)).toEqual([]);
     await dead!.leases.leave();
-    const [fromA, fromB] = await Promise.all([a!.leases.takeOver(100), b!.leases.takeOver(100)]);
+    const [fromA, fromB] = await Promise.all([sweep(a!), sweep(b!)]);
     const taken = [...fromA, ...fromB].map((r) => r.id).sort();
     // Finished runs stay where they are; the rest go to one node each.
     expect(taken).toEqual(ids.filter((id) => id !== ids[1]).sort());
-    expect(fromA.map((r) => r.id)).toEqual([...fromA.map((r) => r.id)].sort());
+    const queuedFromA = fromA.filter((r) => r.status === "queued").map((r) => r.id);
+    expect(queuedFromA).toEqual([...queuedFromA].sort());
     // Taken runs belong to a live node now: a second sweep finds nothing.
-    expect([...(await a!.leases.takeOver(100)), ...(await b!.leases.takeOver(100))]).toEqual([]);
+    expect([...(await sweep(a!)), ...(await sweep(b!))]).toEqual([]);
+  });
+
+  it("leaves runs an API-only node accepts to executing nodes, and tells them", async () => {
+    const schema = freshSchema();
+    const api = await createPostgresStore({ url: postgresUrl!, schema, poolSize: 3, holdsRuns: false });
+    opened.push(api);
+    const worker = await open(schema);
+    let announced = 0;
+    worker.bus.onRunsAnnounced(() => announced++);
+    await worker.bus.listening();
+    await api.leases.heartbeat(60_000);
+    await worker.leases.heartbeat(60_000);
+    const ids = await agentWithRuns(api, 3);
+    await api.bus.announceRuns();
+    await expect.poll(() => announced).toBe(1);
+    expect((await worker.leases.takeOver("queued", 2)).map((r) => r.id)).toEqual(ids.slice(0, 2));
+    expect(await api.leases.takeOver("running", 10)).toEqual([]);
   });
 
   it("treats a node whose lease ran out as gone", async () => {
@@ -70,8 +96,8 @@ describePostgres("cluster coordination", () => {
     const ids = await agentWithRuns(late!, 2);
     await new Promise((resolve) => setTimeout(resolve, 20));
     await a!.leases.heartbeat(60_000);
-    expect((await a!.leases.takeOver(1)).map((r) => r.id)).toEqual([ids[0]]);
-    expect((await a!.leases.takeOver(1)).map((r) => r.id)).toEqual([ids[1]]);
+    expect((await a!.leases.takeOver("queued", 1)).map((r) => r.id)).toEqual([ids[0]]);
+    expect((await a!.leases.takeOver("queued", 1)).map((r) => r.id)).toEqual([ids[1]]);
   });
 
   it("tells every node about event appends and cancel requests", async () => {

@@ -9,6 +9,7 @@ export function newNodeId(): string {
 }
 
 export function createRunLeases(pool: pg.Pool, nodeId: string): RunLeases {
+  // SKIP LOCKED: nodes sweeping at once each get other rows, and none waits for another.
   return {
     nodeId,
     async heartbeat(ttlMs) {
@@ -18,19 +19,18 @@ export function createRunLeases(pool: pg.Pool, nodeId: string): RunLeases {
         [nodeId, Date.now() + ttlMs, new Date().toISOString()],
       );
     },
-    async takeOver(limit) {
-      // SKIP LOCKED: nodes sweeping at once each get other rows, and none waits for another.
+    async takeOver(status, limit) {
       const { rows } = await pool.query<RunRow>(
         `UPDATE runs SET owner = $1
          WHERE id IN (
            SELECT id FROM runs
-           WHERE status IN ('queued', 'running')
+           WHERE status = $4
              AND (owner IS NULL OR owner NOT IN (SELECT id FROM nodes WHERE expires_at > $2))
            ORDER BY id
            LIMIT $3
            FOR UPDATE SKIP LOCKED)
          RETURNING *`,
-        [nodeId, Date.now(), limit],
+        [nodeId, Date.now(), limit, status],
       );
       await pool.query("DELETE FROM nodes WHERE expires_at <= $1", [Date.now()]);
       return rows.map(toRun).sort((a: RunRecord, b: RunRecord) => (a.id < b.id ? -1 : 1));

@@ -23,6 +23,11 @@ export interface PostgresStoreOptions {
   poolSize?: number | undefined;
   /** This node's id in run leases (default: a fresh one per store). */
   nodeId?: string | undefined;
+  /**
+   * Whether runs this node inserts are held by it (default true). An API-only node leaves them to
+   * be taken over by executing nodes.
+   */
+  holdsRuns?: boolean | undefined;
   /** Told when the bus's listening connection is lost (it reconnects by itself); for logging. */
   onBusError?: ((error: Error) => void) | undefined;
   /** Builds the checkpointer on first use; tests pass the class from source. Default: the package's own. */
@@ -84,6 +89,7 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     connectionName: `agentrt-bus ${nodeId}`,
     eventChannel,
     cancelChannel: channelFor(schema, "cancel"),
+    workChannel: channelFor(schema, "work"),
     notify: async (channel, payload) => {
       await pool.query("SELECT pg_notify($1, $2)", [channel, payload]);
     },
@@ -99,7 +105,7 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     bus,
     agents: createAgentStore(pool),
     apiKeys: createApiKeyStore(pool),
-    runs: createRunStore(pool, { eventChannel, nodeId }),
+    runs: createRunStore(pool, { eventChannel, owner: options.holdsRuns === false ? null : nodeId }),
     leases: createRunLeases(pool, nodeId),
     schedules: createScheduleStore(pool),
     threads: createThreadStore(pool),

@@ -106,8 +106,8 @@ async function updateRow(db: Queryable, id: string, patch: RunPatch, events: num
 }
 
 export interface RunStoreOptions {
-  /** Owner of the runs this node inserts (the node that accepted a run holds it). */
-  nodeId: string;
+  /** Holder of the runs this node inserts (the node that accepted a run), or none. */
+  owner: string | null;
   /** NOTIFY channel told `<runId> <firstSeq>` in the transaction of every append (cluster fan-out). */
   eventChannel: string;
 }
@@ -165,7 +165,7 @@ export function createRunStore(pool: pg.Pool, options: RunStoreOptions): RunStor
           run.webhookUrl,
           run.timeoutMs,
           nowIso(),
-          options.nodeId,
+          options.owner,
         ],
       );
       return toRun(rows[0]!);

@@ -19,7 +19,7 @@ import { recoverRuns } from "./recovery.js";
 import { createRunJournal, type RunOutcome } from "./run-journal.js";
 import { createRunQueue } from "./run-queue.js";
 import { loadRunSource, type RunSource, sourceFromAgent } from "./run-source.js";
-import { awaitThreadTurn } from "./thread-turn.js";
+import { readyToStart } from "./thread-turn.js";
 import { createWebhookSender, type WebhookOptions, type WebhookSender } from "./webhooks.js";
 
 export interface RunEngineOptions {
@@ -44,6 +44,11 @@ export interface RunEngineOptions {
    * renewal, so how soon the runs of a killed node are taken over (default 30 000 ms).
    */
   leaseMs?: number;
+  /**
+   * Whether this engine executes runs (default true). An API-only node (`false`, shared stores
+   * only) stores the runs it accepts, held by no node, and tells the executing nodes.
+   */
+  execute?: boolean;
   logger?: Logger;
 }
 
@@ -160,9 +165,10 @@ export function createRunEngine(options: RunEngineOptions): RunEngine {
   const webhooks = options.webhooks && createWebhookSender(options.webhooks, journal, logger);
   const active = new Map<string, ActiveRun>();
   const executions = new Set<Promise<void>>();
+  const globalLimit = options.concurrency?.global ?? 16;
   const queue = createRunQueue<Job>(
     {
-      global: options.concurrency?.global ?? 16,
+      global: globalLimit,
       perAgent: options.concurrency?.perAgent ?? 4,
       maxQueued: options.concurrency?.maxQueued ?? 1000,
     },
@@ -172,6 +178,13 @@ export function createRunEngine(options: RunEngineOptions): RunEngine {
   );
   let closed = false;
   let leaseKeeper: LeaseKeeper | undefined;
+  const executes = options.execute ?? true;
+  if (!executes && !store.leases) {
+    throw new AgentrtError(
+      ErrorCode.BAD_REQUEST,
+      "only a store shared by several nodes (PostgreSQL) has API-only nodes",
+    );
+  }
   // On a store shared by several nodes: hear other nodes' events and cancel requests.
   const { bus } = store;
   const unsubscribeBus = bus
@@ -289,6 +302,7 @@ export function createRunEngine(options: RunEngineOptions): RunEngine {
       freeSlot();
       active.delete(job.runId);
       executions.delete(execution);
+      leaseKeeper?.slotFreed();
     });
     executions.add(execution);
     return slot;
@@ -301,7 +315,8 @@ export function createRunEngine(options: RunEngineOptions): RunEngine {
     let release = () => {};
     let outcome: RunOutcome;
     try {
-      if (store.leases) await awaitThreadTurn(store, job.run, signal);
+      // Ended elsewhere before it started: nothing to run or record.
+      if (store.leases && !(await readyToStart(store, job.run, signal))) return;
       await journal.record(job.runId, [{ type: "run.started" }], { status: "running", startedAt: nowIso() });
       source ??= await loadRunSource(store, registry, job.run);
       const lease = await acquireUnlessAborted(source, signal);
@@ -448,7 +463,9 @@ export function createRunEngine(options: RunEngineOptions): RunEngine {
       return { run, created };
     }
     await journal.record(run.id, [{ type: "run.queued" }]);
-    queue.push({ runId: run.id, agentId: agent.id, run, source, depth }, { immediate: depth > 0 });
+    if (executes)
+      queue.push({ runId: run.id, agentId: agent.id, run, source, depth }, { immediate: depth > 0 });
+    else await bus?.announceRuns();
     return { run, created };
   }
 
@@ -518,11 +535,17 @@ export function createRunEngine(options: RunEngineOptions): RunEngine {
   return {
     async start() {
       if (store.leases) {
+        // API-only: nothing to execute, so nothing to hold or take over.
+        if (!executes) return;
         // Several nodes share the store: recovery is taking over what no live node holds.
-        leaseKeeper = startLeaseKeeper({
+        const keeper = startLeaseKeeper({
           leases: store.leases,
           leaseMs: options.leaseMs ?? 30_000,
           logger,
+          capacity: () => {
+            const { running, queued } = queue.stats();
+            return Math.max(0, globalLimit - running - queued);
+          },
           adopt: async (run) => {
             if (active.has(run.id) || queue.has(run.id)) return;
             if (run.status === "running") {
@@ -531,7 +554,9 @@ export function createRunEngine(options: RunEngineOptions): RunEngine {
               queue.push({ runId: run.id, agentId: run.agentId, run, source: undefined, depth: 0 });
           },
         });
-        await leaseKeeper.sweep();
+        leaseKeeper = keeper;
+        if (bus) unsubscribeBus.push(bus.onRunsAnnounced(() => void keeper.sweep().catch(() => {})));
+        await keeper.sweep();
         return;
       }
       const result = await recoverRuns({

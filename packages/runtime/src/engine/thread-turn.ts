@@ -10,7 +10,7 @@ const POLL_MS = 200;
  * (ids order runs by acceptance). Polls the store: the wait lasts as long as the older runs do.
  * Rejects with the signal's reason when the run is cancelled meanwhile.
  */
-export async function awaitThreadTurn(store: Store, run: RunRecord, signal: AbortSignal): Promise<void> {
+async function awaitThreadTurn(store: Store, run: RunRecord, signal: AbortSignal): Promise<void> {
   const threadId = run.threadId;
   if (threadId === null) return;
   for (;;) {
@@ -23,4 +23,14 @@ export async function awaitThreadTurn(store: Store, run: RunRecord, signal: Abor
     if (older.every((page) => page.items.length === 0)) return;
     await sleep(POLL_MS, undefined, { signal }).catch(() => signal.throwIfAborted());
   }
+}
+
+/**
+ * On a store shared by several nodes, whether a run this node is about to start should start: after
+ * its thread's turn has come, it must still be queued (another node may have ended it meanwhile,
+ * e.g. a cancel whose hand-off found no node holding the run).
+ */
+export async function readyToStart(store: Store, run: RunRecord, signal: AbortSignal): Promise<boolean> {
+  await awaitThreadTurn(store, run, signal);
+  return (await store.runs.get(run.id))?.status === "queued";
 }
