@@ -44,8 +44,10 @@ export function createApp(services: AppServices): OpenAPIHono<AppEnv> {
   for (const path of REST_PATHS) app.use(path, ...guards).use(`${path}/*`, ...guards);
   app.use("/metrics", authenticate(services.keys));
 
-  app.route("/", createHealthRoutes(runtime));
+  app.route("/", createHealthRoutes(runtime, services.config.role));
   app.route("/", createMetricsRoutes(services.metrics));
+  // A worker node executes runs and answers operations only; clients talk to the other nodes.
+  if (services.config.role === "worker") return app;
   app.route("/", createStatsRoutes(runtime, services.stats));
   app.route("/", createTemplateRoutes({ registry: runtime.registry, config: services.config }));
   app.route("/", createAgentRoutes(runtime));

@@ -77,7 +77,7 @@ export const EnvSchema = z.object({
   AGENTRT_DATA_DIR: z.string().default(".agentrt"),
   /**
    * The store: unset for the embedded SQLite file in the data dir, `sqlite:<file>`, or `memory:`
-   * (nothing kept). `postgres://…` is recognised for the multi-node store, not shipped yet.
+   * (nothing kept), or `postgres://…` for several nodes on one PostgreSQL (`?schema=` picks the schema).
    */
   AGENTRT_DATABASE_URL: z.string().optional(),
   /** The host app whose package.json dependencies are scanned for templates. */
@@ -99,6 +99,13 @@ export const EnvSchema = z.object({
   AGENTRT_RUN_MAX_QUEUED: z.coerce.number().int().min(0).default(1000),
   AGENTRT_RUN_TIMEOUT_MS: z.coerce.number().int().min(100).default(300_000),
   AGENTRT_RUN_MAX_TIMEOUT_MS: z.coerce.number().int().min(100).default(3_600_000),
+  /**
+   * On PostgreSQL: `all` accepts and executes runs; `api` serves the API and executes none (its runs
+   * go to executing nodes); `worker` executes runs and serves only /health, /ready and /metrics.
+   */
+  AGENTRT_ROLE: z.enum(["all", "api", "worker"]).default("all"),
+  /** On PostgreSQL: how long a node's lease lasts unrenewed, so how soon a killed node's runs move on. */
+  AGENTRT_LEASE_MS: z.coerce.number().int().min(300).max(600_000).default(30_000),
   AGENTRT_WEBHOOK_SECRET: z.string().optional(),
   /**
    * Internal destinations run webhooks may reach (a receiver inside the cluster): host names, IP
@@ -166,6 +173,10 @@ export interface ServerConfig {
   bodyLimitBytes: number;
   maxJsonDepth: number;
   runs: { concurrency: number; perAgent: number; maxQueued: number; timeoutMs: number; maxTimeoutMs: number };
+  /** `AGENTRT_LEASE_MS`: node lease on a shared (PostgreSQL) store. */
+  leaseMs: number;
+  /** `AGENTRT_ROLE`: what this node does on a shared store. */
+  role: "all" | "api" | "worker";
   webhookSecret: string | undefined;
   /** Egress allow-list of run webhooks (`AGENTRT_WEBHOOK_ALLOW_INTERNAL`). */
   webhookAllowInternal: string[];
@@ -235,6 +246,8 @@ export function parseEnv(env: Record<string, string | undefined>, cwd = process.
     adminKey: e.AGENTRT_ADMIN_KEY,
     bodyLimitBytes: e.AGENTRT_BODY_LIMIT_BYTES,
     maxJsonDepth: e.AGENTRT_MAX_JSON_DEPTH,
+    leaseMs: e.AGENTRT_LEASE_MS,
+    role: e.AGENTRT_ROLE,
     runs: {
       concurrency: e.AGENTRT_RUN_CONCURRENCY,
       perAgent: e.AGENTRT_RUN_CONCURRENCY_PER_AGENT,

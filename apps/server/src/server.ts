@@ -2,7 +2,7 @@ import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { type AgentDirectory, ErrorCode, type Logger } from "@agentrt/core";
+import { type AgentDirectory, AgentrtError, ErrorCode, type Logger } from "@agentrt/core";
 import {
   combineObservers,
   createMemoryRateCounters,
@@ -103,9 +103,24 @@ export async function startServer(
   // First, so the context manager is in place before any request or run.
   if (config.tracing) await startTracing(process.env);
   const store = await openStore(parseStoreLocation(config.databaseUrl, config.dataDir), {
-    sqlite: ({ path }) => createSqliteStore({ path }),
+    sqlite: ({ path }) => createSqliteStore({ path, exclusive: true }),
+    // Imported only when configured: an embedded start-up never loads pg.
+    postgres: async ({ url }) =>
+      (await import("@agentrt/store-postgres")).createPostgresStore({
+        url,
+        holdsRuns: config.role !== "api",
+        onBusError: (error) =>
+          logger.warn("store bus connection lost; reconnecting", { error: error.message }),
+      }),
     memory: () => createMemoryStore(),
   });
+  if (config.role !== "all" && !store.leases) {
+    await store.close();
+    throw new AgentrtError(
+      ErrorCode.BAD_REQUEST,
+      `AGENTRT_ROLE=${config.role} needs a store several nodes share (AGENTRT_DATABASE_URL=postgres://…)`,
+    );
+  }
   const contexts = createTemplateContexts({
     env: process.env,
     logger,
@@ -168,6 +183,8 @@ export async function startServer(
     defaultTimeoutMs: config.runs.timeoutMs,
     maxTimeoutMs: config.runs.maxTimeoutMs,
     retention: config.retention,
+    leaseMs: config.leaseMs,
+    execute: config.role !== "api",
     ...(config.webhookSecret
       ? { webhooks: { secret: config.webhookSecret, allowInternal: config.webhookAllowInternal } }
       : {}),

@@ -372,8 +372,48 @@ export interface RetentionStore {
   reclaimSpace(maxBytes: number): Promise<number>;
 }
 
+/**
+ * How nodes sharing one store hear each other (multi-node on PostgreSQL). Messages carry positions
+ * and ids only; a listener reads what it needs from the store. Delivery is at most once: a listener
+ * must cope with a missed message (the store stays the truth) and with hearing its own.
+ */
+export interface StoreBus {
+  /** Some node appended events `firstSeq…` to `runId`. Returns the unsubscribe function. */
+  onEvents(listener: (runId: string, firstSeq: number) => void): () => void;
+  /** Asks every node to cancel `runId`; the one executing or holding it does. */
+  requestCancel(runId: string): Promise<void>;
+  onCancelRequest(listener: (runId: string) => void): () => void;
+  /** Tells executing nodes that runs held by no node wait (an API-only node accepted them). */
+  announceRuns(): Promise<void>;
+  onRunsAnnounced(listener: () => void): () => void;
+}
+
+/**
+ * Which node holds which unfinished run, on a store several nodes share. A node holds the runs it
+ * accepted while its lease (renewed by `heartbeat`) lasts; when a node stops renewing (killed, cut
+ * off), another takes its runs over, each run by exactly one node.
+ */
+export interface RunLeases {
+  /** This node's id, unique per process. */
+  readonly nodeId: string;
+  /** Registers this node or extends its lease to `ttlMs` from now. */
+  heartbeat(ttlMs: number): Promise<void>;
+  /**
+   * Moves to this node up to `limit` runs in `status` held by no live node (lease expired, node
+   * gone, or never held: accepted by an API-only node) and returns them, oldest first. Concurrent
+   * callers on other nodes get disjoint sets.
+   */
+  takeOver(status: "queued" | "running", limit: number): Promise<RunRecord[]>;
+  /** Ends this node's lease at once (clean shutdown): its unfinished runs are free to take over. */
+  leave(): Promise<void>;
+}
+
 export interface Store {
   readonly kind: string;
+  /** Present when several nodes share the store: run ownership by lease. */
+  readonly leases?: RunLeases;
+  /** Present when several processes may run on this store at once and must hear each other. */
+  readonly bus?: StoreBus;
   readonly agents: AgentStore;
   readonly apiKeys: ApiKeyStore;
   readonly runs: RunStore;

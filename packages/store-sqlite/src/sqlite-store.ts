@@ -7,6 +7,7 @@ import { createAgentStore } from "./agent-store.js";
 import { createApiKeyStore } from "./api-key-store.js";
 import type { SqliteCheckpointSaver } from "./checkpoint-saver.js";
 import { ensureIncrementalVacuum, openDatabase } from "./database.js";
+import { type DatabaseLock, lockDatabase } from "./database-lock.js";
 import { createGroupCommit } from "./group-commit.js";
 import { runMigrations } from "./migrate.js";
 import { migrations } from "./migrations.js";
@@ -28,6 +29,12 @@ export interface SqliteStoreOptions {
    * auto-checkpoint, on the write path. Default 1000. Ignored for `":memory:"`.
    */
   walCheckpointIntervalMs?: number | undefined;
+  /**
+   * Refuse to open a file another process holds open with `exclusive` (see `lockDatabase`), and hold
+   * it so from now on. The server sets this: two servers on one file would each recover the other's
+   * live runs. Default false (tools and tests may share a file).
+   */
+  exclusive?: boolean | undefined;
   /** Builds the checkpointer on first use; tests pass the class from source. Default: the package's own. */
   createCheckpointer?: ((db: DatabaseSync) => SqliteCheckpointSaver) | undefined;
 }
@@ -72,12 +79,21 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): SqliteStore
       ? MEMORY_PATH
       : resolve(options.path ?? defaultDatabasePath(options.dataDir));
   if (path !== MEMORY_PATH) mkdirSync(dirname(path), { recursive: true });
-  const db = openDatabase(path, options.busyTimeoutMs ?? 5000);
+  const lock: DatabaseLock | undefined =
+    options.exclusive && path !== MEMORY_PATH ? lockDatabase(path) : undefined;
+  let db: DatabaseSync;
+  try {
+    db = openDatabase(path, options.busyTimeoutMs ?? 5000);
+  } catch (error) {
+    lock?.release();
+    throw error;
+  }
   try {
     runMigrations(db, migrations);
     ensureIncrementalVacuum(db);
   } catch (error) {
     db.close();
+    lock?.release();
     throw error;
   }
   const walInterval = options.walCheckpointIntervalMs ?? 1000;
@@ -112,6 +128,7 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): SqliteStore
       if (!db.isOpen) return;
       group.flush();
       db.close();
+      lock?.release();
     },
   };
 }

@@ -17,6 +17,8 @@ export interface RunListener {
  */
 export interface EventHub {
   subscribe(runId: string, listener: RunListener): () => void;
+  /** Whether anyone here listens to the run (cluster relays only fetch what someone waits for). */
+  has(runId: string): boolean;
   publish(event: StoredRunEvent): void;
   settle(run: RunRecord): void;
   /** Ends every subscription with `error` (engine shutdown); later subscribers hear it too. */
@@ -49,6 +51,7 @@ export function createEventHub(): EventHub {
         if (set.size === 0 && listeners.get(runId) === set) listeners.delete(runId);
       };
     },
+    has: (runId) => listeners.has(runId),
     publish: (event) => each(event.runId, (l) => l.event?.(event)),
     settle: (run) => each(run.id, (l) => l.settled?.(run)),
     close(error) {

@@ -10,15 +10,18 @@ import type { AgentRecord, RunRecord, Store } from "../store.js";
 import { qualifyError } from "../template-errors.js";
 import { createAgentInstances, type InstanceLease } from "./agent-instances.js";
 import { canonicalJson } from "./canonical-json.js";
+import { relayRemoteEvents } from "./cluster-relay.js";
 import { driveTemplate } from "./drive-template.js";
 import { createEventHub } from "./event-hub.js";
 import { followRun } from "./follow-run.js";
+import { type LeaseKeeper, startLeaseKeeper } from "./lease-keeper.js";
 import { currentLogFields, type LogFields, restoreLogFields, silentLogger, withFields } from "./logging.js";
 import { recoverRuns } from "./recovery.js";
 import { createRunJournal, type RunOutcome } from "./run-journal.js";
 import { createRunQueue } from "./run-queue.js";
 import { loadRunSource, type RunSource, sourceFromAgent } from "./run-source.js";
 import { type RunObserver, type RunProbe, startRunProbe } from "./run-telemetry.js";
+import { readyToStart } from "./thread-turn.js";
 import { createWebhookSender, type WebhookOptions, type WebhookSender } from "./webhooks.js";
 
 export interface RunEngineOptions {
@@ -38,6 +41,16 @@ export interface RunEngineOptions {
   abortGraceMs?: number;
   /** Deepest chain of `invokeAgent` calls (default 5); stops agents invoking each other forever. */
   maxInvokeDepth?: number;
+  /**
+   * On a store shared by several nodes (`store.leases`): how long this node's lease lasts without
+   * renewal, so how soon the runs of a killed node are taken over (default 30 000 ms).
+   */
+  leaseMs?: number;
+  /**
+   * Whether this engine executes runs (default true). An API-only node (`false`, shared stores
+   * only) stores the runs it accepts, held by no node, and tells the executing nodes.
+   */
+  execute?: boolean;
   logger?: Logger;
   /** Metrics hooks of the host. */
   observer?: RunObserver;
@@ -134,6 +147,12 @@ const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;
 /** The shortest run time limit a request may ask for (the API schema says the same). */
 const MIN_TIMEOUT_MS = 100;
 
+/**
+ * How long a cancel waits for the node holding a run (on a shared store) to end it, before ending it
+ * itself: then no live node holds the run. Well above the time a live node takes to hear the request.
+ */
+const CANCEL_HANDOFF_MS = 5000;
+
 function abortError(reason: AbortReason, timeoutMs: number): AgentrtError {
   if (reason === "cancel") return new AgentrtError(ErrorCode.RUN_CANCELLED, "the run was cancelled");
   if (reason === "timeout") {
@@ -160,9 +179,10 @@ export function createRunEngine(options: RunEngineOptions): RunEngine {
     options.webhooks && createWebhookSender(options.webhooks, journal, logger, options.observer);
   const active = new Map<string, ActiveRun>();
   const executions = new Set<Promise<void>>();
+  const globalLimit = options.concurrency?.global ?? 16;
   const queue = createRunQueue<Job>(
     {
-      global: options.concurrency?.global ?? 16,
+      global: globalLimit,
       perAgent: options.concurrency?.perAgent ?? 4,
       maxQueued: options.concurrency?.maxQueued ?? 1000,
     },
@@ -171,6 +191,26 @@ export function createRunEngine(options: RunEngineOptions): RunEngine {
     (job) => job.run.threadId ?? undefined,
   );
   let closed = false;
+  let leaseKeeper: LeaseKeeper | undefined;
+  const executes = options.execute ?? true;
+  if (!executes && !store.leases) {
+    throw new AgentrtError(
+      ErrorCode.BAD_REQUEST,
+      "only a store shared by several nodes (PostgreSQL) has API-only nodes",
+    );
+  }
+  // On a store shared by several nodes: hear other nodes' events and cancel requests.
+  const { bus } = store;
+  const unsubscribeBus = bus
+    ? [
+        relayRemoteEvents(store, bus, hub, (runId) => active.has(runId), logger),
+        bus.onCancelRequest((runId) => {
+          cancelHere(runId).catch((error: unknown) =>
+            logger.warn("could not cancel a run on request", { runId, error: String(error) }),
+          );
+        }),
+      ]
+    : [];
 
   async function finish(runId: string, outcome: RunOutcome): Promise<RunRecord> {
     const { run, finished } = await journal.finish(runId, outcome);
@@ -284,6 +324,7 @@ export function createRunEngine(options: RunEngineOptions): RunEngine {
       freeSlot();
       active.delete(job.runId);
       executions.delete(execution);
+      leaseKeeper?.slotFreed();
     });
     executions.add(execution);
     return slot;
@@ -296,6 +337,8 @@ export function createRunEngine(options: RunEngineOptions): RunEngine {
     let release = () => {};
     let outcome: RunOutcome;
     try {
+      // Ended elsewhere before it started: nothing to run or record.
+      if (store.leases && !(await readyToStart(store, job.run, signal))) return;
       await journal.record(job.runId, [{ type: "run.started" }], { status: "running", startedAt: nowIso() });
       source ??= await loadRunSource(store, registry, job.run);
       probe.started(source);
@@ -446,19 +489,21 @@ export function createRunEngine(options: RunEngineOptions): RunEngine {
       return { run, created };
     }
     await journal.record(run.id, [{ type: "run.queued" }]);
-    queue.push(
-      {
-        runId: run.id,
-        agentId: agent.id,
-        run,
-        source,
-        depth,
-        logFields: currentLogFields(),
-        trace: context.active(),
-        queuedAt: performance.now(),
-      },
-      { immediate: depth > 0 },
-    );
+    if (executes)
+      queue.push(
+        {
+          runId: run.id,
+          agentId: agent.id,
+          run,
+          source,
+          depth,
+          logFields: currentLogFields(),
+          trace: context.active(),
+          queuedAt: performance.now(),
+        },
+        { immediate: depth > 0 },
+      );
+    else await bus?.announceRuns();
     return { run, created };
   }
 
@@ -499,18 +544,59 @@ export function createRunEngine(options: RunEngineOptions): RunEngine {
         details: { id: runId, status: run.status },
       });
     }
+    const here = await cancelHere(runId);
+    if (here) return here;
+    if (bus) {
+      // Another node may be executing or holding the run: ask, and wait for its end.
+      await bus.requestCancel(runId);
+      const ended = await wait(runId, AbortSignal.timeout(CANCEL_HANDOFF_MS)).catch((error: unknown) => {
+        if ((error as Error).name === "TimeoutError") return undefined;
+        throw error;
+      });
+      if (ended) return ended;
+    }
+    // A stored run no process is executing: end it right here.
+    return finish(runId, { status: "cancelled", error: runError(abortError("cancel", run.timeoutMs)) });
+  }
+
+  /** Cancels a run this node executes or holds in its queue; undefined when it has neither. */
+  async function cancelHere(runId: string): Promise<RunRecord | undefined> {
     if (active.has(runId)) {
       abortRun(runId, "cancel");
       return wait(runId);
     }
-    // Waiting in our queue, or a stored run no process is executing: end it right here.
-    queue.remove(runId);
-    const error = runError(abortError("cancel", run.timeoutMs));
-    return finish(runId, { status: "cancelled", error });
+    const job = queue.remove(runId);
+    if (!job) return undefined;
+    return finish(runId, { status: "cancelled", error: runError(abortError("cancel", job.run.timeoutMs)) });
   }
 
   return {
     async start() {
+      if (store.leases) {
+        // API-only: nothing to execute, so nothing to hold or take over.
+        if (!executes) return;
+        // Several nodes share the store: recovery is taking over what no live node holds.
+        const keeper = startLeaseKeeper({
+          leases: store.leases,
+          leaseMs: options.leaseMs ?? 30_000,
+          logger,
+          capacity: () => {
+            const { running, queued } = queue.stats();
+            return Math.max(0, globalLimit - running - queued);
+          },
+          adopt: async (run) => {
+            if (active.has(run.id) || queue.has(run.id)) return;
+            if (run.status === "running") {
+              await interrupt(run, await loadRunSource(store, registry, run).catch(() => undefined));
+            } else if (!closed)
+              queue.push({ runId: run.id, agentId: run.agentId, run, source: undefined, depth: 0 });
+          },
+        });
+        leaseKeeper = keeper;
+        if (bus) unsubscribeBus.push(bus.onRunsAnnounced(() => void keeper.sweep().catch(() => {})));
+        await keeper.sweep();
+        return;
+      }
       const result = await recoverRuns({
         store,
         owned: (runId) => active.has(runId) || queue.has(runId),
@@ -537,9 +623,11 @@ export function createRunEngine(options: RunEngineOptions): RunEngine {
     async close() {
       if (closed) return;
       closed = true;
+      for (const unsubscribe of unsubscribeBus) unsubscribe();
       queue.close();
       for (const runId of active.keys()) abortRun(runId, "shutdown");
       await Promise.all(executions);
+      await leaseKeeper?.stop();
       await instances.close();
       await webhooks?.close();
       hub.close(new AgentrtError(ErrorCode.NOT_READY, "the run engine was closed"));

@@ -5,7 +5,10 @@ import { createProblem, problemResponse } from "../../lib/problem.js";
 import type { AppEnv } from "../../lib/types.js";
 import * as routes from "./health.routes.js";
 
-export function createHealthRoutes({ store, registry }: Pick<Runtime, "store" | "registry">) {
+export function createHealthRoutes(
+  { store, registry }: Pick<Runtime, "store" | "registry">,
+  role: "all" | "api" | "worker" = "all",
+) {
   const app = new OpenAPIHono<AppEnv>();
   app.openapi(routes.health, (c) => c.json({ status: "ok" as const }, 200));
   app.openapi(routes.ready, async (c) => {
@@ -24,6 +27,7 @@ export function createHealthRoutes({ store, registry }: Pick<Runtime, "store" | 
       {
         status: "ready" as const,
         store: store.kind,
+        role,
         templates: { loaded: registry.size(), rejected: registry.rejected().length },
       },
       200,

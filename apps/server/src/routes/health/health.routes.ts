@@ -7,6 +7,10 @@ export const ReadySchema = z
   .object({
     status: z.literal("ready"),
     store: z.string(),
+    role: z.enum(["all", "api", "worker"]).openapi({
+      description:
+        "What this node does (AGENTRT_ROLE): accept and execute runs, only accept, or only execute",
+    }),
     templates: z.object({ loaded: z.number().int(), rejected: z.number().int() }),
   })
   .openapi("Ready");

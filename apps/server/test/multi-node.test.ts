@@ -1,0 +1,236 @@
+import { rmSync } from "node:fs";
+import { afterAll, afterEach, expect, it } from "vitest";
+import { ADMIN_KEY, createTestHost } from "./helpers.js";
+import { describePostgres, freshDatabaseUrl } from "./postgres.js";
+import { type ServerProcess, startServerProcess } from "./process.js";
+import { readSse, type SseEvent } from "./sse.js";
+
+const hostDir = createTestHost();
+const processes: ServerProcess[] = [];
+const headers = { authorization: `Bearer ${ADMIN_KEY}`, "content-type": "application/json" };
+
+/** Starts `count` server processes on one PostgreSQL schema (`roles[i]` for node i, else `all`). */
+async function cluster(
+  count: number,
+  env: Record<string, string> = {},
+  roles: string[] = [],
+): Promise<ServerProcess[]> {
+  const databaseUrl = freshDatabaseUrl();
+  const nodes: ServerProcess[] = [];
+  // One after the other: the first migrates, the others find the schema ready (concurrent start-up
+  // is covered by the store's own tests).
+  for (let i = 0; i < count; i++) {
+    const node = await startServerProcess({
+      AGENTRT_DATABASE_URL: databaseUrl,
+      AGENTRT_HOST_DIR: hostDir,
+      AGENTRT_ADMIN_KEY: ADMIN_KEY,
+      AGENTRT_ROLE: roles[i] ?? "all",
+      ...env,
+    });
+    processes.push(node);
+    nodes.push(node);
+  }
+  return nodes;
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary JSON answers
+async function call(node: ServerProcess, method: string, path: string, body?: unknown): Promise<any> {
+  const res = await fetch(node.url + path, {
+    method,
+    headers,
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  return { ...((await res.json()) as object), http: res.status };
+}
+
+function follow(node: ServerProcess, runId: string, lastEventId?: number): Promise<SseEvent[]> {
+  return fetch(`${node.url}/v1/runs/${runId}/events`, {
+    headers: { ...headers, ...(lastEventId === undefined ? {} : { "last-event-id": String(lastEventId) }) },
+  }).then((res) => readSse(res));
+}
+
+async function runningOn(node: ServerProcess): Promise<number> {
+  const text = await (await fetch(`${node.url}/metrics`, { headers })).text();
+  return Number(/^agentrt_runs_running (\d+)/m.exec(text)?.[1]);
+}
+
+/** Event ids 1…n, each once, ending with exactly one run.finished. */
+function expectWholeLog(events: SseEvent[]): void {
+  expect(events.map((e) => Number(e.id))).toEqual(events.map((_, i) => i + 1));
+  expect(events.filter((e) => e.event === "run.finished")).toHaveLength(1);
+  expect(events.at(-1)?.event).toBe("run.finished");
+}
+
+async function until<T>(probe: () => Promise<T | undefined>): Promise<T> {
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+afterEach(async () => {
+  await Promise.all(processes.splice(0).map((p) => p.stop("SIGKILL")));
+});
+afterAll(() => rmSync(hostDir, { recursive: true, force: true }));
+
+describePostgres("several nodes on one PostgreSQL", () => {
+  it("follows a run on another node live, resumes it on any node and cancels it from any node", async () => {
+    const [a, b] = await cluster(2);
+    expect((await call(a!, "POST", "/v1/agents", { name: "echo", template: "echo" })).http).toBe(201);
+    const ready = await call(b!, "GET", "/ready");
+    expect(ready).toMatchObject({ status: "ready", store: "postgres", role: "all" });
+
+    // Accepted and executed by B, followed through A from before it starts.
+    const run = await call(b!, "POST", "/v1/agents/echo/runs", {
+      input: { sleepMs: 1500 },
+      mode: "background",
+    });
+    const live = await follow(a!, run.id);
+    expectWholeLog(live);
+    expect(live.map((e) => e.event)).toContain("output");
+    expect((await call(a!, "GET", `/v1/runs/${run.id}`)).http).toBe(200);
+    // Last-Event-ID resumes on either node with exactly the rest.
+    for (const node of [a!, b!]) {
+      const rest = await follow(node, run.id, 2);
+      expect(rest.map((e) => e.id)).toEqual(live.slice(2).map((e) => e.id));
+    }
+
+    // Cancelled through A while B executes it: B stops the template itself.
+    const long = await call(b!, "POST", "/v1/agents/echo/runs", {
+      input: { sleepMs: 120_000 },
+      mode: "background",
+    });
+    const started = await fetch(`${a!.url}/v1/runs/${long.id}/events`, { headers });
+    await readSse(started, (e) => e.event === "run.started");
+    expect(await runningOn(b!)).toBe(1);
+    const cancelled = await call(a!, "POST", `/v1/runs/${long.id}/cancel`);
+    expect(cancelled).toMatchObject({ status: "cancelled", error: { code: "RUN_CANCELLED" } });
+    // Had A ended the run on B's behalf, B's template would still sleep and hold its slot.
+    expect(await runningOn(b!)).toBe(0);
+    expectWholeLog(await follow(b!, long.id));
+  });
+
+  it("takes over the runs of a node killed mid-run: every run ends, logs stay whole, followers see the end", async () => {
+    const nodes = await cluster(3, { AGENTRT_LEASE_MS: "3000", AGENTRT_RUN_CONCURRENCY: "8" });
+    await call(nodes[0]!, "POST", "/v1/agents", { name: "worker", template: "echo" });
+    const total = Number(process.env.AGENTRT_MULTI_NODE_RUNS ?? 500);
+    const runs: { id: string; node: number }[] = [];
+    for (let i = 0; i < total; i++) {
+      const node = i % 3;
+      const run = await call(nodes[node]!, "POST", "/v1/agents/worker/runs", {
+        // The doomed node's runs last long enough to be mid-run when it is killed.
+        input: { sleepMs: node === 1 ? 2000 : 100 + (i % 5) * 100 },
+        mode: "background",
+      });
+      expect(run.http).toBe(202);
+      runs.push({ id: run.id, node });
+    }
+    // SSE clients on the surviving nodes follow every run the doomed node holds.
+    const doomed = runs.filter((r) => r.node === 1);
+    const followers = doomed.map((r, i) => follow(nodes[i % 2 === 0 ? 0 : 2]!, r.id));
+    await until(async () => ((await runningOn(nodes[1]!)) > 0 ? true : undefined));
+    await nodes[1]!.stop("SIGKILL");
+
+    const seen = await Promise.all(followers);
+    for (const events of seen) expectWholeLog(events);
+    let interrupted = 0;
+    for (const run of runs) {
+      const record = await until(async () => {
+        const r = await call(nodes[run.node === 0 ? 2 : 0]!, "GET", `/v1/runs/${run.id}`);
+        return ["queued", "running"].includes(r.status) ? undefined : r;
+      });
+      if (record.status !== "succeeded") {
+        // Only runs of the killed node may fail, and only as interrupted (echo is not idempotent).
+        expect(run.node).toBe(1);
+        expect(record).toMatchObject({ status: "failed", error: { code: "RUN_INTERRUPTED" } });
+        interrupted++;
+      }
+      expectWholeLog(await follow(nodes[0]!, run.id));
+    }
+    // The kill came mid-run: the runs it cut short were taken over and ended by the others.
+    expect(interrupted).toBeGreaterThan(0);
+  }, 300_000);
+
+  it("keeps one thread's runs one at a time across two nodes: reject refuses, enqueue runs all in order", async () => {
+    const [a, b] = await cluster(2);
+    await call(a!, "POST", "/v1/agents", { name: "chat", template: "echo" });
+    for (const strategy of ["reject", "enqueue"] as const) {
+      const thread = await call(a!, "POST", "/v1/threads", { agent: "chat" });
+      const answers = await Promise.all(
+        Array.from({ length: 20 }, (_, i) =>
+          call(i % 2 ? a! : b!, "POST", "/v1/agents/chat/runs", {
+            input: { sleepMs: 100 },
+            mode: "background",
+            threadId: thread.id,
+            multitaskStrategy: strategy,
+          }),
+        ),
+      );
+      const accepted = answers.filter((r) => r.http === 202);
+      if (strategy === "reject") {
+        expect(accepted.length).toBeGreaterThanOrEqual(1);
+        for (const refused of answers.filter((r) => r.http !== 202)) {
+          expect(refused).toMatchObject({ http: 409, code: "THREAD_BUSY" });
+        }
+      } else expect(accepted).toHaveLength(20);
+      const ended = await Promise.all(
+        accepted.map((r) =>
+          until(async () => {
+            const run = await call(a!, "GET", `/v1/runs/${r.id}`);
+            return run.finishedAt ? run : undefined;
+          }),
+        ),
+      );
+      // In acceptance (id) order, each starts only after the one before it finished.
+      const ordered = ended.sort((x, y) => (x.id < y.id ? -1 : 1));
+      for (const run of ordered) expect(run.status).toBe("succeeded");
+      for (let i = 1; i < ordered.length; i++) {
+        expect(Date.parse(ordered[i].startedAt)).toBeGreaterThanOrEqual(
+          Date.parse(ordered[i - 1].finishedAt),
+        );
+      }
+    }
+  }, 120_000);
+
+  it("splits roles: an API node accepts runs, worker nodes execute them and answer operations only", async () => {
+    const [api, w1, w2] = await cluster(3, { AGENTRT_RUN_CONCURRENCY: "4" }, ["api", "worker", "worker"]);
+    expect(await call(api!, "GET", "/ready")).toMatchObject({ store: "postgres", role: "api" });
+    expect(await call(w1!, "GET", "/ready")).toMatchObject({ store: "postgres", role: "worker" });
+    expect((await call(w1!, "GET", "/v1/agents")).http).toBe(404);
+    await call(api!, "POST", "/v1/agents", { name: "job", template: "echo" });
+    const runs = await Promise.all(
+      Array.from({ length: 30 }, () =>
+        call(api!, "POST", "/v1/agents/job/runs", { input: { sleepMs: 1000 }, mode: "background" }),
+      ),
+    );
+    const logs = Promise.all(runs.map((run) => follow(api!, run.id)));
+    // Each worker takes only as many runs as it has slots for, so both get a share.
+    const busy = new Set<number>();
+    await until(async () => {
+      for (const [i, worker] of [w1!, w2!].entries()) if ((await runningOn(worker)) > 0) busy.add(i);
+      return busy.size === 2 ? true : undefined;
+    });
+    for (const events of await logs) expectWholeLog(events);
+    for (const run of runs) expect((await call(api!, "GET", `/v1/runs/${run.id}`)).status).toBe("succeeded");
+    expect(await runningOn(api!)).toBe(0);
+  }, 120_000);
+
+  it("fires a per-second schedule once per tick across three nodes", async () => {
+    const nodes = await cluster(3);
+    await call(nodes[0]!, "POST", "/v1/agents", { name: "ticker", template: "echo" });
+    const schedule = await call(nodes[1]!, "POST", "/v1/schedules", {
+      agent: "ticker",
+      cron: "* * * * * *",
+      input: "tick",
+    });
+    expect(schedule.http).toBe(201);
+    const seconds = Number(process.env.AGENTRT_MULTI_NODE_CRON_SECONDS ?? 8);
+    await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+    const runs = await call(nodes[2]!, "GET", "/v1/runs?agent=ticker&limit=200");
+    expect(runs.data.length).toBeGreaterThan(0);
+    // Each tick is claimed by one node: no two runs share a schedule second.
+    const ticks = runs.data.map((r: { createdAt: string }) => r.createdAt.slice(0, 19));
+    expect(new Set(ticks).size).toBe(ticks.length);
+  }, 60_000);
+});

@@ -1,0 +1,115 @@
+import type { StoreBus } from "@agentrt/runtime";
+import pg from "pg";
+import { quoteIdent } from "./database.js";
+
+export interface PostgresBusOptions {
+  /** Where the listening connection goes (its own connection: LISTEN holds it). */
+  url: string;
+  /** Names the listening connection (`application_name`), so operators can tell nodes apart. */
+  connectionName: string;
+  eventChannel: string;
+  cancelChannel: string;
+  workChannel: string;
+  /** Sends a notification (through the store's pool). */
+  notify(channel: string, payload: string): Promise<void>;
+  /** Told about a lost listening connection; the bus reconnects by itself. */
+  onError?: ((error: Error) => void) | undefined;
+}
+
+export interface PostgresBus extends StoreBus {
+  /** Resolves once this node listens (subscribing starts it). */
+  listening(): Promise<void>;
+  close(): Promise<void>;
+}
+
+const RECONNECT_MS = 1000;
+
+/**
+ * LISTEN/NOTIFY between the nodes of one store. One connection per node listens on the event and
+ * cancel channels, opened when the first listener subscribes. A lost connection is reopened after a
+ * second; what was sent meanwhile is not heard (the store stays the truth, and followers read it).
+ */
+export function createPostgresBus(options: PostgresBusOptions): PostgresBus {
+  const eventListeners = new Set<(runId: string, firstSeq: number) => void>();
+  const cancelListeners = new Set<(runId: string) => void>();
+  const workListeners = new Set<() => void>();
+  let client: pg.Client | undefined;
+  let connecting: Promise<void> | undefined;
+  let closed = false;
+
+  function dispatch(message: pg.Notification): void {
+    const payload = message.payload ?? "";
+    if (message.channel === options.eventChannel) {
+      const [runId, seq] = payload.split(" ");
+      const firstSeq = Number(seq);
+      if (!runId || !Number.isSafeInteger(firstSeq)) return;
+      for (const listener of [...eventListeners]) listener(runId, firstSeq);
+    } else if (message.channel === options.cancelChannel) {
+      for (const listener of [...cancelListeners]) listener(payload);
+    } else if (message.channel === options.workChannel) {
+      for (const listener of [...workListeners]) listener();
+    }
+  }
+
+  function connect(): Promise<void> {
+    connecting ??= (async () => {
+      const next = new pg.Client({ connectionString: options.url, application_name: options.connectionName });
+      next.on("notification", dispatch);
+      const lost = (error: Error) => {
+        if (client !== next) return;
+        client = undefined;
+        connecting = undefined;
+        next.end().catch(() => {});
+        if (closed) return;
+        options.onError?.(error);
+        setTimeout(() => {
+          if (!closed) connect().catch(() => {});
+        }, RECONNECT_MS).unref();
+      };
+      next.on("error", lost);
+      next.on("end", () => lost(new Error("the listening connection ended")));
+      try {
+        await next.connect();
+        await next.query(
+          [options.eventChannel, options.cancelChannel, options.workChannel]
+            .map((channel) => `LISTEN ${quoteIdent(channel)};`)
+            .join(" "),
+        );
+      } catch (error) {
+        connecting = undefined;
+        await next.end().catch(() => {});
+        throw error;
+      }
+      if (closed) {
+        await next.end();
+        return;
+      }
+      client = next;
+    })();
+    return connecting;
+  }
+
+  function subscribe<L>(set: Set<L>, listener: L): () => void {
+    set.add(listener);
+    connect().catch((error: unknown) => options.onError?.(error as Error));
+    return () => {
+      set.delete(listener);
+    };
+  }
+
+  return {
+    onEvents: (listener) => subscribe(eventListeners, listener),
+    onCancelRequest: (listener) => subscribe(cancelListeners, listener),
+    requestCancel: (runId) => options.notify(options.cancelChannel, runId),
+    onRunsAnnounced: (listener) => subscribe(workListeners, listener),
+    announceRuns: () => options.notify(options.workChannel, ""),
+    listening: connect,
+    async close() {
+      closed = true;
+      await connecting?.catch(() => {});
+      const current = client;
+      client = undefined;
+      await current?.end();
+    },
+  };
+}

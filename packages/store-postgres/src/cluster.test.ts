@@ -1,0 +1,152 @@
+import { createId } from "@agentrt/runtime";
+import { afterEach, expect, it } from "vitest";
+import { describePostgres, freshSchema, postgresUrl } from "../test/postgres.js";
+import { createPostgresStore, type PostgresStore } from "./postgres-store.js";
+
+const opened: PostgresStore[] = [];
+async function open(schema: string): Promise<PostgresStore> {
+  const store = await createPostgresStore({ url: postgresUrl!, schema, poolSize: 3 });
+  opened.push(store);
+  return store;
+}
+afterEach(async () => {
+  await Promise.all(opened.splice(0).map((store) => store.close()));
+});
+
+async function agentWithRuns(store: PostgresStore, count: number): Promise<string[]> {
+  const agent = await store.agents.create({
+    id: createId("agt"),
+    name: `agent-${createId("x")}`,
+    description: null,
+    templateName: "task",
+    templateRange: "^1",
+    templateVersion: "1.0.0",
+    config: {},
+  });
+  const ids: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const { run } = await store.runs.create({
+      id: createId("run"),
+      agentId: agent.id,
+      agentRevision: 1,
+      threadId: null,
+      scheduleId: null,
+      input: i,
+      idempotencyKey: null,
+      webhookUrl: null,
+      timeoutMs: 1000,
+    });
+    ids.push(run.id);
+  }
+  return ids;
+}
+
+/** Everything a sweep of `store` takes over: running runs, then queued ones. */
+async function sweep(store: PostgresStore, limit = 100) {
+  return [
+    ...(await store.leases.takeOver("running", limit)),
+    ...(await store.leases.takeOver("queued", limit)),
+  ];
+}
+
+describePostgres("cluster coordination", () => {
+  it("gives a dead node's unfinished runs to exactly one live node, oldest first", async () => {
+    const schema = freshSchema();
+    const [dead, a, b] = await Promise.all([open(schema), open(schema), open(schema)]);
+    await dead!.leases.heartbeat(60_000);
+    const ids = await agentWithRuns(dead!, 12);
+    await dead!.runs.update(ids[0]!, { status: "running" });
+    await dead!.runs.update(ids[1]!, { status: "succeeded" });
+    await a!.leases.heartbeat(60_000);
+    await b!.leases.heartbeat(60_000);
+    // While the owner's lease lasts, nobody takes its runs.
+    expect(await sweep(a!)).toEqual([]);
+    await dead!.leases.leave();
+    const [fromA, fromB] = await Promise.all([sweep(a!), sweep(b!)]);
+    const taken = [...fromA, ...fromB].map((r) => r.id).sort();
+    // Finished runs stay where they are; the rest go to one node each.
+    expect(taken).toEqual(ids.filter((id) => id !== ids[1]).sort());
+    const queuedFromA = fromA.filter((r) => r.status === "queued").map((r) => r.id);
+    expect(queuedFromA).toEqual([...queuedFromA].sort());
+    // Taken runs belong to a live node now: a second sweep finds nothing.
+    expect([...(await sweep(a!)), ...(await sweep(b!))]).toEqual([]);
+  });
+
+  it("leaves runs an API-only node accepts to executing nodes, and tells them", async () => {
+    const schema = freshSchema();
+    const api = await createPostgresStore({ url: postgresUrl!, schema, poolSize: 3, holdsRuns: false });
+    opened.push(api);
+    const worker = await open(schema);
+    let announced = 0;
+    worker.bus.onRunsAnnounced(() => announced++);
+    await worker.bus.listening();
+    await api.leases.heartbeat(60_000);
+    await worker.leases.heartbeat(60_000);
+    const ids = await agentWithRuns(api, 3);
+    await api.bus.announceRuns();
+    await expect.poll(() => announced).toBe(1);
+    expect((await worker.leases.takeOver("queued", 2)).map((r) => r.id)).toEqual(ids.slice(0, 2));
+    expect(await api.leases.takeOver("running", 10)).toEqual([]);
+  });
+
+  it("treats a node whose lease ran out as gone", async () => {
+    const schema = freshSchema();
+    const [late, a] = await Promise.all([open(schema), open(schema)]);
+    await late!.leases.heartbeat(1);
+    const ids = await agentWithRuns(late!, 2);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await a!.leases.heartbeat(60_000);
+    expect((await a!.leases.takeOver("queued", 1)).map((r) => r.id)).toEqual([ids[0]]);
+    expect((await a!.leases.takeOver("queued", 1)).map((r) => r.id)).toEqual([ids[1]]);
+  });
+
+  it("tells every node about event appends and cancel requests", async () => {
+    const schema = freshSchema();
+    const [a, b] = await Promise.all([open(schema), open(schema)]);
+    const events: string[] = [];
+    const cancels: string[] = [];
+    const stopEvents = b!.bus.onEvents((runId, firstSeq) => events.push(`${runId}@${firstSeq}`));
+    b!.bus.onCancelRequest((runId) => cancels.push(runId));
+    await b!.bus.listening();
+    const [runId] = await agentWithRuns(a!, 1);
+    await a!.runs.appendEvents(runId!, [{ type: "run.queued" }, { type: "run.started" }]);
+    await a!.runs.appendEvent(runId!, { type: "progress", done: 1, total: 2 });
+    await a!.bus.requestCancel(runId!);
+    await expect.poll(() => cancels).toEqual([runId]);
+    expect(events).toEqual([`${runId}@1`, `${runId}@3`]);
+    stopEvents();
+    await a!.runs.appendEvent(runId!, { type: "progress", done: 2, total: 2 });
+    await a!.bus.requestCancel(runId!);
+    await expect.poll(() => cancels).toHaveLength(2);
+    expect(events).toHaveLength(2);
+  });
+
+  it("reconnects its listening connection after losing it", async () => {
+    const schema = freshSchema();
+    const errors: Error[] = [];
+    const store = await createPostgresStore({
+      url: postgresUrl!,
+      schema,
+      poolSize: 3,
+      onBusError: (error) => errors.push(error),
+    });
+    opened.push(store);
+    const cancels: string[] = [];
+    store.bus.onCancelRequest((runId) => cancels.push(runId));
+    await store.bus.listening();
+    await store.pool.query(
+      "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1",
+      [`agentrt-bus ${store.leases.nodeId}`],
+    );
+    await expect.poll(() => errors.length, { timeout: 10_000 }).toBeGreaterThan(0);
+    await expect
+      .poll(
+        async () => {
+          await store.bus.requestCancel("run_again");
+          return cancels.includes("run_again");
+        },
+        { timeout: 15_000, interval: 500 },
+      )
+      .toBe(true);
+  });
+});

@@ -1,0 +1,136 @@
+/**
+ * The schema, as an ordered list of migrations. Append only: a released migration is never edited.
+ * Keys and times are `text COLLATE "C"` so they sort byte-wise, as ids and ISO times do in every
+ * agentrt store (a locale collation would order `run_…` ids differently from SQLite). JSON values
+ * are `text` holding the exact JSON the caller gave.
+ */
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const migrations: readonly Migration[] = [
+  {
+    version: 1,
+    name: "core_tables",
+    sql: `
+      CREATE TABLE agents (
+        id text COLLATE "C" PRIMARY KEY,
+        name text COLLATE "C" NOT NULL CONSTRAINT agents_name_key UNIQUE,
+        description text,
+        template_name text COLLATE "C" NOT NULL,
+        template_range text NOT NULL,
+        template_version text NOT NULL,
+        config text NOT NULL,
+        revision integer NOT NULL,
+        status text NOT NULL,
+        created_at text COLLATE "C" NOT NULL,
+        updated_at text COLLATE "C" NOT NULL
+      );
+      CREATE INDEX agents_template_name ON agents (template_name, id);
+      CREATE INDEX agents_status ON agents (status, id);
+
+      CREATE TABLE agent_revisions (
+        agent_id text COLLATE "C" NOT NULL REFERENCES agents (id) ON DELETE CASCADE,
+        revision integer NOT NULL,
+        template_version text NOT NULL,
+        config text NOT NULL,
+        created_at text COLLATE "C" NOT NULL,
+        PRIMARY KEY (agent_id, revision)
+      );
+
+      CREATE TABLE threads (
+        id text COLLATE "C" PRIMARY KEY,
+        agent_id text COLLATE "C" REFERENCES agents (id) ON DELETE CASCADE,
+        metadata text NOT NULL,
+        created_at text COLLATE "C" NOT NULL,
+        updated_at text COLLATE "C" NOT NULL
+      );
+      CREATE INDEX threads_agent ON threads (agent_id, id);
+
+      -- thread_id and schedule_id carry no foreign key: run history outlives threads and schedules.
+      CREATE TABLE runs (
+        id text COLLATE "C" PRIMARY KEY,
+        agent_id text COLLATE "C" NOT NULL REFERENCES agents (id) ON DELETE CASCADE,
+        agent_revision integer NOT NULL,
+        thread_id text COLLATE "C",
+        schedule_id text COLLATE "C",
+        input text,
+        status text COLLATE "C" NOT NULL,
+        output text,
+        error text,
+        idempotency_key text,
+        webhook_url text,
+        webhook_deliveries text NOT NULL,
+        timeout_ms integer NOT NULL,
+        last_seq integer NOT NULL DEFAULT 0,
+        created_at text COLLATE "C" NOT NULL,
+        started_at text,
+        finished_at text
+      );
+      CREATE INDEX runs_agent ON runs (agent_id, id);
+      CREATE INDEX runs_thread ON runs (thread_id, id);
+      CREATE INDEX runs_status ON runs (status, id);
+      CREATE INDEX runs_idempotency ON runs (agent_id, idempotency_key, created_at)
+        WHERE idempotency_key IS NOT NULL;
+
+      CREATE TABLE run_events (
+        run_id text COLLATE "C" NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+        seq integer NOT NULL,
+        type text NOT NULL,
+        data text NOT NULL,
+        created_at text NOT NULL,
+        PRIMARY KEY (run_id, seq)
+      );
+
+      CREATE TABLE schedules (
+        id text COLLATE "C" PRIMARY KEY,
+        agent_id text COLLATE "C" NOT NULL REFERENCES agents (id) ON DELETE CASCADE,
+        cron text NOT NULL,
+        timezone text NOT NULL,
+        input text,
+        webhook_url text,
+        enabled boolean NOT NULL,
+        next_run_at text COLLATE "C",
+        last_run_at text,
+        last_run_id text,
+        created_at text COLLATE "C" NOT NULL
+      );
+      CREATE INDEX schedules_agent ON schedules (agent_id, id);
+      CREATE INDEX schedules_due ON schedules (next_run_at) WHERE enabled AND next_run_at IS NOT NULL;
+
+      CREATE TABLE api_keys (
+        id text COLLATE "C" PRIMARY KEY,
+        name text NOT NULL,
+        prefix text NOT NULL,
+        hash text NOT NULL UNIQUE,
+        scopes text NOT NULL,
+        created_at text NOT NULL,
+        last_used_at text
+      );
+
+      -- Run admission on a thread holds its lease, so two submissions never race, whichever node
+      -- they come from. A lease that outlives its holder (a crash) expires.
+      CREATE TABLE thread_leases (
+        thread_id text COLLATE "C" PRIMARY KEY REFERENCES threads (id) ON DELETE CASCADE,
+        holder text NOT NULL,
+        expires_at bigint NOT NULL
+      );
+    `,
+  },
+  {
+    version: 2,
+    name: "run_leases",
+    sql: `
+      -- Nodes renew their lease while they live; a run belongs to the node that accepted or took it.
+      CREATE TABLE nodes (
+        id text COLLATE "C" PRIMARY KEY,
+        expires_at bigint NOT NULL,
+        started_at text NOT NULL
+      );
+      ALTER TABLE runs ADD COLUMN owner text COLLATE "C";
+      CREATE INDEX runs_unfinished_owner ON runs (owner, id) WHERE status IN ('queued', 'running');
+    `,
+  },
+];

@@ -1,0 +1,126 @@
+import { createHash } from "node:crypto";
+import { createRequire } from "node:module";
+import type { RunLeases, Store } from "@agentrt/runtime";
+import type pg from "pg";
+import { createAgentStore } from "./agent-store.js";
+import { createApiKeyStore } from "./api-key-store.js";
+import { createPostgresBus, type PostgresBus } from "./bus.js";
+import type { PostgresCheckpointSaver } from "./checkpointer.js";
+import { createPool } from "./database.js";
+import { createRunLeases, newNodeId } from "./leases.js";
+import { runMigrations } from "./migrate.js";
+import { migrations } from "./migrations.js";
+import { createRunStore } from "./run-store.js";
+import { createScheduleStore } from "./schedule-store.js";
+import { createThreadStore } from "./thread-store.js";
+
+export interface PostgresStoreOptions {
+  /** `postgres://user:pass@host:port/db`; a `schema` query parameter picks the schema (default `public`). */
+  url: string;
+  /** Schema for every table; wins over the URL's `schema` parameter. Created if missing. */
+  schema?: string | undefined;
+  /** Connections in this node's pool (default 10). */
+  poolSize?: number | undefined;
+  /** This node's id in run leases (default: a fresh one per store). */
+  nodeId?: string | undefined;
+  /**
+   * Whether runs this node inserts are held by it (default true). An API-only node leaves them to
+   * be taken over by executing nodes.
+   */
+  holdsRuns?: boolean | undefined;
+  /** Told when the bus's listening connection is lost (it reconnects by itself); for logging. */
+  onBusError?: ((error: Error) => void) | undefined;
+  /** Builds the checkpointer on first use; tests pass the class from source. Default: the package's own. */
+  createCheckpointer?: ((pool: pg.Pool, schema: string) => PostgresCheckpointSaver) | undefined;
+}
+
+export interface PostgresStore extends Store {
+  readonly kind: "postgres";
+  readonly schema: string;
+  /** The pool, for cluster helpers on the same database (LISTEN, leases). */
+  readonly pool: pg.Pool;
+  /** NOTIFY channel that hears `<runId> <firstSeq>` on every event append, on any node. */
+  readonly eventChannel: string;
+  /** LISTEN/NOTIFY between the nodes on this schema: event positions and cancel requests. */
+  readonly bus: PostgresBus;
+  readonly leases: RunLeases;
+  /** LangGraph's PostgreSQL checkpointer on the same schema (loaded on first access). */
+  readonly checkpointer: PostgresCheckpointSaver;
+}
+
+/** The URL without agentrt's own `schema` parameter, which `pg` would pass on to the server. */
+function splitUrl(url: string): { url: string; schema: string | undefined } {
+  const parsed = new URL(url);
+  const schema = parsed.searchParams.get("schema") ?? undefined;
+  parsed.searchParams.delete("schema");
+  return { url: parsed.toString(), schema };
+}
+
+/** Channel names are identifiers (63 bytes at most); a hash keeps any schema name short enough. */
+function channelFor(schema: string, topic: string): string {
+  return `agentrt_${topic}_${createHash("sha256").update(schema).digest("hex").slice(0, 16)}`;
+}
+
+function loadCheckpointer(pool: pg.Pool, schema: string): PostgresCheckpointSaver {
+  const { PostgresCheckpointSaver: Saver } = createRequire(import.meta.url)(
+    "@agentrt/store-postgres/checkpointer",
+  ) as { PostgresCheckpointSaver: new (pool: pg.Pool, schema: string) => PostgresCheckpointSaver };
+  return new Saver(pool, schema);
+}
+
+/**
+ * Connects, brings the schema up to date (safe when several nodes start at once) and returns the
+ * store. Every method is one statement or one transaction.
+ */
+export async function createPostgresStore(options: PostgresStoreOptions): Promise<PostgresStore> {
+  const split = splitUrl(options.url);
+  const schema = options.schema ?? split.schema ?? "public";
+  const pool = createPool(split.url, schema, options.poolSize ?? 10);
+  try {
+    await runMigrations(pool, schema, migrations);
+  } catch (error) {
+    await pool.end();
+    throw error;
+  }
+  const eventChannel = channelFor(schema, "events");
+  const nodeId = options.nodeId ?? newNodeId();
+  const bus = createPostgresBus({
+    url: split.url,
+    connectionName: `agentrt-bus ${nodeId}`,
+    eventChannel,
+    cancelChannel: channelFor(schema, "cancel"),
+    workChannel: channelFor(schema, "work"),
+    notify: async (channel, payload) => {
+      await pool.query("SELECT pg_notify($1, $2)", [channel, payload]);
+    },
+    onError: options.onBusError,
+  });
+  let checkpointer: PostgresCheckpointSaver | undefined;
+  let closed = false;
+  return {
+    kind: "postgres",
+    schema,
+    pool,
+    eventChannel,
+    bus,
+    agents: createAgentStore(pool),
+    apiKeys: createApiKeyStore(pool),
+    runs: createRunStore(pool, { eventChannel, owner: options.holdsRuns === false ? null : nodeId }),
+    leases: createRunLeases(pool, nodeId),
+    schedules: createScheduleStore(pool),
+    threads: createThreadStore(pool),
+    get checkpointer() {
+      checkpointer ??= (options.createCheckpointer ?? loadCheckpointer)(pool, schema);
+      return checkpointer;
+    },
+    async ping() {
+      await pool.query("SELECT 1");
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await bus.close();
+      await pool.end();
+    },
+  };
+}
