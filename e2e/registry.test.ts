@@ -1,5 +1,5 @@
-// End to end through a real npm registry (verdaccio on 127.0.0.1): agentrt's packages are published
-// with the release flow, a template is scaffolded with `agentrt new template`, built and published,
+// End to end through a real npm registry (verdaccio on 127.0.0.1, started by `pnpm registry` in
+// global-setup.ts): agentrt's packages are published with the release flow, a template is scaffolded with `agentrt new template`, built and published,
 // a fresh host app installs the server and the template from the registry, starts it, and runs an
 // agent; an incompatible template is refused by `agentrt templates add` and, force-installed,
 // rejected by the server with TEMPLATE_INCOMPATIBLE without being imported.
@@ -14,14 +14,12 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { run, runOk } from "./lib/run.js";
 import { type ServerProcess, startServerProcess } from "./lib/server-process.js";
-import { type Registry, startVerdaccio } from "./lib/verdaccio.js";
 
 const root = resolve(import.meta.dirname, "..");
 const ADMIN_KEY = "art_e2e-admin-key-0123456789abcdefghijklmnop";
-const PNPM = ["npx", "-y", "pnpm@10.34.9"];
 
 interface Manifest {
   name: string;
@@ -46,7 +44,7 @@ function workspacePackages(): Manifest[] {
 }
 
 let work: string;
-let registry: Registry;
+const registry = inject("registry");
 let env: NodeJS.ProcessEnv;
 const servers: ServerProcess[] = [];
 
@@ -92,10 +90,6 @@ function childEnv(npmrcFile: string): NodeJS.ProcessEnv {
 
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), "agentrt-e2e-"));
-  registry = await startVerdaccio({
-    workDir: join(work, "verdaccio"),
-    storage: join(import.meta.dirname, ".cache", "verdaccio-storage"),
-  });
   const npmrcFile = join(work, "npmrc");
   writeFileSync(npmrcFile, registry.npmrc);
   env = childEnv(npmrcFile);
@@ -103,7 +97,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await Promise.all(servers.map((s) => s.stop()));
-  await registry?.stop();
   if (work) rmSync(work, { recursive: true, force: true });
 });
 
@@ -124,8 +117,7 @@ describe("publish and install through a local npm registry", () => {
       },
     });
 
-  it("publishes every @agentrt package with the release flow, with real semver ranges", async () => {
-    await runOk(PNPM[0]!, [...PNPM.slice(1), "release", "--no-git-tag"], { cwd: root, env });
+  it("`pnpm registry` published every @agentrt package with the release flow, with real semver ranges", async () => {
     for (const pkg of workspacePackages()) {
       const { status, body } = await getJson(`${registry.url}/${pkg.name.replace("/", "%2f")}`);
       expect(status, pkg.name).toBe(200);

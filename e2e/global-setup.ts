@@ -1,0 +1,27 @@
+// One local registry for every e2e file: started with the command authors use (`pnpm registry`),
+// publishing with the release flow, so the release flow itself is under test too.
+import { join } from "node:path";
+import type { TestProject } from "vitest/node";
+import { startLocalRegistry } from "./lib/local-registry.js";
+
+export interface ProvidedRegistry {
+  url: string;
+  token: string;
+  npmrc: string;
+}
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    registry: ProvidedRegistry;
+  }
+}
+
+export default async function setup(project: TestProject) {
+  const registry = await startLocalRegistry({
+    // Proxied third-party packages are kept here between runs (git-ignored).
+    state: join(import.meta.dirname, ".cache", "registry"),
+    release: true,
+  });
+  project.provide("registry", { url: registry.url, token: registry.token, npmrc: registry.npmrc });
+  return () => registry.stop();
+}
