@@ -15,6 +15,7 @@ import {
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { api as callApi, type Json } from "./lib/api.js";
 import { run, runOk } from "./lib/run.js";
 import { type ServerProcess, startServerProcess } from "./lib/server-process.js";
 
@@ -48,9 +49,6 @@ const registry = inject("registry");
 let env: NodeJS.ProcessEnv;
 const servers: ServerProcess[] = [];
 
-// biome-ignore lint/suspicious/noExplicitAny: the test reads arbitrary JSON answers
-type Json = any;
-
 async function getJson(url: string): Promise<{ status: number; body: Json }> {
   // verdaccio may close idle keep-alive sockets between steps: retry once on a fresh connection.
   for (let attempt = 0; ; attempt++) {
@@ -63,14 +61,8 @@ async function getJson(url: string): Promise<{ status: number; body: Json }> {
   }
 }
 
-async function api(server: ServerProcess, method: string, path: string, body?: unknown) {
-  const res = await fetch(server.url + path, {
-    method,
-    headers: { authorization: `Bearer ${ADMIN_KEY}`, "content-type": "application/json" },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  return { status: res.status, body: (await res.json()) as Json };
-}
+const api = (server: ServerProcess, method: string, path: string, body?: unknown) =>
+  callApi(server.url, ADMIN_KEY, method, path, body);
 
 /** A child environment: this test's Node 24 first on PATH, npm pointed at verdaccio, no pnpm-run leftovers. */
 function childEnv(npmrcFile: string): NodeJS.ProcessEnv {
