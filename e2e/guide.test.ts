@@ -78,6 +78,9 @@ beforeAll(() => {
     npm_config_update_notifier: "false",
     npm_config_audit: "false",
     npm_config_fund: "false",
+    // Plain output, so the test can read vitest's summary.
+    NO_COLOR: "1",
+    FORCE_COLOR: "0",
     AGENTRT_ADMIN_KEY: ADMIN_KEY,
     AGENTRT_PORT: "0",
     AGENTRT_LOG_LEVEL: "warn",
@@ -95,7 +98,8 @@ afterAll(async () => {
   if (work) rmSync(work, { recursive: true, force: true });
 });
 
-describe("docs/authoring-templates.md, step by step", () => {
+// Installs on a cold registry cache (a first run) take minutes on a loaded machine.
+describe("docs/authoring-templates.md, step by step", { timeout: 600_000 }, () => {
   it("1–3. scaffolds with npx @agentrt/cli, installs, builds and tests", async () => {
     await timed("author", async () => {
       await sh(work, "npx", "-y", "@agentrt/cli", "new", "template", "weather");

@@ -101,7 +101,11 @@ async function waitUntilUp(url: string, child: ChildProcess): Promise<void> {
 async function login(url: string): Promise<string> {
   const res = await fetch(`${url}/-/user/org.couchdb.user:${USER.name}`, {
     method: "PUT",
-    headers: { "content-type": "application/json" },
+    // Basic credentials make verdaccio log an existing user in; without them it only creates users.
+    headers: {
+      "content-type": "application/json",
+      authorization: `Basic ${Buffer.from(`${USER.name}:${USER.password}`).toString("base64")}`,
+    },
     body: JSON.stringify({ ...USER, type: "user" }),
   });
   const body = (await res.json()) as { token?: string };
