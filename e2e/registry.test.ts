@@ -201,6 +201,41 @@ describe("publish and install through a local npm registry", () => {
     expect(existsSync(join(host(), "node_modules/agentrt-template-incompatible"))).toBe(false);
   });
 
+  it("`agentrt templates add` reads a private scope with the registry token from .npmrc", async () => {
+    // `@private/*` needs a logged-in user even to read (scripts/registry/verdaccio.yaml).
+    const dir = join(work, "secret");
+    mkdirSync(dir);
+    writeFileSync(
+      join(dir, "package.json"),
+      JSON.stringify({
+        name: "@private/agentrt-template-secret",
+        version: "1.0.0",
+        type: "module",
+        keywords: ["agentrt-template"],
+        agentrt: { template: "./index.js", coreApi: "^2.0.0" },
+        publishConfig: { access: "restricted" },
+      }),
+    );
+    writeFileSync(join(dir, "index.js"), "export default {};\n");
+    await runOk("npm", ["publish"], { cwd: dir, env });
+    const agentrt = join(host(), "node_modules/.bin/agentrt");
+    const args = [agentrt, "templates", "add", "@private/agentrt-template-secret", "--dry-run"];
+    // Without a token for the registry: refused, and told what to add.
+    const tokenless = join(work, "npmrc-tokenless");
+    writeFileSync(tokenless, `registry=${registry.url}/\n`);
+    const denied = await run(process.execPath, args, {
+      cwd: host(),
+      env: { ...env, npm_config_userconfig: tokenless },
+    });
+    expect(denied.code).toBe(1);
+    expect(denied.stderr).toContain("UPSTREAM_ERROR");
+    expect(denied.stderr).toContain("add its token to .npmrc");
+    // With the token line `pnpm registry` printed (the user .npmrc of this test's env).
+    const allowed = await run(process.execPath, args, { cwd: host(), env });
+    expect(allowed.code, allowed.stderr).toBe(0);
+    expect(allowed.stdout).toContain("@private/agentrt-template-secret@1.0.0 is a compatible template");
+  });
+
   it("rejects the force-installed incompatible template with TEMPLATE_INCOMPATIBLE, without importing it", async () => {
     // Straight through npm, past `agentrt templates add`.
     await runOk("npm", ["install", "agentrt-template-incompatible"], { cwd: host(), env });
