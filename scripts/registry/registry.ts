@@ -126,9 +126,30 @@ function freePort(): Promise<number> {
   });
 }
 
+/** One registry per state directory: a second would clear and re-publish under the first. */
+function claimState(): void {
+  const pidFile = join(state, "registry.pid");
+  if (existsSync(pidFile)) {
+    const pid = Number(readFileSync(pidFile, "utf8"));
+    let alive = false;
+    try {
+      process.kill(pid, 0);
+      alive = pid !== process.pid;
+    } catch {
+      // no such process: a stale file from a registry that was killed
+    }
+    if (alive) {
+      throw new Error(`another local registry (pid ${pid}) uses ${state}; stop it, or pass --state <dir>`);
+    }
+  }
+  writeFileSync(pidFile, String(process.pid));
+  process.once("exit", () => rmSync(pidFile, { force: true }));
+}
+
 async function main(): Promise<void> {
   const bin = await verdaccioBin();
   mkdirSync(state, { recursive: true });
+  claimState();
   clearLocalPackages();
   const config = join(state, "verdaccio.yaml");
   copyFileSync(join(here, "verdaccio.yaml"), config);
@@ -174,4 +195,7 @@ async function main(): Promise<void> {
   }
 }
 
-await main();
+await main().catch((error: Error) => {
+  process.stderr.write(`agentrt local registry: ${error.message}\n`);
+  process.exitCode = 1;
+});
