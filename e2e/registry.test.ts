@@ -211,7 +211,8 @@ describe("publish and install through a local npm registry", () => {
         name: "@private/agentrt-template-secret",
         version: "1.0.0",
         type: "module",
-        keywords: ["agentrt-template"],
+        // No "agentrt-template" keyword (the "agentrt" field makes it a template): the catalog test
+        // below searches that keyword, and this package is not for everyone to read.
         agentrt: { template: "./index.js", coreApi: "^2.0.0" },
         publishConfig: { access: "restricted" },
       }),
@@ -251,6 +252,7 @@ describe("publish and install through a local npm registry", () => {
     expect(existsSync(join(work, "marker"))).toBe(false);
     // The catalog searches the same registry and tells the two apart.
     const catalog = await api(server, "GET", "/v1/templates/catalog");
+    expect(catalog.status, JSON.stringify(catalog.body)).toBe(200);
     const byName = Object.fromEntries(
       catalog.body.data.map((e: { packageName: string }) => [e.packageName, e]),
     );
