@@ -105,6 +105,8 @@ describe("publish and install through a local npm registry", () => {
         AGENTRT_ADMIN_KEY: ADMIN_KEY,
         AGENTRT_LOG_LEVEL: "warn",
         AGENTRT_NPM_REGISTRY: registry.url,
+        // verdaccio's search also asks npmjs.org; on a loaded machine that can take more than 5 s.
+        AGENTRT_CATALOG_TIMEOUT_MS: "60000",
         E2E_IMPORT_MARKER: join(work, "marker"),
       },
     });

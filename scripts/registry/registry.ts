@@ -65,20 +65,23 @@ async function verdaccioBin(): Promise<string> {
 }
 
 /**
- * Drops what earlier runs published (the workspace's packages and templates), keeping proxied
+ * Drops what earlier runs published (the workspace's packages, templates, the private scope), keeping proxied
  * third-party packages, users, and the secret that signs tokens (so a printed token stays valid).
  */
 function clearLocalPackages(): void {
   if (!existsSync(storage)) return;
-  const local = (name: string) => name.startsWith("agentrt-template-");
-  rmSync(join(storage, "@agentrt"), { recursive: true, force: true });
+  // The local-only patterns of verdaccio.yaml: storage folders and package names.
+  const localScopes = ["@agentrt", "@private"];
+  const local = (name: string) =>
+    name.startsWith("agentrt-template-") || localScopes.some((scope) => name.startsWith(`${scope}/`));
+  for (const scope of localScopes) rmSync(join(storage, scope), { recursive: true, force: true });
   for (const name of readdirSync(storage)) {
     if (local(name)) rmSync(join(storage, name), { recursive: true, force: true });
   }
   const db = join(storage, ".verdaccio-db.json");
   if (existsSync(db)) {
     const content = JSON.parse(readFileSync(db, "utf8")) as { list?: string[] };
-    content.list = (content.list ?? []).filter((name) => !name.startsWith("@agentrt/") && !local(name));
+    content.list = (content.list ?? []).filter((name) => !local(name));
     writeFileSync(db, JSON.stringify(content));
   }
 }
