@@ -1,5 +1,5 @@
-// End to end through a real npm registry (verdaccio on 127.0.0.1): agentrt's packages are published
-// with the release flow, a template is scaffolded with `agentrt new template`, built and published,
+// End to end through a real npm registry (verdaccio on 127.0.0.1, started by `pnpm registry` in
+// global-setup.ts): agentrt's packages are published with the release flow, a template is scaffolded with `agentrt new template`, built and published,
 // a fresh host app installs the server and the template from the registry, starts it, and runs an
 // agent; an incompatible template is refused by `agentrt templates add` and, force-installed,
 // rejected by the server with TEMPLATE_INCOMPATIBLE without being imported.
@@ -14,14 +14,13 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { api as callApi, type Json } from "./lib/api.js";
 import { run, runOk } from "./lib/run.js";
 import { type ServerProcess, startServerProcess } from "./lib/server-process.js";
-import { type Registry, startVerdaccio } from "./lib/verdaccio.js";
 
 const root = resolve(import.meta.dirname, "..");
 const ADMIN_KEY = "art_e2e-admin-key-0123456789abcdefghijklmnop";
-const PNPM = ["npx", "-y", "pnpm@10.34.9"];
 
 interface Manifest {
   name: string;
@@ -46,12 +45,9 @@ function workspacePackages(): Manifest[] {
 }
 
 let work: string;
-let registry: Registry;
+const registry = inject("registry");
 let env: NodeJS.ProcessEnv;
 const servers: ServerProcess[] = [];
-
-// biome-ignore lint/suspicious/noExplicitAny: the test reads arbitrary JSON answers
-type Json = any;
 
 async function getJson(url: string): Promise<{ status: number; body: Json }> {
   // verdaccio may close idle keep-alive sockets between steps: retry once on a fresh connection.
@@ -65,14 +61,8 @@ async function getJson(url: string): Promise<{ status: number; body: Json }> {
   }
 }
 
-async function api(server: ServerProcess, method: string, path: string, body?: unknown) {
-  const res = await fetch(server.url + path, {
-    method,
-    headers: { authorization: `Bearer ${ADMIN_KEY}`, "content-type": "application/json" },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  return { status: res.status, body: (await res.json()) as Json };
-}
+const api = (server: ServerProcess, method: string, path: string, body?: unknown) =>
+  callApi(server.url, ADMIN_KEY, method, path, body);
 
 /** A child environment: this test's Node 24 first on PATH, npm pointed at verdaccio, no pnpm-run leftovers. */
 function childEnv(npmrcFile: string): NodeJS.ProcessEnv {
@@ -92,10 +82,6 @@ function childEnv(npmrcFile: string): NodeJS.ProcessEnv {
 
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), "agentrt-e2e-"));
-  registry = await startVerdaccio({
-    workDir: join(work, "verdaccio"),
-    storage: join(import.meta.dirname, ".cache", "verdaccio-storage"),
-  });
   const npmrcFile = join(work, "npmrc");
   writeFileSync(npmrcFile, registry.npmrc);
   env = childEnv(npmrcFile);
@@ -103,7 +89,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await Promise.all(servers.map((s) => s.stop()));
-  await registry?.stop();
   if (work) rmSync(work, { recursive: true, force: true });
 });
 
@@ -120,12 +105,13 @@ describe("publish and install through a local npm registry", () => {
         AGENTRT_ADMIN_KEY: ADMIN_KEY,
         AGENTRT_LOG_LEVEL: "warn",
         AGENTRT_NPM_REGISTRY: registry.url,
+        // verdaccio's search also asks npmjs.org; on a loaded machine that can take more than 5 s.
+        AGENTRT_CATALOG_TIMEOUT_MS: "60000",
         E2E_IMPORT_MARKER: join(work, "marker"),
       },
     });
 
-  it("publishes every @agentrt package with the release flow, with real semver ranges", async () => {
-    await runOk(PNPM[0]!, [...PNPM.slice(1), "release", "--no-git-tag"], { cwd: root, env });
+  it("`pnpm registry` published every @agentrt package with the release flow, with real semver ranges", async () => {
     for (const pkg of workspacePackages()) {
       const { status, body } = await getJson(`${registry.url}/${pkg.name.replace("/", "%2f")}`);
       expect(status, pkg.name).toBe(200);
@@ -217,6 +203,42 @@ describe("publish and install through a local npm registry", () => {
     expect(existsSync(join(host(), "node_modules/agentrt-template-incompatible"))).toBe(false);
   });
 
+  it("`agentrt templates add` reads a private scope with the registry token from .npmrc", async () => {
+    // `@private/*` needs a logged-in user even to read (scripts/registry/verdaccio.yaml).
+    const dir = join(work, "secret");
+    mkdirSync(dir);
+    writeFileSync(
+      join(dir, "package.json"),
+      JSON.stringify({
+        name: "@private/agentrt-template-secret",
+        version: "1.0.0",
+        type: "module",
+        // No "agentrt-template" keyword (the "agentrt" field makes it a template): the catalog test
+        // below searches that keyword, and this package is not for everyone to read.
+        agentrt: { template: "./index.js", coreApi: "^2.0.0" },
+        publishConfig: { access: "restricted" },
+      }),
+    );
+    writeFileSync(join(dir, "index.js"), "export default {};\n");
+    await runOk("npm", ["publish"], { cwd: dir, env });
+    const agentrt = join(host(), "node_modules/.bin/agentrt");
+    const args = [agentrt, "templates", "add", "@private/agentrt-template-secret", "--dry-run"];
+    // Without a token for the registry: refused, and told what to add.
+    const tokenless = join(work, "npmrc-tokenless");
+    writeFileSync(tokenless, `registry=${registry.url}/\n`);
+    const denied = await run(process.execPath, args, {
+      cwd: host(),
+      env: { ...env, npm_config_userconfig: tokenless },
+    });
+    expect(denied.code).toBe(1);
+    expect(denied.stderr).toContain("UPSTREAM_ERROR");
+    expect(denied.stderr).toContain("add its token to .npmrc");
+    // With the token line `pnpm registry` printed (the user .npmrc of this test's env).
+    const allowed = await run(process.execPath, args, { cwd: host(), env });
+    expect(allowed.code, allowed.stderr).toBe(0);
+    expect(allowed.stdout).toContain("@private/agentrt-template-secret@1.0.0 is a compatible template");
+  });
+
   it("rejects the force-installed incompatible template with TEMPLATE_INCOMPATIBLE, without importing it", async () => {
     // Straight through npm, past `agentrt templates add`.
     await runOk("npm", ["install", "agentrt-template-incompatible"], { cwd: host(), env });
@@ -232,6 +254,7 @@ describe("publish and install through a local npm registry", () => {
     expect(existsSync(join(work, "marker"))).toBe(false);
     // The catalog searches the same registry and tells the two apart.
     const catalog = await api(server, "GET", "/v1/templates/catalog");
+    expect(catalog.status, JSON.stringify(catalog.body)).toBe(200);
     const byName = Object.fromEntries(
       catalog.body.data.map((e: { packageName: string }) => [e.packageName, e]),
     );

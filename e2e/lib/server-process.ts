@@ -8,12 +8,15 @@ export interface ServerProcess {
   stop(): Promise<void>;
 }
 
-/** Starts an installed `agentrt-server` bin with this test's Node (24) and waits for its URL. */
+/**
+ * Starts an installed bin (`agentrt-server`, or `agentrt dev …` with `args`) with this test's Node
+ * (24) and waits for the URL it prints.
+ */
 export async function startServerProcess(
   bin: string,
-  options: { cwd: string; env: NodeJS.ProcessEnv },
+  options: { cwd: string; env: NodeJS.ProcessEnv; args?: string[] },
 ): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [bin], {
+  const child = spawn(process.execPath, [bin, ...(options.args ?? [])], {
     cwd: options.cwd,
     env: options.env,
     stdio: ["ignore", "pipe", "pipe"],

@@ -207,6 +207,12 @@ describe("hot reload (agentrt dev)", () => {
       }),
     ]);
     expect(templates.body.rejected[0].message).toContain("reply.ts");
+    // On the terminal at once: the error log line names the file, line and column.
+    expect(log.latest("template reload failed")).toMatchObject({
+      package: "agentrt-template-hot",
+      code: "TEMPLATE_INVALID",
+      reason: expect.stringMatching(/reply\.ts:1:\d+: ERROR/),
+    });
     expect(await runOnce()).toMatchObject({ status: "succeeded", output: "v2" });
   });
 
@@ -223,6 +229,15 @@ describe("hot reload (agentrt dev)", () => {
     expect((await call("GET", "/v1/templates")).body.rejected).toEqual([]);
     expect(await runOnce()).toMatchObject({ status: "succeeded", output: "v3" });
     expect(existsSync(join(pkg, "dist"))).toBe(false);
+  });
+
+  it("sees a new file: a missing import fails the build, creating the file fixes it", async () => {
+    await edit('export { REPLY } from "./later.js";', "template reload failed");
+    expect(log.latest("template reload failed")?.reason).toContain("later.js");
+    const before = log.count("template reloaded");
+    writeFileSync(join(pkg, "src", "later.ts"), 'export const REPLY: string = "from a new file";\n');
+    await log.waitFor("template reloaded", before + 1);
+    expect(await runOnce()).toMatchObject({ status: "succeeded", output: "from a new file" });
   });
 
   it("names the stored agents a config-schema change no longer accepts", async () => {

@@ -7,6 +7,7 @@ import { templatesAddCommand } from "./commands/templates-add.js";
 import { templatesListCommand } from "./commands/templates-list.js";
 import { templatesValidateCommand } from "./commands/templates-validate.js";
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError } from "./exit-codes.js";
+import { hintFor } from "./hints.js";
 import { type CliIo, processIo } from "./io.js";
 
 export const COMMANDS: readonly Command[] = [
@@ -46,8 +47,10 @@ function reportError(error: unknown, io: CliIo): number {
     io.stderr(`agentrt: ${error.message}\nRun \`agentrt --help\` for usage.\n`);
     return EXIT_USAGE;
   }
-  if (isAgentrtError(error)) io.stderr(`agentrt: ${error.code}: ${error.message}\n`);
-  else io.stderr(`agentrt: ${error instanceof Error ? error.message : String(error)}\n`);
+  if (isAgentrtError(error)) {
+    const hint = hintFor(error.code);
+    io.stderr(`agentrt: ${error.code}: ${error.message}\n${hint ? `  ${hint}\n` : ""}`);
+  } else io.stderr(`agentrt: ${error instanceof Error ? error.message : String(error)}\n`);
   return EXIT_FAILURE;
 }
 

@@ -6,11 +6,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../src/cli.js";
 import { captureIo } from "./capture-io.js";
 import { runScript, runShell } from "./run-script.js";
-import { cliDir, linkWorkspaceDeps } from "./workspace-deps.js";
+import { cliDir, linkWorkspaceDeps, workspaceDir } from "./workspace-deps.js";
 
-const testingVersion = (
-  createRequire(join(cliDir, "package.json"))("@agentrt/testing/package.json") as { version: string }
-).version;
+const versionOf = (name: string) =>
+  (createRequire(join(cliDir, "package.json"))(`${name}/package.json`) as { version: string }).version;
+const testingVersion = versionOf("@agentrt/testing");
+const cliVersion = versionOf("@agentrt/cli");
 
 // A real round trip, outside the workspace: scaffold, then the generated package's own scripts.
 const root = mkdtempSync(join(tmpdir(), "agentrt-scaffold-"));
@@ -36,11 +37,38 @@ describe("agentrt new template", () => {
       keywords: expect.arrayContaining(["agentrt-template"]),
       agentrt: { template: "./dist/index.js", coreApi: "^2.0.0" },
       peerDependencies: { "@agentrt/core": "^2.0.0" },
-      devDependencies: { "@agentrt/core": "^2.0.0", "@agentrt/testing": `^${testingVersion}` },
+      devDependencies: {
+        "@agentrt/core": "^2.0.0",
+        "@agentrt/testing": `^${testingVersion}`,
+        "@agentrt/cli": `^${cliVersion}`,
+      },
       exports: { "./package.json": "./package.json" },
-      scripts: { build: "tsup", test: "tsup && vitest run", prepublishOnly: "tsup" },
+      engines: { node: ">=24" },
+      scripts: {
+        build: "tsup",
+        test: "tsup && vitest run",
+        publint: "publint --pack npm",
+        prepublishOnly: "tsup && publint --pack npm",
+      },
+      // Quiet installs: esbuild's install script is allowed up front, for pnpm and for npm.
+      pnpm: { onlyBuiltDependencies: ["esbuild"] },
+      allowScripts: { esbuild: true },
     });
     expect(manifest.devDependencies).not.toHaveProperty("@agentrt/runtime");
+    // npm refuses an older Node with a clear error instead of a warning.
+    expect(readFileSync(join(dir, ".npmrc"), "utf8")).toBe("engine-strict=true\n");
+    expect(io.out).toContain("npm install\n  npm test");
+    expect(io.out).toContain("npx -y pnpm@10.34.9 registry");
+  });
+
+  it("ships a migration example with sample configs for the conformance check", () => {
+    const manifest = JSON.parse(readFileSync(join(dir, "package.json"), "utf8"));
+    expect(manifest.agentrt.conformance.previousConfigs).toEqual([
+      { version: "0.0.1", config: { salutation: "Hi", uppercase: true } },
+    ]);
+    expect(readFileSync(join(dir, "src", "index.ts"), "utf8")).toContain("  migrations,\n");
+    expect(readFileSync(join(dir, "src", "migrations.ts"), "utf8")).toContain('"0.1.0": ({ salutation');
+    expect(readFileSync(join(dir, "test", "conformance.test.ts"), "utf8")).toContain("previousConfigs: [");
   });
 
   it("writes code on the 2.x contract: version and coreApi only in package.json", () => {
@@ -58,10 +86,11 @@ describe("agentrt new template", () => {
     expect(build.code, build.output).toBe(0);
     const test = await runScript(dir, "test");
     expect(test.code, test.output).toBe(0);
-    expect(test.output).toMatch(/Tests\s+\S*\s*13 passed/);
+    // 13 conformance checks (the migration check among them) and the 2 migration tests.
+    expect(test.output).toMatch(/Tests\s+\S*\s*15 passed/);
     const typecheck = await runScript(dir, "typecheck");
     expect(typecheck.code, typecheck.output).toBe(0);
-    const publint = await runShell(dir, "publint --strict");
+    const publint = await runShell(dir, "publint --strict --pack npm");
     expect(publint.code, publint.output).toBe(0);
     expect(publint.output).toContain("All good!");
   });
@@ -73,6 +102,7 @@ describe("agentrt new template", () => {
     expect(validate.out).toContain("✓ fills in defaults");
     expect(validate.out).toContain('✓ rejects invalid config #2 at ["uppercase"]');
     // The same check list as the package's own conformance test.
+    expect(validate.out).toContain("✓ migrations carry older configs to one this version accepts");
     expect(validate.out).toContain("13 passed, 0 failed");
   });
 
@@ -117,6 +147,31 @@ describe("agentrt new template options", () => {
     expect(await runCli(["new", "template", "ws", "--core-version", "workspace:^"], workspace)).toBe(0);
     const manifest = JSON.parse(readFileSync(join(root, "ws", "package.json"), "utf8"));
     expect(manifest.peerDependencies["@agentrt/core"]).toBe("workspace:^");
+  });
+
+  it("links a local agentrt checkout's packages with --agentrt (link mode)", async () => {
+    const io = captureIo(root);
+    expect(await runCli(["new", "template", "linked", "--agentrt", workspaceDir], io)).toBe(0);
+    expect(io.out).toContain(`linked to the agentrt checkout at ${workspaceDir}`);
+    const manifest = JSON.parse(readFileSync(join(root, "linked", "package.json"), "utf8"));
+    expect(manifest.devDependencies).toMatchObject({
+      "@agentrt/core": `file:${join(workspaceDir, "packages", "core")}`,
+      "@agentrt/testing": `file:${join(workspaceDir, "packages", "testing")}`,
+      "@agentrt/cli": `file:${join(workspaceDir, "packages", "cli")}`,
+    });
+    // What hosts need stays a range: the package can still be published as is.
+    expect(manifest.peerDependencies["@agentrt/core"]).toBe("^2.0.0");
+  });
+
+  it("refuses --agentrt pointing at something that is not a built agentrt checkout", async () => {
+    const io = captureIo(root);
+    expect(await runCli(["new", "template", "nolink", "--agentrt", root], io)).toBe(2);
+    expect(io.err).toContain("is not an agentrt checkout (no packages/core/package.json)");
+    const both = captureIo(root);
+    expect(
+      await runCli(["new", "template", "both", "--agentrt", workspaceDir, "--core-version", "^2.0.0"], both),
+    ).toBe(2);
+    expect(both.err).toContain("--agentrt and --core-version exclude each other");
   });
 
   it("rejects a name that is not a slug with a usage error", async () => {

@@ -33,10 +33,14 @@ function packTarball(pkg: PublishedPackage, workDir: string): Buffer {
 }
 
 /**
- * A read-only npm registry: the two routes an install uses (`GET /<name>` packument, `GET` tarball),
+ * A read-only npm registry, optionally private: the two routes an install uses (`GET /<name>` packument, `GET` tarball),
  * serving real tarballs with their integrity, so real package managers install from it.
  */
-export async function startStaticRegistry(packages: PublishedPackage[]): Promise<StaticRegistry> {
+export async function startStaticRegistry(
+  packages: PublishedPackage[],
+  /** When set, a private registry: every request needs `authorization: Bearer <token>` (else 401). */
+  token?: string,
+): Promise<StaticRegistry> {
   const workDir = mkdtempSync(join(tmpdir(), "agentrt-registry-"));
   const requests: string[] = [];
   const documents = new Map<string, Record<string, unknown>>();
@@ -44,6 +48,10 @@ export async function startStaticRegistry(packages: PublishedPackage[]): Promise
   const server: Server = createServer((req, res) => {
     const path = decodeURIComponent(req.url ?? "/");
     requests.push(path);
+    if (token && req.headers.authorization !== `Bearer ${token}`) {
+      res.writeHead(401, { "content-type": "application/json" }).end('{"error":"authentication required"}');
+      return;
+    }
     const tarball = tarballs.get(path);
     if (tarball) {
       res.writeHead(200, { "content-type": "application/octet-stream" }).end(tarball);

@@ -1,10 +1,19 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { runCli } from "../src/cli.js";
 import { captureIo } from "./capture-io.js";
 import { type StaticRegistry, startStaticRegistry } from "./static-registry.js";
+import { workspaceDir } from "./workspace-deps.js";
 
 const template = (name: string, version: string, coreApi: string) => ({
   manifest: {
@@ -46,6 +55,7 @@ beforeEach(() => {
   registry.requests.length = 0;
 });
 
+const npmQuiet = { npm_config_audit: "false", npm_config_fund: "false", npm_config_update_notifier: "false" };
 const hostManifest = () => readFileSync(join(host, "package.json"), "utf8");
 const add = async (args: string[], env: Record<string, string> = {}) => {
   const io = captureIo(host, env);
@@ -54,20 +64,50 @@ const add = async (args: string[], env: Record<string, string> = {}) => {
 };
 
 describe("agentrt templates add", () => {
-  it("refuses a template whose coreApi this core does not satisfy, before installing anything", async () => {
+  it("picks the highest version this core supports when the latest does not, and says so", async () => {
+    const result = await add(["agentrt-template-hello", "--registry", registry.url, "--dry-run"]);
+    expect(result.code, result.err).toBe(0);
+    expect(result.out).toContain(
+      "agentrt-template-hello@2.0.0 does not fit this host: agentrt-template-hello@2.0.0 requires @agentrt/core API ^3.0.0",
+    );
+    expect(result.out).toContain("Picking 1.1.0, the highest version that supports core API 2.0.0");
+    expect(result.out).toContain("agentrt-template-hello@1.1.0 is a compatible template");
+    // A dist-tag names one version: no other is picked for it.
+    const tagged = await add(["agentrt-template-hello@latest", "--registry", registry.url, "--dry-run"]);
+    expect(tagged.code).toBe(1);
+    expect(tagged.err).toContain("TEMPLATE_INCOMPATIBLE: agentrt-template-hello@2.0.0 requires");
+  });
+
+  it("checks against the core API of the host's installed @agentrt/server, naming where it came from", async () => {
+    // A host whose server (and so its core) is installed: the server's own @agentrt/core decides.
+    const link = (name: string, target: string) => {
+      mkdirSync(dirname(join(host, "node_modules", name)), { recursive: true });
+      symlinkSync(target, join(host, "node_modules", name), "dir");
+    };
+    link("@agentrt/server", join(workspaceDir, "apps", "server"));
+    const result = await add(["agentrt-template-hello@^1", "--registry", registry.url, "--dry-run"]);
+    expect(result.code, result.err).toBe(0);
+    expect(result.out).toContain("this host's core API is 2.0.0");
+    const picked = await add(["agentrt-template-hello", "--registry", registry.url, "--dry-run"]);
+    expect(picked.out).toContain("core API 2.0.0 (from the host's @agentrt/server)");
+  });
+
+  it("refuses a template no version of which this core supports, before installing anything", async () => {
     const before = hostManifest();
-    const result = await add(["agentrt-template-hello", "--registry", registry.url, "--pm", "npm"]);
+    const result = await add(["agentrt-template-hello@>=2", "--registry", registry.url, "--pm", "npm"]);
     expect(result.code).toBe(1);
     expect(result.err).toContain("TEMPLATE_INCOMPATIBLE");
     expect(result.err).toContain("agentrt-template-hello@2.0.0 requires @agentrt/core API ^3.0.0");
-    expect(result.err).toContain("provides 2.0.0");
+    expect(result.err).toContain("provides 2.0.0, and no other version matching >=2 supports it");
+    // What to do, after the code.
+    expect(result.err).toContain('→ pick a version whose "agentrt.coreApi" includes this core API');
     expect(hostManifest()).toBe(before);
     expect(existsSync(join(host, "node_modules"))).toBe(false);
     expect(registry.requests).toEqual(["/agentrt-template-hello"]);
     const legacy = await add(["agentrt-template-legacy", "--registry", registry.url]);
     expect(legacy.code).toBe(1);
     expect(legacy.err).toContain(
-      "TEMPLATE_INCOMPATIBLE: agentrt-template-legacy@1.4.0 requires @agentrt/core API ^1.0.0, but this server provides 2.0.0",
+      "TEMPLATE_INCOMPATIBLE: agentrt-template-legacy@1.4.0 requires @agentrt/core API ^1.0.0, but this server provides 2.0.0, and no other version supports it",
     );
   });
 
@@ -112,11 +152,10 @@ describe("agentrt templates add", () => {
   });
 
   it("installs a compatible version with the package manager as a dependency of the host app", async () => {
-    const result = await add(["agentrt-template-hello@^1", "--registry", registry.url, "--pm", "npm"], {
-      npm_config_audit: "false",
-      npm_config_fund: "false",
-      npm_config_update_notifier: "false",
-    });
+    const result = await add(
+      ["agentrt-template-hello@^1", "--registry", registry.url, "--pm", "npm"],
+      npmQuiet,
+    );
     expect(result.code, result.err).toBe(0);
     expect(JSON.parse(hostManifest()).dependencies).toEqual({ "agentrt-template-hello": "^1.1.0" });
     const installed = JSON.parse(
@@ -124,6 +163,60 @@ describe("agentrt templates add", () => {
     );
     expect(installed.version).toBe("1.1.0");
     rmSync(host, { recursive: true, force: true });
+  });
+
+  it("installs under an npm alias, after the same compatibility check", async () => {
+    const refused = await add(["hello-v2@npm:agentrt-template-hello@^2", "--registry", registry.url]);
+    expect(refused.code).toBe(1);
+    expect(refused.err).toContain("TEMPLATE_INCOMPATIBLE: agentrt-template-hello@2.0.0 requires");
+    const result = await add(
+      ["hello-v1@npm:agentrt-template-hello@^1", "--registry", registry.url, "--pm", "npm"],
+      npmQuiet,
+    );
+    expect(result.code, result.err).toBe(0);
+    expect(result.out).toContain("Added hello-v1 (agentrt-template-hello@1.1.0)");
+    expect(JSON.parse(hostManifest()).dependencies).toEqual({
+      "hello-v1": "npm:agentrt-template-hello@^1.1.0",
+    });
+    const installed = JSON.parse(
+      readFileSync(join(host, "node_modules", "hello-v1", "package.json"), "utf8"),
+    );
+    expect(installed).toMatchObject({ name: "agentrt-template-hello", version: "1.1.0" });
+  });
+
+  it("sends the .npmrc token of a private registry, and says what to do without one", async () => {
+    const token = "s3cret-token";
+    const privateRegistry = await startStaticRegistry(
+      [template("@private/agentrt-template-secret", "1.0.0", "^2.0.0")],
+      token,
+    );
+    try {
+      writeFileSync(join(host, ".npmrc"), `@private:registry=${privateRegistry.url}/\n`);
+      const denied = await add(["@private/agentrt-template-secret", "--dry-run"]);
+      expect(denied.code).toBe(1);
+      expect(denied.err).toContain("UPSTREAM_ERROR");
+      expect(denied.err).toContain(
+        `refused to show @private/agentrt-template-secret (401): add its token to .npmrc: //${new URL(privateRegistry.url).host}/:_authToken=<token>`,
+      );
+      // The token as people keep it: in the environment, referenced from .npmrc.
+      const host_ = new URL(privateRegistry.url).host;
+      writeFileSync(
+        join(host, ".npmrc"),
+        `@private:registry=${privateRegistry.url}/\n//${host_}/:_authToken=\${PRIVATE_TOKEN}\n`,
+      );
+      const wrong = await add(["@private/agentrt-template-secret", "--dry-run"], { PRIVATE_TOKEN: "nope" });
+      expect(wrong.err).toContain("the token in .npmrc for it is not accepted");
+      const result = await add(["@private/agentrt-template-secret", "--pm", "npm"], {
+        ...npmQuiet,
+        PRIVATE_TOKEN: token,
+      });
+      expect(result.code, result.err).toBe(0);
+      expect(
+        existsSync(join(host, "node_modules", "@private", "agentrt-template-secret", "package.json")),
+      ).toBe(true);
+    } finally {
+      await privateRegistry.close();
+    }
   });
 
   it("fails with exit code 1 when the package manager cannot run", async () => {

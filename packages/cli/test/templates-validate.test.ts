@@ -146,7 +146,9 @@ describe("agentrt templates validate", () => {
     const future = await validate("agentrt-template-future", "--config", "{}", "--input", "1");
     expect(future.code).toBe(1);
     expect(future.out).toContain(`✗ ${LOAD_CHECK}`);
+    expect(future.out).toContain("TEMPLATE_INCOMPATIBLE: ");
     expect(future.out).toContain("requires @agentrt/core API ^3.0.0");
+    expect(future.out).toContain('→ pick a version whose "agentrt.coreApi" includes this core API');
     expect(future.out).toContain("0 passed, 1 failed");
     const legacy = await validate("agentrt-template-legacy", "--config", "{}", "--input", "1");
     expect(legacy.code).toBe(1);

@@ -4,10 +4,19 @@ import { readConformanceInputs } from "../conformance/conformance-inputs.js";
 import { locatePackage } from "../conformance/locate-package.js";
 import { type CheckResult, runConformanceChecks } from "../conformance/run-checks.js";
 import { EXIT_FAILURE, EXIT_OK } from "../exit-codes.js";
+import { hintFor } from "../hints.js";
+
+function formatFailure(result: CheckResult): string {
+  const hint = hintFor(result.code);
+  return (
+    `  ✗ ${result.name}\n      ${result.code ? `${result.code}: ` : ""}${result.message}` +
+    (hint ? `\n      ${hint}` : "")
+  );
+}
 
 function formatResults(packageDir: string, results: CheckResult[]): string {
   const failed = results.filter((r) => !r.ok).length;
-  const lines = results.map((r) => (r.ok ? `  ✓ ${r.name}` : `  ✗ ${r.name}\n      ${r.message}`));
+  const lines = results.map((r) => (r.ok ? `  ✓ ${r.name}` : formatFailure(r)));
   return `Conformance of ${packageDir}\n${lines.join("\n")}\n\n${results.length - failed} passed, ${failed} failed\n`;
 }
 

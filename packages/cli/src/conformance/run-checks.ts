@@ -1,3 +1,4 @@
+import { isAgentrtError } from "@agentrt/core";
 import type { ConformanceInputs } from "@agentrt/testing";
 
 export interface CheckResult {
@@ -5,6 +6,8 @@ export interface CheckResult {
   ok: boolean;
   /** What failed; absent for passing checks. */
   message?: string;
+  /** The failure's stable code, when it has one (e.g. TEMPLATE_INCOMPATIBLE). */
+  code?: string;
 }
 
 type ConformanceKit = Pick<typeof import("@agentrt/testing"), "conformanceChecks">;
@@ -28,7 +31,10 @@ async function attempt(name: string, run: () => unknown): Promise<CheckResult> {
     await run();
     return { name, ok: true };
   } catch (error) {
-    return { name, ok: false, message: error instanceof Error ? error.message : String(error) };
+    const message = error instanceof Error ? error.message : String(error);
+    return isAgentrtError(error)
+      ? { name, ok: false, message, code: error.code }
+      : { name, ok: false, message };
   }
 }
 

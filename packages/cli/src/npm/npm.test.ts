@@ -4,9 +4,9 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { checkRegistryTemplate } from "./check-registry-template.js";
 import { detectPackageManager, installArgs, parsePackageManager } from "./package-manager.js";
-import { escapePackageName, parsePackageSpec } from "./package-spec.js";
+import { escapePackageName, installSpec, parsePackageSpec } from "./package-spec.js";
 import { type Packument, pickVersion } from "./packument.js";
-import { DEFAULT_REGISTRY, resolveRegistry } from "./registry-url.js";
+import { DEFAULT_REGISTRY, registryAuthorization, resolveRegistry } from "./registry-url.js";
 
 const tmp = () => mkdtempSync(join(tmpdir(), "agentrt-npm-"));
 
@@ -17,6 +17,15 @@ describe("parsePackageSpec", () => {
     expect(parsePackageSpec("@acme/tpl")).toEqual({ name: "@acme/tpl", range: undefined });
     expect(parsePackageSpec("@acme/tpl@next")).toEqual({ name: "@acme/tpl", range: "next" });
     expect(() => parsePackageSpec("Bad Name")).toThrow("is not a package name");
+    expect(parsePackageSpec("task-v1@npm:@agentrt/template-task@^1")).toEqual({
+      name: "@agentrt/template-task",
+      range: "^1",
+      alias: "task-v1",
+    });
+    expect(parsePackageSpec("@me/t1@npm:tpl")).toEqual({ name: "tpl", range: undefined, alias: "@me/t1" });
+    expect(installSpec(parsePackageSpec("t1@npm:tpl@^1"), "1.2.0")).toBe("t1@npm:tpl@1.2.0");
+    expect(installSpec(parsePackageSpec("tpl@^1"), "1.2.0")).toBe("tpl@1.2.0");
+    expect(() => parsePackageSpec("a@npm:b@npm:c")).toThrow("is not an npm alias");
     expect(escapePackageName("@acme/tpl")).toBe("@acme%2ftpl");
   });
 });
@@ -103,6 +112,30 @@ describe("package managers", () => {
     expect(installArgs("yarn", "t@1.0.0")).toEqual(["add", "t@1.0.0"]);
     expect(parsePackageManager("pnpm")).toBe("pnpm");
     expect(() => parsePackageManager("bun")).toThrow("--pm must be one of");
+  });
+});
+
+describe("registryAuthorization", () => {
+  it("finds npm's credentials for a registry URL, the longest path first", () => {
+    const home = tmp();
+    const project = tmp();
+    writeFileSync(join(project, "package.json"), "{}");
+    const auth = (registry: string, env: Record<string, string> = {}) =>
+      registryAuthorization(registry, { HOME: home, ...env }, project);
+    expect(auth("http://r.example/")).toBeUndefined();
+    writeFileSync(
+      join(project, ".npmrc"),
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: .npmrc's own ${VAR} syntax
+      "//r.example/:_authToken=${TOKEN}\n//r.example/team/:_auth=dXNlcjpwdw==\n" +
+        "//b.example:8080/:username=u\n//b.example:8080/:_password=cHc=\n",
+    );
+    expect(auth("http://r.example/", { TOKEN: "t1" })).toBe("Bearer t1");
+    expect(auth("https://r.example/team/npm/")).toBe("Basic dXNlcjpwdw==");
+    expect(auth("http://b.example:8080/")).toBe(`Basic ${Buffer.from("u:pw").toString("base64")}`);
+    // npm_config_userconfig names the user config (as npm and the e2e test use it).
+    const user = join(home, "custom-npmrc");
+    writeFileSync(user, "//u.example/:_authToken=from-user\n");
+    expect(auth("http://u.example/", { npm_config_userconfig: user })).toBe("Bearer from-user");
   });
 });
 

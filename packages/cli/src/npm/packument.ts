@@ -21,15 +21,31 @@ export interface Packument {
  * GET `<registry>/<name>`: the full document, not the abbreviated install metadata, which leaves
  * out `keywords` and the `agentrt` field.
  */
-export async function fetchPackument(registry: string, name: string): Promise<Packument> {
+export async function fetchPackument(
+  registry: string,
+  name: string,
+  authorization?: string,
+): Promise<Packument> {
   const url = `${registry}${escapePackageName(name)}`;
   let response: Response;
   try {
-    response = await fetch(url, { headers: { accept: "application/json" } });
+    response = await fetch(url, {
+      headers: { accept: "application/json", ...(authorization ? { authorization } : {}) },
+    });
   } catch (error) {
     throw new AgentrtError(
       ErrorCode.UPSTREAM_ERROR,
       `cannot reach the registry at ${registry}: ${(error as Error).message}`,
+    );
+  }
+  if (response.status === 401 || response.status === 403) {
+    throw new AgentrtError(
+      ErrorCode.UPSTREAM_ERROR,
+      `the registry ${registry} refused to show ${name} (${response.status}): ${
+        authorization
+          ? "the token in .npmrc for it is not accepted"
+          : `add its token to .npmrc: //${new URL(registry).host}${new URL(registry).pathname}:_authToken=<token>`
+      }`,
     );
   }
   if (response.status === 404) {

@@ -1,9 +1,10 @@
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { AgentrtError, ErrorCode } from "@agentrt/core";
+import { UsageError } from "../exit-codes.js";
 import { renderTemplateFiles } from "./template-files.js";
 import { parseTemplateNames, type TemplateNames } from "./template-name.js";
-import { scaffoldVersions } from "./versions.js";
+import { linkedVersions, scaffoldVersions } from "./versions.js";
 
 export interface ScaffoldOptions {
   /** `weather`, `agentrt-template-weather` or `@scope/name`. */
@@ -13,6 +14,8 @@ export interface ScaffoldOptions {
   cwd?: string;
   /** Range for the @agentrt/* dependencies; default the running core's `^version`. */
   coreVersion?: string;
+  /** Link mode: a local agentrt checkout whose packages the dev dependencies point at (`file:`). */
+  agentrt?: string;
 }
 
 export interface ScaffoldResult extends TemplateNames {
@@ -27,7 +30,17 @@ export function scaffoldTemplate(options: ScaffoldOptions): ScaffoldResult {
   if (existsSync(dir) && readdirSync(dir).length > 0) {
     throw new AgentrtError(ErrorCode.BAD_REQUEST, `${dir} already exists and is not empty`);
   }
-  const files = renderTemplateFiles(names, scaffoldVersions(options.coreVersion));
+  if (options.agentrt !== undefined && options.coreVersion !== undefined) {
+    throw new UsageError(
+      "--agentrt and --core-version exclude each other: link mode uses the checkout's versions",
+    );
+  }
+  const cwd = options.cwd ?? process.cwd();
+  const versions =
+    options.agentrt === undefined
+      ? scaffoldVersions(options.coreVersion)
+      : linkedVersions(options.agentrt, cwd);
+  const files = renderTemplateFiles(names, versions);
   for (const [path, content] of Object.entries(files)) {
     const file = join(dir, path);
     mkdirSync(dirname(file), { recursive: true });

@@ -15,6 +15,7 @@ const CONFORMANCE = {
   ],
   input: { text: "world" },
   slowInput: { text: "world", delayMs: 60_000 },
+  previousConfigs: [{ version: "0.0.1", config: { salutation: "Hi", uppercase: true } }],
 };
 
 const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
@@ -38,17 +39,29 @@ function packageJson(names: TemplateNames, versions: ScaffoldVersions) {
     files: ["dist", "README.md"],
     agentrt: { template: "./dist/index.js", coreApi: versions.coreApi, conformance: CONFORMANCE },
     // The conformance test loads the package like the server does, from its build: build first.
-    scripts: { build: "tsup", test: "tsup && vitest run", typecheck: "tsc --noEmit", prepublishOnly: "tsup" },
+    // publint packs with npm, which ships with Node (pnpm may be missing from PATH under npx).
+    scripts: {
+      build: "tsup",
+      test: "tsup && vitest run",
+      typecheck: "tsc --noEmit",
+      publint: "publint --pack npm",
+      prepublishOnly: "tsup && publint --pack npm",
+    },
     dependencies: { zod: TOOL_VERSIONS.zod },
-    peerDependencies: { "@agentrt/core": versions.core },
+    peerDependencies: { "@agentrt/core": versions.corePeer },
     devDependencies: {
+      "@agentrt/cli": versions.cli,
       "@agentrt/core": versions.core,
       "@agentrt/testing": versions.testing,
       "@types/node": TOOL_VERSIONS["@types/node"],
+      publint: TOOL_VERSIONS.publint,
       tsup: TOOL_VERSIONS.tsup,
       typescript: TOOL_VERSIONS.typescript,
       vitest: TOOL_VERSIONS.vitest,
     },
+    // tsup's esbuild needs its install script; say so, so installs neither skip it nor ask.
+    pnpm: { onlyBuiltDependencies: ["esbuild"] },
+    allowScripts: { esbuild: true },
   };
 }
 
@@ -87,7 +100,10 @@ const tsupConfig = lines(
 const schemaSource = lines(
   'import { z } from "zod";',
   "",
-  "/** The agent config: validated (with defaults) when an agent is created, and served as JSON Schema. */",
+  "/**",
+  " * The agent config: validated (with defaults) when an agent is created, and served as JSON Schema.",
+  " * Renaming or retyping a field breaks stored configs: add a migration (src/migrations.ts).",
+  " */",
   "export const ConfigSchema = z.object({",
   '  greeting: z.string().min(1).max(100).default("Hello").describe("Word the reply starts with"),',
   '  uppercase: z.boolean().default(false).describe("Shout the reply"),',
@@ -106,6 +122,43 @@ const schemaSource = lines(
   '    .describe("Pause before each streamed word (shows how a run honours cancellation)"),',
   "});",
   "export type Input = z.output<typeof InputSchema>;",
+);
+
+const migrationsSource = lines(
+  'import type { ConfigMigration } from "@agentrt/core";',
+  "",
+  "/**",
+  " * Config migrations, keyed by the version that introduced the change. Upgrading an agent",
+  " * (`POST /v1/agents/{id}/upgrade`) applies, in order, every migration newer than the agent's version;",
+  " * the result must pass the new config schema. Each needs a sample config of an older version in",
+  " * `previousConfigs` (package.json `agentrt.conformance` and test/conformance.test.ts): the",
+  " * conformance checks migrate it and validate the result.",
+  " *",
+  " * The 0.0.x previews called the greeting `salutation`; 0.1.0 renamed it.",
+  " */",
+  "export const migrations: Record<string, ConfigMigration> = {",
+  '  "0.1.0": ({ salutation, ...rest }) => (salutation === undefined ? rest : { ...rest, greeting: salutation }),',
+  "};",
+);
+
+const migrationsTest = lines(
+  'import { validateConfig } from "@agentrt/testing";',
+  'import { describe, expect, it } from "vitest";',
+  'import template from "../src/index.js";',
+  'import { migrations } from "../src/migrations.js";',
+  "",
+  'describe("config migrations", () => {',
+  '  it("0.1.0 carries a 0.0.x salutation over to greeting", async () => {',
+  '    const migrated = migrations["0.1.0"]!({ salutation: "Hi", uppercase: true });',
+  '    expect(migrated).toEqual({ greeting: "Hi", uppercase: true });',
+  "    // What the host stores after the upgrade: the migrated config through the config pipeline.",
+  '    expect(await validateConfig(template, migrated)).toEqual({ greeting: "Hi", uppercase: true });',
+  "  });",
+  "",
+  '  it("leaves a current config as it is", () => {',
+  '    expect(migrations["0.1.0"]!({ greeting: "Hey" })).toEqual({ greeting: "Hey" });',
+  "  });",
+  "});",
 );
 
 const agentSource = lines(
@@ -153,6 +206,7 @@ function indexSource(names: TemplateNames): string {
   return lines(
     'import { defineTemplate } from "@agentrt/core";',
     'import { createAgent } from "./agent.js";',
+    'import { migrations } from "./migrations.js";',
     'import { ConfigSchema, InputSchema } from "./schema.js";',
     "",
     'export type { Config, Input } from "./schema.js";',
@@ -164,6 +218,7 @@ function indexSource(names: TemplateNames): string {
     '  description: "Greets the input, streaming the reply word by word",',
     "  configSchema: ConfigSchema,",
     "  inputSchema: InputSchema,",
+    "  migrations,",
     "  // Its own error codes, each with the HTTP status it maps to: throw",
     `  // \`new AgentrtError("GREETING_REFUSED", …)\` and clients see \`${names.templateName}.GREETING_REFUSED\`.`,
     '  // errors: { GREETING_REFUSED: { status: 422, description: "the greeting was refused" } },',
@@ -190,6 +245,8 @@ const conformanceTest = lines(
   "  ],",
   '  input: { text: "world" },',
   '  slowInput: { text: "world", delayMs: 60_000 },',
+  "  // A config of each older version a migration covers: it must migrate to one this version accepts.",
+  '  previousConfigs: [{ version: "0.0.1", config: { salutation: "Hi", uppercase: true } }],',
   "});",
 );
 
@@ -198,15 +255,15 @@ function readme(names: TemplateNames): string {
     `# ${names.packageName}`,
     "",
     `An [agentrt](https://github.com/agentrt/agentrt) template: \`${names.templateName}\` greets its input and`,
-    "streams the reply word by word.",
+    "streams the reply word by word. Needs Node.js 24 or newer.",
     "",
-    "## Install",
+    "## Install (in an agentrt server's host app)",
     "",
     "```sh",
-    `agentrt templates add ${names.packageName}   # or: pnpm add ${names.packageName}`,
+    `npx agentrt templates add ${names.packageName}   # checks compatibility first; or: npm install ${names.packageName}`,
     "```",
     "",
-    "The agentrt server discovers it from the host app's `package.json` dependencies.",
+    "The agentrt server discovers it from the host app's `package.json` dependencies at start.",
     "",
     "## Config",
     "",
@@ -225,18 +282,39 @@ function readme(names: TemplateNames): string {
     "## Develop",
     "",
     "```sh",
-    "pnpm install",
-    "pnpm build       # tsup: dist/index.js + .d.ts",
-    "pnpm test        # builds, then the agentrt conformance checks (@agentrt/testing) on the build",
-    "agentrt dev --watch .   # a local server that reloads this template on every change",
-    "agentrt templates validate .",
+    "npm install",
+    "npm test                          # builds (tsup), then the agentrt conformance checks and the migration test",
+    "npx agentrt templates validate .  # the same conformance checks from the command line",
+    "npx agentrt dev --watch .         # a local server (http://127.0.0.1:7070) that rebuilds this template on every save",
     "```",
+    "",
+    "`npm install` needs the `@agentrt/*` packages on your registry. To work against a local agentrt",
+    "checkout instead: in the checkout, `npx -y pnpm@10.34.9 registry` starts a local registry and",
+    "prints the line to put in this package's `.npmrc`; or scaffold with",
+    "`agentrt new template <name> --agentrt <checkout>`, which links the checkout's packages directly.",
     "",
     "`package.json` declares the template to agentrt: the `agentrt-template` keyword, `agentrt.template`",
     "(the built entry), `agentrt.coreApi` (the @agentrt/core API versions it supports, also its",
     "`@agentrt/core` peer range) and `agentrt.conformance` (the inputs `agentrt templates validate` checks",
     "with, the same as `test/conformance.test.ts`). The server takes the template's version from",
     "`version`.",
+    "",
+    "## Versions and migrations",
+    "",
+    "A config change that stored configs no longer pass is a new major version with a migration in",
+    "`src/migrations.ts`, and a sample config of the older version in `previousConfigs` (package.json",
+    "`agentrt.conformance` and `test/conformance.test.ts`), which the conformance checks migrate and",
+    "validate. Agents move with `POST /v1/agents/{id}/upgrade` (`dryRun: true` first) and back with",
+    "`POST /v1/agents/{id}/rollback`.",
+    "",
+    "## Publish",
+    "",
+    "```sh",
+    "npm version patch   # or minor / major",
+    "npm publish         # prepublishOnly builds and runs publint first",
+    "```",
+    "",
+    "Writing templates: https://github.com/agentrt/agentrt/blob/main/docs/authoring-templates.md",
   );
 }
 
@@ -249,11 +327,15 @@ export function renderTemplateFiles(
     "package.json": json(packageJson(names, versions)),
     "tsconfig.json": json(tsconfig),
     "tsup.config.ts": tsupConfig,
-    ".gitignore": lines("node_modules", "dist", "coverage"),
+    ".gitignore": lines("node_modules", "dist", "coverage", ".agentrt"),
+    // A clear install error on a Node older than `engines.node`, instead of a warning and odd failures.
+    ".npmrc": lines("engine-strict=true"),
     "README.md": readme(names),
     "src/schema.ts": schemaSource,
     "src/agent.ts": agentSource,
     "src/index.ts": indexSource(names),
+    "src/migrations.ts": migrationsSource,
     "test/conformance.test.ts": conformanceTest,
+    "test/migrations.test.ts": migrationsTest,
   };
 }
