@@ -87,6 +87,11 @@ export const EnvSchema = z.object({
   AGENTRT_NPM_REGISTRY: z.url().default("https://registry.npmjs.org"),
   /** Deadline for one catalog search against that registry. */
   AGENTRT_CATALOG_TIMEOUT_MS: z.coerce.number().int().min(100).default(5000),
+  /** The web console at `/console` (`0`/`false`/`off` disables). */
+  AGENTRT_CONSOLE: z
+    .enum(["1", "0", "true", "false", "on", "off"])
+    .default("on")
+    .transform((v) => v === "1" || v === "true" || v === "on"),
   AGENTRT_LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
 });
 
@@ -112,6 +117,8 @@ export interface ServerConfig {
   webhookAllowInternal: string[];
   sseHeartbeatMs: number;
   logLevel: "debug" | "info" | "warn" | "error" | "silent";
+  /** Serve the web console at `/console` (`AGENTRT_CONSOLE`). */
+  console: boolean;
 }
 
 /** Parses configuration from an environment; throws a readable error listing every bad variable. */
@@ -147,5 +154,6 @@ export function parseEnv(env: Record<string, string | undefined>, cwd = process.
     webhookAllowInternal: e.AGENTRT_WEBHOOK_ALLOW_INTERNAL,
     sseHeartbeatMs: e.AGENTRT_SSE_HEARTBEAT_MS,
     logLevel: e.AGENTRT_LOG_LEVEL,
+    console: e.AGENTRT_CONSOLE,
   };
 }
