@@ -49,7 +49,11 @@ describe("/console", () => {
   });
 
   it("serves no file from outside its directory", async () => {
-    for (const path of ["/console/..%2Fpackage.json", "/console/%2e%2e/%2e%2e/package.json", "/console/x.ts"]) {
+    for (const path of [
+      "/console/..%2Fpackage.json",
+      "/console/%2e%2e/%2e%2e/package.json",
+      "/console/x.ts",
+    ]) {
       const res = await fetch(server.url + path);
       expect([200, 404], path).toContain(res.status);
       expect(await res.text(), path).not.toContain('"name": "@agentrt/server"');

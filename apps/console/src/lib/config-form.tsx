@@ -1,6 +1,7 @@
 import { Validator } from "@cfworker/json-schema";
-import Form from "@rjsf/core";
-import type { ErrorSchema, RJSFSchema, ValidatorType } from "@rjsf/utils";
+import Form, { getDefaultRegistry } from "@rjsf/core";
+import type { ErrorSchema, RJSFSchema, ValidatorType, WidgetProps } from "@rjsf/utils";
+import type { ComponentType } from "react";
 import { fieldErrors } from "./problem.js";
 
 /**
@@ -16,6 +17,20 @@ const validator: ValidatorType = {
   },
   rawValidation: () => ({ errors: [] }),
 };
+
+const DefaultSelect = getDefaultRegistry().widgets.SelectWidget as ComponentType<WidgetProps>;
+
+/** rjsf's select, plus a label for the `oneOf`/`anyOf` branch picker, which it renders without one. */
+function SelectWidget(props: WidgetProps) {
+  if (!/__(one|any)of_select$/.test(props.name)) return <DefaultSelect {...props} />;
+  return (
+    // biome-ignore lint/a11y/noLabelWithoutControl: the control is the <select> DefaultSelect renders
+    <label className="branch">
+      <span className="sr-only">{props.label} type</span>
+      <DefaultSelect {...props} />
+    </label>
+  );
+}
 
 /** The problem's field errors as rjsf's error schema, keyed by the server's field paths. */
 export function errorSchemaOf(error: unknown): ErrorSchema {
@@ -33,9 +48,15 @@ export function errorSchemaOf(error: unknown): ErrorSchema {
 
 type Json = Record<string, unknown>;
 
+const constKeys = (branch: Json): string[] =>
+  Object.entries((branch?.properties ?? {}) as Record<string, Json>)
+    .filter(([, p]) => p && "const" in p)
+    .map(([k]) => k);
+
 /**
  * Names untitled `oneOf`/`anyOf` branches by their `const` discriminator (`kind: "http"` → "http"),
- * so the form's branch picker reads "http, llm, wait" instead of "Option 1, 2, 3".
+ * so the form's branch picker reads "http, llm, wait" instead of "Option 1, 2, 3", and marks that
+ * property as the `discriminator`, which rjsf uses to keep the picked branch while fields are empty.
  */
 export function titleBranches(schema: unknown): unknown {
   if (Array.isArray(schema)) return schema.map(titleBranches);
@@ -45,11 +66,14 @@ export function titleBranches(schema: unknown): unknown {
   for (const key of ["oneOf", "anyOf"]) {
     const branches = out[key];
     if (!Array.isArray(branches)) continue;
-    out[key] = branches.map((b: Json) => {
+    const keys = branches.map((b: Json) => constKeys(b));
+    out[key] = branches.map((b: Json, i) => {
+      const [only] = keys[i]!;
       const props = (b?.properties ?? {}) as Record<string, Json>;
-      const consts = Object.values(props).filter((p) => p && "const" in p);
-      return b && !b.title && consts.length === 1 ? { ...b, title: String(consts[0]!.const) } : b;
+      return b && !b.title && keys[i]!.length === 1 ? { ...b, title: String(props[only!]!.const) } : b;
     });
+    const shared = keys[0]?.find((k) => keys.every((ks) => ks.includes(k)));
+    if (shared && !out.discriminator) out.discriminator = { propertyName: shared };
   }
   return out;
 }
@@ -95,7 +119,11 @@ export function AgentForm(props: {
       validator={validator}
       formData={props.value}
       noValidate
+      noHtml5Validate
       showErrorList={false}
+      widgets={{ SelectWidget }}
+      // Optional objects stay absent until filled in, instead of arriving half-empty at the server.
+      experimental_defaultFormStateBehavior={{ emptyObjectFields: "populateRequiredDefaults" }}
       extraErrors={errorSchemaOf(props.error)}
       disabled={props.disabled ?? false}
       uiSchema={{

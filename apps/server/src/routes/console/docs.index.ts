@@ -23,6 +23,9 @@ export function createDocsRoutes(): Hono<AppEnv> {
       cdn: DOCS_SCRIPT_PATH,
       withDefaultFonts: false,
       telemetry: false,
+      // Its developer toolbar and AI agent talk to Scalar's services; this page stays on this server.
+      showDeveloperTools: "never",
+      agent: { disabled: true },
     }),
   );
   app.get(DOCS_SCRIPT_PATH, compress(), (c) => {
