@@ -130,6 +130,40 @@ describe("the console", () => {
     await admin.screenshot({ path: join(RESULTS_DIR, "run-finished.png") });
   });
 
+  it("edits the agent through its form, diffs the revisions, pauses and resumes it", async () => {
+    await open(admin, "/agents/fetcher");
+    await admin.locator("#root_config_steps_0_prompt").fill("Say hello");
+    await admin.getByRole("button", { name: "Save agent" }).click();
+    const diff = admin.getByRole("list", { name: "Differences" });
+    await expect.poll(() => diff.textContent()).toContain('steps.0.prompt "Say hi" → "Say hello"');
+    expect((await h.call("GET", "/v1/agents/fetcher")).body.revision).toBe(2);
+
+    await admin.getByRole("button", { name: "Pause" }).click();
+    await admin.getByRole("button", { name: "Resume" }).waitFor();
+    expect((await h.call("GET", "/v1/agents/fetcher")).body.status).toBe("paused");
+    await admin.getByRole("button", { name: "Resume" }).click();
+    await admin.getByRole("button", { name: "Pause" }).waitFor();
+    await open(admin, "/agents");
+    await admin.getByLabel("Status").selectOption("paused");
+    await expect.poll(() => admin.getByRole("link", { name: "fetcher" }).count()).toBe(0);
+  });
+
+  it("cancels a running run from the run view", async () => {
+    const { body } = await h.call("POST", "/v1/agents", { name: "sleepy", template: "echo" });
+    expect(body.name).toBe("sleepy");
+    await open(admin, "/agents/sleepy");
+    await admin.getByLabel("Input (JSON)").fill('{"sleepMs": 60000}');
+    await admin.getByRole("button", { name: "Start run" }).click();
+    const state = admin.getByTestId("stream-state");
+    await expect.poll(() => state.textContent()).toMatch(/live/);
+    await admin.getByRole("button", { name: "Cancel run" }).click();
+    await expect.poll(() => state.textContent(), { timeout: 20_000 }).toContain("finished — cancelled");
+    await expect.poll(() => admin.locator(".error code").first().textContent()).toBe("RUN_CANCELLED");
+    await open(admin, "/runs");
+    await admin.getByLabel("Status").selectOption("cancelled");
+    await expect.poll(() => admin.locator("td.status").allTextContents()).toEqual(["cancelled"]);
+  });
+
   it("chats with a conversation agent in the playground: tokens stream, the thread's history survives a reload", async () => {
     const created = await h.call("POST", "/v1/agents", {
       name: "chatty",

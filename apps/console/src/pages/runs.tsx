@@ -112,6 +112,22 @@ function useRunEvents(session: Session, runId: string, attempt: number): Stream 
   return stream;
 }
 
+/** A step event's id, and for a finished step its status and time since it started (as received). */
+function StepNote({ event, events }: { event: TimedEvent; events: TimedEvent[] }) {
+  const { stepId, status } = event.data as { stepId: string; status?: string };
+  const started = events.find((e) => e.type === "step.started" && e.data?.stepId === stepId);
+  const took =
+    event.type === "step.finished" && started ? Math.round(event.receivedAt - started.receivedAt) : undefined;
+  return (
+    <span className="step">
+      {" "}
+      <code>{stepId}</code>
+      {status ? ` ${status}` : ""}
+      {took !== undefined ? ` in ${took} ms` : ""}
+    </span>
+  );
+}
+
 export function RunPage({ session, id }: { session: Session; id: string }) {
   const queryClient = useQueryClient();
   const [attempt, setAttempt] = useState(0);
@@ -183,6 +199,7 @@ export function RunPage({ session, id }: { session: Session; id: string }) {
             <li key={e.id} className={e.type.replace(/\W/g, "-")}>
               <span className="seq">#{e.id}</span> <strong>{e.type}</strong>
               <span className="offset"> +{Math.round(e.receivedAt - t0)} ms</span>
+              {e.data?.stepId ? <StepNote event={e} events={stream.events} /> : null}
               {e.type === "error" || e.data?.error ? (
                 <span className="error">
                   {" "}
