@@ -75,7 +75,14 @@ describe("the console", () => {
     await page.getByLabel("API key").fill("art_not-a-key");
     await page.getByRole("button", { name: "Sign in" }).click();
     await expect.poll(() => page.getByRole("alert").textContent()).toMatch(/not valid/);
-    await signIn(page, ADMIN_KEY);
+    // By keyboard: typing into the key field and Enter signs in; the first Tab reaches the skip link.
+    await page.getByLabel("API key").fill("");
+    await page.getByLabel("API key").focus();
+    await page.keyboard.type(ADMIN_KEY);
+    await page.keyboard.press("Enter");
+    await page.getByRole("navigation", { name: "Console" }).waitFor();
+    await page.keyboard.press("Tab");
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe("Skip to content");
     expect(page.url()).not.toContain(ADMIN_KEY);
     expect(await page.evaluate(() => sessionStorage.getItem("agentrt.apiKey"))).toBe(ADMIN_KEY);
     await page.reload();
@@ -257,6 +264,39 @@ describe("the console", () => {
     }, body.key);
     expect(status).toBe(403);
     await context.close();
+  });
+
+  it("lists templates with rejected ones' codes and schemas, schedules and the overview's figures", async () => {
+    await open(admin, "/templates");
+    const rejected = admin.getByRole("table", { name: "Rejected template packages" });
+    await expect.poll(() => rejected.textContent()).toContain("TEMPLATE_INCOMPATIBLE");
+    await admin.getByRole("button", { name: "Show schema of echo@1.2.0" }).click();
+    await expect
+      .poll(() => admin.getByLabel("Config schema of echo@1.2.0").textContent())
+      .toContain('"greeting"');
+
+    await open(admin, "/schedules");
+    await admin.getByLabel("Agent (name or id)").fill("sleepy");
+    await admin.getByLabel("Cron").fill("not a cron");
+    await admin.getByRole("button", { name: "Create schedule" }).click();
+    await expect
+      .poll(() => admin.getByRole("alert").first().textContent())
+      .toMatch(/SCHEDULE_INVALID|VALIDATION_FAILED/);
+    await admin.getByLabel("Cron").fill("0 3 * * *");
+    await admin.getByRole("button", { name: "Create schedule" }).click();
+    await expect
+      .poll(() => admin.getByRole("table", { name: "Schedules" }).textContent())
+      .toContain("0 3 * * *");
+
+    await open(admin, "/");
+    await admin
+      .getByRole("img", { name: /Runs per minute/ })
+      .locator("canvas")
+      .first()
+      .waitFor();
+    await expect
+      .poll(() => admin.getByRole("table", { name: "By agent" }).textContent())
+      .toContain("fetcher");
   });
 
   it("has no serious or critical accessibility violations on any page", async () => {
