@@ -137,6 +137,31 @@ describe("the console", () => {
     await admin.screenshot({ path: join(RESULTS_DIR, "run-finished.png") });
   });
 
+  it("resumes a dropped event stream with Last-Event-ID, without gaps or repeats", async () => {
+    const runId = (await h.call("GET", "/v1/runs?limit=1")).body.data[0].id;
+    const asked: (string | null)[] = [];
+    // The first connection ends after one event, as a dropped connection would.
+    await admin.route(`**/v1/runs/${runId}/events`, async (route) => {
+      asked.push(route.request().headers()["last-event-id"] ?? null);
+      if (asked.length > 1) return route.continue();
+      const text = await (await route.fetch()).text();
+      const first = /(^|\n)id: [\s\S]*?\n\n/.exec(text)!;
+      return route.fulfill({
+        status: 200,
+        contentType: "text/event-stream",
+        body: text.slice(0, first.index + first[0].length),
+      });
+    });
+    await open(admin, `/runs/${runId}`);
+    await expect
+      .poll(() => admin.getByTestId("stream-state").textContent())
+      .toContain("finished — succeeded");
+    const seqs = await admin.getByRole("list", { name: "Run events" }).locator(".seq").allTextContents();
+    expect(seqs).toEqual(seqs.map((_, i) => `#${i + 1}`));
+    expect(asked).toEqual([null, "1"]);
+    await admin.unroute(`**/v1/runs/${runId}/events`);
+  });
+
   it("edits the agent through its form, diffs the revisions, pauses and resumes it", async () => {
     await open(admin, "/agents/fetcher");
     await admin.locator("#root_config_steps_0_prompt").fill("Say hello");
