@@ -5,5 +5,7 @@ import { defineConfig } from "vite";
 export default defineConfig({
   base: "/console/",
   plugins: [react()],
+  // `pnpm --filter @agentrt/console dev`: the page from Vite, the API from a server on the default port.
+  server: { proxy: { "/v1": process.env.AGENTRT_URL ?? "http://127.0.0.1:7070" } },
   build: { outDir: "dist", emptyOutDir: true, sourcemap: false, chunkSizeWarningLimit: 800 },
 });
