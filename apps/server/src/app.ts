@@ -1,5 +1,4 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
-import { Scalar } from "@scalar/hono-api-reference";
 import { authenticate } from "./lib/auth.js";
 import { createErrorHandler, notFoundHandler, validationHook } from "./lib/errors.js";
 import { createGuards } from "./lib/guards.js";
@@ -10,6 +9,8 @@ import { traceRequests } from "./lib/trace-requests.js";
 import type { AppEnv } from "./lib/types.js";
 import { createAgentRoutes } from "./routes/agents/agents.index.js";
 import { createApiKeyRoutes } from "./routes/api-keys/api-keys.index.js";
+import { createConsoleRoutes } from "./routes/console/console.index.js";
+import { createDocsRoutes } from "./routes/console/docs.index.js";
 import { createHealthRoutes } from "./routes/health/health.index.js";
 import { createMetricsRoutes } from "./routes/metrics/metrics.index.js";
 import { createOpenAiRoutes } from "./routes/openai/openai.index.js";
@@ -73,7 +74,8 @@ export function createApp(services: AppServices): OpenAPIHono<AppEnv> {
         "Manage agents built from installed templates, run them, and call them through an OpenAI-compatible API.",
     },
   });
-  app.get("/docs", Scalar({ url: "/openapi.json", pageTitle: "agentrt API" }));
+  app.route("/", createDocsRoutes());
+  if (services.config.console) app.route("/", createConsoleRoutes());
   // Last, so it knows every route: a wrong method on a known path is a 405 with `Allow`.
   app.notFound(createNotFoundHandler(app.routes, notFoundHandler));
   return app;

@@ -57,6 +57,13 @@ const durationOrOff = (fallback: string) =>
       return z.NEVER;
     });
 
+/** A switch: `1`/`true`/`on` or `0`/`false`/`off`. */
+const onOff = (fallback: "on" | "off") =>
+  z
+    .enum(["1", "0", "true", "false", "on", "off"])
+    .default(fallback)
+    .transform((v) => v === "1" || v === "true" || v === "on");
+
 /** A positive count or `off` (also `0`). */
 const countOrOff = (fallback: string) =>
   z
@@ -114,10 +121,7 @@ export const EnvSchema = z.object({
   AGENTRT_WEBHOOK_ALLOW_INTERNAL: egressAllowList,
   AGENTRT_SSE_HEARTBEAT_MS: z.coerce.number().int().min(100).default(15_000),
   /** Cache template metadata verdicts in the data dir between start-ups (`0`/`false`/`off` disables). */
-  AGENTRT_DISCOVERY_CACHE: z
-    .enum(["1", "0", "true", "false", "on", "off"])
-    .default("on")
-    .transform((v) => v === "1" || v === "true" || v === "on"),
+  AGENTRT_DISCOVERY_CACHE: onOff("on"),
   /** The npm registry `GET /v1/templates/catalog` searches. */
   AGENTRT_NPM_REGISTRY: z.url().default("https://registry.npmjs.org"),
   /** Deadline for one catalog search against that registry. */
@@ -139,10 +143,9 @@ export const EnvSchema = z.object({
   /** Rows one pruning write touches at most. */
   AGENTRT_RETENTION_BATCH: z.coerce.number().int().min(1).max(10_000).default(100),
   /** Label token metrics with the agent name: one series per agent, so off by default. */
-  AGENTRT_METRICS_AGENT_LABEL: z
-    .enum(["1", "0", "true", "false", "on", "off"])
-    .default("off")
-    .transform((v) => v === "1" || v === "true" || v === "on"),
+  AGENTRT_METRICS_AGENT_LABEL: onOff("off"),
+  /** The web console at `/console` (`0`/`false`/`off` disables). */
+  AGENTRT_CONSOLE: onOff("on"),
   AGENTRT_LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
   /**
    * Requests per API key and scope class (the scope a route needs) per rate-limit window; `0`
@@ -191,6 +194,8 @@ export interface ServerConfig {
   /** Default requests per key and scope class per window (0: unlimited). */
   rateLimits: { read: number; invoke: number; admin: number; windowSeconds: number };
   shutdownGraceMs: number;
+  /** Serve the web console at `/console` (`AGENTRT_CONSOLE`). */
+  console: boolean;
 }
 
 /** What a variable accepts, read from its schema: the bounds of a number, the options of an enum. */
@@ -283,5 +288,6 @@ export function parseEnv(env: Record<string, string | undefined>, cwd = process.
       windowSeconds: e.AGENTRT_RATE_LIMIT_WINDOW_S,
     },
     shutdownGraceMs: e.AGENTRT_SHUTDOWN_GRACE_MS,
+    console: e.AGENTRT_CONSOLE,
   };
 }
