@@ -398,6 +398,15 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description Validation failed; `errors` lists field paths */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 /** @description Too many requests */
                 429: {
                     headers: {
@@ -454,6 +463,15 @@ export interface paths {
                 };
                 /** @description Not found */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Validation failed; `errors` lists field paths */
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -649,6 +667,15 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description Validation failed; `errors` lists field paths */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 /** @description Too many requests */
                 429: {
                     headers: {
@@ -720,6 +747,15 @@ export interface paths {
                 };
                 /** @description Not found */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Validation failed; `errors` lists field paths */
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -801,6 +837,15 @@ export interface paths {
                 };
                 /** @description Not found */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Validation failed; `errors` lists field paths */
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -977,6 +1022,8 @@ export interface paths {
                 /** @description `sync`: the finished run; `stream`: its events as SSE */
                 200: {
                     headers: {
+                        /** @description The run's id */
+                        "x-agentrt-run-id"?: string;
                         [name: string]: unknown;
                     };
                     content: {
@@ -987,6 +1034,8 @@ export interface paths {
                 /** @description `background`: the queued run */
                 202: {
                     headers: {
+                        /** @description The run's id */
+                        "x-agentrt-run-id"?: string;
                         [name: string]: unknown;
                     };
                     content: {
@@ -1076,6 +1125,171 @@ export interface paths {
                 };
             };
         };
+        /**
+         * Delete an agent's finished runs created before a time
+         * @description Queued and running runs stay. Deleted runs answer 404 RUN_DELETED afterwards.
+         *
+         *     Requires scope `admin`.
+         */
+        delete: {
+            parameters: {
+                query: {
+                    /** @description Runs created before this instant */
+                    before: string;
+                };
+                header?: never;
+                path: {
+                    /** @description Agent id or name */
+                    agent: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description How many runs were deleted */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DeletedRuns"];
+                    };
+                };
+                /** @description Missing or invalid API key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The API key lacks the scope this route needs */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Validation failed; `errors` lists field paths */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Too many requests */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/agents/{agent}/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Health and usage of one agent over the last hour
+         * @description Counted by this server process from the runs it executed: each node of a cluster reports its own, and a restart starts an empty window.
+         *
+         *     Requires scope `read`.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Agent id or name */
+                    agent: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The agent's statistics */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AgentStats"];
+                    };
+                };
+                /** @description Missing or invalid API key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The API key lacks the scope this route needs */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Validation failed; `errors` lists field paths */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Too many requests */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1440,6 +1654,15 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description Validation failed; `errors` lists field paths */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 /** @description Too many requests */
                 429: {
                     headers: {
@@ -1453,7 +1676,108 @@ export interface paths {
         };
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Rename an API key, change its scopes or its rate limits (the key itself stays)
+         * @description Requires scope `admin`.
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["UpdateApiKey"];
+                };
+            };
+            responses: {
+                /** @description The key as it is now */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ApiKey"];
+                    };
+                };
+                /** @description Malformed request (e.g. invalid JSON) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing or invalid API key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The API key lacks the scope this route needs */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Request body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Request body is not application/json */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Validation failed; `errors` lists field paths */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Too many requests */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
         trace?: never;
     };
     "/v1/chat/completions": {
@@ -1485,6 +1809,8 @@ export interface paths {
                 header?: {
                     /** @description What a new run on a thread does while an earlier run on it is still queued or running: `reject` (409 THREAD_BUSY), `enqueue` (run after it; the default) or `interrupt` (cancel it, keeping what it wrote, and start) */
                     "x-agentrt-multitask-strategy"?: components["schemas"]["MultitaskStrategy"] & unknown;
+                    /** @description When the client drops the connection before the run ends: `cancel` the run (the default; its model calls are aborted) or let it `continue` (follow it with GET /v1/runs/{id}/events) */
+                    "x-agentrt-on-disconnect"?: components["schemas"]["OnDisconnect"] & unknown;
                     /** @description Continue this thread: its memory is used and extended; send only the new user message(s) */
                     "x-agentrt-thread-id"?: string;
                 };
@@ -1552,6 +1878,15 @@ export interface paths {
                         "application/json": components["schemas"]["OpenAIError"];
                     };
                 };
+                /** @description The agent's run failed (`run_failed`, or the template's own code); `x-should-retry: false`: retrying would run it again */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OpenAIError"];
+                    };
+                };
                 /** @description Too many runs waiting (`rate_limit_exceeded`) */
                 429: {
                     headers: {
@@ -1561,7 +1896,7 @@ export interface paths {
                         "application/json": components["schemas"]["OpenAIError"];
                     };
                 };
-                /** @description The agent's model provider failed (`upstream_error`) */
+                /** @description The agent's model provider failed (`upstream_error`); retryable (`x-should-retry: true`) only when it could not be reached before the run did anything */
                 502: {
                     headers: {
                         [name: string]: unknown;
@@ -1908,6 +2243,15 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description Validation failed; `errors` lists field paths */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 /** @description Too many requests */
                 429: {
                     headers: {
@@ -1921,7 +2265,86 @@ export interface paths {
         };
         put?: never;
         post?: never;
-        delete?: never;
+        /**
+         * Delete a finished run with its events
+         * @description A queued or running run answers 409 RUN_NOT_FINISHED (cancel it first). Afterwards the id answers 404 RUN_DELETED for as long as the server keeps tombstones (AGENTRT_RETENTION_TOMBSTONE_TTL); its idempotency key is free again.
+         *
+         *     Requires scope `admin`.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Deleted */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Missing or invalid API key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The API key lacks the scope this route needs */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Conflict with the current state */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Validation failed; `errors` lists field paths */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Too many requests */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
         options?: never;
         head?: never;
         patch?: never;
@@ -1989,6 +2412,15 @@ export interface paths {
                 };
                 /** @description Conflict with the current state */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Validation failed; `errors` lists field paths */
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2352,6 +2784,15 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description Validation failed; `errors` lists field paths */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 /** @description Too many requests */
                 429: {
                     headers: {
@@ -2414,6 +2855,15 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description Validation failed; `errors` lists field paths */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 /** @description Too many requests */
                 429: {
                     headers: {
@@ -2425,6 +2875,279 @@ export interface paths {
                 };
             };
         };
+        options?: never;
+        head?: never;
+        /**
+         * Change a schedule's cron, timezone, input, webhook, overlap policy or enabled state
+         * @description Requires scope `admin`.
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["UpdateSchedule"];
+                };
+            };
+            responses: {
+                /** @description The updated schedule */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Schedule"];
+                    };
+                };
+                /** @description Malformed request (e.g. invalid JSON) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing or invalid API key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The API key lacks the scope this route needs */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Request body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Request body is not application/json */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Validation failed; `errors` lists field paths */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Too many requests */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/v1/schedules/{id}/pause": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Pause a schedule: no tick fires until it is resumed (runs already started go on)
+         * @description Requires scope `admin`.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The paused schedule */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Schedule"];
+                    };
+                };
+                /** @description Missing or invalid API key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The API key lacks the scope this route needs */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Validation failed; `errors` lists field paths */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Too many requests */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/schedules/{id}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Resume a paused schedule from its next fire time; paused time is not caught up
+         * @description Requires scope `admin`.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The resumed schedule */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Schedule"];
+                    };
+                };
+                /** @description Missing or invalid API key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The API key lacks the scope this route needs */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Validation failed; `errors` lists field paths */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Too many requests */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -2554,6 +3277,104 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description Validation failed; `errors` lists field paths */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Too many requests */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/templates/{name}/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Health and usage of each installed version over the last hour
+         * @description Counted by this server process from the runs it executed: each node of a cluster reports its own, and a restart starts an empty window.
+         *
+         *     Requires scope `read`.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Template name */
+                    name: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Per-version statistics */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TemplateStats"];
+                    };
+                };
+                /** @description Missing or invalid API key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The API key lacks the scope this route needs */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Validation failed; `errors` lists field paths */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 /** @description Too many requests */
                 429: {
                     headers: {
@@ -2627,6 +3448,15 @@ export interface paths {
                 };
                 /** @description Not found */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Validation failed; `errors` lists field paths */
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2992,6 +3822,15 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description Validation failed; `errors` lists field paths */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 /** @description Too many requests */
                 429: {
                     headers: {
@@ -3047,6 +3886,15 @@ export interface paths {
                 };
                 /** @description Not found */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Validation failed; `errors` lists field paths */
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3130,6 +3978,15 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description Validation failed; `errors` lists field paths */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 /** @description Too many requests */
                 429: {
                     headers: {
@@ -3150,7 +4007,60 @@ export interface paths {
         trace?: never;
     };
 }
-export type webhooks = Record<string, never>;
+export interface webhooks {
+    "run.finished": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A run reached a terminal state (Standard Webhooks)
+         * @description Signed per the [Standard Webhooks](https://www.standardwebhooks.com/) specification: `webhook-signature` is `v1,<base64 HMAC-SHA256>` of `<webhook-id>.<webhook-timestamp>.<body>` under `AGENTRT_WEBHOOK_SECRET`.
+         *
+         *     Verify with any Standard Webhooks library, e.g. `new Webhook(secret, { format: "raw" }).verify(body, headers)` (or `new Webhook(secret)` for a `whsec_` secret); it also rejects timestamps more than 5 minutes off, i.e. replays.
+         *
+         *     A non-2xx answer or a timeout is retried with exponential backoff (5 attempts); every attempt is listed in the run's `webhookDeliveries`.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The run id: the same on every retry of this event */
+                    "webhook-id": string;
+                    /** @description `v1,<base64 signature>` */
+                    "webhook-signature": string;
+                    /** @description Unix seconds of this attempt */
+                    "webhook-timestamp": string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["RunFinishedWebhook"];
+                };
+            };
+            responses: {
+                /** @description Any 2xx acknowledges the delivery */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
 export interface components {
     schemas: {
         Agent: {
@@ -3159,7 +4069,15 @@ export interface components {
             description: string | null;
             /** @example agt_01jx3k9w2a7f0000000000000000 */
             id: string;
+            limits: components["schemas"]["AgentLimits"];
             name: string;
+            retention: {
+                compactEventsAfter?: string | null;
+                runMaxAge?: string | null;
+                runMaxCount?: number | null;
+                scheduleRunMaxCount?: number | null;
+                threadIdleTimeout?: string | null;
+            } | null;
             revision: number;
             /** @enum {string} */
             status: "active" | "paused";
@@ -3176,6 +4094,21 @@ export interface components {
         AgentConfig: {
             [key: string]: unknown;
         };
+        /** @description Quotas checked when a run is submitted; one that is reached refuses the run with 429 `RATE_LIMITED` and `Retry-After`; `null`: no limit. */
+        AgentLimits: {
+            maxConcurrentRuns: number | null;
+            maxRunsPerMinute: number | null;
+            maxTokensPerDay: number | null;
+        };
+        /** @description Quotas checked when a run is submitted; one that is reached refuses the run with 429 `RATE_LIMITED` and `Retry-After`. Fields given replace the agent's, the others stay. */
+        AgentLimitsChange: {
+            /** @description Runs of the agent queued or running at once; `null` removes the limit */
+            maxConcurrentRuns?: number | null;
+            /** @description Runs accepted per minute; `null` removes the limit */
+            maxRunsPerMinute?: number | null;
+            /** @description Model tokens (prompt + completion) per UTC day, from the runs' usage; `null` removes the limit */
+            maxTokensPerDay?: number | null;
+        };
         AgentPage: {
             data: components["schemas"]["Agent"][];
             nextCursor: string | null;
@@ -3186,6 +4119,24 @@ export interface components {
             revision: number;
             templateVersion: string;
         };
+        AgentStats: {
+            agentId: string;
+            /** @description `errors / runs`; 0 without runs */
+            errorRate: number;
+            /** @description Runs that failed, timed out or were interrupted */
+            errors: number;
+            /** @description Median run duration (ms; bucketed, at most 50 % high); null without runs */
+            p50Ms: number | null;
+            /** @description 95th percentile run duration (ms); null without runs */
+            p95Ms: number | null;
+            /** @description Runs that ended in the window */
+            runs: number;
+            /**
+             * @description The window: the last hour (ISO 8601 duration)
+             * @enum {string}
+             */
+            window: "PT1H";
+        };
         ApiKey: {
             createdAt: string;
             id: string;
@@ -3193,11 +4144,21 @@ export interface components {
             name: string;
             /** @description First characters of the key, to tell keys apart */
             prefix: string;
+            rateLimits: components["schemas"]["ApiKeyRateLimits"];
             scopes: ("admin" | "invoke" | "read")[];
         };
         ApiKeyPage: {
             data: components["schemas"]["ApiKey"][];
             nextCursor: string | null;
+        };
+        /** @description This key's own request limits per scope class, overriding the server's `AGENTRT_RATE_LIMIT_*` defaults for the classes given */
+        ApiKeyRateLimits: {
+            /** @description Requests to `admin` routes per rate-limit window; 0 means unlimited */
+            admin?: number;
+            /** @description Requests to `invoke` routes per rate-limit window; 0 means unlimited */
+            invoke?: number;
+            /** @description Requests to `read` routes per rate-limit window; 0 means unlimited */
+            read?: number;
         };
         Catalog: {
             coreApiVersion: string;
@@ -3310,9 +4271,10 @@ export interface components {
             } & {
                 [key: string]: unknown;
             })[];
-            /** @description `thread_id` continues a thread; `multitask_strategy` as the header */
+            /** @description `thread_id` continues a thread; `multitask_strategy` and `on_disconnect` as the headers */
             metadata?: ({
                 multitask_strategy?: components["schemas"]["MultitaskStrategy"] & unknown;
+                on_disconnect?: components["schemas"]["OnDisconnect"] & unknown;
                 thread_id?: string;
             } & {
                 [key: string]: unknown;
@@ -3364,8 +4326,16 @@ export interface components {
         CreateAgent: {
             config?: components["schemas"]["AgentConfig"];
             description?: string | null;
+            limits?: components["schemas"]["AgentLimitsChange"];
             /** @example support-bot */
             name: string;
+            retention?: {
+                compactEventsAfter?: string | null;
+                runMaxAge?: string | null;
+                runMaxCount?: number | null;
+                scheduleRunMaxCount?: number | null;
+                threadIdleTimeout?: string | null;
+            } | null;
             /**
              * @description Template name, optionally pinned: `task`, `task@^1`, `task@1.2.0`
              * @example task
@@ -3374,6 +4344,7 @@ export interface components {
         };
         CreateApiKey: {
             name: string;
+            rateLimits?: components["schemas"]["ApiKeyRateLimits"];
             scopes: ("admin" | "invoke" | "read")[];
         };
         CreatedApiKey: components["schemas"]["ApiKey"] & {
@@ -3391,9 +4362,10 @@ export interface components {
              */
             mode?: "sync" | "background" | "stream";
             multitaskStrategy?: components["schemas"]["MultitaskStrategy"];
+            onDisconnect?: components["schemas"]["OnDisconnect"];
             /** @description An existing thread (POST /v1/threads) */
             threadId?: string;
-            /** @description Run time limit (capped by the server) */
+            /** @description Run time limit in ms, from 100 up to the server's maximum (AGENTRT_RUN_MAX_TIMEOUT_MS) */
             timeoutMs?: number;
             /**
              * Format: uri
@@ -3405,19 +4377,23 @@ export interface components {
             /** @description Agent id or name */
             agent: string;
             /**
-             * @description 5-field cron, or 6 fields with seconds first
+             * @description 5-field cron, or 6 fields with seconds first; one that can never fire (`0 0 30 2 *`) is refused with 422 SCHEDULE_INVALID
              * @example 0 *\/15 * * * *
              */
             cron: string;
             /** @default true */
             enabled?: boolean;
             input?: unknown;
+            overlap?: components["schemas"]["ScheduleOverlap"];
             /**
              * @default UTC
              * @example Europe/Berlin
              */
             timezone?: string;
-            /** Format: uri */
+            /**
+             * Format: uri
+             * @description Where each run's Standard Webhooks event is POSTed (see `webhooks`)
+             */
             webhookUrl?: string;
         };
         CreateThread: {
@@ -3429,6 +4405,9 @@ export interface components {
             } & {
                 [key: string]: unknown;
             };
+        };
+        DeletedRuns: {
+            deleted: number;
         };
         Health: {
             /** @enum {string} */
@@ -3471,6 +4450,11 @@ export interface components {
          * @enum {string}
          */
         MultitaskStrategy: "reject" | "enqueue" | "interrupt";
+        /**
+         * @description `sync` and `stream` only: what the run does if the client drops the connection first (default `cancel`)
+         * @enum {string}
+         */
+        OnDisconnect: "cancel" | "continue";
         OpenAIError: {
             error: {
                 /** @example model_not_found */
@@ -3483,7 +4467,7 @@ export interface components {
         };
         Problem: {
             /** @description A host code, or a template's own code as `<template>.<CODE>` (e.g. `task.STEP_FAILED`) */
-            code: ("BAD_REQUEST" | "MALFORMED_JSON" | "UNSUPPORTED_MEDIA_TYPE" | "PAYLOAD_TOO_LARGE" | "VALIDATION_FAILED" | "UNSUPPORTED_PARAMETER" | "ROUTE_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "UNAUTHORIZED" | "FORBIDDEN" | "RATE_LIMITED" | "INTERNAL" | "NOT_READY" | "TEMPLATE_NOT_FOUND" | "TEMPLATE_VERSION_NOT_FOUND" | "TEMPLATE_INCOMPATIBLE" | "TEMPLATE_INVALID" | "TEMPLATE_DUPLICATE" | "TEMPLATE_SERVICE_MISSING" | "TEMPLATE_REJECTED" | "AGENT_NOT_FOUND" | "AGENT_NAME_TAKEN" | "AGENT_PAUSED" | "CONFIG_INVALID" | "MIGRATION_FAILED" | "DOWNGRADE_REFUSED" | "REVISION_NOT_FOUND" | "API_KEY_NOT_FOUND" | "RUN_NOT_FOUND" | "RUN_FAILED" | "RUN_TIMEOUT" | "RUN_CANCELLED" | "RUN_INTERRUPTED" | "RUN_ALREADY_FINISHED" | "QUEUE_FULL" | "IDEMPOTENCY_CONFLICT" | "THREAD_NOT_FOUND" | "THREAD_BUSY" | "SCHEDULE_NOT_FOUND" | "SCHEDULE_INVALID" | "UPSTREAM_ERROR" | "RESPONSE_TOO_LARGE" | "OUTPUT_FORMAT_MISMATCH") | string;
+            code: ("BAD_REQUEST" | "MALFORMED_JSON" | "UNSUPPORTED_MEDIA_TYPE" | "PAYLOAD_TOO_LARGE" | "VALIDATION_FAILED" | "UNSUPPORTED_PARAMETER" | "ROUTE_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "UNAUTHORIZED" | "FORBIDDEN" | "RATE_LIMITED" | "INTERNAL" | "NOT_READY" | "TEMPLATE_NOT_FOUND" | "TEMPLATE_VERSION_NOT_FOUND" | "TEMPLATE_INCOMPATIBLE" | "TEMPLATE_INVALID" | "TEMPLATE_DUPLICATE" | "TEMPLATE_SERVICE_MISSING" | "TEMPLATE_REJECTED" | "AGENT_NOT_FOUND" | "AGENT_NAME_TAKEN" | "AGENT_PAUSED" | "CONFIG_INVALID" | "MIGRATION_FAILED" | "DOWNGRADE_REFUSED" | "REVISION_NOT_FOUND" | "API_KEY_NOT_FOUND" | "RUN_NOT_FOUND" | "RUN_FAILED" | "RUN_TIMEOUT" | "RUN_CANCELLED" | "RUN_INTERRUPTED" | "RUN_ALREADY_FINISHED" | "RUN_EXPIRED" | "RUN_DELETED" | "RUN_NOT_FINISHED" | "QUEUE_FULL" | "IDEMPOTENCY_CONFLICT" | "THREAD_NOT_FOUND" | "THREAD_BUSY" | "SCHEDULE_NOT_FOUND" | "SCHEDULE_INVALID" | "UPSTREAM_ERROR" | "RESPONSE_TOO_LARGE" | "OUTPUT_FORMAT_MISMATCH") | string;
             detail: string;
             /** @description Field-level problems; `path` addresses the offending field in the request */
             errors?: {
@@ -3492,10 +4476,17 @@ export interface components {
             }[];
             status: number;
             title: string;
+            /** @description The request's OpenTelemetry trace id, when the server exports traces */
+            traceId?: string;
             /** @example https://agentrt.dev/errors/AGENT_NOT_FOUND */
             type: string;
         };
         Ready: {
+            /**
+             * @description What this node does (AGENTRT_ROLE): accept and execute runs, only accept, or only execute
+             * @enum {string}
+             */
+            role: "all" | "api" | "worker";
             /** @enum {string} */
             status: "ready";
             store: string;
@@ -3506,7 +4497,7 @@ export interface components {
         };
         RejectedTemplate: {
             /** @enum {string} */
-            code: "BAD_REQUEST" | "MALFORMED_JSON" | "UNSUPPORTED_MEDIA_TYPE" | "PAYLOAD_TOO_LARGE" | "VALIDATION_FAILED" | "UNSUPPORTED_PARAMETER" | "ROUTE_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "UNAUTHORIZED" | "FORBIDDEN" | "RATE_LIMITED" | "INTERNAL" | "NOT_READY" | "TEMPLATE_NOT_FOUND" | "TEMPLATE_VERSION_NOT_FOUND" | "TEMPLATE_INCOMPATIBLE" | "TEMPLATE_INVALID" | "TEMPLATE_DUPLICATE" | "TEMPLATE_SERVICE_MISSING" | "TEMPLATE_REJECTED" | "AGENT_NOT_FOUND" | "AGENT_NAME_TAKEN" | "AGENT_PAUSED" | "CONFIG_INVALID" | "MIGRATION_FAILED" | "DOWNGRADE_REFUSED" | "REVISION_NOT_FOUND" | "API_KEY_NOT_FOUND" | "RUN_NOT_FOUND" | "RUN_FAILED" | "RUN_TIMEOUT" | "RUN_CANCELLED" | "RUN_INTERRUPTED" | "RUN_ALREADY_FINISHED" | "QUEUE_FULL" | "IDEMPOTENCY_CONFLICT" | "THREAD_NOT_FOUND" | "THREAD_BUSY" | "SCHEDULE_NOT_FOUND" | "SCHEDULE_INVALID" | "UPSTREAM_ERROR" | "RESPONSE_TOO_LARGE" | "OUTPUT_FORMAT_MISMATCH";
+            code: "BAD_REQUEST" | "MALFORMED_JSON" | "UNSUPPORTED_MEDIA_TYPE" | "PAYLOAD_TOO_LARGE" | "VALIDATION_FAILED" | "UNSUPPORTED_PARAMETER" | "ROUTE_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "UNAUTHORIZED" | "FORBIDDEN" | "RATE_LIMITED" | "INTERNAL" | "NOT_READY" | "TEMPLATE_NOT_FOUND" | "TEMPLATE_VERSION_NOT_FOUND" | "TEMPLATE_INCOMPATIBLE" | "TEMPLATE_INVALID" | "TEMPLATE_DUPLICATE" | "TEMPLATE_SERVICE_MISSING" | "TEMPLATE_REJECTED" | "AGENT_NOT_FOUND" | "AGENT_NAME_TAKEN" | "AGENT_PAUSED" | "CONFIG_INVALID" | "MIGRATION_FAILED" | "DOWNGRADE_REFUSED" | "REVISION_NOT_FOUND" | "API_KEY_NOT_FOUND" | "RUN_NOT_FOUND" | "RUN_FAILED" | "RUN_TIMEOUT" | "RUN_CANCELLED" | "RUN_INTERRUPTED" | "RUN_ALREADY_FINISHED" | "RUN_EXPIRED" | "RUN_DELETED" | "RUN_NOT_FINISHED" | "QUEUE_FULL" | "IDEMPOTENCY_CONFLICT" | "THREAD_NOT_FOUND" | "THREAD_BUSY" | "SCHEDULE_NOT_FOUND" | "SCHEDULE_INVALID" | "UPSTREAM_ERROR" | "RESPONSE_TOO_LARGE" | "OUTPUT_FORMAT_MISMATCH";
             message: string;
             packageName: string;
             packageVersion: string | null;
@@ -3524,7 +4515,7 @@ export interface components {
             agentRevision: number;
             createdAt: string;
             error: {
-                code: ("BAD_REQUEST" | "MALFORMED_JSON" | "UNSUPPORTED_MEDIA_TYPE" | "PAYLOAD_TOO_LARGE" | "VALIDATION_FAILED" | "UNSUPPORTED_PARAMETER" | "ROUTE_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "UNAUTHORIZED" | "FORBIDDEN" | "RATE_LIMITED" | "INTERNAL" | "NOT_READY" | "TEMPLATE_NOT_FOUND" | "TEMPLATE_VERSION_NOT_FOUND" | "TEMPLATE_INCOMPATIBLE" | "TEMPLATE_INVALID" | "TEMPLATE_DUPLICATE" | "TEMPLATE_SERVICE_MISSING" | "TEMPLATE_REJECTED" | "AGENT_NOT_FOUND" | "AGENT_NAME_TAKEN" | "AGENT_PAUSED" | "CONFIG_INVALID" | "MIGRATION_FAILED" | "DOWNGRADE_REFUSED" | "REVISION_NOT_FOUND" | "API_KEY_NOT_FOUND" | "RUN_NOT_FOUND" | "RUN_FAILED" | "RUN_TIMEOUT" | "RUN_CANCELLED" | "RUN_INTERRUPTED" | "RUN_ALREADY_FINISHED" | "QUEUE_FULL" | "IDEMPOTENCY_CONFLICT" | "THREAD_NOT_FOUND" | "THREAD_BUSY" | "SCHEDULE_NOT_FOUND" | "SCHEDULE_INVALID" | "UPSTREAM_ERROR" | "RESPONSE_TOO_LARGE" | "OUTPUT_FORMAT_MISMATCH") | string;
+                code: ("BAD_REQUEST" | "MALFORMED_JSON" | "UNSUPPORTED_MEDIA_TYPE" | "PAYLOAD_TOO_LARGE" | "VALIDATION_FAILED" | "UNSUPPORTED_PARAMETER" | "ROUTE_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "UNAUTHORIZED" | "FORBIDDEN" | "RATE_LIMITED" | "INTERNAL" | "NOT_READY" | "TEMPLATE_NOT_FOUND" | "TEMPLATE_VERSION_NOT_FOUND" | "TEMPLATE_INCOMPATIBLE" | "TEMPLATE_INVALID" | "TEMPLATE_DUPLICATE" | "TEMPLATE_SERVICE_MISSING" | "TEMPLATE_REJECTED" | "AGENT_NOT_FOUND" | "AGENT_NAME_TAKEN" | "AGENT_PAUSED" | "CONFIG_INVALID" | "MIGRATION_FAILED" | "DOWNGRADE_REFUSED" | "REVISION_NOT_FOUND" | "API_KEY_NOT_FOUND" | "RUN_NOT_FOUND" | "RUN_FAILED" | "RUN_TIMEOUT" | "RUN_CANCELLED" | "RUN_INTERRUPTED" | "RUN_ALREADY_FINISHED" | "RUN_EXPIRED" | "RUN_DELETED" | "RUN_NOT_FINISHED" | "QUEUE_FULL" | "IDEMPOTENCY_CONFLICT" | "THREAD_NOT_FOUND" | "THREAD_BUSY" | "SCHEDULE_NOT_FOUND" | "SCHEDULE_INVALID" | "UPSTREAM_ERROR" | "RESPONSE_TOO_LARGE" | "OUTPUT_FORMAT_MISMATCH") | string;
                 details?: {
                     [key: string]: unknown;
                 };
@@ -3550,6 +4541,31 @@ export interface components {
             }[];
             webhookUrl: string | null;
         };
+        RunFinishedWebhook: {
+            data: {
+                agentId: string;
+                createdAt: string;
+                error: {
+                    code: ("BAD_REQUEST" | "MALFORMED_JSON" | "UNSUPPORTED_MEDIA_TYPE" | "PAYLOAD_TOO_LARGE" | "VALIDATION_FAILED" | "UNSUPPORTED_PARAMETER" | "ROUTE_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "UNAUTHORIZED" | "FORBIDDEN" | "RATE_LIMITED" | "INTERNAL" | "NOT_READY" | "TEMPLATE_NOT_FOUND" | "TEMPLATE_VERSION_NOT_FOUND" | "TEMPLATE_INCOMPATIBLE" | "TEMPLATE_INVALID" | "TEMPLATE_DUPLICATE" | "TEMPLATE_SERVICE_MISSING" | "TEMPLATE_REJECTED" | "AGENT_NOT_FOUND" | "AGENT_NAME_TAKEN" | "AGENT_PAUSED" | "CONFIG_INVALID" | "MIGRATION_FAILED" | "DOWNGRADE_REFUSED" | "REVISION_NOT_FOUND" | "API_KEY_NOT_FOUND" | "RUN_NOT_FOUND" | "RUN_FAILED" | "RUN_TIMEOUT" | "RUN_CANCELLED" | "RUN_INTERRUPTED" | "RUN_ALREADY_FINISHED" | "RUN_EXPIRED" | "RUN_DELETED" | "RUN_NOT_FINISHED" | "QUEUE_FULL" | "IDEMPOTENCY_CONFLICT" | "THREAD_NOT_FOUND" | "THREAD_BUSY" | "SCHEDULE_NOT_FOUND" | "SCHEDULE_INVALID" | "UPSTREAM_ERROR" | "RESPONSE_TOO_LARGE" | "OUTPUT_FORMAT_MISMATCH") | string;
+                    details?: {
+                        [key: string]: unknown;
+                    };
+                    message: string;
+                } | null;
+                finishedAt: string | null;
+                id: string;
+                /** @description The final output (null until the run succeeds) */
+                output?: unknown;
+                scheduleId: string | null;
+                /** @enum {string} */
+                status: "queued" | "running" | "succeeded" | "failed" | "cancelled" | "timed_out";
+                threadId: string | null;
+            };
+            /** @description When the run finished (ISO 8601) */
+            timestamp: string;
+            /** @enum {string} */
+            type: "run.finished";
+        };
         RunPage: {
             data: components["schemas"]["Run"][];
             nextCursor: string | null;
@@ -3565,9 +4581,15 @@ export interface components {
             lastRunId: string | null;
             /** @description When it fires next (ISO 8601, UTC) */
             nextRunAt: string | null;
+            overlap: components["schemas"]["ScheduleOverlap"];
             timezone: string;
             webhookUrl: string | null;
         };
+        /**
+         * @description What a tick does while the schedule's previous run is still queued or running: `skip` it (the default), `enqueue` it (it runs when the previous one ends; at most one tick waits, later ones are skipped meanwhile) or `allow` both to run
+         * @enum {string}
+         */
+        ScheduleOverlap: "skip" | "enqueue" | "allow";
         SchedulePage: {
             data: components["schemas"]["Schedule"][];
             nextCursor: string | null;
@@ -3582,6 +4604,27 @@ export interface components {
         TemplateList: {
             data: components["schemas"]["Template"][];
             rejected: components["schemas"]["RejectedTemplate"][];
+        };
+        TemplateStats: {
+            name: string;
+            versions: {
+                /** @description `errors / runs`; 0 without runs */
+                errorRate: number;
+                /** @description Runs that failed, timed out or were interrupted */
+                errors: number;
+                /** @description Median run duration (ms; bucketed, at most 50 % high); null without runs */
+                p50Ms: number | null;
+                /** @description 95th percentile run duration (ms); null without runs */
+                p95Ms: number | null;
+                /** @description Runs that ended in the window */
+                runs: number;
+                version: string;
+            }[];
+            /**
+             * @description The window: the last hour (ISO 8601 duration)
+             * @enum {string}
+             */
+            window: "PT1H";
         };
         TemplateVersion: {
             /** @description `chat`: takes OpenAI chat messages; `threads`: keeps thread memory */
@@ -3635,8 +4678,39 @@ export interface components {
         UpdateAgent: {
             config?: components["schemas"]["AgentConfig"] & unknown;
             description?: string | null;
+            limits?: components["schemas"]["AgentLimitsChange"];
             /** @example support-bot */
             name?: string;
+            retention?: {
+                compactEventsAfter?: string | null;
+                runMaxAge?: string | null;
+                runMaxCount?: number | null;
+                scheduleRunMaxCount?: number | null;
+                threadIdleTimeout?: string | null;
+            } | null;
+        };
+        UpdateApiKey: {
+            name?: string;
+            rateLimits?: components["schemas"]["ApiKeyRateLimits"] & unknown;
+            scopes?: ("admin" | "invoke" | "read")[];
+        };
+        /** @description The fields to change. A new `cron` or `timezone`, or enabling, sets `nextRunAt` to the next fire time from now; time spent disabled is not caught up. */
+        UpdateSchedule: {
+            /**
+             * @description 5-field cron, or 6 fields with seconds first; one that can never fire (`0 0 30 2 *`) is refused with 422 SCHEDULE_INVALID
+             * @example 0 *\/15 * * * *
+             */
+            cron?: string;
+            enabled?: boolean;
+            input?: unknown;
+            overlap?: components["schemas"]["ScheduleOverlap"];
+            /** @example Europe/Berlin */
+            timezone?: string;
+            /**
+             * Format: uri
+             * @description `null` removes it
+             */
+            webhookUrl?: string | null;
         };
         UpgradeAgent: {
             /** @default false */
