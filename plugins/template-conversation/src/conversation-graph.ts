@@ -1,7 +1,7 @@
-import { AIMessage } from "@langchain/core/messages";
+import type { ToolCall } from "@agentrt/core";
 import { type BaseCheckpointSaver, END, MessagesAnnotation, START, StateGraph } from "@langchain/langgraph";
 import type { CallerParams } from "./caller-params.js";
-import { toChatMessage } from "./messages.js";
+import { aiMessage, toChatMessage } from "./messages.js";
 import { type ModelTurn, streamModelTurn, type Usage } from "./model-turn.js";
 
 /** The graph's only node: asks the model with the trimmed history and appends its reply. */
@@ -18,6 +18,7 @@ export function createConversationGraph(turn: ModelTurn, checkpointer: BaseCheck
     .addNode(MODEL_NODE, async (state, config) => {
       let text = "";
       let usage: Usage | undefined;
+      let toolCalls: ToolCall[] = [];
       const params = (config.configurable?.params ?? {}) as CallerParams;
       for await (const part of streamModelTurn(
         turn,
@@ -26,13 +27,13 @@ export function createConversationGraph(turn: ModelTurn, checkpointer: BaseCheck
         config.signal!,
       )) {
         if (part.type === "usage") usage = part;
+        else if (part.type === "tool_calls") toolCalls = part.calls;
         else {
           text += part.text;
           config.writer?.(part.text);
         }
       }
-      const reply = new AIMessage({
-        content: text,
+      const reply = aiMessage(text, toolCalls, {
         ...(usage && {
           usage_metadata: {
             input_tokens: usage.promptTokens,

@@ -1,5 +1,6 @@
 import type { AgentInstance } from "@agentrt/core";
 import { resolveApiKey } from "./api-key.js";
+import { CLIENT_TOOL_PARAMS } from "./caller-params.js";
 import { createChatClient } from "./chat-client.js";
 import { resolveCheckpointer } from "./checkpointer.js";
 import type { ConversationConfig } from "./config-schema.js";
@@ -20,7 +21,7 @@ export function createConversationAgent(config: ConversationConfig, ctx: Convers
   // Compiled once per agent instance and reused by every run; threads live in the host's saver.
   const agent = {
     turn,
-    allowedParams: new Set<string>(config.callerParams.allow),
+    allowedParams: new Set<string>([...config.callerParams.allow, ...CLIENT_TOOL_PARAMS]),
     graph: createConversationGraph(turn, resolveCheckpointer(ctx)),
   };
   return { run: (input, runCtx) => runConversation(agent, input, runCtx) };

@@ -1,4 +1,4 @@
-import type { TemplateEvent } from "@agentrt/core";
+import type { TemplateEvent, ToolCall } from "@agentrt/core";
 import type { CallerParams } from "./caller-params.js";
 import type { ChatClient, ReplyPart } from "./chat-client.js";
 import type { MemoryPolicy } from "./config-schema.js";
@@ -30,11 +30,20 @@ export function streamModelTurn(
 export interface AssistantOutput {
   role: "assistant";
   content: string;
+  /** Calls of the caller's tools: the caller runs them and continues with `role: "tool"` messages. */
+  tool_calls?: ToolCall[];
 }
 
 /** How every turn ends, with or without a thread: `usage` when the provider reported it, then `output`. */
-export function* finalEvents(text: string, usage: Usage | undefined): Generator<TemplateEvent> {
+export function* finalEvents(
+  text: string,
+  usage: Usage | undefined,
+  toolCalls: ToolCall[] = [],
+): Generator<TemplateEvent> {
   if (usage) yield usage;
-  const output: AssistantOutput = { role: "assistant", content: text };
+  const output: AssistantOutput =
+    toolCalls.length > 0
+      ? { role: "assistant", content: text, tool_calls: toolCalls }
+      : { role: "assistant", content: text };
   yield { type: "output", output };
 }

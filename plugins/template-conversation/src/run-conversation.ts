@@ -1,9 +1,9 @@
-import { AgentrtError, ErrorCode, type RunContext, type TemplateEvent } from "@agentrt/core";
+import { AgentrtError, ErrorCode, type RunContext, type TemplateEvent, type ToolCall } from "@agentrt/core";
 import { AIMessage, type BaseMessage } from "@langchain/core/messages";
 import type { CallerParams } from "./caller-params.js";
 import { type ConversationGraph, MODEL_NODE } from "./conversation-graph.js";
 import type { ChatMessage } from "./input-schema.js";
-import { toBaseMessage } from "./messages.js";
+import { toBaseMessage, toolCallsOf } from "./messages.js";
 import { finalEvents, type ModelTurn, streamModelTurn, type Usage } from "./model-turn.js";
 import { parseConversationInput } from "./parse-input.js";
 
@@ -54,14 +54,16 @@ async function* runStateless(
 ): AsyncGenerator<TemplateEvent> {
   let text = "";
   let usage: Usage | undefined;
+  let toolCalls: ToolCall[] = [];
   for await (const part of streamModelTurn(turn, messages, params, signal)) {
     if (part.type === "usage") usage = part;
+    else if (part.type === "tool_calls") toolCalls = part.calls;
     else {
       text += part.text;
       yield { type: "output.delta", text: part.text };
     }
   }
-  yield* finalEvents(text, usage);
+  yield* finalEvents(text, usage, toolCalls);
 }
 
 /** With a thread the graph loads its history, runs the model node and checkpoints the new messages. */
@@ -85,5 +87,6 @@ async function* runOnThread(
   yield* finalEvents(
     reply?.text ?? "",
     usage && { type: "usage", promptTokens: usage.input_tokens, completionTokens: usage.output_tokens },
+    reply ? toolCallsOf(reply) : [],
   );
 }
