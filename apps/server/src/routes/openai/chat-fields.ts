@@ -62,7 +62,7 @@ export const CHAT_FIELDS: Record<string, FieldRule> = {
   prompt_cache_key: ignored("provider cache hint: ignored and named"),
   service_tier: ignored("provider tier: ignored and named"),
   tools: agentParam(
-    "caller tools: the model's calls come back as `tool_calls` (`finish_reason: \"tool_calls\"`), the caller sends `role: \"tool\"` results; refused by agents that take none (an empty list is fine)",
+    'caller tools: calls come back as `tool_calls` (`finish_reason: "tool_calls"`), results as `role: "tool"`; agents taking none refuse (`[]` is fine)',
   ),
   tool_choice: agentParam("with `tools`; refused by agents that take no tools (`none` is fine)"),
   parallel_tool_calls: agentParam("with `tools`"),

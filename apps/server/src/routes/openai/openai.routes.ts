@@ -184,7 +184,7 @@ export const createChatCompletion = defineApiRoute({
   description: [
     "`model` is the agent. Without a thread the request is stateless: `messages` is the whole history.",
     "With a thread (header `X-Agentrt-Thread-Id` or `metadata.thread_id`) the thread's memory is used and extended, and only the trailing user and tool message(s) are taken from `messages`.",
-    "`tools` the request declares are the caller's: when the model calls one the answer carries `tool_calls` with `finish_reason: \"tool_calls\"`; the next request brings the results as `role: \"tool\"` messages and the run continues.",
+    '`tools` the request declares are the caller\'s: when the model calls one the answer carries `tool_calls` with `finish_reason: "tool_calls"`; the next request brings the results as `role: "tool"` messages and the run continues.',
     "Agents other than conversation agents get the last user message's text as input; their output is the reply.",
     "`stream: true` answers with `chat.completion.chunk` SSE events and `data: [DONE]`.",
     "Request fields the agent ignored are named in the `x-agentrt-ignored-params` response header; the full table is in the `ChatCompletionRequest` schema.",
