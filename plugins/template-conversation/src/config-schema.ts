@@ -20,6 +20,25 @@ export const memorySchema = z
   });
 export type MemoryPolicy = z.infer<typeof memorySchema>;
 
+/**
+ * A server-side tool: the agent runs it itself and gives the model its result. `agent` calls another
+ * agent by name through the host (the agent-call depth limit applies): with `parameters` the
+ * model's arguments object is that agent's input, without them the model sends one `input` string.
+ */
+export const serverToolSchema = z.discriminatedUnion("type", [
+  z.strictObject({
+    type: z.literal("agent"),
+    /** The tool's name as the model sees it. */
+    name: z.string().regex(/^[\w-]{1,64}$/),
+    description: z.string().min(1).max(2000),
+    /** The agent to call, by name or id. */
+    agent: z.string().min(1).max(200),
+    /** JSON Schema of the agent's input (an object schema). */
+    parameters: z.record(z.string(), z.unknown()).optional(),
+  }),
+]);
+export type ServerToolConfig = z.infer<typeof serverToolSchema>;
+
 export const configSchema = z.strictObject({
   /** Model name as the provider knows it, e.g. `gpt-4o-mini` or `llama3.1`. */
   model: z.string().min(1),
@@ -38,5 +57,19 @@ export const configSchema = z.strictObject({
   requestTimeoutMs: z.int().min(1).max(3_600_000).default(60_000),
   /** Retries of a failed upstream request before any token arrived (5xx, 429, network errors). */
   maxRetries: z.int().min(0).max(10).default(1),
+  /** Tools the agent runs itself; the model may call several at once (they run in parallel). */
+  tools: z
+    .array(serverToolSchema)
+    .max(64)
+    .default([])
+    .refine((tools) => new Set(tools.map((tool) => tool.name)).size === tools.length, {
+      message: "tool names must be unique",
+    }),
+  /** Model calls with tool results per run before the run fails with `conversation.TOOL_ROUNDS_EXCEEDED`. */
+  maxToolRounds: z.int().min(1).max(100).default(8),
+  /** How long one tool call may take; past it the model gets a timeout error as the result. */
+  toolTimeoutMs: z.int().min(1).max(600_000).default(30_000),
+  /** Longer tool results are cut to this many characters (with a note) before the model sees them. */
+  maxToolResultChars: z.int().min(100).max(1_000_000).default(20_000),
 });
 export type ConversationConfig = z.infer<typeof configSchema>;

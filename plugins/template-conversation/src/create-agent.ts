@@ -6,6 +6,7 @@ import { resolveCheckpointer } from "./checkpointer.js";
 import type { ConversationConfig } from "./config-schema.js";
 import { createConversationGraph } from "./conversation-graph.js";
 import { runConversation } from "./run-conversation.js";
+import { createServerTools } from "./server-tools.js";
 import type { ConversationContext } from "./services.js";
 
 /**
@@ -18,11 +19,17 @@ export function createConversationAgent(config: ConversationConfig, ctx: Convers
     memory: config.memory,
     systemPrompt: config.systemPrompt,
   };
+  const toolSetup = {
+    tools: createServerTools(config.tools),
+    limits: { timeoutMs: config.toolTimeoutMs, maxResultChars: config.maxToolResultChars },
+    maxRounds: config.maxToolRounds,
+  };
   // Compiled once per agent instance and reused by every run; threads live in the host's saver.
   const agent = {
     turn,
+    toolSetup,
     allowedParams: new Set<string>([...config.callerParams.allow, ...CLIENT_TOOL_PARAMS]),
-    graph: createConversationGraph(turn, resolveCheckpointer(ctx)),
+    graph: createConversationGraph(turn, toolSetup, resolveCheckpointer(ctx)),
   };
   return { run: (input, runCtx) => runConversation(agent, input, runCtx) };
 }

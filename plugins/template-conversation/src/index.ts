@@ -2,6 +2,7 @@ import { defineTemplate } from "@agentrt/core";
 import { checkApiKey } from "./api-key.js";
 import { chat } from "./chat-capability.js";
 import { configSchema } from "./config-schema.js";
+import { CONVERSATION_ERRORS } from "./errors.js";
 import { inputSchema } from "./input-schema.js";
 import { services } from "./services.js";
 import { threads } from "./thread-memory.js";
@@ -25,6 +26,7 @@ export default defineTemplate({
   configSchema,
   inputSchema,
   services,
+  errors: CONVERSATION_ERRORS,
   validate: (config, ctx) => checkApiKey(config.apiKey, ctx),
   create: async (config, ctx) => (await loadAgentModule()).createConversationAgent(config, ctx),
   chat,
