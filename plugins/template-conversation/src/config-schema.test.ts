@@ -25,8 +25,13 @@ describe("configSchema", () => {
     const tool = { type: "agent", name: "research", description: "Finds facts", agent: "researcher" };
     expect(configSchema.parse({ model: "m", tools: [tool] }).tools).toEqual([tool]);
     const duplicate = configSchema.safeParse({ model: "m", tools: [tool, tool] });
-    expect(duplicate.error?.issues[0]).toMatchObject({ path: ["tools"], message: "tool names must be unique" });
-    expect(configSchema.safeParse({ model: "m", tools: [{ ...tool, name: "no spaces" }] }).success).toBe(false);
+    expect(duplicate.error?.issues[0]).toMatchObject({
+      path: ["tools"],
+      message: "tool names must be unique",
+    });
+    expect(configSchema.safeParse({ model: "m", tools: [{ ...tool, name: "no spaces" }] }).success).toBe(
+      false,
+    );
     expect(configSchema.safeParse({ model: "m", tools: [{ ...tool, type: "shell" }] }).success).toBe(false);
   });
 

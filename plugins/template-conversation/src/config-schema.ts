@@ -24,6 +24,7 @@ export type MemoryPolicy = z.infer<typeof memorySchema>;
  * A server-side tool: the agent runs it itself and gives the model its result. `agent` calls another
  * agent by name through the host (the agent-call depth limit applies): with `parameters` the
  * model's arguments object is that agent's input, without them the model sends one `input` string.
+ * `mcp` offers the tools of an MCP server the operator configured.
  */
 export const serverToolSchema = z.discriminatedUnion("type", [
   z.strictObject({
@@ -35,6 +36,13 @@ export const serverToolSchema = z.discriminatedUnion("type", [
     agent: z.string().min(1).max(200),
     /** JSON Schema of the agent's input (an object schema). */
     parameters: z.record(z.string(), z.unknown()).optional(),
+  }),
+  z.strictObject({
+    type: z.literal("mcp"),
+    /** An MCP server from the operator's settings (`mcpServers`), by name; never a URL. */
+    server: z.string().min(1).max(200),
+    /** When set, only these of the server's tools (after the operator's allow-list). */
+    tools: z.array(z.string().min(1)).min(1).optional(),
   }),
 ]);
 export type ServerToolConfig = z.infer<typeof serverToolSchema>;
@@ -62,9 +70,13 @@ export const configSchema = z.strictObject({
     .array(serverToolSchema)
     .max(64)
     .default([])
-    .refine((tools) => new Set(tools.map((tool) => tool.name)).size === tools.length, {
-      message: "tool names must be unique",
-    }),
+    .refine(
+      (tools) => {
+        const names = tools.flatMap((tool) => (tool.type === "agent" ? [tool.name] : []));
+        return new Set(names).size === names.length;
+      },
+      { message: "tool names must be unique" },
+    ),
   /** Model calls with tool results per run before the run fails with `conversation.TOOL_ROUNDS_EXCEEDED`. */
   maxToolRounds: z.int().min(1).max(100).default(8),
   /** How long one tool call may take; past it the model gets a timeout error as the result. */

@@ -12,6 +12,7 @@ import type { CallerParams } from "./caller-params.js";
 import { aiMessage, toBaseMessage, toChatMessage, toolCallsOf } from "./messages.js";
 import { type ModelTurn, modelStep } from "./model-turn.js";
 import { runToolCalls } from "./run-tools.js";
+import type { ToolMap } from "./server-tools.js";
 import { checkRounds, splitCalls, type ToolSetup } from "./tool-loop.js";
 
 /** The node that asks the model with the trimmed history and appends its reply. */
@@ -31,6 +32,7 @@ interface RunConfigurable {
   params: CallerParams;
   callerParams: CallerParams;
   runCtx: RunContext;
+  tools: ToolMap;
 }
 
 /** Runs a generator of events to its return value, handing each event to LangGraph's `custom` stream. */
@@ -83,10 +85,10 @@ export function createConversationGraph(
       return { messages: [aiMessage(reply.text, reply.toolCalls, usage ?? {})] };
     })
     .addNode(TOOLS_NODE, async (state, config) => {
-      const { callerParams, runCtx } = configurable(config);
+      const { callerParams, runCtx, tools } = configurable(config);
       checkRounds(state.toolRounds, setup);
       const calls = serverCalls(state, callerParams).server;
-      const results = await drain(runToolCalls(calls, setup.tools, runCtx, setup.limits), config);
+      const results = await drain(runToolCalls(calls, tools, runCtx, setup.limits), config);
       return { messages: results.map(toBaseMessage), toolRounds: state.toolRounds + 1 };
     })
     .addEdge(START, MODEL_NODE)

@@ -19,8 +19,9 @@ export function createConversationAgent(config: ConversationConfig, ctx: Convers
     memory: config.memory,
     systemPrompt: config.systemPrompt,
   };
+  const tools = createServerTools(config.tools, ctx);
   const toolSetup = {
-    tools: createServerTools(config.tools),
+    load: tools.load,
     limits: { timeoutMs: config.toolTimeoutMs, maxResultChars: config.maxToolResultChars },
     maxRounds: config.maxToolRounds,
   };
@@ -31,5 +32,5 @@ export function createConversationAgent(config: ConversationConfig, ctx: Convers
     allowedParams: new Set<string>([...config.callerParams.allow, ...CLIENT_TOOL_PARAMS]),
     graph: createConversationGraph(turn, toolSetup, resolveCheckpointer(ctx)),
   };
-  return { run: (input, runCtx) => runConversation(agent, input, runCtx) };
+  return { run: (input, runCtx) => runConversation(agent, input, runCtx), dispose: tools.close };
 }

@@ -7,6 +7,7 @@ import { toBaseMessage, toolCallsOf } from "./messages.js";
 import { type ModelTurn, modelStep, outputEvent } from "./model-turn.js";
 import { parseConversationInput } from "./parse-input.js";
 import { runToolCalls } from "./run-tools.js";
+import type { ToolMap } from "./server-tools.js";
 import { checkRounds, splitCalls, type ToolSetup, withServerTools } from "./tool-loop.js";
 
 export interface ConversationAgent {
@@ -30,10 +31,11 @@ export async function* runConversation(
 ): AsyncGenerator<TemplateEvent> {
   const { messages, stateless, params } = parseConversationInput(input);
   checkAllowed(params, agent.allowedParams);
-  const modelParams = withServerTools(params, agent.toolSetup);
+  const tools = await agent.toolSetup.load();
+  const modelParams = withServerTools(params, tools);
   const threadId = stateless ? undefined : runCtx.threadId;
-  if (threadId === undefined) yield* runStateless(agent, messages, params, modelParams, runCtx);
-  else yield* runOnThread(agent.graph, messages, params, modelParams, threadId, runCtx);
+  if (threadId === undefined) yield* runStateless(agent, tools, messages, params, modelParams, runCtx);
+  else yield* runOnThread(agent.graph, tools, messages, params, modelParams, threadId, runCtx);
 }
 
 /** A run's params, however submitted, are only those the agent's config lets callers set. */
@@ -53,6 +55,7 @@ function checkAllowed(params: CallerParams, allowed: ReadonlySet<string>): void 
  */
 async function* runStateless(
   agent: ConversationAgent,
+  tools: ToolMap,
   messages: ChatMessage[],
   params: CallerParams,
   modelParams: CallerParams,
@@ -65,7 +68,7 @@ async function* runStateless(
     if (server.length > 0) {
       checkRounds(rounds, agent.toolSetup);
       history.push({ role: "assistant", content: reply.text, tool_calls: reply.toolCalls });
-      history.push(...(yield* runToolCalls(server, agent.toolSetup.tools, runCtx, agent.toolSetup.limits)));
+      history.push(...(yield* runToolCalls(server, tools, runCtx, agent.toolSetup.limits)));
     }
     if (server.length === 0 || client.length > 0) {
       yield outputEvent(reply.text, client);
@@ -77,6 +80,7 @@ async function* runStateless(
 /** With a thread the graph loads its history, runs the loop and checkpoints the new messages. */
 async function* runOnThread(
   graph: ConversationGraph,
+  tools: ToolMap,
   messages: ChatMessage[],
   params: CallerParams,
   modelParams: CallerParams,
@@ -87,7 +91,7 @@ async function* runOnThread(
   const stream = await graph.stream(
     { messages: messages.map(toBaseMessage), toolRounds: 0 },
     {
-      configurable: { thread_id: threadId, params: modelParams, callerParams: params, runCtx },
+      configurable: { thread_id: threadId, params: modelParams, callerParams: params, runCtx, tools },
       streamMode: ["custom", "updates"],
       signal: runCtx.signal,
     },

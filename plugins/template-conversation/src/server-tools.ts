@@ -1,11 +1,15 @@
-import type { RunContext, ToolDefinition } from "@agentrt/core";
+import { AgentrtError, ErrorCode, type KeySource, type RunContext, type ToolDefinition } from "@agentrt/core";
 import type { ServerToolConfig } from "./config-schema.js";
+import { createMcpSource } from "./mcp-source.js";
+import { parseSettings } from "./settings.js";
 
 /** A tool the agent runs itself. `run` gets the model's arguments (JSON text) and must honour `signal`. */
 export interface ServerTool {
   definition: ToolDefinition;
   run(args: string, runCtx: RunContext, signal: AbortSignal): Promise<unknown>;
 }
+
+export type ToolMap = ReadonlyMap<string, ServerTool>;
 
 /** An agent tool without `parameters` takes one text input. */
 const TEXT_INPUT = {
@@ -40,7 +44,42 @@ function agentTool(config: Extract<ServerToolConfig, { type: "agent" }>): Server
   };
 }
 
-/** The config's tools by name. */
-export function createServerTools(configs: ServerToolConfig[]): Map<string, ServerTool> {
-  return new Map(configs.map((config) => [config.name, agentTool(config)]));
+/**
+ * The config's tools: agent tools as given, MCP servers' tools listed on first use. `load` gives
+ * every tool by name; two tools with one name (an MCP tool named like another tool) are refused.
+ */
+export function createServerTools(
+  configs: ServerToolConfig[],
+  ctx: KeySource & { settings: Readonly<Record<string, unknown>> },
+) {
+  const fixed = configs.flatMap((config) => (config.type === "agent" ? [agentTool(config)] : []));
+  const mcpConfigs = configs.flatMap((config) => (config.type === "mcp" ? [config] : []));
+  const servers = mcpConfigs.length > 0 ? parseSettings(ctx.settings).mcpServers : {};
+  const sources = mcpConfigs.map((config) => {
+    const settings = servers[config.server];
+    if (!settings)
+      throw new AgentrtError(ErrorCode.CONFIG_INVALID, `no MCP server "${config.server}" is configured`);
+    return createMcpSource(config.server, settings, config.tools, ctx);
+  });
+  const staticTools: ToolMap = new Map(fixed.map((tool) => [tool.definition.function.name, tool]));
+
+  return {
+    async load(): Promise<ToolMap> {
+      if (sources.length === 0) return staticTools;
+      const tools = new Map(staticTools);
+      for (const listed of await Promise.all(sources.map((source) => source.load()))) {
+        for (const tool of listed) {
+          const { name } = tool.definition.function;
+          if (tools.has(name)) {
+            throw new AgentrtError(ErrorCode.CONFIG_INVALID, `two tools of this agent are named "${name}"`);
+          }
+          tools.set(name, tool);
+        }
+      }
+      return tools;
+    },
+    close(): void {
+      for (const source of sources) source.close();
+    },
+  };
 }

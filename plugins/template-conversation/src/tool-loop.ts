@@ -2,11 +2,12 @@ import { AgentrtError, ErrorCode, type ToolCall } from "@agentrt/core";
 import type { CallerParams } from "./caller-params.js";
 import { ConversationError } from "./errors.js";
 import type { ToolLimits } from "./run-tools.js";
-import type { ServerTool } from "./server-tools.js";
+import type { ToolMap } from "./server-tools.js";
 
 /** The agent's own tools and how they run; fixed per agent instance. */
 export interface ToolSetup {
-  tools: ReadonlyMap<string, ServerTool>;
+  /** The tools by name (MCP servers' tools are listed on first use). */
+  load(): Promise<ToolMap>;
   limits: ToolLimits;
   maxRounds: number;
 }
@@ -15,18 +16,18 @@ export interface ToolSetup {
  * The model request's params: the agent's tools first, then the caller's. A caller tool may not
  * take a name the agent's own tool has: which one a call meant would be a guess.
  */
-export function withServerTools(params: CallerParams, setup: ToolSetup): CallerParams {
-  if (setup.tools.size === 0) return params;
+export function withServerTools(params: CallerParams, tools: ToolMap): CallerParams {
+  if (tools.size === 0) return params;
   const callerTools = params.tools ?? [];
   for (const [index, tool] of callerTools.entries()) {
-    if (setup.tools.has(tool.function.name)) {
+    if (tools.has(tool.function.name)) {
       const message = `the agent has its own tool named "${tool.function.name}"; name the caller's tool differently`;
       throw new AgentrtError(ErrorCode.VALIDATION_FAILED, message, {
         issues: [{ path: ["input", "params", "tools", index, "function", "name"], message }],
       });
     }
   }
-  return { ...params, tools: [...[...setup.tools.values()].map((tool) => tool.definition), ...callerTools] };
+  return { ...params, tools: [...[...tools.values()].map((tool) => tool.definition), ...callerTools] };
 }
 
 /**
