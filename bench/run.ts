@@ -1,6 +1,6 @@
 // `pnpm bench`: runs every benchmark in turn; each prints its own baseline measured in the same run.
 // Pick some with BENCH=api,discovery.
-const all = ["api", "discovery", "startup", "runs", "sandbox", "chat"];
+const all = ["api", "discovery", "startup", "runs", "sandbox", "chat", "tools"];
 const only = process.env.BENCH?.split(",");
 
 for (const name of all) {
