@@ -1,5 +1,10 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
 import OpenAI from "openai";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { z } from "zod";
 import {
   type ChatHarness,
   conversationConfig,
@@ -10,9 +15,30 @@ import { ADMIN_KEY } from "./helpers.js";
 import { readSse } from "./sse.js";
 
 let harness: ChatHarness;
+let mcp: Server;
+
+/** An MCP server made with the SDK (stateless Streamable HTTP) with one tool, `distance`. */
+async function startMcpServer(): Promise<string> {
+  mcp = createServer(async (req, res) => {
+    const server = new McpServer({ name: "astro", version: "1.0.0" });
+    server.registerTool(
+      "distance",
+      { description: "Distance to a body in km", inputSchema: { body: z.string() } },
+      async ({ body }) => ({ content: [{ type: "text", text: `${body}: 384400 km` }] }),
+    );
+    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
+    await server.connect(transport);
+    await transport.handleRequest(req, res);
+  });
+  await new Promise<void>((resolve) => mcp.listen(0, "127.0.0.1", resolve));
+  return `http://127.0.0.1:${(mcp.address() as AddressInfo).port}/mcp`;
+}
 
 beforeAll(async () => {
-  harness = await startChatHarness();
+  const mcpUrl = await startMcpServer();
+  harness = await startChatHarness({
+    AGENTRT_TEMPLATE_SETTINGS: JSON.stringify({ conversation: { mcpServers: { astro: { url: mcpUrl } } } }),
+  });
   const { server, fake } = harness;
   await createAgentOk(server, { name: "researcher", template: "echo", config: { greeting: "found:" } });
   await createAgentOk(server, {
@@ -23,9 +49,23 @@ beforeAll(async () => {
       maxToolRounds: 2,
     }),
   });
+  await createAgentOk(server, {
+    name: "astronomer",
+    template: "conversation",
+    config: conversationConfig(fake, {
+      tools: [
+        { type: "agent", name: "research", description: "Finds facts", agent: "researcher" },
+        { type: "mcp", server: "astro" },
+      ],
+    }),
+  });
 });
 beforeEach(() => harness.fake.reset());
-afterAll(() => harness.close());
+afterAll(async () => {
+  await harness.close();
+  mcp.closeAllConnections();
+  await new Promise((resolve) => mcp.close(resolve));
+});
 
 const callResearch = () =>
   harness.fake.enqueueReply({ toolCalls: [{ id: "c1", name: "research", arguments: { input: "moon" } }] });
@@ -74,5 +114,46 @@ describe("a conversation agent with an agent tool, on a real server", () => {
       .catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(OpenAI.APIError);
     expect(failure).toMatchObject({ status: 502, code: "conversation.tool_rounds_exceeded" });
+  });
+});
+
+describe("an agent tool and an MCP tool in one agent, on a thread", () => {
+  it("answers a question that needs both; the events show each call; the next turn sees the results", async () => {
+    const thread = (await harness.server.call("POST", "/v1/threads", { agent: "astronomer" })).body
+      .id as string;
+    harness.fake.enqueueReply(
+      {
+        toolCalls: [
+          { id: "a", name: "research", arguments: { input: "nearest body" } },
+          { id: "m", name: "distance", arguments: { body: "moon" } },
+        ],
+      },
+      "The moon is 384400 km away.",
+      "I looked it up with two tools.",
+    );
+    const res = await harness.server.api("/v1/agents/astronomer/runs", {
+      method: "POST",
+      body: JSON.stringify({ input: "How far is the nearest body?", threadId: thread, mode: "stream" }),
+    });
+    const events = await readSse(res);
+    expect(events.filter((event) => event.event === "tool.result").map((event) => event.data)).toEqual([
+      { type: "tool.result", callId: "a", name: "research", ok: true, result: "found: nearest body" },
+      { type: "tool.result", callId: "m", name: "distance", ok: true, result: "moon: 384400 km" },
+    ]);
+    expect(events.at(-1)?.data).toMatchObject({ output: { content: "The moon is 384400 km away." } });
+    // Both tools were offered: the agent's and the MCP server's.
+    expect(
+      harness.fake.requests[0]!.body.tools.map((t: { function: { name: string } }) => t.function.name),
+    ).toEqual(["research", "distance"]);
+
+    await harness.server.call("POST", "/v1/agents/astronomer/runs", {
+      input: "How did you know?",
+      threadId: thread,
+    });
+    const seen = harness.fake.requests[2]!.body.messages.map(
+      (m: { role: string; content: string }) => m.content,
+    );
+    expect(seen).toContain("found: nearest body");
+    expect(seen).toContain("moon: 384400 km");
   });
 });
