@@ -24,7 +24,8 @@ export type MemoryPolicy = z.infer<typeof memorySchema>;
  * A server-side tool: the agent runs it itself and gives the model its result. `agent` calls another
  * agent by name through the host (the agent-call depth limit applies): with `parameters` the
  * model's arguments object is that agent's input, without them the model sends one `input` string.
- * `mcp` offers the tools of an MCP server the operator configured.
+ * `http` sends the model's arguments to a URL and gives it the answer. `mcp` offers the tools of an
+ * MCP server the operator configured.
  */
 export const serverToolSchema = z.discriminatedUnion("type", [
   z.strictObject({
@@ -36,6 +37,19 @@ export const serverToolSchema = z.discriminatedUnion("type", [
     agent: z.string().min(1).max(200),
     /** JSON Schema of the agent's input (an object schema). */
     parameters: z.record(z.string(), z.unknown()).optional(),
+  }),
+  z.strictObject({
+    type: z.literal("http"),
+    name: z.string().regex(/^[\w-]{1,64}$/),
+    description: z.string().min(1).max(2000),
+    /** JSON Schema of the arguments the model sends (an object schema). */
+    parameters: z.record(z.string(), z.unknown()).default({ type: "object", properties: {} }),
+    /** GET and DELETE send the arguments as query parameters, the others as a JSON body. */
+    method: z.enum(["GET", "POST", "PUT", "PATCH", "DELETE"]).default("POST"),
+    /** Where the request goes; the operator's egress policy applies (no internal address unless allowed). */
+    url: z.url({ protocol: /^https?$/ }),
+    /** Request headers: text, or a value from an env variable or a secret (`{ "env": … }` / `{ "secret": … }`). */
+    headers: z.record(z.string(), z.union([z.string(), ApiKeyRefSchema])).default({}),
   }),
   z.strictObject({
     type: z.literal("mcp"),
@@ -72,7 +86,7 @@ export const configSchema = z.strictObject({
     .default([])
     .refine(
       (tools) => {
-        const names = tools.flatMap((tool) => (tool.type === "agent" ? [tool.name] : []));
+        const names = tools.flatMap((tool) => (tool.type === "mcp" ? [] : [tool.name]));
         return new Set(names).size === names.length;
       },
       { message: "tool names must be unique" },

@@ -5,7 +5,7 @@ import { configSchema } from "./config-schema.js";
 import { CONVERSATION_ERRORS } from "./errors.js";
 import { inputSchema } from "./input-schema.js";
 import { services } from "./services.js";
-import { checkMcpServers } from "./settings.js";
+import { checkHttpUrls, checkMcpServers } from "./settings.js";
 import { threads } from "./thread-memory.js";
 
 export type { ApiKeyRef, CheckpointSaver, SecretStore } from "@agentrt/core";
@@ -31,6 +31,7 @@ export default defineTemplate({
   validate: async (config, ctx) => [
     ...(await checkApiKey(config.apiKey, ctx)),
     ...checkMcpServers(config.tools, ctx.settings),
+    ...checkHttpUrls(config.tools, ctx.settings),
   ],
   create: async (config, ctx) => (await loadAgentModule()).createConversationAgent(config, ctx),
   chat,

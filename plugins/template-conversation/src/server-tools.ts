@@ -1,5 +1,7 @@
 import { AgentrtError, ErrorCode, type KeySource, type RunContext, type ToolDefinition } from "@agentrt/core";
+import { createEgressPolicy } from "@agentrt/egress";
 import type { ServerToolConfig } from "./config-schema.js";
+import { httpTool } from "./http-tool.js";
 import { createMcpSource } from "./mcp-source.js";
 import { parseSettings } from "./settings.js";
 
@@ -52,9 +54,18 @@ export function createServerTools(
   configs: ServerToolConfig[],
   ctx: KeySource & { settings: Readonly<Record<string, unknown>> },
 ) {
-  const fixed = configs.flatMap((config) => (config.type === "agent" ? [agentTool(config)] : []));
+  const settings = configs.length > 0 ? parseSettings(ctx.settings) : undefined;
+  // One egress policy per agent instance for its http tools: kept-alive connections, closed with it.
+  const egress = configs.some((config) => config.type === "http")
+    ? createEgressPolicy({ allow: settings!.allowInternal })
+    : undefined;
+  const fixed = configs.flatMap((config) => {
+    if (config.type === "agent") return [agentTool(config)];
+    if (config.type === "http") return [httpTool(config, ctx, egress!.fetch)];
+    return [];
+  });
   const mcpConfigs = configs.flatMap((config) => (config.type === "mcp" ? [config] : []));
-  const servers = mcpConfigs.length > 0 ? parseSettings(ctx.settings).mcpServers : {};
+  const servers = settings?.mcpServers ?? {};
   const sources = mcpConfigs.map((config) => {
     const settings = servers[config.server];
     if (!settings)
@@ -80,6 +91,7 @@ export function createServerTools(
     },
     close(): void {
       for (const source of sources) source.close();
+      egress?.close();
     },
   };
 }

@@ -1,4 +1,5 @@
 import { AgentrtError, ApiKeyRefSchema, ErrorCode, type FieldIssue, toFieldIssues } from "@agentrt/core";
+import { createEgressPolicy, validateAllowEntry } from "@agentrt/egress";
 import { z } from "zod";
 
 /** An MCP server the operator lets conversation agents use, by name. */
@@ -18,6 +19,18 @@ export type McpServerSettings = z.infer<typeof McpServerSettingsSchema>;
  */
 export const ConversationSettingsSchema = z.object({
   mcpServers: z.record(z.string(), McpServerSettingsSchema).default({}),
+  /**
+   * Internal destinations `http` tools may reach: host names, IP addresses or CIDR ranges (as the
+   * task template's `allowInternal`). Every other loopback, private, link-local … address is refused.
+   */
+  allowInternal: z
+    .array(
+      z.string().superRefine((entry, ctx) => {
+        const problem = validateAllowEntry(entry);
+        if (problem) ctx.addIssue({ code: "custom", message: problem });
+      }),
+    )
+    .default([]),
 });
 export type ConversationSettings = z.infer<typeof ConversationSettingsSchema>;
 
@@ -53,4 +66,34 @@ export function checkMcpServers(
         ]
       : [],
   );
+}
+
+/**
+ * The `validate` half for `http` tools: a URL the egress policy refuses without DNS (an internal
+ * IP literal the operator did not allow, a blocked port) is a config issue, not a runtime surprise.
+ */
+export function checkHttpUrls(
+  tools: readonly { type: string; url?: string }[],
+  settings: Readonly<Record<string, unknown>>,
+): FieldIssue[] {
+  if (!tools.some((tool) => tool.type === "http")) return [];
+  const policy = createEgressPolicy({ allow: parseSettings(settings).allowInternal });
+  try {
+    return tools.flatMap((tool, index) => {
+      if (tool.type !== "http") return [];
+      try {
+        policy.checkUrl(tool.url!);
+        return [];
+      } catch (error) {
+        return [
+          {
+            path: ["tools", index, "url"],
+            message: `refused by the egress policy: ${(error as Error).message}`,
+          },
+        ];
+      }
+    });
+  } finally {
+    policy.close();
+  }
 }
