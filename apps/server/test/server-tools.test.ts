@@ -16,6 +16,16 @@ import { readSse } from "./sse.js";
 
 let harness: ChatHarness;
 let mcp: Server;
+let api: Server;
+
+/** A plain HTTP API for the http tool: the moon's size. */
+async function startApi(): Promise<string> {
+  api = createServer((_req, res) => {
+    res.writeHead(200, { "content-type": "application/json" }).end('{"radiusKm":1737}');
+  });
+  await new Promise<void>((resolve) => api.listen(0, "127.0.0.1", resolve));
+  return `http://127.0.0.1:${(api.address() as AddressInfo).port}/size`;
+}
 
 /** An MCP server made with the SDK (stateless Streamable HTTP) with one tool, `distance`. */
 async function startMcpServer(): Promise<string> {
@@ -36,8 +46,11 @@ async function startMcpServer(): Promise<string> {
 
 beforeAll(async () => {
   const mcpUrl = await startMcpServer();
+  const apiUrl = await startApi();
   harness = await startChatHarness({
-    AGENTRT_TEMPLATE_SETTINGS: JSON.stringify({ conversation: { mcpServers: { astro: { url: mcpUrl } } } }),
+    AGENTRT_TEMPLATE_SETTINGS: JSON.stringify({
+      conversation: { mcpServers: { astro: { url: mcpUrl } }, allowInternal: ["127.0.0.1"] },
+    }),
   });
   const { server, fake } = harness;
   await createAgentOk(server, { name: "researcher", template: "echo", config: { greeting: "found:" } });
@@ -56,6 +69,7 @@ beforeAll(async () => {
       tools: [
         { type: "agent", name: "research", description: "Finds facts", agent: "researcher" },
         { type: "mcp", server: "astro" },
+        { type: "http", name: "size", description: "Size of a body", method: "GET", url: apiUrl },
       ],
     }),
   });
@@ -63,8 +77,10 @@ beforeAll(async () => {
 beforeEach(() => harness.fake.reset());
 afterAll(async () => {
   await harness.close();
-  mcp.closeAllConnections();
-  await new Promise((resolve) => mcp.close(resolve));
+  for (const server of [mcp, api]) {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  }
 });
 
 const callResearch = () =>
@@ -117,8 +133,8 @@ describe("a conversation agent with an agent tool, on a real server", () => {
   });
 });
 
-describe("an agent tool and an MCP tool in one agent, on a thread", () => {
-  it("answers a question that needs both; the events show each call; the next turn sees the results", async () => {
+describe("an agent tool, an http tool and an MCP tool in one agent, on a thread", () => {
+  it("answers a question that needs all three; the events show each call; the next turn sees the results", async () => {
     const thread = (await harness.server.call("POST", "/v1/threads", { agent: "astronomer" })).body
       .id as string;
     harness.fake.enqueueReply(
@@ -126,6 +142,7 @@ describe("an agent tool and an MCP tool in one agent, on a thread", () => {
         toolCalls: [
           { id: "a", name: "research", arguments: { input: "nearest body" } },
           { id: "m", name: "distance", arguments: { body: "moon" } },
+          { id: "h", name: "size", arguments: { body: "moon" } },
         ],
       },
       "The moon is 384400 km away.",
@@ -139,12 +156,18 @@ describe("an agent tool and an MCP tool in one agent, on a thread", () => {
     expect(events.filter((event) => event.event === "tool.result").map((event) => event.data)).toEqual([
       { type: "tool.result", callId: "a", name: "research", ok: true, result: "found: nearest body" },
       { type: "tool.result", callId: "m", name: "distance", ok: true, result: "moon: 384400 km" },
+      { type: "tool.result", callId: "h", name: "size", ok: true, result: '{"radiusKm":1737}' },
+    ]);
+    expect(events.filter((event) => event.event === "tool.call").map((event) => event.data.name)).toEqual([
+      "research",
+      "distance",
+      "size",
     ]);
     expect(events.at(-1)?.data).toMatchObject({ output: { content: "The moon is 384400 km away." } });
-    // Both tools were offered: the agent's and the MCP server's.
+    // Every tool was offered: the agent's own, then the MCP server's.
     expect(
       harness.fake.requests[0]!.body.tools.map((t: { function: { name: string } }) => t.function.name),
-    ).toEqual(["research", "distance"]);
+    ).toEqual(["research", "size", "distance"]);
 
     await harness.server.call("POST", "/v1/agents/astronomer/runs", {
       input: "How did you know?",
@@ -155,5 +178,6 @@ describe("an agent tool and an MCP tool in one agent, on a thread", () => {
     );
     expect(seen).toContain("found: nearest body");
     expect(seen).toContain("moon: 384400 km");
+    expect(seen).toContain('{"radiusKm":1737}');
   });
 });
