@@ -12,6 +12,7 @@ import { createApiKeyRoutes } from "./routes/api-keys/api-keys.index.js";
 import { createConsoleRoutes } from "./routes/console/console.index.js";
 import { createDocsRoutes } from "./routes/console/docs.index.js";
 import { createHealthRoutes } from "./routes/health/health.index.js";
+import { createMcpRoutes } from "./routes/mcp/mcp.index.js";
 import { createMetricsRoutes } from "./routes/metrics/metrics.index.js";
 import { createOpenAiRoutes } from "./routes/openai/openai.index.js";
 import { createRunRoutes } from "./routes/runs/runs.index.js";
@@ -57,6 +58,7 @@ export function createApp(services: AppServices): OpenAPIHono<AppEnv> {
   app.route("/", createApiKeyRoutes(services));
   app.route("/", createThreadRoutes(runtime));
   app.route("/", createOpenAiRoutes(services, guards));
+  app.route("/", createMcpRoutes(services, guards));
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",

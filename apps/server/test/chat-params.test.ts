@@ -139,14 +139,16 @@ describe("GET /v1/models", () => {
     const byId = Object.fromEntries(
       models.data.map((m) => [m.id, (m as unknown as { agentrt: unknown }).agentrt]),
     );
+    // Conversation agents always take caller tools.
+    const tools = ["tools", "tool_choice", "parallel_tool_calls"];
     expect(byId.open).toEqual({
       template: "conversation",
-      params: ["temperature", "response_format"],
+      params: ["temperature", "response_format", ...tools],
       unsupported_params: "ignore",
     });
     expect(byId.strict).toEqual({
       template: "conversation",
-      params: ["top_p"],
+      params: ["top_p", ...tools],
       unsupported_params: "refuse",
     });
     expect(byId.echo).toEqual({
@@ -208,7 +210,8 @@ describe("every request field has a defined outcome", () => {
       });
       const body = (await res.json()) as { error?: unknown };
       const ignoredHeader = res.headers.get("x-agentrt-ignored-params") ?? "";
-      if (rule.outcome === "refused") {
+      // The echo agent (no chat capability) takes no caller tools, and a tool it can't offer is refused.
+      if (rule.outcome === "refused" || field === "tools" || field === "tool_choice") {
         expect(res.status, JSON.stringify(body)).toBe(400);
         expect(body.error).toMatchObject({ param: field, code: "unsupported_parameter" });
         return;

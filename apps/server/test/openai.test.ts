@@ -296,9 +296,10 @@ describe("errors in OpenAI's shape", () => {
       }),
     );
     expect(image).toMatchObject({ status: 400, param: "messages.0.content.0" });
+    // Caller tools go to agents whose template takes them; the echo template takes none.
     const tools = await apiError(
       client.chat.completions.create({
-        model: "chat",
+        model: "echo",
         messages: [user("hi")],
         tools: [{ type: "function", function: { name: "f", parameters: {} } }],
       }),

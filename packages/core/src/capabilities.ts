@@ -2,12 +2,37 @@ import { z } from "zod";
 import type { ServiceRefs } from "./services.js";
 import type { TemplateContext } from "./template.js";
 
+/** A function call a model made, in OpenAI's shape: `arguments` is JSON text as the model wrote it. */
+export const ToolCallSchema = z.object({
+  id: z.string().min(1).max(200),
+  type: z.literal("function"),
+  function: z.object({ name: z.string().min(1).max(200), arguments: z.string() }),
+});
+export type ToolCall = z.infer<typeof ToolCallSchema>;
+
 /** A chat message as hosts hand it to templates: OpenAI's roles, content already reduced to text. */
 export const ChatMessageSchema = z.object({
   role: z.enum(["system", "developer", "user", "assistant", "tool"]),
   content: z.string(),
+  /** On an assistant message: the tools the model called. */
+  tool_calls: z.array(ToolCallSchema).optional(),
+  /** On a tool message: the call whose result it is. */
+  tool_call_id: z.string().optional(),
 });
 export type ChatMessage = z.infer<typeof ChatMessageSchema>;
+
+/** A tool a caller declares for the model to call (OpenAI's function tool); the caller runs it. */
+export const ToolDefinitionSchema = z.object({
+  type: z.literal("function"),
+  function: z.looseObject({
+    name: z.string().regex(/^[\w-]{1,64}$/),
+    description: z.string().optional(),
+    /** JSON Schema of the arguments. */
+    parameters: z.record(z.string(), z.unknown()).optional(),
+    strict: z.boolean().nullable().optional(),
+  }),
+});
+export type ToolDefinition = z.infer<typeof ToolDefinitionSchema>;
 
 /** One message of a thread's transcript, as `GET /v1/threads/{id}/messages` shows it. */
 export const ThreadMessageSchema = z.object({
@@ -45,6 +70,13 @@ export const ChatParamsSchema = z
         }),
       }),
     ]),
+    /** Client-side tools: the model may call them; the reply hands the calls back to the caller. */
+    tools: z.array(ToolDefinitionSchema).max(128),
+    tool_choice: z.union([
+      z.enum(["none", "auto", "required"]),
+      z.object({ type: z.literal("function"), function: z.object({ name: z.string() }) }),
+    ]),
+    parallel_tool_calls: z.boolean(),
   })
   .partial();
 export type ChatParams = z.infer<typeof ChatParamsSchema>;
@@ -79,6 +111,11 @@ export interface ChatCapability {
   toInput(messages: ChatMessage[], options: { threadId: string | undefined; params: ChatParams }): unknown;
   /** The assistant's reply text in a succeeded run's output. */
   replyText(output: unknown): string;
+  /**
+   * The calls of caller-declared tools (`tools` param) a succeeded run's output hands back; the
+   * reply then ends with `finish_reason: "tool_calls"`. Without it: none.
+   */
+  replyToolCalls?(output: unknown): ToolCall[];
   /** Which chat params an agent with this config honours. Without it: none, the others ignored. */
   params?(config: Record<string, unknown>): ChatParamPolicy;
 }

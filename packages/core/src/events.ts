@@ -31,6 +31,21 @@ export const TemplateEventSchema = z.discriminatedUnion("type", [
     level: z.enum(["debug", "info", "warn", "error"]),
     message: z.string(),
   }),
+  /** A server-side tool call the agent runs itself; `arguments` is the model's JSON text. */
+  z.object({
+    type: z.literal("tool.call"),
+    callId: z.string(),
+    name: z.string(),
+    arguments: z.string(),
+  }),
+  /** Its result as the model gets it (bounded); `ok: false` when the tool failed or timed out. */
+  z.object({
+    type: z.literal("tool.result"),
+    callId: z.string(),
+    name: z.string(),
+    ok: z.boolean(),
+    result: z.string(),
+  }),
   z.object({
     type: z.literal("usage"),
     promptTokens: z.number().int(),

@@ -17,6 +17,10 @@ export {
   type ThreadMessage,
   ThreadMessageSchema,
   type ThreadsCapability,
+  type ToolCall,
+  ToolCallSchema,
+  type ToolDefinition,
+  ToolDefinitionSchema,
 } from "./capabilities.js";
 export {
   AgentrtError,

@@ -7,6 +7,14 @@ export {
   isEgressError,
 } from "./egress-error.js";
 export { createEgressPolicy } from "./egress-policy.js";
+export {
+  type HttpAnswer,
+  type HttpFailureReason,
+  type HttpRequest,
+  HttpRequestError,
+  isJsonContentType,
+  sendHttpRequest,
+} from "./http-request.js";
 export type {
   EgressFetch,
   EgressPolicy,

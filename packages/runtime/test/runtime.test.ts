@@ -342,6 +342,25 @@ describe("chat params", () => {
     ).toEqual([]);
   });
 
+  it("refuses caller tools an agent does not take, passes harmless values, ignores parallel_tool_calls", async () => {
+    const { runtime } = await setup();
+    const polly = await runtime.agents.create({ name: "polly", template: "parrot" });
+    const messages = [{ role: "user" as const, content: "hi" }];
+    const tool = { type: "function" as const, function: { name: "weather" } };
+    for (const params of [{ tools: [tool] }, { tool_choice: "required" as const }]) {
+      expect(() => runtime.chat.prepare(polly, messages, { threadId: undefined, params })).toThrow(
+        expect.objectContaining({ code: ErrorCode.UNSUPPORTED_PARAMETER }),
+      );
+    }
+    const harmless = runtime.chat.prepare(polly, messages, {
+      threadId: undefined,
+      params: { tools: [], tool_choice: "none", parallel_tool_calls: false },
+    });
+    expect(harmless.ignored).toEqual(["parallel_tool_calls"]);
+    // Without `replyToolCalls` a template's output calls no tools.
+    expect(harmless.toolCalls({ role: "assistant", content: "x" })).toEqual([]);
+  });
+
   it("checks an agent's JSON output against the requested format", async () => {
     const { runtime } = await setup();
     const main = await runtime.agents.create({ name: "main", template: "script" });

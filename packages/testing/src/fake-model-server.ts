@@ -10,10 +10,22 @@ import {
   lastUserMessage,
   messageText,
   promptTokens,
+  type ToolCall,
 } from "./openai-shapes.js";
 
+/** A tool call the fake model makes; `arguments` may be given as an object (sent as JSON text). */
+export interface FakeToolCall {
+  /** Default `call_<n>`, numbered across the server's replies. */
+  id?: string;
+  name: string;
+  arguments?: string | Record<string, unknown>;
+}
+
 export interface FakeReply {
-  content: string;
+  /** Default "" (a reply that only calls tools). */
+  content?: string;
+  /** Calls the model makes, in order (several = parallel calls); the reply ends with `finish_reason: "tool_calls"`. */
+  toolCalls?: FakeToolCall[];
   usage?: { prompt_tokens: number; completion_tokens: number };
 }
 
@@ -119,6 +131,7 @@ export async function createFakeModelServer(options: FakeModelServerOptions = {}
   let tokenDelayMs = options.tokenDelayMs ?? 0;
   let completionIndex = 0;
   let completionSeq = 0;
+  let toolCallSeq = 0;
   // Waiters re-check their condition whenever a request arrives or closes.
   const waiters = new Set<() => void>();
   const notify = () => {
@@ -151,6 +164,15 @@ export async function createFakeModelServer(options: FakeModelServerOptions = {}
     return typeof reply === "string" ? { content: reply } : reply;
   }
 
+  const toToolCall = (call: FakeToolCall): ToolCall => ({
+    id: call.id ?? `call_${++toolCallSeq}`,
+    type: "function",
+    function: {
+      name: call.name,
+      arguments: typeof call.arguments === "string" ? call.arguments : JSON.stringify(call.arguments ?? {}),
+    },
+  });
+
   async function handleCompletion(body: ChatCompletionRequestBody, res: ServerResponse): Promise<void> {
     const index = completionIndex++;
     const failure = failures.shift();
@@ -168,13 +190,18 @@ export async function createFakeModelServer(options: FakeModelServerOptions = {}
       const message = error instanceof Error ? error.message : String(error);
       return sendJson(res, 500, createErrorBody(500, `fake reply failed: ${message}`));
     }
+    const content = reply.content ?? "";
+    const toolCalls = (reply.toolCalls ?? []).map(toToolCall);
     const prompt = reply.usage?.prompt_tokens ?? promptTokens(body.messages);
-    const completion = reply.usage?.completion_tokens ?? countTokens(reply.content);
+    const completion =
+      reply.usage?.completion_tokens ??
+      countTokens(content) + toolCalls.reduce((sum, call) => sum + countTokens(call.function.arguments), 0);
     const parts: CompletionParts = {
       id: `chatcmpl-fake${++completionSeq}`,
       created: Math.floor(Date.now() / 1000),
       model: typeof body.model === "string" ? body.model : models[0]!,
-      content: reply.content,
+      content,
+      ...(toolCalls.length > 0 ? { toolCalls } : {}),
       usage: { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion },
     };
     if (!body.stream) return sendJson(res, 200, createCompletion(parts));
@@ -293,6 +320,7 @@ export async function createFakeModelServer(options: FakeModelServerOptions = {}
       latencyMs = options.latencyMs ?? 0;
       tokenDelayMs = options.tokenDelayMs ?? 0;
       completionIndex = 0;
+      toolCallSeq = 0;
     },
     close() {
       return new Promise((resolve, reject) => {

@@ -30,6 +30,7 @@ export {
   type FakeModelServer,
   type FakeModelServerOptions,
   type FakeReply,
+  type FakeToolCall,
   type RecordedRequest,
 } from "./fake-model-server.js";
 export { createNoopLogger } from "./logger.js";

@@ -24,14 +24,25 @@ export interface Usage {
   total_tokens: number;
 }
 
+/** A function call as OpenAI's chat completions carry it: arguments are a JSON string. */
+export interface ToolCall {
+  id: string;
+  type: "function";
+  function: { name: string; arguments: string };
+}
+
 /** What a completion is built from, after the reply has been decided. */
 export interface CompletionParts {
   id: string;
   created: number;
   model: string;
   content: string;
+  /** When non-empty the reply ends with `finish_reason: "tool_calls"`. */
+  toolCalls?: ToolCall[];
   usage: Usage;
 }
+
+const finishReason = (parts: CompletionParts) => (parts.toolCalls?.length ? "tool_calls" : "stop");
 
 export type OpenAIErrorBody = {
   error: { message: string; type: string; param: string | null; code: string | null };
@@ -77,9 +88,15 @@ export function createCompletion(parts: CompletionParts): Record<string, unknown
     choices: [
       {
         index: 0,
-        message: { role: "assistant", content: parts.content, refusal: null },
+        message: {
+          role: "assistant",
+          // OpenAI sends `content: null` for a reply that only calls tools.
+          content: parts.toolCalls?.length && parts.content === "" ? null : parts.content,
+          refusal: null,
+          ...(parts.toolCalls?.length ? { tool_calls: parts.toolCalls } : {}),
+        },
         logprobs: null,
-        finish_reason: "stop",
+        finish_reason: finishReason(parts),
       },
     ],
     usage: parts.usage,
@@ -87,10 +104,19 @@ export function createCompletion(parts: CompletionParts): Record<string, unknown
   };
 }
 
+/** Argument text in pieces of up to 8 characters, the way OpenAI streams a call's arguments. */
+function argumentPieces(text: string): string[] {
+  const pieces: string[] = [];
+  for (let at = 0; at < text.length; at += 8) pieces.push(text.slice(at, at + 8));
+  return pieces;
+}
+
 /**
- * The SSE frames of a streamed completion, in order: a role chunk, one chunk per token, a chunk
- * with `finish_reason: "stop"`, the usage chunk when asked for, then `[DONE]`.
- * With `include_usage` every chunk carries `usage: null`, as OpenAI's do.
+ * The SSE frames of a streamed completion, in order: a role chunk, one chunk per token, for each
+ * tool call a chunk with its index, id, type and name (arguments `""`) then chunks of argument
+ * text under the same index, a chunk with the finish reason (`stop` or `tool_calls`), the usage
+ * chunk when asked for, then `[DONE]`. With `include_usage` every chunk carries `usage: null`, as
+ * OpenAI's do.
  */
 export function createStreamFrames(parts: CompletionParts, includeUsage: boolean): string[] {
   const head = `data: {"id":${JSON.stringify(parts.id)},"object":"chat.completion.chunk","created":${parts.created},"model":${JSON.stringify(parts.model)},"system_fingerprint":null,`;
@@ -98,11 +124,21 @@ export function createStreamFrames(parts: CompletionParts, includeUsage: boolean
   const choice = (delta: string, finish: string) =>
     `${head}"choices":[{"index":0,"delta":${delta},"logprobs":null,"finish_reason":${finish}}]${tail}`;
 
-  const frames = [choice(`{"role":"assistant","content":"","refusal":null}`, "null")];
+  const toolCalls = parts.toolCalls ?? [];
+  const roleContent = toolCalls.length > 0 && parts.content === "" ? "null" : `""`;
+  const frames = [choice(`{"role":"assistant","content":${roleContent},"refusal":null}`, "null")];
   for (const token of splitTokens(parts.content)) {
     frames.push(choice(`{"content":${JSON.stringify(token)}}`, "null"));
   }
-  frames.push(choice("{}", `"stop"`));
+  const toolDelta = (call: Record<string, unknown>) => choice(JSON.stringify({ tool_calls: [call] }), "null");
+  toolCalls.forEach((call, index) => {
+    const { id, type, function: fn } = call;
+    frames.push(toolDelta({ index, id, type, function: { name: fn.name, arguments: "" } }));
+    for (const piece of argumentPieces(fn.arguments)) {
+      frames.push(toolDelta({ index, function: { arguments: piece } }));
+    }
+  });
+  frames.push(choice("{}", `"${finishReason(parts)}"`));
   if (includeUsage) frames.push(`${head}"choices":[],"usage":${JSON.stringify(parts.usage)}}\n\n`);
   frames.push("data: [DONE]\n\n");
   return frames;

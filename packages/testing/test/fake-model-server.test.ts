@@ -336,3 +336,108 @@ describe("createFakeModelServer with the official openai SDK", () => {
     server = await createFakeModelServer(); // afterEach closes this one
   });
 });
+
+describe("scripted tool calls", () => {
+  const tools = [
+    {
+      type: "function" as const,
+      function: { name: "weather", parameters: { type: "object", properties: { city: { type: "string" } } } },
+    },
+  ];
+
+  it("answers a non-streamed tool call like OpenAI: content null, tool_calls, finish_reason tool_calls", async () => {
+    server.enqueueReply({
+      toolCalls: [
+        { name: "weather", arguments: { city: "Oslo" } },
+        { id: "call_x", name: "weather", arguments: '{"city":"Rome"}' },
+      ],
+    });
+    const completion = await client.chat.completions.create({
+      model: "fake-model",
+      messages: [{ role: "user", content: "weather in Oslo and Rome?" }],
+      tools,
+    });
+    expect(completion.choices[0]).toEqual({
+      index: 0,
+      message: {
+        role: "assistant",
+        content: null,
+        refusal: null,
+        tool_calls: [
+          { id: "call_1", type: "function", function: { name: "weather", arguments: '{"city":"Oslo"}' } },
+          { id: "call_x", type: "function", function: { name: "weather", arguments: '{"city":"Rome"}' } },
+        ],
+      },
+      logprobs: null,
+      finish_reason: "tool_calls",
+    });
+    expect(server.requests[0]!.body.tools).toEqual(tools);
+  });
+
+  it("streams parallel tool calls as OpenAI's deltas, which the SDK reassembles", async () => {
+    server.enqueueReply({
+      content: "Checking.",
+      toolCalls: [
+        { name: "weather", arguments: { city: "a rather long city name" } },
+        { name: "weather", arguments: { city: "Rome" } },
+      ],
+    });
+    const stream = client.chat.completions.stream({
+      model: "fake-model",
+      messages: [{ role: "user", content: "weather?" }],
+      tools,
+    });
+    const deltas: unknown[] = [];
+    stream.on("chunk", (chunk) => {
+      if (chunk.choices[0]?.delta.tool_calls) deltas.push(...chunk.choices[0].delta.tool_calls);
+    });
+    const final = await stream.finalChatCompletion();
+    expect(final.choices[0]!.finish_reason).toBe("tool_calls");
+    expect(final.choices[0]!.message.content).toBe("Checking.");
+    expect(final.choices[0]!.message.tool_calls).toEqual([
+      {
+        id: "call_1",
+        type: "function",
+        function: { name: "weather", arguments: '{"city":"a rather long city name"}' },
+      },
+      { id: "call_2", type: "function", function: { name: "weather", arguments: '{"city":"Rome"}' } },
+    ]);
+    // First delta of each call: index, id, type, name, empty arguments; then argument pieces only.
+    expect(deltas[0]).toEqual({
+      index: 0,
+      id: "call_1",
+      type: "function",
+      function: { name: "weather", arguments: "" },
+    });
+    expect(deltas.filter((d) => (d as { index: number }).index === 0).length).toBeGreaterThan(2);
+    expect(deltas[1]).toEqual({ index: 0, function: { arguments: '{"city":' } });
+  });
+
+  it("runs the SDK's own tool loop: a tool call, then the final answer after the tool result", async () => {
+    server.enqueueReply({ toolCalls: [{ name: "weather", arguments: { city: "Oslo" } }] }, "It is sunny.");
+    const runner = client.chat.completions.runTools({
+      model: "fake-model",
+      messages: [{ role: "user", content: "weather in Oslo?" }],
+      tools: [
+        {
+          type: "function",
+          function: {
+            name: "weather",
+            description: "the weather in a city",
+            parameters: { type: "object", properties: { city: { type: "string" } } },
+            parse: JSON.parse,
+            function: (args: { city: string }) => `sunny in ${args.city}`,
+          },
+        },
+      ],
+    });
+    expect(await runner.finalContent()).toBe("It is sunny.");
+    const second = server.requests[1]!.body;
+    expect(second.messages.at(-1)).toEqual({
+      role: "tool",
+      tool_call_id: "call_1",
+      content: "sunny in Oslo",
+    });
+    expect(second.messages.at(-2).tool_calls[0].function.name).toBe("weather");
+  });
+});

@@ -6,7 +6,9 @@ import { parseConversationInput } from "./parse-input.js";
 
 const user = (content: string) => ({ role: "user" as const, content });
 const assistant = (content: string) => ({ role: "assistant" as const, content });
-const tool = (content: string) => ({ role: "tool" as const, content });
+const tool = (content: string, tool_call_id = "call_1") => ({ role: "tool" as const, content, tool_call_id });
+const call = { id: "call_1", type: "function" as const, function: { name: "weather", arguments: "{}" } };
+const calling = { role: "assistant" as const, content: "", tool_calls: [call] };
 
 const stateless = { threadId: undefined, params: {} };
 const onThread = { threadId: "thr_1", params: {} };
@@ -61,10 +63,10 @@ describe("chat.toInput", () => {
     expect(chat.toInput([user("only")], onThread)).toEqual({ messages: [user("only")] });
   });
 
-  it("refuses a thread request whose last message is not a user message, at its role", () => {
+  it("refuses a thread request whose last message is neither a user message nor a tool result", () => {
     expect(issueOf(() => chat.toInput([user("a"), assistant("b")], onThread))).toEqual({
       path: ["messages", 1, "role"],
-      message: "the last message must be a user message",
+      message: "the last message must be a user message or a tool result",
     });
     expect(issueOf(() => chat.toInput([{ role: "developer", content: "x" }], onThread))?.path).toEqual([
       "messages",
@@ -73,18 +75,26 @@ describe("chat.toInput", () => {
     ]);
   });
 
-  it("refuses tool messages in a stateless history, at their role", () => {
-    const issue = issueOf(() => chat.toInput([user("a"), assistant(""), tool("42"), user("b")], stateless));
-    expect(issue?.path).toEqual(["messages", 2, "role"]);
-    expect(issue?.message).toContain("tool messages are not supported");
+  it("keeps tool calls and their results in a stateless history", () => {
+    expect(chat.toInput([user("a"), calling, tool("42"), user("b")], stateless)).toEqual({
+      messages: [user("a"), calling, tool("42"), user("b")],
+      stateless: true,
+    });
   });
 
-  it("on a thread, ignores tool messages before the new turn like the rest of the earlier history", () => {
-    expect(chat.toInput([user("a"), tool("42"), user("b")], onThread)).toEqual({ messages: [user("b")] });
-    expect(issueOf(() => chat.toInput([user("a"), tool("42")], onThread))?.path).toEqual([
+  it("on a thread, takes the trailing tool results (and user messages) as the new messages", () => {
+    expect(chat.toInput([user("a"), calling, tool("42")], onThread)).toEqual({ messages: [tool("42")] });
+    expect(chat.toInput([user("a"), calling, tool("42"), user("b")], onThread)).toEqual({
+      messages: [tool("42"), user("b")],
+    });
+  });
+
+  it("refuses a tool message without the id of its call, at that field", () => {
+    const bare = { role: "tool" as const, content: "42" };
+    expect(issueOf(() => chat.toInput([user("a"), calling, bare], stateless))?.path).toEqual([
       "messages",
-      1,
-      "role",
+      2,
+      "tool_call_id",
     ]);
   });
 
@@ -109,6 +119,24 @@ describe("chat.toInput", () => {
       stateless: false,
       params: {},
     });
+  });
+});
+
+describe("chat.params and chat.replyToolCalls", () => {
+  it("honours caller tools besides the config's callerParams.allow", () => {
+    expect(chat.params?.({ callerParams: { allow: ["temperature", "tools"], otherwise: "refuse" } })).toEqual(
+      {
+        honoured: ["temperature", "tools", "tool_choice", "parallel_tool_calls"],
+        otherwise: "refuse",
+      },
+    );
+  });
+
+  it("hands back an assistant output's tool calls, none for anything else", () => {
+    expect(chat.replyToolCalls?.({ role: "assistant", content: "", tool_calls: [call] })).toEqual([call]);
+    expect(chat.replyToolCalls?.({ role: "assistant", content: "done" })).toEqual([]);
+    expect(chat.replyToolCalls?.(null)).toEqual([]);
+    expect(chat.replyToolCalls?.("text")).toEqual([]);
   });
 });
 

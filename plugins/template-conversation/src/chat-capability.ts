@@ -3,8 +3,9 @@ import {
   type ChatCapability,
   ErrorCode,
   type ChatMessage as HostChatMessage,
+  type ToolCall,
 } from "@agentrt/core";
-import type { CallerParams } from "./caller-params.js";
+import { type CallerParams, CLIENT_TOOL_PARAMS } from "./caller-params.js";
 import type { ConversationConfig } from "./config-schema.js";
 import type { ChatMessage, ConversationInput } from "./input-schema.js";
 import type { AssistantOutput } from "./model-turn.js";
@@ -13,50 +14,58 @@ function invalid(message: string, path: (string | number)[]): AgentrtError {
   return new AgentrtError(ErrorCode.VALIDATION_FAILED, message, { issues: [{ path, message }] });
 }
 
-/**
- * A host chat message as this template's input takes it. `developer` is OpenAI's newer name for the
- * system role. `tool` messages are refused rather than dropped: the template never calls tools, so
- * a tool result in the history comes from a conversation this agent can't continue faithfully,
- * and silently leaving it out would answer a different conversation than the one sent.
- */
-function toConversationMessage({ role, content }: HostChatMessage, index: number): ChatMessage {
+/** A host chat message as this template's input takes it. `developer` is OpenAI's newer name for the system role. */
+function toConversationMessage(message: HostChatMessage, index: number): ChatMessage {
+  const { role, content } = message;
   if (role === "tool") {
-    throw invalid("tool messages are not supported: this agent does not call tools", [
-      "messages",
-      index,
-      "role",
-    ]);
+    if (!message.tool_call_id) {
+      throw invalid("a tool message needs the tool_call_id of the call it answers", [
+        "messages",
+        index,
+        "tool_call_id",
+      ]);
+    }
+    return { role, content, tool_call_id: message.tool_call_id };
+  }
+  if (role === "assistant" && message.tool_calls?.length) {
+    return { role, content, tool_calls: message.tool_calls };
   }
   return { role: role === "developer" ? "system" : role, content };
 }
 
-/** The trailing run of user messages: what is new since the thread's last turn. */
-function trailingUserMessages(messages: HostChatMessage[]): ChatMessage[] {
+/** The trailing run of user and tool messages: what is new since the thread's last turn. */
+function trailingNewMessages(messages: HostChatMessage[]): ChatMessage[] {
   let start = messages.length;
-  while (start > 0 && messages[start - 1]!.role === "user") start--;
-  if (start === messages.length)
-    throw invalid("the last message must be a user message", ["messages", messages.length - 1, "role"]);
+  while (start > 0 && (messages[start - 1]!.role === "user" || messages[start - 1]!.role === "tool")) start--;
+  if (start === messages.length) {
+    throw invalid("the last message must be a user message or a tool result", [
+      "messages",
+      messages.length - 1,
+      "role",
+    ]);
+  }
   return messages.slice(start).map((message, i) => toConversationMessage(message, start + i));
 }
 
 /**
  * How `/v1/chat/completions` talks to a conversation agent. Stateless (no thread) the messages are
- * the whole history. On a thread only the trailing user message(s) are new: the thread holds the
- * earlier turns, so the earlier messages of the request (tool messages among them) are not sent.
+ * the whole history, tool calls and results included. On a thread only the trailing user and tool
+ * messages are new (the results of the tool calls the last reply made, or the next question): the
+ * thread holds the earlier turns, so the earlier messages of the request are not sent.
  */
 export const chat: ChatCapability = {
   toInput(messages, { threadId, params }): ConversationInput {
     if (messages.length === 0) throw invalid("at least one message is required", ["messages"]);
     // The host passes only the params this agent's policy honours.
     const extra = Object.keys(params).length > 0 ? { params: params as CallerParams } : {};
-    if (threadId !== undefined) return { messages: trailingUserMessages(messages), ...extra };
+    if (threadId !== undefined) return { messages: trailingNewMessages(messages), ...extra };
     return { messages: messages.map(toConversationMessage), stateless: true, ...extra };
   },
 
-  /** The agent's `callerParams`: what callers may set, and what happens to other sampling hints. */
+  /** The agent's `callerParams`, plus caller tools, which every conversation agent takes. */
   params(config) {
     const { allow, otherwise } = (config as Pick<ConversationConfig, "callerParams">).callerParams;
-    return { honoured: allow, otherwise };
+    return { honoured: [...new Set([...allow, ...CLIENT_TOOL_PARAMS])], otherwise };
   },
 
   /** A run's output is `{ role: "assistant", content }`; anything else is shown as text or JSON. */
@@ -66,5 +75,11 @@ export const chat: ChatCapability = {
     const { role, content } = output as Partial<AssistantOutput>;
     if (role === "assistant" && typeof content === "string") return content;
     return JSON.stringify(output);
+  },
+
+  /** The caller-tool calls an assistant output hands back. */
+  replyToolCalls(output): ToolCall[] {
+    const { role, tool_calls } = (output ?? {}) as Partial<AssistantOutput>;
+    return role === "assistant" && Array.isArray(tool_calls) ? tool_calls : [];
   },
 };

@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders, IncomingMessage } from "node:http";
-import { isAgentrtError } from "@agentrt/core";
+import { isAgentrtError, type ToolCall } from "@agentrt/core";
 import type { CallerParams } from "./caller-params.js";
 import { type ChatOutcome, endChatSpan, startChatSpan } from "./chat-span.js";
 import type { ConversationConfig } from "./config-schema.js";
@@ -16,19 +16,27 @@ import {
 
 export type ReplyPart =
   | { type: "delta"; text: string }
+  | { type: "tool_calls"; calls: ToolCall[] }
   | { type: "usage"; promptTokens: number; completionTokens: number; model: string };
 
 export interface ChatClient {
   /**
-   * Streams one reply: its text as it arrives, then usage when the provider reported it. Throws
+   * Streams one reply: its text as it arrives, then the tool calls it made (when any), then usage
+   * when the provider reported it. Throws
    * UPSTREAM_ERROR for provider failures, or `signal.reason` once `signal` fired. Leaving the loop
    * early closes the HTTP request.
    */
   stream(messages: ChatMessage[], params: CallerParams, signal: AbortSignal): AsyncGenerator<ReplyPart>;
 }
 
+interface ToolCallDelta {
+  index?: number;
+  id?: string;
+  function?: { name?: string; arguments?: string };
+}
+
 interface StreamChunk {
-  choices?: { delta?: { content?: unknown }; finish_reason?: string | null }[];
+  choices?: { delta?: { content?: unknown; tool_calls?: ToolCallDelta[] }; finish_reason?: string | null }[];
   usage?: { prompt_tokens?: number; completion_tokens?: number } | null;
   error?: unknown;
 }
@@ -37,6 +45,30 @@ interface StreamChunk {
 type Attempt =
   | { ok: true; response: IncomingMessage }
   | { ok: false; error: Error; retryable: boolean; retryAfterMs?: number | undefined };
+
+/**
+ * OpenAI streams a tool call in pieces under its `index`: the first with id and name, the rest
+ * with more argument text. This joins them; calls come out in index order.
+ */
+export function createToolCallCollector() {
+  const calls = new Map<number, ToolCall>();
+  return {
+    add(deltas: ToolCallDelta[]): void {
+      for (const delta of deltas) {
+        const index = delta.index ?? 0;
+        let call = calls.get(index);
+        if (!call) {
+          call = { id: "", type: "function", function: { name: "", arguments: "" } };
+          calls.set(index, call);
+        }
+        if (delta.id) call.id = delta.id;
+        if (delta.function?.name) call.function.name += delta.function.name;
+        if (delta.function?.arguments) call.function.arguments += delta.function.arguments;
+      }
+    },
+    calls: (): ToolCall[] => [...calls.entries()].sort(([a], [b]) => a - b).map(([, call]) => call),
+  };
+}
 
 const isRetryableStatus = (status: number) => status === 408 || status === 429 || status >= 500;
 
@@ -165,6 +197,7 @@ export function createChatClient(config: ConversationConfig, apiKey: () => Promi
     const response = await open(messages, params, signal);
     response.setEncoding("utf8");
     let usage: StreamChunk["usage"];
+    const toolCalls = createToolCallCollector();
     try {
       for await (const data of readSseData(response)) {
         // `[DONE]` ends the reply, but the body is read to its end so the connection can be reused.
@@ -176,8 +209,10 @@ export function createChatClient(config: ConversationConfig, apiKey: () => Promi
           throw upstreamStreamError(`not JSON: ${data.slice(0, 200)}`, error);
         }
         if (chunk.error) throw upstreamStreamError(providerMessage(data));
-        const text = chunk.choices?.[0]?.delta?.content;
+        const delta = chunk.choices?.[0]?.delta;
+        const text = delta?.content;
         if (typeof text === "string" && text !== "") yield { type: "delta", text };
+        if (Array.isArray(delta?.tool_calls)) toolCalls.add(delta.tool_calls);
         const finishReason = chunk.choices?.[0]?.finish_reason;
         if (finishReason) outcome.finishReason = finishReason;
         if (chunk.usage) usage = chunk.usage;
@@ -190,6 +225,8 @@ export function createChatClient(config: ConversationConfig, apiKey: () => Promi
       // Left early (consumer stopped, or a bad chunk): close the HTTP request.
       if (!response.complete) response.destroy();
     }
+    const calls = toolCalls.calls();
+    if (calls.length > 0) yield { type: "tool_calls", calls };
     if (usage) {
       yield {
         type: "usage",

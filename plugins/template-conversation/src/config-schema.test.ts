@@ -14,7 +14,25 @@ describe("configSchema", () => {
       requestTimeoutMs: 60_000,
       maxRetries: 1,
       callerParams: { allow: [], otherwise: "ignore" },
+      tools: [],
+      maxToolRounds: 8,
+      toolTimeoutMs: 30_000,
+      maxToolResultChars: 20_000,
     });
+  });
+
+  it("takes agent tools with unique names", () => {
+    const tool = { type: "agent", name: "research", description: "Finds facts", agent: "researcher" };
+    expect(configSchema.parse({ model: "m", tools: [tool] }).tools).toEqual([tool]);
+    const duplicate = configSchema.safeParse({ model: "m", tools: [tool, tool] });
+    expect(duplicate.error?.issues[0]).toMatchObject({
+      path: ["tools"],
+      message: "tool names must be unique",
+    });
+    expect(configSchema.safeParse({ model: "m", tools: [{ ...tool, name: "no spaces" }] }).success).toBe(
+      false,
+    );
+    expect(configSchema.safeParse({ model: "m", tools: [{ ...tool, type: "shell" }] }).success).toBe(false);
   });
 
   it("keeps the optional sampling settings and a secret reference", () => {

@@ -20,6 +20,47 @@ export const memorySchema = z
   });
 export type MemoryPolicy = z.infer<typeof memorySchema>;
 
+/**
+ * A server-side tool: the agent runs it itself and gives the model its result. `agent` calls another
+ * agent by name through the host (the agent-call depth limit applies): with `parameters` the
+ * model's arguments object is that agent's input, without them the model sends one `input` string.
+ * `http` sends the model's arguments to a URL and gives it the answer. `mcp` offers the tools of an
+ * MCP server the operator configured.
+ */
+export const serverToolSchema = z.discriminatedUnion("type", [
+  z.strictObject({
+    type: z.literal("agent"),
+    /** The tool's name as the model sees it. */
+    name: z.string().regex(/^[\w-]{1,64}$/),
+    description: z.string().min(1).max(2000),
+    /** The agent to call, by name or id. */
+    agent: z.string().min(1).max(200),
+    /** JSON Schema of the agent's input (an object schema). */
+    parameters: z.record(z.string(), z.unknown()).optional(),
+  }),
+  z.strictObject({
+    type: z.literal("http"),
+    name: z.string().regex(/^[\w-]{1,64}$/),
+    description: z.string().min(1).max(2000),
+    /** JSON Schema of the arguments the model sends (an object schema). */
+    parameters: z.record(z.string(), z.unknown()).default({ type: "object", properties: {} }),
+    /** GET and DELETE send the arguments as query parameters, the others as a JSON body. */
+    method: z.enum(["GET", "POST", "PUT", "PATCH", "DELETE"]).default("POST"),
+    /** Where the request goes; the operator's egress policy applies (no internal address unless allowed). */
+    url: z.url({ protocol: /^https?$/ }),
+    /** Request headers: text, or a value from an env variable or a secret (`{ "env": … }` / `{ "secret": … }`). */
+    headers: z.record(z.string(), z.union([z.string(), ApiKeyRefSchema])).default({}),
+  }),
+  z.strictObject({
+    type: z.literal("mcp"),
+    /** An MCP server from the operator's settings (`mcpServers`), by name; never a URL. */
+    server: z.string().min(1).max(200),
+    /** When set, only these of the server's tools (after the operator's allow-list). */
+    tools: z.array(z.string().min(1)).min(1).optional(),
+  }),
+]);
+export type ServerToolConfig = z.infer<typeof serverToolSchema>;
+
 export const configSchema = z.strictObject({
   /** Model name as the provider knows it, e.g. `gpt-4o-mini` or `llama3.1`. */
   model: z.string().min(1),
@@ -38,5 +79,23 @@ export const configSchema = z.strictObject({
   requestTimeoutMs: z.int().min(1).max(3_600_000).default(60_000),
   /** Retries of a failed upstream request before any token arrived (5xx, 429, network errors). */
   maxRetries: z.int().min(0).max(10).default(1),
+  /** Tools the agent runs itself; the model may call several at once (they run in parallel). */
+  tools: z
+    .array(serverToolSchema)
+    .max(64)
+    .default([])
+    .refine(
+      (tools) => {
+        const names = tools.flatMap((tool) => (tool.type === "mcp" ? [] : [tool.name]));
+        return new Set(names).size === names.length;
+      },
+      { message: "tool names must be unique" },
+    ),
+  /** Model calls with tool results per run before the run fails with `conversation.TOOL_ROUNDS_EXCEEDED`. */
+  maxToolRounds: z.int().min(1).max(100).default(8),
+  /** How long one tool call may take; past it the model gets a timeout error as the result. */
+  toolTimeoutMs: z.int().min(1).max(600_000).default(30_000),
+  /** Longer tool results are cut to this many characters (with a note) before the model sees them. */
+  maxToolResultChars: z.int().min(100).max(1_000_000).default(20_000),
 });
 export type ConversationConfig = z.infer<typeof configSchema>;

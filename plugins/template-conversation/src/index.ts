@@ -2,8 +2,10 @@ import { defineTemplate } from "@agentrt/core";
 import { checkApiKey } from "./api-key.js";
 import { chat } from "./chat-capability.js";
 import { configSchema } from "./config-schema.js";
+import { CONVERSATION_ERRORS } from "./errors.js";
 import { inputSchema } from "./input-schema.js";
 import { services } from "./services.js";
+import { checkHttpUrls, checkMcpServers } from "./settings.js";
 import { threads } from "./thread-memory.js";
 
 export type { ApiKeyRef, CheckpointSaver, SecretStore } from "@agentrt/core";
@@ -25,7 +27,12 @@ export default defineTemplate({
   configSchema,
   inputSchema,
   services,
-  validate: (config, ctx) => checkApiKey(config.apiKey, ctx),
+  errors: CONVERSATION_ERRORS,
+  validate: async (config, ctx) => [
+    ...(await checkApiKey(config.apiKey, ctx)),
+    ...checkMcpServers(config.tools, ctx.settings),
+    ...checkHttpUrls(config.tools, ctx.settings),
+  ],
   create: async (config, ctx) => (await loadAgentModule()).createConversationAgent(config, ctx),
   chat,
   threads,

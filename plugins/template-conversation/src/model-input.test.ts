@@ -90,3 +90,37 @@ describe("buildModelInput", () => {
     expect(estimateTokens(buildModelInput(history, byTokens(2000 + 6), undefined))).toBeGreaterThan(2000);
   });
 });
+
+describe("buildModelInput with tool calls", () => {
+  const call = (id: string) => ({
+    id,
+    type: "function" as const,
+    function: { name: "weather", arguments: '{"city":"Oslo"}' },
+  });
+  const history: ChatMessage[] = [
+    user("q0"),
+    assistant("a0"),
+    user("weather?"),
+    { role: "assistant", content: "", tool_calls: [call("c1"), call("c2")] },
+    { role: "tool", content: "sunny", tool_call_id: "c1" },
+    { role: "tool", content: "rainy", tool_call_id: "c2" },
+  ];
+
+  it("never starts the window with a tool result: it reaches back to the calling message", () => {
+    expect(show(buildModelInput(history, byMessages(1), undefined))).toEqual([
+      "assistant:",
+      "tool:sunny",
+      "tool:rainy",
+    ]);
+    expect(show(buildModelInput(history, byMessages(4), undefined))).toEqual([
+      "user:weather?",
+      "assistant:",
+      "tool:sunny",
+      "tool:rainy",
+    ]);
+  });
+
+  it("counts the calls' names and arguments as tokens", () => {
+    expect(estimateTokens([history[3]!])).toBe(Math.ceil((2 * (7 + 15)) / 4) + 4);
+  });
+});

@@ -4,8 +4,14 @@ import type { ChatMessage } from "./input-schema.js";
 /** Tokens OpenAI's chat format spends on each message besides its text. */
 const MESSAGE_OVERHEAD_TOKENS = 4;
 
-const messageTokens = (message: ChatMessage): number =>
-  Math.ceil(message.content.length / 4) + MESSAGE_OVERHEAD_TOKENS;
+function messageTokens(message: ChatMessage): number {
+  let chars = message.content.length;
+  if (message.role === "assistant") {
+    for (const call of message.tool_calls ?? [])
+      chars += call.function.name.length + call.function.arguments.length;
+  }
+  return Math.ceil(chars / 4) + MESSAGE_OVERHEAD_TOKENS;
+}
 
 /**
  * Rough token count: about 4 characters per token plus per-message overhead. Deliberately not
@@ -34,7 +40,9 @@ function recentCount(messages: ChatMessage[], policy: MemoryPolicy, pinned: Chat
 /**
  * What the model sees for one turn: the configured system prompt, a system message that opens the
  * history, then the most recent messages that fit the memory policy. Oldest messages go first; the
- * newest message is always sent, even when it alone exceeds a token budget. Thread runs and
+ * newest message is always sent, even when it alone exceeds a token budget. Tool results are never
+ * cut off from the assistant message whose calls they answer (providers refuse an orphaned tool
+ * message), so the window may reach back past the policy for that message. Thread runs and
  * stateless runs both go through here, so they trim alike.
  */
 export function buildModelInput(
@@ -46,6 +54,7 @@ export function buildModelInput(
   const opensWithSystem = history[0]?.role === "system";
   if (opensWithSystem) pinned.push(history[0]!);
   const rest = opensWithSystem ? history.slice(1) : history;
-  const count = Math.max(rest.length > 0 ? 1 : 0, recentCount(rest, policy, pinned));
-  return count === 0 ? pinned : [...pinned, ...rest.slice(-count)];
+  let start = rest.length - Math.max(rest.length > 0 ? 1 : 0, recentCount(rest, policy, pinned));
+  while (start > 0 && rest[start]?.role === "tool") start--;
+  return start >= rest.length ? pinned : [...pinned, ...rest.slice(start)];
 }

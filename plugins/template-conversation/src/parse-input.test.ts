@@ -24,7 +24,8 @@ describe("parseConversationInput", () => {
 
   it.each([
     [{ messages: [] }, ["input", "messages"]],
-    [{ messages: [{ role: "tool", content: "x" }] }, ["input", "messages", 0, "role"]],
+    [{ messages: [{ role: "tool", content: "x" }] }, ["input", "messages", 0, "tool_call_id"]],
+    [{ messages: [{ role: "robot", content: "x" }] }, ["input", "messages", 0, "role"]],
     [{ messages: [{ role: "user" }] }, ["input", "messages", 0, "content"]],
   ])("rejects %j with VALIDATION_FAILED at %j", (input, path) => {
     let error: unknown;

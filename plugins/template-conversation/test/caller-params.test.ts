@@ -57,14 +57,19 @@ describe("caller params", () => {
 
   it("are described to the host from the agent's config, none allowed by default", () => {
     const policy = template.chat!.params!;
+    // Caller tools are always taken, so they are not for `allow` to list.
+    const tools = ["tools", "tool_choice", "parallel_tool_calls"];
     expect(policy(template.configSchema.parse(config()) as Record<string, unknown>)).toEqual({
-      honoured: [],
+      honoured: tools,
       otherwise: "ignore",
     });
     const strict = template.configSchema.parse(
       config({ callerParams: { allow: ["top_p"], otherwise: "refuse" } }),
     );
-    expect(policy(strict as Record<string, unknown>)).toEqual({ honoured: ["top_p"], otherwise: "refuse" });
+    expect(policy(strict as Record<string, unknown>)).toEqual({
+      honoured: ["top_p", ...tools],
+      otherwise: "refuse",
+    });
     expect(template.configSchema.safeParse(config({ callerParams: { allow: ["tools"] } })).success).toBe(
       false,
     );

@@ -1,45 +1,13 @@
 import { ErrorCode } from "@agentrt/core";
-import { type EgressFetch, isEgressError } from "@agentrt/egress";
+import { type HttpRequest, HttpRequestError, sendHttpRequest } from "@agentrt/egress";
 import { TaskError } from "./errors.js";
-import { readResponseBody } from "./read-body.js";
 import { createStepError } from "./step-error.js";
 
-export interface UpstreamRequest {
-  url: string;
-  method: string;
-  headers: Headers;
-  body: string | undefined;
-  signal: AbortSignal;
-  maxResponseBytes: number;
-  /** `fetch` under the operator's egress policy. */
-  fetch: EgressFetch;
-}
-
-function parseHttpUrl(text: string): URL {
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch (error) {
-    throw createStepError(TaskError.STEP_FAILED, `"${text}" is not a URL`, {
-      retryable: false,
-      cause: error,
-    });
-  }
-  if (url.protocol !== "http:" && url.protocol !== "https:") {
-    throw createStepError(TaskError.STEP_FAILED, `"${text}" is not an http(s) URL`, { retryable: false });
-  }
-  return url;
-}
+export type UpstreamRequest = HttpRequest;
 
 /** Statuses worth another attempt: server errors, request timeout and rate limiting. */
 function isTransientStatus(status: number): boolean {
   return status >= 500 || status === 408 || status === 429;
-}
-
-/** fetch rejects with "fetch failed"; the cause says why (checked by shape, not `instanceof`). */
-function networkReason(error: unknown): string {
-  const cause = (error as { cause?: { message?: unknown } } | null)?.cause;
-  return typeof cause?.message === "string" ? cause.message : String(error);
 }
 
 function describe(body: unknown): string {
@@ -47,48 +15,44 @@ function describe(body: unknown): string {
   return text.length > 200 ? `${text.slice(0, 200)}…` : text;
 }
 
+/** The shared exchange's failure as a step error: only a network failure is worth another attempt. */
+function toStepError(error: HttpRequestError): Error {
+  switch (error.reason) {
+    case "url":
+      return createStepError(TaskError.STEP_FAILED, error.message, { retryable: false, cause: error });
+    case "refused":
+      return createStepError(TaskError.URL_NOT_ALLOWED, error.message, {
+        retryable: false,
+        details: { rule: error.rule, ...(error.range ? { range: error.range } : {}) },
+      });
+    case "network":
+      return createStepError(ErrorCode.UPSTREAM_ERROR, error.message, { retryable: true, cause: error });
+    case "too_large":
+      return createStepError(ErrorCode.RESPONSE_TOO_LARGE, error.message, { retryable: false });
+    default:
+      return createStepError(ErrorCode.UPSTREAM_ERROR, error.message, { retryable: false, cause: error });
+  }
+}
+
 /**
- * One HTTP exchange with an upstream service: maps network failures and non-2xx statuses to step
- * errors and returns the (size-limited, JSON-parsed when JSON) body. Aborts propagate untouched so
- * the caller can tell a timeout from a cancellation.
+ * One HTTP exchange with an upstream service through the shared `sendHttpRequest` (egress policy,
+ * bounded body): maps its failures and non-2xx statuses to step errors and returns the body.
+ * Aborts propagate untouched so the caller can tell a timeout from a cancellation.
  */
 export async function fetchUpstream(request: UpstreamRequest): Promise<unknown> {
-  const url = parseHttpUrl(request.url);
-  let response: Response;
+  let answer: Awaited<ReturnType<typeof sendHttpRequest>>;
   try {
-    response = await request.fetch(url, {
-      method: request.method,
-      headers: request.headers,
-      body: request.body,
-      signal: request.signal,
-    });
+    answer = await sendHttpRequest(request);
   } catch (error) {
-    if (request.signal.aborted) throw error;
-    // A refusal names the rule and the range, never what a name resolved to.
-    if (isEgressError(error)) {
-      throw createStepError(
-        TaskError.URL_NOT_ALLOWED,
-        `${request.method} ${url.origin}${url.pathname} refused by the egress policy: ${error.message}`,
-        { retryable: false, details: { rule: error.reason, ...(error.range ? { range: error.range } : {}) } },
-      );
-    }
-    const reason = networkReason(error);
+    throw error instanceof HttpRequestError ? toStepError(error) : error;
+  }
+  if (!answer.ok) {
+    const url = new URL(request.url);
     throw createStepError(
       ErrorCode.UPSTREAM_ERROR,
-      `${request.method} ${url.origin}${url.pathname} failed: ${reason}`,
-      {
-        retryable: true,
-        cause: error,
-      },
+      `${request.method} ${url.origin}${url.pathname} answered ${answer.status}: ${describe(answer.body)}`,
+      { retryable: isTransientStatus(answer.status), details: { status: answer.status } },
     );
   }
-  const body = await readResponseBody(response, request.maxResponseBytes);
-  if (!response.ok) {
-    throw createStepError(
-      ErrorCode.UPSTREAM_ERROR,
-      `${request.method} ${url.origin}${url.pathname} answered ${response.status}: ${describe(body)}`,
-      { retryable: isTransientStatus(response.status), details: { status: response.status } },
-    );
-  }
-  return body;
+  return answer.body;
 }

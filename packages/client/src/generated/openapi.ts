@@ -1793,7 +1793,9 @@ export interface paths {
          * Talk to an agent through OpenAI's Chat Completions API
          * @description `model` is the agent. Without a thread the request is stateless: `messages` is the whole history.
          *
-         *     With a thread (header `X-Agentrt-Thread-Id` or `metadata.thread_id`) the thread's memory is used and extended, and only the trailing user message(s) are taken from `messages`.
+         *     With a thread (header `X-Agentrt-Thread-Id` or `metadata.thread_id`) the thread's memory is used and extended, and only the trailing user and tool message(s) are taken from `messages`.
+         *
+         *     `tools` the request declares are the caller's: when the model calls one the answer carries `tool_calls` with `finish_reason: "tool_calls"`; the next request brings the results as `role: "tool"` messages and the run continues.
          *
          *     Agents other than conversation agents get the last user message's text as input; their output is the reply.
          *
@@ -4186,14 +4188,25 @@ export interface components {
         ChatCompletion: {
             choices: {
                 /** @enum {string} */
-                finish_reason: "stop";
+                finish_reason: "stop" | "tool_calls";
                 index: number;
                 logprobs: null;
                 message: {
-                    content: string;
+                    /** @description `null` when the reply only calls tools */
+                    content: string | null;
                     refusal: null;
                     /** @enum {string} */
                     role: "assistant";
+                    /** @description Calls of the tools the request declared: run them, send the results */
+                    tool_calls?: {
+                        function: {
+                            arguments: string;
+                            name: string;
+                        };
+                        id: string;
+                        /** @enum {string} */
+                        type: "function";
+                    }[];
                 };
             }[];
             created: number;
@@ -4237,9 +4250,9 @@ export interface components {
          *     | `safety_identifier` | ignored (named in `x-agentrt-ignored-params`) | end-user id for the provider's abuse monitoring: ignored and named |
          *     | `prompt_cache_key` | ignored (named in `x-agentrt-ignored-params`) | provider cache hint: ignored and named |
          *     | `service_tier` | ignored (named in `x-agentrt-ignored-params`) | provider tier: ignored and named |
-         *     | `parallel_tool_calls` | ignored (named in `x-agentrt-ignored-params`) | no tools are offered: ignored and named |
-         *     | `tools` | refused (400 `unsupported_parameter`) | agents do not take caller tools (an empty list is fine) |
-         *     | `tool_choice` | refused (400 `unsupported_parameter`) | no tools are offered (`none` is fine) |
+         *     | `tools` | honoured when the agent allows it | caller tools: calls come back as `tool_calls` (`finish_reason: "tool_calls"`), results as `role: "tool"`; agents taking none refuse (`[]` is fine) |
+         *     | `tool_choice` | honoured when the agent allows it | with `tools`; refused by agents that take no tools (`none` is fine) |
+         *     | `parallel_tool_calls` | honoured when the agent allows it | with `tools` |
          *     | `functions` | refused (400 `unsupported_parameter`) | deprecated function calling: refused |
          *     | `function_call` | refused (400 `unsupported_parameter`) | deprecated function calling: refused (`none` is fine) |
          *     | `logprobs` | refused (400 `unsupported_parameter`) | agents report no log probabilities (`false` is fine) |
@@ -4267,7 +4280,19 @@ export interface components {
                 })[] | null;
                 name?: string;
                 /** @enum {string} */
-                role: "system" | "developer" | "user" | "assistant";
+                role: "system" | "developer" | "user" | "assistant" | "tool";
+                /** @description On a tool message: the id of the call this is the result of */
+                tool_call_id?: string;
+                /** @description On an assistant message: the tool calls the agent handed back earlier */
+                tool_calls?: {
+                    function: {
+                        arguments: string;
+                        name: string;
+                    };
+                    id: string;
+                    /** @enum {string} */
+                    type: "function";
+                }[] | null;
             } & {
                 [key: string]: unknown;
             })[];
@@ -4281,6 +4306,7 @@ export interface components {
             }) | null;
             /** @description Agent name (or id); `name@revision` runs that config revision */
             model: string;
+            parallel_tool_calls?: boolean | null;
             presence_penalty?: number | null;
             /** @enum {string|null} */
             reasoning_effort?: "minimal" | "low" | "medium" | "high" | null;
@@ -4317,6 +4343,27 @@ export interface components {
                 [key: string]: unknown;
             }) | null;
             temperature?: number | null;
+            tool_choice?: ("none" | "auto" | "required") | {
+                function: {
+                    name: string;
+                };
+                /** @enum {string} */
+                type: "function";
+            } | null;
+            tools?: {
+                function: {
+                    description?: string;
+                    name: string;
+                    parameters?: {
+                        [key: string]: unknown;
+                    };
+                    strict?: boolean | null;
+                } & {
+                    [key: string]: unknown;
+                };
+                /** @enum {string} */
+                type: "function";
+            }[] | null;
             top_p?: number | null;
             /** @enum {string|null} */
             verbosity?: "low" | "medium" | "high" | null;

@@ -6,6 +6,7 @@ import {
   type ChatParamPolicy,
   type ChatParams,
   ErrorCode,
+  type ToolCall,
 } from "@agentrt/core";
 import type { InstalledTemplate } from "../installed-template.js";
 import type { TemplateRegistry } from "../registry.js";
@@ -24,8 +25,13 @@ export interface PreparedChat {
   input: unknown;
   /** Params the agent ignored; the answer names them (`x-agentrt-ignored-params`). */
   ignored: ChatParam[];
-  /** The reply text of a succeeded run's output; OUTPUT_FORMAT_MISMATCH when it breaks `response_format`. */
+  /**
+   * The reply text of a succeeded run's output; OUTPUT_FORMAT_MISMATCH when it breaks
+   * `response_format` (not checked on a reply that calls tools: its text is no answer yet).
+   */
   reply(output: unknown): string;
+  /** The caller-declared tools the output calls; empty for a final answer. */
+  toolCalls(output: unknown): ToolCall[];
 }
 
 export interface ChatUseCases {
@@ -57,6 +63,16 @@ function unsupported(agent: AgentRecord, param: ChatParam, policy: ChatParamPoli
   return new AgentrtError(ErrorCode.UNSUPPORTED_PARAMETER, message, { issues: [{ path: [param], message }] });
 }
 
+/**
+ * Params that change what the reply is, so an agent that does not honour them refuses them rather
+ * than answer something else, unless the value asks for nothing (plain text, no tools).
+ */
+const MUST_HONOUR: Partial<Record<ChatParam, (value: unknown) => boolean>> = {
+  response_format: (value) => (value as { type?: unknown }).type === "text",
+  tools: (value) => Array.isArray(value) && value.length === 0,
+  tool_choice: (value) => value === "none",
+};
+
 /** Sorts the sent params into honoured and ignored, or refuses one. */
 function sortParams(
   agent: AgentRecord,
@@ -67,11 +83,11 @@ function sortParams(
   const ignored: ChatParam[] = [];
   for (const [name, value] of Object.entries(sent) as [ChatParam, unknown][]) {
     if (value === undefined || value === null) continue;
-    // Plain text is what every agent answers.
-    if (name === "response_format" && (value as { type?: unknown }).type === "text") continue;
+    const harmless = MUST_HONOUR[name];
+    // Plain text without tools is what every agent answers.
+    if (harmless?.(value)) continue;
     if (policy.honoured.includes(name)) (honoured as Record<string, unknown>)[name] = value;
-    else if (name === "response_format" || policy.otherwise === "refuse")
-      throw unsupported(agent, name, policy);
+    else if (harmless || policy.otherwise === "refuse") throw unsupported(agent, name, policy);
     else ignored.push(name);
   }
   return { honoured, ignored };
@@ -125,6 +141,7 @@ function qualified(template: InstalledTemplate, chat: ChatCapability): ChatCapab
       }
     },
     replyText: (output) => chat.replyText(output),
+    ...(chat.replyToolCalls ? { replyToolCalls: chat.replyToolCalls } : {}),
   };
 }
 
@@ -190,7 +207,16 @@ export function createChatUseCases(deps: { store: Store; registry: TemplateRegis
       const { honoured, ignored } = sortParams(agent, request.params, policyFor(agent));
       const format = prepareReplyFormat(honoured.response_format as ResponseFormat | undefined);
       const input = adapter.toInput(messages, { threadId: request.threadId, params: honoured });
-      return { input, ignored, reply: (output) => format(adapter.replyText(output)) };
+      const toolCalls = (output: unknown) => adapter.replyToolCalls?.(output) ?? [];
+      return {
+        input,
+        ignored,
+        toolCalls,
+        reply: (output) => {
+          const text = adapter.replyText(output);
+          return toolCalls(output).length > 0 ? text : format(text);
+        },
+      };
     },
   };
 }

@@ -1,5 +1,5 @@
-import { AgentrtError, ErrorCode } from "@agentrt/core";
-import type { StoredRunEvent } from "@agentrt/runtime";
+import { AgentrtError, ErrorCode, type ToolCall } from "@agentrt/core";
+import type { PreparedChat, StoredRunEvent } from "@agentrt/runtime";
 
 /** What the engine records around any run; any other event means the template did something. */
 const LIFECYCLE_EVENTS: ReadonlySet<string> = new Set(["run.queued", "run.started", "error", "run.finished"]);
@@ -13,7 +13,7 @@ export interface ChatUsage {
 /** A run's events as a chat reply sees them: text as it comes, then the end with the full reply. */
 export type ChatEvent =
   | { type: "delta"; text: string }
-  | { type: "end"; text: string; usage: ChatUsage; streamed: boolean };
+  | { type: "end"; text: string; toolCalls: ToolCall[]; usage: ChatUsage; streamed: boolean };
 
 /**
  * Follows a run's events into chat events. Usage is summed over the run (an agent may call models
@@ -23,7 +23,7 @@ export type ChatEvent =
  */
 export async function* chatEvents(
   events: AsyncIterable<StoredRunEvent>,
-  replyText: (output: unknown) => string,
+  reply: Pick<PreparedChat, "reply" | "toolCalls">,
 ): AsyncGenerator<ChatEvent> {
   const usage: ChatUsage = { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 };
   let streamed = false;
@@ -46,7 +46,13 @@ export async function* chatEvents(
           { details: { ...data.error?.details, runFailure: { acted } } },
         );
       }
-      yield { type: "end", text: replyText(data.output), usage, streamed };
+      yield {
+        type: "end",
+        text: reply.reply(data.output),
+        toolCalls: reply.toolCalls(data.output),
+        usage,
+        streamed,
+      };
       return;
     }
   }

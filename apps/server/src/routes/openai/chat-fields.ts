@@ -61,12 +61,11 @@ export const CHAT_FIELDS: Record<string, FieldRule> = {
   safety_identifier: ignored("end-user id for the provider's abuse monitoring: ignored and named"),
   prompt_cache_key: ignored("provider cache hint: ignored and named"),
   service_tier: ignored("provider tier: ignored and named"),
-  parallel_tool_calls: ignored("no tools are offered: ignored and named"),
-  tools: refused(
-    "agents do not take caller tools (an empty list is fine)",
-    (v) => Array.isArray(v) && v.length === 0,
+  tools: agentParam(
+    'caller tools: calls come back as `tool_calls` (`finish_reason: "tool_calls"`), results as `role: "tool"`; agents taking none refuse (`[]` is fine)',
   ),
-  tool_choice: refused("no tools are offered (`none` is fine)", (v) => v === "none"),
+  tool_choice: agentParam("with `tools`; refused by agents that take no tools (`none` is fine)"),
+  parallel_tool_calls: agentParam("with `tools`"),
   functions: refused("deprecated function calling: refused"),
   function_call: refused("deprecated function calling: refused (`none` is fine)", (v) => v === "none"),
   logprobs: refused("agents report no log probabilities (`false` is fine)", (v) => v === false),

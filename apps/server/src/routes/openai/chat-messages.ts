@@ -28,7 +28,12 @@ function textOf(message: RequestMessage, index: number): string {
     .join("\n");
 }
 
-/** OpenAI request messages as templates take them: roles kept, content reduced to text. */
+/** OpenAI request messages as templates take them: roles and tool call links kept, content reduced to text. */
 export function toChatMessages(messages: RequestMessage[]): ChatMessage[] {
-  return messages.map((message, index) => ({ role: message.role, content: textOf(message, index) }));
+  return messages.map((message, index) => {
+    const chat: ChatMessage = { role: message.role, content: textOf(message, index) };
+    if (message.tool_calls?.length) chat.tool_calls = message.tool_calls;
+    if (message.tool_call_id !== undefined) chat.tool_call_id = message.tool_call_id;
+    return chat;
+  });
 }

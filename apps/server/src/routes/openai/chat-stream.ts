@@ -1,7 +1,7 @@
-import { ErrorCode, isAgentrtError } from "@agentrt/core";
+import { ErrorCode, isAgentrtError, type ToolCall } from "@agentrt/core";
 import { createProblem, type TemplateStatusLookup, toOpenAiError } from "../../lib/problem.js";
 import { SSE_HEADERS } from "../../lib/sse.js";
-import type { ChatEvent, ChatUsage } from "./chat-events.js";
+import type { ChatEvent } from "./chat-events.js";
 
 export interface CompletionIdentity {
   id: string;
@@ -9,7 +9,11 @@ export interface CompletionIdentity {
   model: string;
 }
 
-export function chatCompletion(identity: CompletionIdentity, text: string, usage: ChatUsage) {
+type ChatEnd = Extract<ChatEvent, { type: "end" }>;
+
+/** OpenAI's completion: with tool calls, `tool_calls` (content `null` when there is no text) and `finish_reason: "tool_calls"`. */
+export function chatCompletion(identity: CompletionIdentity, { text, toolCalls, usage }: ChatEnd) {
+  const calls = toolCalls.length > 0;
   return {
     ...identity,
     object: "chat.completion" as const,
@@ -17,19 +21,36 @@ export function chatCompletion(identity: CompletionIdentity, text: string, usage
     choices: [
       {
         index: 0,
-        message: { role: "assistant" as const, content: text, refusal: null },
+        message: {
+          role: "assistant" as const,
+          content: calls && text === "" ? null : text,
+          refusal: null,
+          ...(calls ? { tool_calls: toolCalls } : {}),
+        },
         logprobs: null,
-        finish_reason: "stop" as const,
+        finish_reason: calls ? ("tool_calls" as const) : ("stop" as const),
       },
     ],
     usage,
   };
 }
 
+/**
+ * Tool calls as OpenAI streams them: per call, a delta with its index, id, type and name (empty
+ * arguments), then one with the argument text under the same index. The SDKs join them by index.
+ */
+function toolCallDeltas(toolCalls: ToolCall[]): string[] {
+  return toolCalls.flatMap(({ id, type, function: fn }, index) => [
+    JSON.stringify({ tool_calls: [{ index, id, type, function: { name: fn.name, arguments: "" } }] }),
+    JSON.stringify({ tool_calls: [{ index, function: { arguments: fn.arguments } }] }),
+  ]);
+}
+
 const encoder = new TextEncoder();
 
 /**
- * OpenAI's stream framing: a role chunk, content chunks, a `finish_reason: "stop"` chunk, with
+ * OpenAI's stream framing: a role chunk, content chunks, tool call chunks, a `finish_reason` chunk
+ * (`stop`, or `tool_calls` when the reply calls the caller's tools), with
  * `include_usage` a `choices: []` usage chunk (and `usage: null` on all the others), then
  * `[DONE]`. An error after the first byte can't change the status, so it is sent the way OpenAI
  * does: an `error` object as the last data line.
@@ -57,7 +78,8 @@ async function* chunkFrames(
       // Agents that don't stream their text send it whole.
       if (!event.streamed && event.text !== "")
         yield chunk(`{"content":${JSON.stringify(event.text)}}`, "null");
-      yield chunk("{}", `"stop"`);
+      for (const delta of toolCallDeltas(event.toolCalls)) yield chunk(delta, "null");
+      yield chunk("{}", event.toolCalls.length > 0 ? `"tool_calls"` : `"stop"`);
       if (includeUsage) yield `${head}"choices":[],"usage":${JSON.stringify(event.usage)}}\n\n`;
       yield "data: [DONE]\n\n";
     }

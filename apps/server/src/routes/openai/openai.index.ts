@@ -94,7 +94,7 @@ export function createOpenAiRoutes(services: AppServices, guards: MiddlewareHand
       // Never silent: what the request asked for that this answer does not reflect.
       ...(ignored.length > 0 ? { "x-agentrt-ignored-params": ignored.join(", ") } : {}),
     };
-    const events = chatEvents(engine.follow(run.id, 0, abort.signal), prepared.reply);
+    const events = chatEvents(engine.follow(run.id, 0, abort.signal), prepared);
     // A failed run is answered so that no client retries what the run already did.
     const failed = (error: unknown) => {
       const answer = isAgentrtError(error) && runFailureAnswer(error, run.id, runtime.errorStatus);
@@ -113,7 +113,7 @@ export function createOpenAiRoutes(services: AppServices, guards: MiddlewareHand
       }
       // Only a client that went away stops following before the end; nobody reads this answer.
       if (!end) throw new AgentrtError(ErrorCode.RUN_CANCELLED, "the client closed the connection");
-      return c.json(chatCompletion(identity, end.text, end.usage), 200, responseHeaders);
+      return c.json(chatCompletion(identity, end), 200, responseHeaders);
     }
 
     // Waiting for the first event keeps a run that fails before any text an HTTP error.

@@ -1,4 +1,4 @@
-import { ChatParamsSchema } from "@agentrt/core";
+import { ChatParamsSchema, ToolCallSchema } from "@agentrt/core";
 import { z } from "@hono/zod-openapi";
 import {
   defineApiRoute,
@@ -57,13 +57,22 @@ export const ModelSchema = z
 const TextPartSchema = z.looseObject({ type: z.string(), text: z.string().optional() });
 
 export const ChatMessageSchema = z.looseObject({
-  role: z.enum(["system", "developer", "user", "assistant"]),
+  role: z.enum(["system", "developer", "user", "assistant", "tool"]),
   content: z
     .union([z.string(), z.array(TextPartSchema)])
     .nullable()
     .optional()
     .openapi({ description: "Text, or text parts (other part types are refused)" }),
   name: z.string().optional(),
+  tool_calls: z
+    .array(ToolCallSchema)
+    .nullable()
+    .optional()
+    .openapi({ description: "On an assistant message: the tool calls the agent handed back earlier" }),
+  tool_call_id: z
+    .string()
+    .optional()
+    .openapi({ description: "On a tool message: the id of the call this is the result of" }),
 });
 
 type ChatParamShape = typeof ChatParamsSchema.shape;
@@ -125,9 +134,17 @@ export const ChatCompletionSchema = z
     choices: z.array(
       z.object({
         index: z.number().int(),
-        message: z.object({ role: z.literal("assistant"), content: z.string(), refusal: z.null() }),
+        message: z.object({
+          role: z.literal("assistant"),
+          content: z.string().nullable().openapi({ description: "`null` when the reply only calls tools" }),
+          refusal: z.null(),
+          tool_calls: z
+            .array(ToolCallSchema)
+            .optional()
+            .openapi({ description: "Calls of the tools the request declared: run them, send the results" }),
+        }),
         logprobs: z.null(),
-        finish_reason: z.literal("stop"),
+        finish_reason: z.enum(["stop", "tool_calls"]),
       }),
     ),
     usage: UsageSchema,
@@ -180,7 +197,8 @@ export const createChatCompletion = defineApiRoute({
   summary: "Talk to an agent through OpenAI's Chat Completions API",
   description: [
     "`model` is the agent. Without a thread the request is stateless: `messages` is the whole history.",
-    "With a thread (header `X-Agentrt-Thread-Id` or `metadata.thread_id`) the thread's memory is used and extended, and only the trailing user message(s) are taken from `messages`.",
+    "With a thread (header `X-Agentrt-Thread-Id` or `metadata.thread_id`) the thread's memory is used and extended, and only the trailing user and tool message(s) are taken from `messages`.",
+    '`tools` the request declares are the caller\'s: when the model calls one the answer carries `tool_calls` with `finish_reason: "tool_calls"`; the next request brings the results as `role: "tool"` messages and the run continues.',
     "Agents other than conversation agents get the last user message's text as input; their output is the reply.",
     "`stream: true` answers with `chat.completion.chunk` SSE events and `data: [DONE]`.",
     "Request fields the agent ignored are named in the `x-agentrt-ignored-params` response header; the full table is in the `ChatCompletionRequest` schema.",

@@ -1,0 +1,183 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
+import OpenAI from "openai";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { z } from "zod";
+import {
+  type ChatHarness,
+  conversationConfig,
+  createAgentOk,
+  startChatHarness,
+} from "./conversation-host.js";
+import { ADMIN_KEY } from "./helpers.js";
+import { readSse } from "./sse.js";
+
+let harness: ChatHarness;
+let mcp: Server;
+let api: Server;
+
+/** A plain HTTP API for the http tool: the moon's size. */
+async function startApi(): Promise<string> {
+  api = createServer((_req, res) => {
+    res.writeHead(200, { "content-type": "application/json" }).end('{"radiusKm":1737}');
+  });
+  await new Promise<void>((resolve) => api.listen(0, "127.0.0.1", resolve));
+  return `http://127.0.0.1:${(api.address() as AddressInfo).port}/size`;
+}
+
+/** An MCP server made with the SDK (stateless Streamable HTTP) with one tool, `distance`. */
+async function startMcpServer(): Promise<string> {
+  mcp = createServer(async (req, res) => {
+    const server = new McpServer({ name: "astro", version: "1.0.0" });
+    server.registerTool(
+      "distance",
+      { description: "Distance to a body in km", inputSchema: { body: z.string() } },
+      async ({ body }) => ({ content: [{ type: "text", text: `${body}: 384400 km` }] }),
+    );
+    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
+    await server.connect(transport);
+    await transport.handleRequest(req, res);
+  });
+  await new Promise<void>((resolve) => mcp.listen(0, "127.0.0.1", resolve));
+  return `http://127.0.0.1:${(mcp.address() as AddressInfo).port}/mcp`;
+}
+
+beforeAll(async () => {
+  const mcpUrl = await startMcpServer();
+  const apiUrl = await startApi();
+  harness = await startChatHarness({
+    AGENTRT_TEMPLATE_SETTINGS: JSON.stringify({
+      conversation: { mcpServers: { astro: { url: mcpUrl } }, allowInternal: ["127.0.0.1"] },
+    }),
+  });
+  const { server, fake } = harness;
+  await createAgentOk(server, { name: "researcher", template: "echo", config: { greeting: "found:" } });
+  await createAgentOk(server, {
+    name: "assistant",
+    template: "conversation",
+    config: conversationConfig(fake, {
+      tools: [{ type: "agent", name: "research", description: "Finds facts", agent: "researcher" }],
+      maxToolRounds: 2,
+    }),
+  });
+  await createAgentOk(server, {
+    name: "astronomer",
+    template: "conversation",
+    config: conversationConfig(fake, {
+      tools: [
+        { type: "agent", name: "research", description: "Finds facts", agent: "researcher" },
+        { type: "mcp", server: "astro" },
+        { type: "http", name: "size", description: "Size of a body", method: "GET", url: apiUrl },
+      ],
+    }),
+  });
+});
+beforeEach(() => harness.fake.reset());
+afterAll(async () => {
+  await harness.close();
+  for (const server of [mcp, api]) {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  }
+});
+
+const callResearch = () =>
+  harness.fake.enqueueReply({ toolCalls: [{ id: "c1", name: "research", arguments: { input: "moon" } }] });
+
+describe("a conversation agent with an agent tool, on a real server", () => {
+  it("calls the other agent through the host; tool.call and tool.result are in the SSE stream and the journal", async () => {
+    callResearch();
+    harness.fake.enqueueReply("The researcher found the moon.");
+    const res = await harness.server.api("/v1/agents/assistant/runs", {
+      method: "POST",
+      body: JSON.stringify({ input: "Where is the moon?", mode: "stream" }),
+    });
+    const streamed = await readSse(res);
+    const tools = streamed.filter((event) => event.event.startsWith("tool."));
+    expect(tools.map((event) => event.data)).toEqual([
+      { type: "tool.call", callId: "c1", name: "research", arguments: '{"input":"moon"}' },
+      { type: "tool.result", callId: "c1", name: "research", ok: true, result: "found: moon" },
+    ]);
+    expect(streamed.at(-1)?.data).toMatchObject({
+      status: "succeeded",
+      output: { role: "assistant", content: "The researcher found the moon." },
+    });
+    const runId = res.headers.get("x-run-id")!;
+    const journal = await readSse(await harness.server.api(`/v1/runs/${runId}/events`));
+    expect(journal.filter((event) => event.event.startsWith("tool.")).map((event) => event.data)).toEqual(
+      tools.map((event) => event.data),
+    );
+    // The tool's run is a run of the researcher agent.
+    const researcherRuns = await harness.server.call("GET", "/v1/runs?agent=researcher");
+    expect(researcherRuns.body.data[0]).toMatchObject({ status: "succeeded", output: "found: moon" });
+  });
+
+  it("answers over /v1/chat/completions after running the tool; a model calling tools forever fails coded", async () => {
+    const client = new OpenAI({ baseURL: `${harness.server.url}/v1`, apiKey: ADMIN_KEY, maxRetries: 0 });
+    callResearch();
+    harness.fake.enqueueReply("Found it.");
+    const completion = await client.chat.completions.create({
+      model: "assistant",
+      messages: [{ role: "user", content: "Where is the moon?" }],
+    });
+    expect(completion.choices[0]).toMatchObject({ message: { content: "Found it." }, finish_reason: "stop" });
+
+    for (let i = 0; i < 3; i++) callResearch();
+    const failure = await client.chat.completions
+      .create({ model: "assistant", messages: [{ role: "user", content: "loop" }] })
+      .catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(OpenAI.APIError);
+    expect(failure).toMatchObject({ status: 502, code: "conversation.tool_rounds_exceeded" });
+  });
+});
+
+describe("an agent tool, an http tool and an MCP tool in one agent, on a thread", () => {
+  it("answers a question that needs all three; the events show each call; the next turn sees the results", async () => {
+    const thread = (await harness.server.call("POST", "/v1/threads", { agent: "astronomer" })).body
+      .id as string;
+    harness.fake.enqueueReply(
+      {
+        toolCalls: [
+          { id: "a", name: "research", arguments: { input: "nearest body" } },
+          { id: "m", name: "distance", arguments: { body: "moon" } },
+          { id: "h", name: "size", arguments: { body: "moon" } },
+        ],
+      },
+      "The moon is 384400 km away.",
+      "I looked it up with two tools.",
+    );
+    const res = await harness.server.api("/v1/agents/astronomer/runs", {
+      method: "POST",
+      body: JSON.stringify({ input: "How far is the nearest body?", threadId: thread, mode: "stream" }),
+    });
+    const events = await readSse(res);
+    expect(events.filter((event) => event.event === "tool.result").map((event) => event.data)).toEqual([
+      { type: "tool.result", callId: "a", name: "research", ok: true, result: "found: nearest body" },
+      { type: "tool.result", callId: "m", name: "distance", ok: true, result: "moon: 384400 km" },
+      { type: "tool.result", callId: "h", name: "size", ok: true, result: '{"radiusKm":1737}' },
+    ]);
+    expect(events.filter((event) => event.event === "tool.call").map((event) => event.data.name)).toEqual([
+      "research",
+      "distance",
+      "size",
+    ]);
+    expect(events.at(-1)?.data).toMatchObject({ output: { content: "The moon is 384400 km away." } });
+    // Every tool was offered: the agent's own, then the MCP server's.
+    expect(
+      harness.fake.requests[0]!.body.tools.map((t: { function: { name: string } }) => t.function.name),
+    ).toEqual(["research", "size", "distance"]);
+
+    await harness.server.call("POST", "/v1/agents/astronomer/runs", {
+      input: "How did you know?",
+      threadId: thread,
+    });
+    const seen = harness.fake.requests[2]!.body.messages.map(
+      (m: { role: string; content: string }) => m.content,
+    );
+    expect(seen).toContain("found: nearest body");
+    expect(seen).toContain("moon: 384400 km");
+    expect(seen).toContain('{"radiusKm":1737}');
+  });
+});
