@@ -240,5 +240,18 @@ export function createRunStore(pool: pg.Pool, options: RunStoreOptions): RunStor
       );
       return rows.map(toEvent);
     },
+
+    async tokensUsed(agentId, since) {
+      // Runs still going or ended since the window opened: only they can hold usage recorded in it.
+      const { rows } = await pool.query<{ tokens: number }>(
+        `SELECT coalesce(sum((e.data::jsonb ->> 'promptTokens')::numeric
+                             + (e.data::jsonb ->> 'completionTokens')::numeric), 0)::float8 AS tokens
+         FROM runs r JOIN run_events e ON e.run_id = r.id
+         WHERE r.agent_id = $1 AND (r.finished_at IS NULL OR r.finished_at >= $2)
+           AND e.type = 'usage' AND e.created_at >= $2`,
+        [agentId, since],
+      );
+      return rows[0]!.tokens;
+    },
   };
 }
