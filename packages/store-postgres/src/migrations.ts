@@ -167,4 +167,12 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX run_tombstones_removed ON run_tombstones (removed_at);
     `,
   },
+  {
+    version: 4,
+    name: "run_invoke_depth",
+    sql: `
+      -- A child run's invokeAgent depth, so the depth limit survives recovery and take-over.
+      ALTER TABLE runs ADD COLUMN invoke_depth integer NOT NULL DEFAULT 0;
+    `,
+  },
 ];
