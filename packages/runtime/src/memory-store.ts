@@ -268,6 +268,7 @@ export function createMemoryStore(): Store {
         if (runs.has(input.id)) throw new Error(`run ${input.id} already exists`);
         const run: RunRecord = {
           ...structuredClone(input),
+          invokeDepth: input.invokeDepth ?? 0,
           status: "queued",
           output: null,
           error: null,

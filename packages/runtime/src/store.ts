@@ -174,6 +174,11 @@ export interface RunRecord {
   webhookDeliveries: WebhookDelivery[];
   /** Per-run timeout in milliseconds, resolved at creation. */
   timeoutMs: number;
+  /**
+   * How many `invokeAgent` calls deep the run is (0: submitted from outside), kept so the depth
+   * limit still holds when the run is re-queued by recovery or taken over by another node.
+   */
+  invokeDepth: number;
   createdAt: string;
   startedAt: string | null;
   finishedAt: string | null;
@@ -190,7 +195,10 @@ export type NewRun = Pick<
   | "idempotencyKey"
   | "webhookUrl"
   | "timeoutMs"
->;
+> & {
+  /** Default 0. */
+  invokeDepth?: number | undefined;
+};
 
 export type RunPatch = Partial<
   Pick<RunRecord, "status" | "output" | "error" | "startedAt" | "finishedAt" | "webhookDeliveries">

@@ -185,6 +185,17 @@ export function describeStoreConformance(name: string, options: StoreConformance
       await expect(store.runs.create(newRun(agentId, { id: first.run.id }))).rejects.toThrow();
     });
 
+    it("keeps a run's invokeAgent depth (0 unless given)", async () => {
+      const { store, agentId } = await withAgent();
+      const top = await store.runs.create(newRun(agentId));
+      const child = await store.runs.create(newRun(agentId, { invokeDepth: 3 }));
+      expect(top.run.invokeDepth).toBe(0);
+      expect(child.run.invokeDepth).toBe(3);
+      expect((await store.runs.get(child.run.id))?.invokeDepth).toBe(3);
+      await store.runs.update(child.run.id, { status: "running" });
+      expect((await store.runs.listByStatus(["running"], 10)).map((r) => r.invokeDepth)).toEqual([3]);
+    });
+
     it("updates, lists with filters and lists by status oldest first", async () => {
       const { store, agentId } = await withAgent();
       await store.threads.create({ id: "thr_1", agentId: null, metadata: {} });

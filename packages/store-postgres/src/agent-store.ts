@@ -5,6 +5,7 @@ import {
   type AgentStatus,
   type AgentStore,
   canonicalJson,
+  NO_AGENT_LIMITS,
   nowIso,
 } from "@agentrt/runtime";
 import type pg from "pg";
@@ -22,6 +23,8 @@ interface AgentRow {
   config: string;
   revision: number;
   status: string;
+  retention: string | null;
+  limits: string;
   created_at: string;
   updated_at: string;
 }
@@ -45,6 +48,8 @@ function toAgent(row: AgentRow): AgentRecord {
     config: fromJson(row.config),
     revision: row.revision,
     status: row.status as AgentStatus,
+    retention: fromJson(row.retention),
+    limits: { ...NO_AGENT_LIMITS, ...fromJson<Partial<AgentRecord["limits"]>>(row.limits) },
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -85,8 +90,8 @@ export function createAgentStore(pool: pg.Pool): AgentStore {
           row = (
             await client.query<AgentRow>(
               `INSERT INTO agents (id, name, description, template_name, template_range, template_version,
-                                 config, revision, status, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, 1, 'active', $8, $8)
+                                 config, revision, status, retention, limits, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, 1, 'active', $9, $10, $8, $8)
              RETURNING *`,
               [
                 agent.id,
@@ -97,6 +102,8 @@ export function createAgentStore(pool: pg.Pool): AgentStore {
                 agent.templateVersion,
                 config,
                 nowIso(),
+                agent.retention ? JSON.stringify(agent.retention) : null,
+                JSON.stringify({ ...NO_AGENT_LIMITS, ...agent.limits }),
               ],
             )
           ).rows[0]!;
@@ -150,7 +157,7 @@ export function createAgentStore(pool: pg.Pool): AgentStore {
             await client.query<AgentRow>(
               `UPDATE agents
              SET name = $2, description = $3, status = $4, template_range = $5, template_version = $6,
-                 config = $7, revision = $8, updated_at = $9
+                 config = $7, revision = $8, updated_at = $9, retention = $10, limits = $11
              WHERE id = $1
              RETURNING *`,
               [
@@ -163,6 +170,10 @@ export function createAgentStore(pool: pg.Pool): AgentStore {
                 changed ? JSON.stringify(config) : row.config,
                 revision,
                 updatedAt,
+                patch.retention === undefined
+                  ? row.retention
+                  : patch.retention && JSON.stringify(patch.retention),
+                patch.limits ? JSON.stringify(patch.limits) : row.limits,
               ],
             )
           ).rows[0]!;

@@ -1,4 +1,10 @@
-import { type ApiKeyRecord, type ApiKeyScope, type ApiKeyStore, nowIso } from "@agentrt/runtime";
+import {
+  type ApiKeyRateLimits,
+  type ApiKeyRecord,
+  type ApiKeyScope,
+  type ApiKeyStore,
+  nowIso,
+} from "@agentrt/runtime";
 import type pg from "pg";
 import { fromJson, listPage } from "./rows.js";
 
@@ -8,6 +14,7 @@ interface ApiKeyRow {
   prefix: string;
   hash: string;
   scopes: string;
+  rate_limits: string;
   created_at: string;
   last_used_at: string | null;
 }
@@ -19,6 +26,7 @@ function toApiKey(row: ApiKeyRow): ApiKeyRecord {
     prefix: row.prefix,
     hash: row.hash,
     scopes: fromJson<ApiKeyScope[]>(row.scopes),
+    rateLimits: fromJson<ApiKeyRateLimits>(row.rate_limits),
     createdAt: row.created_at,
     lastUsedAt: row.last_used_at,
   };
@@ -32,11 +40,31 @@ export function createApiKeyStore(pool: pg.Pool): ApiKeyStore {
   return {
     async create(key) {
       return (await one(
-        `INSERT INTO api_keys (id, name, prefix, hash, scopes, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6) RETURNING *`,
-        [key.id, key.name, key.prefix, key.hash, JSON.stringify(key.scopes), nowIso()],
+        `INSERT INTO api_keys (id, name, prefix, hash, scopes, rate_limits, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING *`,
+        [
+          key.id,
+          key.name,
+          key.prefix,
+          key.hash,
+          JSON.stringify(key.scopes),
+          JSON.stringify(key.rateLimits ?? {}),
+          nowIso(),
+        ],
       ))!;
     },
+    update: (id, patch) =>
+      one(
+        `UPDATE api_keys SET name = coalesce($2, name), scopes = coalesce($3, scopes),
+           rate_limits = coalesce($4, rate_limits)
+         WHERE id = $1 RETURNING *`,
+        [
+          id,
+          patch.name ?? null,
+          patch.scopes ? JSON.stringify(patch.scopes) : null,
+          patch.rateLimits ? JSON.stringify(patch.rateLimits) : null,
+        ],
+      ),
     // `hash` is UNIQUE, so this is an index lookup on every authenticated request.
     findByHash: (hash) => one("SELECT * FROM api_keys WHERE hash = $1", [hash]),
     get: (id) => one("SELECT * FROM api_keys WHERE id = $1", [id]),

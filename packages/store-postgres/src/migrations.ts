@@ -133,4 +133,46 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX runs_unfinished_owner ON runs (owner, id) WHERE status IN ('queued', 'running');
     `,
   },
+  {
+    version: 3,
+    // The Store interface grew after version 2 (retention, schedule overlap, limits): the same
+    // columns and tables SQLite migrations 4–6 add.
+    name: "retention_overlap_limits",
+    sql: `
+      ALTER TABLE agents ADD COLUMN retention text;
+      ALTER TABLE agents ADD COLUMN limits text NOT NULL DEFAULT '{}';
+      ALTER TABLE api_keys ADD COLUMN rate_limits text NOT NULL DEFAULT '{}';
+      ALTER TABLE schedules ADD COLUMN overlap text NOT NULL DEFAULT 'skip'
+        CHECK (overlap IN ('skip', 'enqueue', 'allow'));
+      ALTER TABLE runs ADD COLUMN compacted boolean NOT NULL DEFAULT false;
+      -- Retention and the token quota compare these with ISO times: byte-wise, like the other keys.
+      ALTER TABLE runs ALTER COLUMN finished_at TYPE text COLLATE "C";
+      ALTER TABLE run_events ALTER COLUMN created_at TYPE text COLLATE "C";
+      -- Serves the pruner's age and count rules and the tokens-per-day quota's sum.
+      CREATE INDEX runs_agent_finished ON runs (agent_id, finished_at);
+      -- Compaction walks only runs not compacted yet, however many compacted ones are kept.
+      CREATE INDEX runs_uncompacted ON runs (agent_id, finished_at)
+        WHERE NOT compacted AND finished_at IS NOT NULL;
+      CREATE INDEX runs_schedule ON runs (schedule_id, id) WHERE schedule_id IS NOT NULL;
+      CREATE INDEX threads_idle ON threads (agent_id, updated_at);
+      CREATE INDEX run_events_usage ON run_events (run_id, created_at) WHERE type = 'usage';
+
+      -- A removed run's id answers RUN_EXPIRED / RUN_DELETED (not RUN_NOT_FOUND) while this lasts.
+      CREATE TABLE run_tombstones (
+        id text COLLATE "C" PRIMARY KEY,
+        agent_id text COLLATE "C" NOT NULL,
+        reason text NOT NULL,
+        removed_at text COLLATE "C" NOT NULL
+      );
+      CREATE INDEX run_tombstones_removed ON run_tombstones (removed_at);
+    `,
+  },
+  {
+    version: 4,
+    name: "run_invoke_depth",
+    sql: `
+      -- A child run's invokeAgent depth, so the depth limit survives recovery and take-over.
+      ALTER TABLE runs ADD COLUMN invoke_depth integer NOT NULL DEFAULT 0;
+    `,
+  },
 ];

@@ -172,6 +172,7 @@ describePostgres("postgres store", () => {
         input: null,
         webhookUrl: null,
         enabled: true,
+        overlap: "skip",
         nextRunAt: null,
       }),
     ).rejects.toMatchObject({ code: "AGENT_NOT_FOUND" });

@@ -10,6 +10,7 @@ import { createPool } from "./database.js";
 import { createRunLeases, newNodeId } from "./leases.js";
 import { runMigrations } from "./migrate.js";
 import { migrations } from "./migrations.js";
+import { createRetentionStore } from "./retention-store.js";
 import { createRunStore } from "./run-store.js";
 import { createScheduleStore } from "./schedule-store.js";
 import { createThreadStore } from "./thread-store.js";
@@ -109,6 +110,7 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     leases: createRunLeases(pool, nodeId),
     schedules: createScheduleStore(pool),
     threads: createThreadStore(pool),
+    retention: createRetentionStore(pool, schema),
     get checkpointer() {
       checkpointer ??= (options.createCheckpointer ?? loadCheckpointer)(pool, schema);
       return checkpointer;

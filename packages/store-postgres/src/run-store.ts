@@ -28,6 +28,7 @@ export interface RunRow {
   webhook_url: string | null;
   webhook_deliveries: string;
   timeout_ms: number;
+  invoke_depth: number;
   last_seq: number;
   created_at: string;
   started_at: string | null;
@@ -57,6 +58,7 @@ export function toRun(row: RunRow): RunRecord {
     webhookUrl: row.webhook_url,
     webhookDeliveries: fromJson<WebhookDelivery[]>(row.webhook_deliveries),
     timeoutMs: row.timeout_ms,
+    invokeDepth: row.invoke_depth,
     createdAt: row.created_at,
     startedAt: row.started_at,
     finishedAt: row.finished_at,
@@ -151,8 +153,8 @@ export function createRunStore(pool: pg.Pool, options: RunStoreOptions): RunStor
     try {
       const { rows } = await db.query<RunRow>(
         `INSERT INTO runs (id, agent_id, agent_revision, thread_id, schedule_id, input, status, idempotency_key,
-                           webhook_url, webhook_deliveries, timeout_ms, created_at, owner)
-         VALUES ($1, $2, $3, $4, $5, $6, 'queued', $7, $8, '[]', $9, $10, $11)
+                           webhook_url, webhook_deliveries, timeout_ms, created_at, owner, invoke_depth)
+         VALUES ($1, $2, $3, $4, $5, $6, 'queued', $7, $8, '[]', $9, $10, $11, $12)
          RETURNING *`,
         [
           run.id,
@@ -166,6 +168,7 @@ export function createRunStore(pool: pg.Pool, options: RunStoreOptions): RunStor
           run.timeoutMs,
           nowIso(),
           options.owner,
+          run.invokeDepth ?? 0,
         ],
       );
       return toRun(rows[0]!);
@@ -239,6 +242,19 @@ export function createRunStore(pool: pg.Pool, options: RunStoreOptions): RunStor
         [runId, afterSeq, limit ?? null],
       );
       return rows.map(toEvent);
+    },
+
+    async tokensUsed(agentId, since) {
+      // Runs still going or ended since the window opened: only they can hold usage recorded in it.
+      const { rows } = await pool.query<{ tokens: number }>(
+        `SELECT coalesce(sum((e.data::jsonb ->> 'promptTokens')::numeric
+                             + (e.data::jsonb ->> 'completionTokens')::numeric), 0)::float8 AS tokens
+         FROM runs r JOIN run_events e ON e.run_id = r.id
+         WHERE r.agent_id = $1 AND (r.finished_at IS NULL OR r.finished_at >= $2)
+           AND e.type = 'usage' AND e.created_at >= $2`,
+        [agentId, since],
+      );
+      return rows[0]!.tokens;
     },
   };
 }

@@ -1,5 +1,5 @@
 import { AgentrtError, ErrorCode } from "@agentrt/core";
-import { nowIso, type ScheduleRecord, type ScheduleStore } from "@agentrt/runtime";
+import { nowIso, type ScheduleOverlap, type ScheduleRecord, type ScheduleStore } from "@agentrt/runtime";
 import type pg from "pg";
 import { FOREIGN_KEY_VIOLATION, sqlState } from "./database.js";
 import { fromJson, listPage, pageLimit, toJson } from "./rows.js";
@@ -12,6 +12,7 @@ interface ScheduleRow {
   input: string | null;
   webhook_url: string | null;
   enabled: boolean;
+  overlap: string;
   next_run_at: string | null;
   last_run_at: string | null;
   last_run_id: string | null;
@@ -27,6 +28,7 @@ function toSchedule(row: ScheduleRow): ScheduleRecord {
     input: fromJson(row.input),
     webhookUrl: row.webhook_url,
     enabled: row.enabled,
+    overlap: row.overlap as ScheduleOverlap,
     nextRunAt: row.next_run_at,
     lastRunAt: row.last_run_at,
     lastRunId: row.last_run_id,
@@ -39,8 +41,8 @@ export function createScheduleStore(pool: pg.Pool): ScheduleStore {
     async create(schedule) {
       try {
         const { rows } = await pool.query<ScheduleRow>(
-          `INSERT INTO schedules (id, agent_id, cron, timezone, input, webhook_url, enabled, next_run_at, created_at)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+          `INSERT INTO schedules (id, agent_id, cron, timezone, input, webhook_url, enabled, next_run_at, created_at, overlap)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
            RETURNING *`,
           [
             schedule.id,
@@ -52,6 +54,7 @@ export function createScheduleStore(pool: pg.Pool): ScheduleStore {
             schedule.enabled,
             schedule.nextRunAt,
             nowIso(),
+            schedule.overlap,
           ],
         );
         return toSchedule(rows[0]!);
@@ -75,6 +78,34 @@ export function createScheduleStore(pool: pg.Pool): ScheduleStore {
 
     async delete(id) {
       return ((await pool.query("DELETE FROM schedules WHERE id = $1", [id])).rowCount ?? 0) > 0;
+    },
+
+    async update(id, patch) {
+      const { rows } = await pool.query<ScheduleRow>(
+        `UPDATE schedules SET
+           cron = coalesce($2, cron),
+           timezone = coalesce($3, timezone),
+           input = CASE WHEN $4 THEN $5 ELSE input END,
+           webhook_url = CASE WHEN $6 THEN $7 ELSE webhook_url END,
+           enabled = coalesce($8, enabled),
+           overlap = coalesce($9, overlap),
+           next_run_at = CASE WHEN $10 THEN $11 ELSE next_run_at END
+         WHERE id = $1 RETURNING *`,
+        [
+          id,
+          patch.cron ?? null,
+          patch.timezone ?? null,
+          "input" in patch,
+          "input" in patch ? toJson(patch.input) : null,
+          patch.webhookUrl !== undefined,
+          patch.webhookUrl ?? null,
+          patch.enabled ?? null,
+          patch.overlap ?? null,
+          patch.nextRunAt !== undefined,
+          patch.nextRunAt ?? null,
+        ],
+      );
+      return rows[0] ? toSchedule(rows[0]) : undefined;
     },
 
     async due(now, limit) {

@@ -208,4 +208,12 @@ export const migrations: readonly Migration[] = [
       ALTER TABLE api_keys ADD COLUMN rate_limits TEXT NOT NULL DEFAULT '{}';
     `,
   },
+  {
+    version: 7,
+    name: "run_invoke_depth",
+    sql: `
+      -- A child run's invokeAgent depth, so the depth limit survives recovery and re-queueing.
+      ALTER TABLE runs ADD COLUMN invoke_depth INTEGER NOT NULL DEFAULT 0;
+    `,
+  },
 ];

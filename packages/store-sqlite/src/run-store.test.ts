@@ -23,6 +23,7 @@ describe("runs.create", () => {
     expect(created).toBe(true);
     expect(run).toEqual({
       ...input,
+      invokeDepth: 0,
       status: "queued",
       output: null,
       error: null,

@@ -31,6 +31,7 @@ interface RunRow {
   webhook_url: string | null;
   webhook_deliveries: string;
   timeout_ms: number;
+  invoke_depth: number;
   last_seq: number;
   created_at: string;
   started_at: string | null;
@@ -60,6 +61,7 @@ function toRun(row: RunRow): RunRecord {
     webhookUrl: row.webhook_url,
     webhookDeliveries: fromJson<WebhookDelivery[]>(row.webhook_deliveries),
     timeoutMs: row.timeout_ms,
+    invokeDepth: row.invoke_depth,
     createdAt: row.created_at,
     startedAt: row.started_at,
     finishedAt: row.finished_at,
@@ -112,9 +114,9 @@ function patchParams(id: string, patch: RunPatch, events: number) {
 export function createRunStore(db: DatabaseSync, group: GroupCommit): RunStore {
   const insertRun = db.prepare(`
     INSERT INTO runs (id, agent_id, agent_revision, thread_id, schedule_id, input, status, idempotency_key,
-                      webhook_url, webhook_deliveries, timeout_ms, created_at)
+                      webhook_url, webhook_deliveries, timeout_ms, invoke_depth, created_at)
     VALUES ($id, $agentId, $agentRevision, $threadId, $scheduleId, $input, 'queued', $idempotencyKey,
-            $webhookUrl, '[]', $timeoutMs, $createdAt)
+            $webhookUrl, '[]', $timeoutMs, $invokeDepth, $createdAt)
     RETURNING *`);
   const selectIdempotent = db.prepare(`
     SELECT * FROM runs
@@ -193,6 +195,7 @@ export function createRunStore(db: DatabaseSync, group: GroupCommit): RunStore {
           idempotencyKey: run.idempotencyKey,
           webhookUrl: run.webhookUrl,
           timeoutMs: run.timeoutMs,
+          invokeDepth: run.invokeDepth ?? 0,
           createdAt: nowIso(),
         }) as unknown as RunRow,
       );

@@ -8,7 +8,7 @@ import {
   templateContext,
 } from "../../test/engine-fixtures.js";
 import { createMemoryStore } from "../memory-store.js";
-import type { AgentRecord, RunRecord, Store } from "../store.js";
+import type { AgentRecord, NewRun, RunRecord, Store } from "../store.js";
 import { createRunEngine, type RunEngine } from "./run-engine.js";
 
 const hooks = createHooks();
@@ -19,13 +19,14 @@ afterEach(async () => {
   await Promise.all(engines.splice(0).map((e) => e.close()));
 });
 
-function engineOn(store: Store): RunEngine {
+function engineOn(store: Store, maxInvokeDepth?: number): RunEngine {
   const logger = createMemoryLogger();
   const engine = createRunEngine({
     store,
     registry: registryOf(plain, idempotent),
     context: templateContext(logger),
     logger,
+    ...(maxInvokeDepth === undefined ? {} : { maxInvokeDepth }),
   });
   engines.push(engine);
   return engine;
@@ -36,6 +37,7 @@ async function leftBehind(
   store: Store,
   agent: AgentRecord,
   status: "queued" | "running",
+  overrides: Partial<NewRun> = {},
 ): Promise<RunRecord> {
   const { run } = await store.runs.create({
     id: `run_${status}_${agent.name}`,
@@ -47,6 +49,7 @@ async function leftBehind(
     idempotencyKey: null,
     webhookUrl: null,
     timeoutMs: 10_000,
+    ...overrides,
   });
   await store.runs.appendEvent(run.id, { type: "run.queued" });
   if (status === "queued") return run;
@@ -112,6 +115,26 @@ describe("start-up recovery", () => {
     await engine.start();
     expect((await engine.wait(queued.id)).status).toBe("succeeded");
     expect(hooks.created.at(-1)).toBe("first");
+  });
+
+  it("keeps a recovered child run's agent-call depth, queued or re-queued after running", async () => {
+    const store = createMemoryStore();
+    const agent = await createAgent(store, plain, "plain");
+    const retry = await createAgent(store, idempotent, "retry");
+    // Child runs already at the limit (2): one more level of invokeAgent must be refused.
+    const invoke = { do: [{ invoke: { agent: "plain", input: { do: [{ output: "deeper" }] } } }] };
+    const queued = await leftBehind(store, agent, "queued", { input: invoke, invokeDepth: 2 });
+    const running = await leftBehind(store, retry, "running", { input: invoke, invokeDepth: 2 });
+    const top = await leftBehind(store, agent, "queued", { id: "run_top", input: invoke });
+    const engine = engineOn(store, 2);
+    await engine.start();
+    for (const run of [queued, running]) {
+      const done = await engine.wait(run.id);
+      expect(done.status).toBe("failed");
+      expect(done.error?.message).toMatch(/limited to 2 levels deep/);
+    }
+    // A recovered top-level run still may call one level down.
+    expect(await engine.wait(top.id)).toMatchObject({ status: "succeeded", output: "deeper" });
   });
 
   it("leaves runs this engine already holds alone", async () => {

@@ -225,7 +225,8 @@ export function createRunEngine(options: RunEngineOptions): RunEngine {
         status: "queued",
         startedAt: null,
       });
-      if (!closed) queue.push({ runId: run.id, agentId: run.agentId, run: queued, source, depth: 0 });
+      if (!closed)
+        queue.push({ runId: run.id, agentId: run.agentId, run: queued, source, depth: run.invokeDepth });
       return;
     }
     await finish(run.id, { status: "failed", error: runError(abortError("shutdown", run.timeoutMs)) });
@@ -475,6 +476,7 @@ export function createRunEngine(options: RunEngineOptions): RunEngine {
         idempotencyKey,
         webhookUrl: prepared.webhookUrl ?? null,
         timeoutMs: prepared.timeoutMs,
+        invokeDepth: depth,
       },
       idempotencyKey === null ? undefined : new Date(Date.now() - IDEMPOTENCY_WINDOW_MS).toISOString(),
     );
@@ -589,7 +591,13 @@ export function createRunEngine(options: RunEngineOptions): RunEngine {
             if (run.status === "running") {
               await interrupt(run, await loadRunSource(store, registry, run).catch(() => undefined));
             } else if (!closed)
-              queue.push({ runId: run.id, agentId: run.agentId, run, source: undefined, depth: 0 });
+              queue.push({
+                runId: run.id,
+                agentId: run.agentId,
+                run,
+                source: undefined,
+                depth: run.invokeDepth,
+              });
           },
         });
         leaseKeeper = keeper;
@@ -603,7 +611,13 @@ export function createRunEngine(options: RunEngineOptions): RunEngine {
         interrupt: async (run) =>
           interrupt(run, await loadRunSource(store, registry, run).catch(() => undefined)),
         enqueue: (run) =>
-          queue.push({ runId: run.id, agentId: run.agentId, run, source: undefined, depth: 0 }),
+          queue.push({
+            runId: run.id,
+            agentId: run.agentId,
+            run,
+            source: undefined,
+            depth: run.invokeDepth,
+          }),
       });
       if (result.interrupted + result.requeued > 0) logger.info("recovered runs", result);
     },

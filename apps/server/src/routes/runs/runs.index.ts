@@ -7,7 +7,9 @@ import type { AppEnv } from "../../lib/types.js";
 import * as routes from "./runs.routes.js";
 
 export function toRunResponse(run: RunRecord) {
-  return { ...run, input: run.input ?? null, output: run.output ?? null };
+  // The invokeAgent depth is the engine's bookkeeping, not part of the API's run.
+  const { invokeDepth: _depth, ...rest } = run;
+  return { ...rest, input: run.input ?? null, output: run.output ?? null };
 }
 
 export function createRunRoutes({ runtime, config }: Pick<AppServices, "runtime" | "config">) {
