@@ -49,7 +49,15 @@ export function createApp(services: AppServices): OpenAPIHono<AppEnv> {
   app.route("/", createHealthRoutes(runtime, services.config.role));
   app.route("/", createMetricsRoutes(services.metrics));
   // A worker node executes runs and answers operations only; clients talk to the other nodes.
-  if (services.config.role === "worker") return app;
+  if (services.config.role !== "worker") mountApi(app, services, guards);
+  // Last, so it knows every route: a wrong method on a known path is a 405 with `Allow`.
+  app.notFound(createNotFoundHandler(app.routes, notFoundHandler));
+  return app;
+}
+
+/** The API areas, its OpenAPI document, docs and console: everything but operations. */
+function mountApi(app: OpenAPIHono<AppEnv>, services: AppServices, guards: ReturnType<typeof createGuards>) {
+  const { runtime } = services;
   app.route("/", createStatsRoutes(runtime, services.stats));
   app.route("/", createTemplateRoutes({ registry: runtime.registry, config: services.config }));
   app.route("/", createAgentRoutes(runtime));
@@ -78,7 +86,4 @@ export function createApp(services: AppServices): OpenAPIHono<AppEnv> {
   });
   app.route("/", createDocsRoutes());
   if (services.config.console) app.route("/", createConsoleRoutes());
-  // Last, so it knows every route: a wrong method on a known path is a 405 with `Allow`.
-  app.notFound(createNotFoundHandler(app.routes, notFoundHandler));
-  return app;
 }
