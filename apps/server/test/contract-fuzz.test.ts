@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startFakeRegistry } from "./fake-registry.js";
 import { startTestServer, type TestServer } from "./helpers.js";
 import { type OpenApiDoc, type Operation, parameterFor, valueFor } from "./openapi-arbitraries.js";
 
@@ -9,12 +10,19 @@ import { type OpenApiDoc, type Operation, parameterFor, valueFor } from "./opena
  * one the document declares for that operation, and never a 5xx. Seeded, so a failure reproduces.
  */
 let server: TestServer;
+let registry: Awaited<ReturnType<typeof startFakeRegistry>>;
 let doc: OpenApiDoc;
 /** Ids that exist, per path parameter name, so requests also reach the handlers past the 404s. */
 const known: Record<string, string[]> = {};
 
 beforeAll(async () => {
-  server = await startTestServer({ AGENTRT_RUN_MAX_TIMEOUT_MS: "5000", AGENTRT_RUN_TIMEOUT_MS: "2000" });
+  // The catalog searches this local registry, never the internet.
+  registry = await startFakeRegistry();
+  server = await startTestServer({
+    AGENTRT_RUN_MAX_TIMEOUT_MS: "5000",
+    AGENTRT_RUN_TIMEOUT_MS: "2000",
+    AGENTRT_NPM_REGISTRY: registry.url,
+  });
   await server.call("POST", "/v1/agents", { name: "echo", template: "echo", config: { greeting: "hi" } });
   const run = await server.call("POST", "/v1/agents/echo/runs", { input: "x" });
   const thread = await server.call("POST", "/v1/threads", {});
@@ -33,7 +41,10 @@ beforeAll(async () => {
   });
   doc = (await (await server.api("/openapi.json")).json()) as OpenApiDoc;
 });
-afterAll(() => server.stop());
+afterAll(async () => {
+  await server.stop();
+  await registry.close();
+});
 
 interface Call {
   path: string;

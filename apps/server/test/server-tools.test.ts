@@ -104,7 +104,7 @@ describe("a conversation agent with an agent tool, on a real server", () => {
       status: "succeeded",
       output: { role: "assistant", content: "The researcher found the moon." },
     });
-    const runId = res.headers.get("x-run-id")!;
+    const runId = res.headers.get("x-agentrt-run-id")!;
     const journal = await readSse(await harness.server.api(`/v1/runs/${runId}/events`));
     expect(journal.filter((event) => event.event.startsWith("tool.")).map((event) => event.data)).toEqual(
       tools.map((event) => event.data),
@@ -129,7 +129,8 @@ describe("a conversation agent with an agent tool, on a real server", () => {
       .create({ model: "assistant", messages: [{ role: "user", content: "loop" }] })
       .catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(OpenAI.APIError);
-    expect(failure).toMatchObject({ status: 502, code: "conversation.tool_rounds_exceeded" });
+    // The run's own failure: 422 with x-should-retry false, so the SDK does not run it again.
+    expect(failure).toMatchObject({ status: 422, code: "conversation.tool_rounds_exceeded" });
   });
 });
 

@@ -29,9 +29,10 @@ it("is discovered from its package.json and dist like a third-party template", a
 
 // Discovery imports every template at server start; LangChain (hundreds of ms) waits for create().
 // The chat and threads capabilities are part of the entry, so they must not need LangChain either.
-it("imports only core and zod (no LangChain) when the entry module is loaded", () => {
+// `@agentrt/egress` (no dependencies of its own) validates the operator's allow-list in the settings.
+it("imports only core, egress and zod (no LangChain) when the entry module is loaded", () => {
   const packages = new Set(
     entryImports(new URL("../dist/", import.meta.url)).filter((specifier) => !specifier.startsWith("./")),
   );
-  expect([...packages].sort()).toEqual(["@agentrt/core", "zod"]);
+  expect([...packages].sort()).toEqual(["@agentrt/core", "@agentrt/egress", "zod"]);
 });
