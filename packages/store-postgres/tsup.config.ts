@@ -1,3 +1,3 @@
 import { definePackageBuild } from "../../config/tsup.base.js";
 
-export default definePackageBuild({ entry: ["src/index.ts", "src/checkpointer.ts"] });
+export default definePackageBuild({ entry: ["src/index.ts", "src/checkpointer.ts", "src/testing.ts"] });

@@ -1,7 +1,7 @@
 import { rmSync } from "node:fs";
+import { describePostgres, freshDatabaseUrl } from "@agentrt/store-postgres/testing";
 import { afterAll, afterEach, expect, it } from "vitest";
 import { ADMIN_KEY, createTestHost } from "./helpers.js";
-import { describePostgres, freshDatabaseUrl } from "./postgres.js";
 import { type ServerProcess, startServerProcess } from "./process.js";
 import { readSse, type SseEvent } from "./sse.js";
 

@@ -1,65 +1,7 @@
-import { randomBytes } from "node:crypto";
-import pg from "pg";
-import { afterAll, describe } from "vitest";
+import type pg from "pg";
 import { PostgresCheckpointSaver } from "../src/checkpointer.js";
 
-/**
- * The PostgreSQL server tests run against. `AGENTRT_TEST_POSTGRES_URL` names it (CI sets it, and a
- * server it names must answer, or the tests fail). Unset, a local default server is tried; when
- * none answers the PostgreSQL tests are skipped with that reason, so `pnpm test` on a laptop
- * without PostgreSQL still passes the rest.
- */
-const configured = process.env.AGENTRT_TEST_POSTGRES_URL;
-const DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/postgres";
-
-async function reachable(url: string): Promise<boolean> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
-  try {
-    await client.connect();
-    await client.query("SELECT 1");
-    return true;
-  } catch (error) {
-    if (configured) throw new Error(`AGENTRT_TEST_POSTGRES_URL=${url} does not answer: ${String(error)}`);
-    return false;
-  } finally {
-    await client.end().catch(() => {});
-  }
-}
-
-export const postgresUrl: string | undefined = (await reachable(configured ?? DEFAULT_URL))
-  ? (configured ?? DEFAULT_URL)
-  : undefined;
-
-if (!postgresUrl) {
-  console.warn(
-    `PostgreSQL tests skipped: AGENTRT_TEST_POSTGRES_URL is unset and nothing answers at ${DEFAULT_URL}`,
-  );
-}
-
-/** Declares PostgreSQL tests: skipped (reason printed above) when no server is available. */
-export function describePostgres(name: string, body: () => void): void {
-  describe.skipIf(postgresUrl === undefined)(name, body);
-}
-
-const created: string[] = [];
-
-/** A fresh schema name for one test; every schema handed out is dropped after the file. */
-export function freshSchema(): string {
-  const name = `agentrt_test_${process.pid}_${randomBytes(4).toString("hex")}`;
-  created.push(name);
-  return name;
-}
-
-afterAll(async () => {
-  if (!postgresUrl || created.length === 0) return;
-  const client = new pg.Client(postgresUrl);
-  await client.connect();
-  try {
-    for (const schema of created.splice(0)) await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-  } finally {
-    await client.end();
-  }
-});
+export { describePostgres, freshSchema, postgresUrl } from "../src/testing.js";
 
 /** The checkpointer from source (the store loads the built one by default), so coverage sees it. */
 export function sourceCheckpointer(pool: pg.Pool, schema: string): PostgresCheckpointSaver {
