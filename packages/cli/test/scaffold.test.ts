@@ -51,8 +51,8 @@ describe("agentrt new template", () => {
         prepublishOnly: "tsup && publint --pack npm",
       },
       // Quiet installs: esbuild's install script is allowed up front, for pnpm and for npm.
-      pnpm: { onlyBuiltDependencies: ["esbuild"] },
-      allowScripts: { esbuild: true },
+      pnpm: { onlyBuiltDependencies: ["esbuild"], ignoredBuiltDependencies: ["protobufjs"] },
+      allowScripts: { esbuild: true, protobufjs: false },
     });
     expect(manifest.devDependencies).not.toHaveProperty("@agentrt/runtime");
     // npm refuses an older Node with a clear error instead of a warning.

@@ -59,9 +59,10 @@ function packageJson(names: TemplateNames, versions: ScaffoldVersions) {
       typescript: TOOL_VERSIONS.typescript,
       vitest: TOOL_VERSIONS.vitest,
     },
-    // tsup's esbuild needs its install script; say so, so installs neither skip it nor ask.
-    pnpm: { onlyBuiltDependencies: ["esbuild"] },
-    allowScripts: { esbuild: true },
+    // tsup's esbuild needs its install script; protobufjs (under the server's OpenTelemetry SDK)
+    // only prints a notice from its own. Say so, so installs neither skip the one nor ask.
+    pnpm: { onlyBuiltDependencies: ["esbuild"], ignoredBuiltDependencies: ["protobufjs"] },
+    allowScripts: { esbuild: true, protobufjs: false },
   };
 }
 
