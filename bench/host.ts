@@ -49,6 +49,10 @@ export async function startBenchServer(
       AGENTRT_HOST_DIR: host.dir,
       AGENTRT_ADMIN_KEY: BENCH_KEY,
       AGENTRT_LOG_LEVEL: "error",
+      // A bench client is one key sending thousands of requests: the per-key limits would refuse it.
+      AGENTRT_RATE_LIMIT_READ: "0",
+      AGENTRT_RATE_LIMIT_INVOKE: "0",
+      AGENTRT_RATE_LIMIT_ADMIN: "0",
       ...options.env,
     }),
   );
