@@ -1,6 +1,9 @@
 // Runs/s of a trivial one-step task (sync runs over HTTP, 10 clients) on the embedded SQLite store,
 // on PostgreSQL with one server process, and on PostgreSQL with two server processes sharing the
 // load (clients alternate between them). The SQLite row is the baseline measured in the same run.
+// Then authenticated reads/s, the same way: GET /v1/templates (the API key from the node's cache,
+// nothing from the store: what cross-node cache invalidation must keep fast) and GET /v1/agents/{id}
+// (plus one store read); "vs SQLite" compares the first with the baseline (target: within 10 %).
 // Needs PostgreSQL: BENCH_POSTGRES_URL (or AGENTRT_TEST_POSTGRES_URL), default the local server.
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -15,6 +18,7 @@ const serverDir = resolve(import.meta.dirname, "../apps/server");
 const pg = createRequire(join(serverDir, "package.json"))("pg") as typeof import("pg");
 const headers = { authorization: `Bearer ${BENCH_KEY}`, "content-type": "application/json" };
 const N = Number(process.env.BENCH_NODES_RUNS ?? 2000);
+const READS = Number(process.env.BENCH_NODES_READS ?? 10_000);
 const CLIENTS = 10;
 const POSTGRES_URL =
   process.env.BENCH_POSTGRES_URL ??
@@ -35,6 +39,10 @@ function startNode(env: Record<string, string>): Promise<Node> {
       AGENTRT_LOG_LEVEL: "error",
       AGENTRT_RUN_CONCURRENCY: "64",
       AGENTRT_RUN_CONCURRENCY_PER_AGENT: "64",
+      // One bench key sends thousands of requests: the per-key limits would refuse it.
+      AGENTRT_RATE_LIMIT_READ: "0",
+      AGENTRT_RATE_LIMIT_INVOKE: "0",
+      AGENTRT_RATE_LIMIT_ADMIN: "0",
       ...env,
     },
     stdio: ["ignore", "pipe", "inherit"],
@@ -80,11 +88,28 @@ async function throughput(nodes: Node[], total: number): Promise<number> {
   return total / ((performance.now() - start) / 1000);
 }
 
+/** Authenticated GETs of `path` from CLIENTS clients; client i talks to node i mod nodes. */
+async function reads(nodes: Node[], path: string, total: number): Promise<number> {
+  let next = 0;
+  const start = performance.now();
+  await Promise.all(
+    Array.from({ length: CLIENTS }, async (_, client) => {
+      const url = nodes[client % nodes.length]!.url + path;
+      while (next++ < total) {
+        const res = await fetch(url, { headers });
+        if (res.status !== 200) throw new Error(`${res.status} ${await res.text()}`);
+        await res.arrayBuffer();
+      }
+    }),
+  );
+  return total / ((performance.now() - start) / 1000);
+}
+
 async function measure(
   label: string,
   count: number,
   env: Record<string, string>,
-): Promise<(string | number)[]> {
+): Promise<{ runs: (string | number)[]; reads: number[] }> {
   const nodes: Node[] = [];
   try {
     for (let i = 0; i < count; i++) nodes.push(await startNode(env));
@@ -97,7 +122,12 @@ async function measure(
       },
     });
     await throughput(nodes, Math.min(200, N)); // warm-up
-    return [label, count, (await throughput(nodes, N)).toFixed(0)];
+    const runs = [label, count, (await throughput(nodes, N)).toFixed(0)];
+    const paths = ["/v1/templates", "/v1/agents/trivial"];
+    for (const path of paths) await reads(nodes, path, Math.min(500, READS)); // warm-up
+    const perPath: number[] = [];
+    for (const path of paths) perPath.push(await reads(nodes, path, READS));
+    return { runs, reads: perPath };
   } finally {
     await Promise.all(nodes.map(stop));
   }
@@ -124,7 +154,7 @@ export default async function bench(): Promise<void> {
     return url.toString();
   };
   try {
-    const rows = [
+    const measured = [
       await measure("baseline: embedded SQLite", 1, {
         AGENTRT_HOST_DIR: host.dir,
         AGENTRT_DATA_DIR: dataDir,
@@ -135,7 +165,19 @@ export default async function bench(): Promise<void> {
     table(
       `Trivial one-step task, sync runs over HTTP, ${CLIENTS} clients spread over the processes, n=${N}`,
       ["store", "server processes", "runs/s"],
-      rows,
+      measured.map((m) => m.runs),
+    );
+    const baseline = measured[0]!.reads[0]!;
+    table(
+      `Authenticated reads over HTTP, ${CLIENTS} clients spread over the processes, n=${READS}`,
+      ["store", "server processes", "GET /v1/templates req/s", "vs SQLite", "GET /v1/agents/{id} req/s"],
+      measured.map(({ runs, reads: [templates, agent] }) => [
+        runs[0]!,
+        runs[1]!,
+        templates!.toFixed(0),
+        `${(((templates! - baseline) / baseline) * 100).toFixed(1)} %`,
+        agent!.toFixed(0),
+      ]),
     );
   } finally {
     for (const schema of schemas) await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);

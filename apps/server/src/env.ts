@@ -157,6 +157,12 @@ export const EnvSchema = z.object({
   AGENTRT_RATE_LIMIT_WINDOW_S: z.coerce.number().int().min(1).max(86_400).default(60),
   /** On SIGTERM: how long in-flight requests and runs may take to finish before they are interrupted. */
   AGENTRT_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
+  /**
+   * TEST ONLY, never set in production. On PostgreSQL, nodes invalidate each other's caches by
+   * notification with re-reading entries older than 5 s as the safety net; `notify-only` turns the
+   * safety net off and `age-only` drops the notifications, so a test shows each holds alone.
+   */
+  AGENTRT_TEST_INVALIDATIONS: z.enum(["notify-only", "age-only"]).optional(),
 });
 
 export interface ServerConfig {
@@ -196,6 +202,8 @@ export interface ServerConfig {
   shutdownGraceMs: number;
   /** Serve the web console at `/console` (`AGENTRT_CONSOLE`). */
   console: boolean;
+  /** Test only (`AGENTRT_TEST_INVALIDATIONS`): one of the two cross-node invalidation mechanisms alone. */
+  testInvalidations: "notify-only" | "age-only" | undefined;
 }
 
 /** What a variable accepts, read from its schema: the bounds of a number, the options of an enum. */
@@ -289,5 +297,6 @@ export function parseEnv(env: Record<string, string | undefined>, cwd = process.
     },
     shutdownGraceMs: e.AGENTRT_SHUTDOWN_GRACE_MS,
     console: e.AGENTRT_CONSOLE,
+    testInvalidations: e.AGENTRT_TEST_INVALIDATIONS,
   };
 }

@@ -109,6 +109,7 @@ export async function startServer(
       (await import("@agentrt/store-postgres")).createPostgresStore({
         url,
         holdsRuns: config.role !== "api",
+        dropInvalidations: config.testInvalidations === "age-only",
         onBusError: (error) =>
           logger.warn("store bus connection lost; reconnecting", { error: error.message }),
       }),
@@ -184,6 +185,7 @@ export async function startServer(
     maxTimeoutMs: config.runs.maxTimeoutMs,
     retention: config.retention,
     leaseMs: config.leaseMs,
+    ...(config.testInvalidations === "notify-only" ? { cacheMaxAgeMs: Number.POSITIVE_INFINITY } : {}),
     execute: config.role !== "api",
     ...(config.webhookSecret
       ? { webhooks: { secret: config.webhookSecret, allowInternal: config.webhookAllowInternal } }
@@ -205,10 +207,12 @@ export async function startServer(
   retention = runtime.retention;
   await runtime.start();
 
+  const keys = createKeyResolver(store.apiKeys, { maxAgeMs: runtime.invalidations.maxAgeMs });
+  runtime.invalidations.subscribe("apiKey", ({ id }) => keys.forget(id));
   const services: AppServices = {
     config,
     runtime,
-    keys: createKeyResolver(store.apiKeys),
+    keys,
     keyLimiter: createKeyRateLimiter(config.rateLimits, rateCounters),
     logger,
     metrics,

@@ -43,6 +43,7 @@ export {
 } from "./discovery.js";
 export { type DiscoveryCache, type DiscoveryCacheStats, loadDiscoveryCache } from "./discovery-cache.js";
 export { canonicalJson } from "./engine/canonical-json.js";
+export { CACHE_MAX_AGE_MS, createInvalidations, type Invalidations } from "./engine/invalidations.js";
 export {
   currentLogFields,
   type LogFields,
@@ -110,6 +111,6 @@ export {
 export * from "./run-events.js";
 export { createRuntime, type Runtime, type RuntimeOptions } from "./runtime.js";
 export type * from "./store.js";
-export { API_KEY_SCOPES, NO_AGENT_LIMITS, SCHEDULE_OVERLAPS } from "./store.js";
+export { API_KEY_SCOPES, INVALIDATION_KINDS, NO_AGENT_LIMITS, SCHEDULE_OVERLAPS } from "./store.js";
 export { openStore, parseStoreLocation, type StoreDrivers, type StoreLocation } from "./store-factory.js";
 export { checkErrorDeclarations, isReportableCode, qualifyError } from "./template-errors.js";

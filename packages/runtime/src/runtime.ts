@@ -7,6 +7,7 @@ import { createRunUseCases, type RunUseCases } from "./app/runs.js";
 import { createScheduleUseCases, type ScheduleUseCases } from "./app/schedules.js";
 import { createThreadLease } from "./app/thread-lease.js";
 import { createThreadUseCases, type ThreadUseCases } from "./app/threads.js";
+import { createInvalidations, type Invalidations } from "./engine/invalidations.js";
 import { createRunEngine, type RunEngine, type RunEngineOptions } from "./engine/run-engine.js";
 import { createScheduler, type Scheduler } from "./engine/scheduler.js";
 import { createMemoryRateCounters, type RateCounters } from "./rate-counters.js";
@@ -24,6 +25,11 @@ export interface RuntimeOptions extends Omit<RunEngineOptions, "store" | "regist
   retention?: RetentionOptions | undefined;
   /** Counters for agents' runs-per-minute limits; default: in this process's memory. */
   rateCounters?: RateCounters;
+  /**
+   * On a store several nodes share: how long caches serve an entry before reading it again, the
+   * bound on staleness when a change notification is lost (default `CACHE_MAX_AGE_MS`, 5 s).
+   */
+  cacheMaxAgeMs?: number | undefined;
 }
 
 /** agentrt without HTTP: the store, templates, engine and scheduler, and the use cases over them. */
@@ -38,6 +44,12 @@ export interface Runtime {
   readonly threads: ThreadUseCases;
   readonly schedules: ScheduleUseCases;
   readonly chat: ChatUseCases;
+  /**
+   * Cache invalidation across nodes: writers publish `{ kind, id }` after the write committed;
+   * caches subscribe once (`invalidations.subscribe("agent", ({ id }) => cache.delete(id))`) and
+   * re-read entries older than `invalidations.maxAgeMs`.
+   */
+  readonly invalidations: Invalidations;
   /** Background pruning by the retention policy, and its numbers (`retention.stats()`). */
   readonly retention: RetentionPruner;
   /** The HTTP status a template declared for one of its namespaced codes (`task.STEP_FAILED`). */
@@ -52,6 +64,13 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   const { store, registry, contexts, logger } = options;
   const engine = createRunEngine({ ...options, context: contexts.forTemplate });
   const scheduler = createScheduler({ store, engine, logger });
+  const invalidations = createInvalidations({ bus: store.bus, logger, maxAgeMs: options.cacheMaxAgeMs });
+  // A new revision builds new instances on every node; runs in progress finish on theirs.
+  invalidations.subscribe("agent", ({ id, revision }) => {
+    void engine.invalidateAgent(id, revision);
+  });
+  // A schedule changed here or elsewhere: its next tick may be sooner than this node knows.
+  invalidations.subscribe("schedule", () => scheduler.wake());
   const withThreadLease = createThreadLease(store);
   const admission = createAgentAdmission({
     store,
@@ -70,7 +89,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     },
     logger,
   );
-  const agents = createAgentUseCases({ store, registry, engine, contexts });
+  const agents = createAgentUseCases({ store, registry, invalidations, contexts });
   return {
     store,
     registry,
@@ -80,8 +99,9 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     agents,
     runs,
     threads: createThreadUseCases({ store, registry, contexts, runs, withThreadLease }),
-    schedules: createScheduleUseCases({ store, registry, agents, engine, scheduler }),
+    schedules: createScheduleUseCases({ store, registry, agents, engine, invalidations }),
     chat: createChatUseCases({ store, registry }),
+    invalidations,
     retention,
     errorStatus: (code) => registry.errorStatus(code),
     async start() {
@@ -92,6 +112,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     async stop() {
       await retention.stop();
       await scheduler.stop();
+      invalidations.close();
       await engine.close();
     },
   };

@@ -394,6 +394,24 @@ export interface StoreBus {
   /** Tells executing nodes that runs held by no node wait (an API-only node accepted them). */
   announceRuns(): Promise<void>;
   onRunsAnnounced(listener: () => void): () => void;
+  /** Tells every node that copies of a record they cache are stale (sent after the write commits). */
+  invalidate(change: Invalidation): Promise<void>;
+  onInvalidate(listener: (change: Invalidation) => void): () => void;
+}
+
+/** The kinds of records nodes cache, so a change through one node reaches the others' caches. */
+export const INVALIDATION_KINDS = ["apiKey", "agent", "schedule"] as const;
+export type InvalidationKind = (typeof INVALIDATION_KINDS)[number];
+
+/** One record changed or was deleted. */
+export interface Invalidation {
+  kind: InvalidationKind;
+  id: string;
+  /**
+   * The agent's revision after the change (`agent` only; absent when it was deleted), so instances
+   * of that revision, possibly built already, are kept.
+   */
+  revision?: number | undefined;
 }
 
 /**

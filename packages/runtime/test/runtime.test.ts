@@ -121,6 +121,10 @@ describe("agents use cases", () => {
   it("create, update, pause, upgrade and delete with config issues under `config`", async () => {
     const { runtime } = await setup();
     const { agents } = runtime;
+    // One process, no bus: caches keep entries until told, and every write tells them at once.
+    expect(runtime.invalidations.maxAgeMs).toBeUndefined();
+    const told: string[] = [];
+    runtime.invalidations.subscribe("agent", ({ revision }) => told.push(String(revision)));
     const agent = await agents.create({ name: "a", template: "script@^1", config: { label: "one" } });
     expect(agent).toMatchObject({
       templateName: "script",
@@ -153,6 +157,8 @@ describe("agents use cases", () => {
 
     await agents.delete(agent.id);
     expect(await codeOf(agents.get(agent.id))).toBe(ErrorCode.AGENT_NOT_FOUND);
+    // rename, config, pause, resume, upgrade (dry runs and refused writes tell nothing), delete
+    expect(told).toEqual(["1", "2", "2", "2", "3", "undefined"]);
   });
 });
 

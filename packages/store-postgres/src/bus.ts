@@ -1,4 +1,9 @@
-import type { StoreBus } from "@agentrt/runtime";
+import {
+  INVALIDATION_KINDS,
+  type Invalidation,
+  type InvalidationKind,
+  type StoreBus,
+} from "@agentrt/runtime";
 import pg from "pg";
 import { quoteIdent } from "./database.js";
 
@@ -10,6 +15,12 @@ export interface PostgresBusOptions {
   eventChannel: string;
   cancelChannel: string;
   workChannel: string;
+  invalidateChannel: string;
+  /**
+   * Test only: invalidations are neither sent nor heard, as if every notification were lost, so
+   * tests can show that caches still catch up by age.
+   */
+  dropInvalidations?: boolean | undefined;
   /** Sends a notification (through the store's pool). */
   notify(channel: string, payload: string): Promise<void>;
   /** Told about a lost listening connection; the bus reconnects by itself. */
@@ -24,15 +35,28 @@ export interface PostgresBus extends StoreBus {
 
 const RECONNECT_MS = 1000;
 
+/** `<kind> <id>[ <revision>]`, as `invalidate` sends it; anything else is ignored. */
+function parseInvalidation(payload: string): Invalidation | undefined {
+  const [kind, id, revision] = payload.split(" ");
+  if (!id || !INVALIDATION_KINDS.includes(kind as InvalidationKind)) return undefined;
+  const change: Invalidation = { kind: kind as InvalidationKind, id };
+  if (revision !== undefined) {
+    change.revision = Number(revision);
+    if (!Number.isSafeInteger(change.revision)) return undefined;
+  }
+  return change;
+}
+
 /**
- * LISTEN/NOTIFY between the nodes of one store. One connection per node listens on the event and
- * cancel channels, opened when the first listener subscribes. A lost connection is reopened after a
+ * LISTEN/NOTIFY between the nodes of one store. One connection per node listens on the event,
+ * cancel, work and invalidation channels, opened when the first listener subscribes. A lost connection is reopened after a
  * second; what was sent meanwhile is not heard (the store stays the truth, and followers read it).
  */
 export function createPostgresBus(options: PostgresBusOptions): PostgresBus {
   const eventListeners = new Set<(runId: string, firstSeq: number) => void>();
   const cancelListeners = new Set<(runId: string) => void>();
   const workListeners = new Set<() => void>();
+  const invalidateListeners = new Set<(change: Invalidation) => void>();
   let client: pg.Client | undefined;
   let connecting: Promise<void> | undefined;
   let closed = false;
@@ -48,6 +72,9 @@ export function createPostgresBus(options: PostgresBusOptions): PostgresBus {
       for (const listener of [...cancelListeners]) listener(payload);
     } else if (message.channel === options.workChannel) {
       for (const listener of [...workListeners]) listener();
+    } else if (message.channel === options.invalidateChannel && !options.dropInvalidations) {
+      const change = parseInvalidation(payload);
+      if (change) for (const listener of [...invalidateListeners]) listener(change);
     }
   }
 
@@ -71,7 +98,7 @@ export function createPostgresBus(options: PostgresBusOptions): PostgresBus {
       try {
         await next.connect();
         await next.query(
-          [options.eventChannel, options.cancelChannel, options.workChannel]
+          [options.eventChannel, options.cancelChannel, options.workChannel, options.invalidateChannel]
             .map((channel) => `LISTEN ${quoteIdent(channel)};`)
             .join(" "),
         );
@@ -103,6 +130,12 @@ export function createPostgresBus(options: PostgresBusOptions): PostgresBus {
     requestCancel: (runId) => options.notify(options.cancelChannel, runId),
     onRunsAnnounced: (listener) => subscribe(workListeners, listener),
     announceRuns: () => options.notify(options.workChannel, ""),
+    onInvalidate: (listener) => subscribe(invalidateListeners, listener),
+    invalidate: async (change) => {
+      if (options.dropInvalidations) return;
+      const revision = change.revision === undefined ? "" : ` ${change.revision}`;
+      await options.notify(options.invalidateChannel, `${change.kind} ${change.id}${revision}`);
+    },
     listening: connect,
     async close() {
       closed = true;

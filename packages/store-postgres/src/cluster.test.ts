@@ -1,4 +1,10 @@
-import { createId } from "@agentrt/runtime";
+import {
+  CACHE_MAX_AGE_MS,
+  createId,
+  createInvalidations,
+  type Invalidation,
+  silentLogger,
+} from "@agentrt/runtime";
 import { afterEach, expect, it } from "vitest";
 import { describePostgres, freshSchema, postgresUrl } from "../test/postgres.js";
 import { createPostgresStore, type PostgresStore } from "./postgres-store.js";
@@ -119,6 +125,61 @@ describePostgres("cluster coordination", () => {
     await a!.bus.requestCancel(runId!);
     await expect.poll(() => cancels).toHaveLength(2);
     expect(events).toHaveLength(2);
+  });
+
+  it("carries cache invalidations to every node, its own included, and drops them when told to (test hook)", async () => {
+    const schema = freshSchema();
+    const [a, b] = await Promise.all([open(schema), open(schema)]);
+    const onA = createInvalidations({ bus: a!.bus, logger: silentLogger });
+    const onB = createInvalidations({ bus: b!.bus, logger: silentLogger });
+    expect(onB.maxAgeMs).toBe(CACHE_MAX_AGE_MS);
+    const heardA: Invalidation[] = [];
+    const heardB: Invalidation[] = [];
+    onA.subscribe("agent", (change) => heardA.push(change));
+    onB.subscribe("agent", (change) => heardB.push(change));
+    onB.subscribe("apiKey", (change) => heardB.push(change));
+    await Promise.all([a!.bus.listening(), b!.bus.listening()]);
+    await onA.publish({ kind: "agent", id: "agt_1", revision: 3 });
+    // At once on the publishing node, before any notification could arrive.
+    expect(heardA).toEqual([{ kind: "agent", id: "agt_1", revision: 3 }]);
+    await onA.publish({ kind: "apiKey", id: "key_1" });
+    await onA.publish({ kind: "agent", id: "agt_2" });
+    await expect
+      .poll(() => heardB)
+      .toEqual([
+        { kind: "agent", id: "agt_1", revision: 3 },
+        { kind: "apiKey", id: "key_1" },
+        { kind: "agent", id: "agt_2" },
+      ]);
+    // A's own notifications come back to it too (harmless: dropping twice is dropping).
+    await expect.poll(() => heardA).toHaveLength(4);
+    onB.close();
+    await onA.publish({ kind: "agent", id: "agt_3" });
+    await expect.poll(() => heardA).toHaveLength(6);
+    expect(heardB).toHaveLength(3);
+
+    const deaf = await createPostgresStore({
+      url: postgresUrl!,
+      schema,
+      poolSize: 3,
+      dropInvalidations: true,
+    });
+    opened.push(deaf);
+    const onDeaf = createInvalidations({ bus: deaf.bus, logger: silentLogger });
+    const heardDeaf: Invalidation[] = [];
+    const deafCancels: string[] = [];
+    onDeaf.subscribe("agent", (change) => heardDeaf.push(change));
+    deaf.bus.onCancelRequest((runId) => deafCancels.push(runId));
+    await deaf.bus.listening();
+    await onDeaf.publish({ kind: "agent", id: "agt_4" });
+    await onA.publish({ kind: "agent", id: "agt_5" });
+    await a!.bus.requestCancel("run_after");
+    // Notifications arrive in commit order: once the later cancel request is heard, agt_5 was too.
+    await expect.poll(() => deafCancels).toEqual(["run_after"]);
+    await expect.poll(() => heardA.map((c) => c.id)).toContain("agt_5");
+    // The deaf node neither sent agt_4 nor heard agt_5; its own change reached its own caches.
+    expect(heardA.map((c) => c.id)).not.toContain("agt_4");
+    expect(heardDeaf.map((c) => c.id)).toEqual(["agt_4"]);
   });
 
   it("reconnects its listening connection after losing it", async () => {

@@ -31,6 +31,11 @@ export interface PostgresStoreOptions {
   holdsRuns?: boolean | undefined;
   /** Told when the bus's listening connection is lost (it reconnects by itself); for logging. */
   onBusError?: ((error: Error) => void) | undefined;
+  /**
+   * Test only: cache invalidations between nodes are neither sent nor heard (as if lost), so a test
+   * can show that nodes' caches still catch up by age.
+   */
+  dropInvalidations?: boolean | undefined;
   /** Builds the checkpointer on first use; tests pass the class from source. Default: the package's own. */
   createCheckpointer?: ((pool: pg.Pool, schema: string) => PostgresCheckpointSaver) | undefined;
 }
@@ -42,7 +47,7 @@ export interface PostgresStore extends Store {
   readonly pool: pg.Pool;
   /** NOTIFY channel that hears `<runId> <firstSeq>` on every event append, on any node. */
   readonly eventChannel: string;
-  /** LISTEN/NOTIFY between the nodes on this schema: event positions and cancel requests. */
+  /** LISTEN/NOTIFY between the nodes on this schema: event positions, cancel requests, cache invalidations. */
   readonly bus: PostgresBus;
   readonly leases: RunLeases;
   /** LangGraph's PostgreSQL checkpointer on the same schema (loaded on first access). */
@@ -91,6 +96,8 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     eventChannel,
     cancelChannel: channelFor(schema, "cancel"),
     workChannel: channelFor(schema, "work"),
+    invalidateChannel: channelFor(schema, "invalidate"),
+    dropInvalidations: options.dropInvalidations,
     notify: async (channel, payload) => {
       await pool.query("SELECT pg_notify($1, $2)", [channel, payload]);
     },

@@ -51,23 +51,42 @@ export async function createApiKey(
   return { record, key };
 }
 
-/** Resolves bearer keys with a small cache so the hot path costs one hash, not a store query. */
-export function createKeyResolver(store: ApiKeyStore, touchEveryMs = 60_000) {
-  const cache = new Map<string, ApiKeyRecord>();
+/**
+ * Resolves bearer keys with a small cache so the hot path costs one hash, not a store query.
+ * `forget` drops a key whose record changed (wired to the runtime's invalidations, so a change on
+ * any node reaches this one). With `maxAgeMs` (a store other nodes write) an entry is read again
+ * once that old, which bounds how long a lost change notification keeps a revoked key working.
+ */
+export function createKeyResolver(
+  store: ApiKeyStore,
+  options: { maxAgeMs?: number | undefined; touchEveryMs?: number } = {},
+) {
+  const { maxAgeMs = Number.POSITIVE_INFINITY, touchEveryMs = 60_000 } = options;
+  const cache = new Map<string, { record: ApiKeyRecord; readAt: number }>();
   const lastTouch = new Map<string, number>();
+  /** Bumped by every `forget`: a read that was in flight meanwhile may have seen the old record. */
+  let generation = 0;
   return {
     async resolve(key: string): Promise<ApiKeyRecord | undefined> {
       const hash = hashApiKey(key);
-      let record = cache.get(hash);
-      if (!record) {
+      const now = Date.now();
+      let record: ApiKeyRecord | undefined;
+      const cached = cache.get(hash);
+      if (cached && now - cached.readAt <= maxAgeMs) record = cached.record;
+      else {
+        const readFrom = generation;
         record = await store.findByHash(hash);
-        if (!record) return undefined;
-        if (cache.size > 10_000) cache.clear();
-        cache.set(hash, record);
+        if (!record) {
+          cache.delete(hash);
+          return undefined;
+        }
+        if (readFrom === generation) {
+          if (cache.size > 10_000) cache.clear();
+          cache.set(hash, { record, readAt: now });
+        }
       }
       // Constant-time compare of the stored hash guards against a cache poisoned by a collision bug.
       if (!timingSafeEqual(Buffer.from(record.hash), Buffer.from(hash))) return undefined;
-      const now = Date.now();
       if (now - (lastTouch.get(record.id) ?? 0) > touchEveryMs) {
         lastTouch.set(record.id, now);
         void store.touch(record.id, nowIso()).catch(() => {});
@@ -75,7 +94,8 @@ export function createKeyResolver(store: ApiKeyStore, touchEveryMs = 60_000) {
       return record;
     },
     forget(id: string): void {
-      for (const [hash, record] of cache) if (record.id === id) cache.delete(hash);
+      generation++;
+      for (const [hash, entry] of cache) if (entry.record.id === id) cache.delete(hash);
       lastTouch.delete(id);
     },
   };

@@ -2,7 +2,7 @@ import { AgentrtError, ErrorCode, type FieldIssue, isAgentrtError } from "@agent
 import semver from "semver";
 import { migrateConfig, validateAgentConfig } from "../config.js";
 import { canonicalJson } from "../engine/canonical-json.js";
-import type { RunEngine } from "../engine/run-engine.js";
+import type { Invalidations } from "../engine/invalidations.js";
 import { createId } from "../ids.js";
 import type { InstalledTemplate } from "../installed-template.js";
 import { parseTemplateRef, type TemplateRegistry } from "../registry.js";
@@ -73,10 +73,16 @@ function underConfig(error: unknown): never {
 export function createAgentUseCases(deps: {
   store: Store;
   registry: TemplateRegistry;
-  engine: RunEngine;
+  /** Told of every write, after it committed: caches of the agent drop it on every node. */
+  invalidations: Pick<Invalidations, "publish">;
   contexts: TemplateContexts;
 }): AgentUseCases {
-  const { store, registry, engine, contexts } = deps;
+  const { store, registry, invalidations, contexts } = deps;
+
+  async function changed(agent: AgentRecord): Promise<AgentRecord> {
+    await invalidations.publish({ kind: "agent", id: agent.id, revision: agent.revision });
+    return agent;
+  }
 
   const validate = (template: InstalledTemplate, config: unknown, phase: "create" | "update") =>
     validateAgentConfig(template, config, contexts.forValidation(template, phase));
@@ -127,13 +133,12 @@ export function createAgentUseCases(deps: {
         ...(changes.retention !== undefined ? { retention: changes.retention } : {}),
         ...(changes.limits !== undefined ? { limits: applyLimits(agent.limits, changes.limits) } : {}),
       });
-      if (updated.revision !== agent.revision) await engine.invalidateAgent(agent.id);
-      return updated;
+      return changed(updated);
     },
 
     async setStatus(idOrName, status) {
       const agent = await get(idOrName);
-      return store.agents.update(agent.id, { status });
+      return changed(await store.agents.update(agent.id, { status }));
     },
 
     async upgrade(idOrName, to, dryRun) {
@@ -171,8 +176,7 @@ export function createAgentUseCases(deps: {
         templateRange: to,
         config,
       });
-      await engine.invalidateAgent(agent.id);
-      return { ...result, config, valid: true, agent: updated };
+      return { ...result, config, valid: true, agent: await changed(updated) };
     },
 
     async rollback(idOrName, revision) {
@@ -201,14 +205,13 @@ export function createAgentUseCases(deps: {
         templateVersion: stored.templateVersion,
         config,
       });
-      if (updated.revision !== agent.revision) await engine.invalidateAgent(agent.id);
-      return updated;
+      return changed(updated);
     },
 
     async delete(idOrName) {
       const agent = await get(idOrName);
-      await engine.invalidateAgent(agent.id);
       await store.agents.delete(agent.id);
+      await invalidations.publish({ kind: "agent", id: agent.id });
     },
   };
 }

@@ -1,8 +1,8 @@
 import { AgentrtError, ErrorCode } from "@agentrt/core";
 import { parseRunInput } from "../config.js";
+import type { Invalidations } from "../engine/invalidations.js";
 import type { RunEngine } from "../engine/run-engine.js";
 import { nextFireTime, parseSchedule } from "../engine/schedule-time.js";
-import type { Scheduler } from "../engine/scheduler.js";
 import { createId } from "../ids.js";
 import type { TemplateRegistry } from "../registry.js";
 import type { AgentRecord, ScheduleOverlap, ScheduleRecord, Store } from "../store.js";
@@ -43,9 +43,11 @@ export function createScheduleUseCases(deps: {
   registry: TemplateRegistry;
   agents: Pick<AgentUseCases, "get">;
   engine: Pick<RunEngine, "checkWebhookUrl">;
-  scheduler: Pick<Scheduler, "wake">;
+  /** Told of every write, after it committed: every node's scheduler looks at the store again. */
+  invalidations: Pick<Invalidations, "publish">;
 }): ScheduleUseCases {
-  const { store, registry, agents, engine, scheduler } = deps;
+  const { store, registry, agents, engine, invalidations } = deps;
+  const changed = (id: string) => invalidations.publish({ kind: "schedule", id });
 
   async function get(id: string): Promise<ScheduleRecord> {
     const schedule = await store.schedules.get(id);
@@ -79,7 +81,7 @@ export function createScheduleUseCases(deps: {
         overlap: input.overlap,
         nextRunAt: input.enabled ? nextFireTime(input.cron, input.timezone) : null,
       });
-      scheduler.wake();
+      await changed(schedule.id);
       return schedule;
     },
 
@@ -102,12 +104,13 @@ export function createScheduleUseCases(deps: {
         ...(retimed ? { nextRunAt: enabled ? nextFireTime(cron, timezone) : null } : {}),
       });
       if (!updated) throw notFound(id);
-      scheduler.wake();
+      await changed(id);
       return updated;
     },
 
     async delete(id) {
       if (!(await store.schedules.delete(id))) throw notFound(id);
+      await changed(id);
     },
   };
 }

@@ -22,14 +22,18 @@ export interface InstanceLease {
  */
 export interface AgentInstances {
   acquire(source: InstanceSource): Promise<InstanceLease>;
-  /** Drops the agent's cached instances (agent updated or deleted). */
-  invalidate(agentId: string): Promise<void>;
+  /**
+   * Drops the agent's cached instances (agent updated or deleted), except those of `keepRevision`
+   * (the agent's current one, which a run may have built already).
+   */
+  invalidate(agentId: string, keepRevision?: number): Promise<void>;
   /** Drops everything (shutdown). */
   close(): Promise<void>;
 }
 
 interface Entry {
   agentId: string;
+  revision: number;
   instance: Promise<AgentInstance>;
   leases: number;
   dropped: boolean;
@@ -67,8 +71,12 @@ export function createAgentInstances(
       const key = `${agentId}#${revision}`;
       let entry = entries.get(key);
       if (!entry) {
+        // A newer revision makes the idle older ones garbage, even if the change notice was missed
+        // (their disposal need not hold up this run).
+        void drop((old) => old.agentId === agentId && old.revision < revision && old.leases === 0);
         const created: Entry = {
           agentId,
+          revision,
           instance: Promise.resolve().then(() => template.create(config, contextFor(template))),
           leases: 0,
           dropped: false,
@@ -96,7 +104,8 @@ export function createAgentInstances(
         throw error;
       }
     },
-    invalidate: (agentId) => drop((entry) => entry.agentId === agentId),
+    invalidate: (agentId, keepRevision) =>
+      drop((entry) => entry.agentId === agentId && entry.revision !== keepRevision),
     close: () => drop(() => true),
   };
 }

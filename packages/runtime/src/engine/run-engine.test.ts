@@ -603,6 +603,23 @@ describe("agent instances", () => {
     expect(hooks.created).toEqual(["default", "v2"]);
   });
 
+  it("keeps the current revision's instance when told of a change, and drops idle older ones on a newer run", async () => {
+    const { store, engine, hooks, agent } = await setup();
+    await engine.wait((await engine.submit({ agent, input: script() })).run.id);
+    const v2 = await store.agents.update(agent.id, { config: { label: "v2" } });
+    // A node that missed the change notice: the newer revision's first run retires the older instance.
+    await engine.wait((await engine.submit({ agent: v2, input: script() })).run.id);
+    await until(() => hooks.disposed.length === 1, "the older instance disposed");
+    expect(hooks.disposed).toEqual(["default"]);
+    // A late notice naming the current revision keeps its instance (no second create).
+    await engine.invalidateAgent(agent.id, v2.revision);
+    await engine.wait((await engine.submit({ agent: v2, input: script() })).run.id);
+    expect(hooks.created).toEqual(["default", "v2"]);
+    // Deleted: every instance goes.
+    await engine.invalidateAgent(agent.id);
+    expect(hooks.disposed).toEqual(["default", "v2"]);
+  });
+
   it("keeps the submitted revision for a run even when the agent changes while it waits", async () => {
     const { store, engine, hooks, agent } = await setup({ concurrency: { global: 1 } });
     const blocker = (await engine.submit({ agent, input: script({ gate: "b" }) })).run;

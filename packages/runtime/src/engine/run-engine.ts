@@ -110,8 +110,11 @@ export interface RunEngine {
   follow(runId: string, afterSeq: number, signal?: AbortSignal): AsyncIterable<StoredRunEvent>;
   /** Cancels a queued or running run and resolves with its terminal record. */
   cancel(runId: string): Promise<RunRecord>;
-  /** Drops cached instances of an agent (updated or deleted); runs in progress keep theirs. */
-  invalidateAgent(agentId: string): Promise<void>;
+  /**
+   * Drops cached instances of an agent (updated or deleted) but those of `keepRevision`; runs in
+   * progress keep theirs.
+   */
+  invalidateAgent(agentId: string, keepRevision?: number): Promise<void>;
   stats(): { running: number; queued: number };
   /** Stops accepting runs, interrupts running ones, disposes instances. Queued runs stay queued. */
   close(): Promise<void>;
@@ -632,7 +635,7 @@ export function createRunEngine(options: RunEngineOptions): RunEngine {
     wait,
     follow: (runId, afterSeq, signal) => followRun(store, hub, runId, afterSeq, signal),
     cancel,
-    invalidateAgent: (agentId) => instances.invalidate(agentId),
+    invalidateAgent: (agentId, keepRevision) => instances.invalidate(agentId, keepRevision),
     stats: () => queue.stats(),
     async close() {
       if (closed) return;

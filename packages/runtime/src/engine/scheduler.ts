@@ -25,7 +25,7 @@ export interface Scheduler {
   start(): Promise<void>;
   /** Stops the loop after the tick in progress. */
   stop(): Promise<void>;
-  /** Look at the store now (call after creating a schedule so its first tick is on time). */
+  /** Look at the store now (a schedule changed, here or on another node: its next tick may be sooner). */
   wake(): void;
 }
 

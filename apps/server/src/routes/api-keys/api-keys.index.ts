@@ -12,8 +12,10 @@ function toApiKeyResponse({ id, name, prefix, scopes, rateLimits, createdAt, las
 
 const notFound = (id: string) => new AgentrtError(ErrorCode.API_KEY_NOT_FOUND, `no API key with id "${id}"`);
 
-export function createApiKeyRoutes({ runtime, keys }: Pick<AppServices, "runtime" | "keys">) {
-  const { store } = runtime;
+export function createApiKeyRoutes({ runtime }: Pick<AppServices, "runtime">) {
+  const { store, invalidations } = runtime;
+  // Key resolvers on every node cache records: the next request anywhere must see the change.
+  const changed = (id: string) => invalidations.publish({ kind: "apiKey", id });
   const app = new OpenAPIHono<AppEnv>();
 
   app.openapi(routes.createApiKey, async (c) => {
@@ -36,7 +38,7 @@ export function createApiKeyRoutes({ runtime, keys }: Pick<AppServices, "runtime
   app.openapi(routes.deleteApiKey, async (c) => {
     const { id } = c.req.valid("param");
     if (!(await store.apiKeys.delete(id))) throw notFound(id);
-    keys.forget(id);
+    await changed(id);
     return c.body(null, 204);
   });
 
@@ -48,8 +50,7 @@ export function createApiKeyRoutes({ runtime, keys }: Pick<AppServices, "runtime
       ...(scopes ? { scopes: [...new Set(scopes)] } : {}),
     });
     if (!record) throw notFound(id);
-    // The resolver caches records: the next request must see the new scopes and limits.
-    keys.forget(id);
+    await changed(id);
     return c.json(toApiKeyResponse(record), 200);
   });
   return app;
