@@ -201,7 +201,7 @@ export default async function bench(): Promise<void> {
     const lag = summarize(lags);
     const perStreamKb = (mb: number) => `${((mb * 1024) / FOLLOWERS).toFixed(1)} KB`;
     table(
-      `SSE followers of running runs: ${FOLLOWERS} streams (${sharedRuns} runs × ${perShared}, ${ownRuns} runs × 1), an event per run every ~${TICK_MS / 2} ms; lag = client read - event createdAt`,
+      `SSE followers of running runs: ${FOLLOWERS} streams (${sharedRuns} runs × ${perShared}, ${ownRuns} runs × 1), a run writes a batch of events every ~${TICK_MS} ms; lag = client read - event createdAt`,
       [
         "lag p50",
         "lag p99",
