@@ -120,6 +120,8 @@ export const EnvSchema = z.object({
    */
   AGENTRT_WEBHOOK_ALLOW_INTERNAL: egressAllowList,
   AGENTRT_SSE_HEARTBEAT_MS: z.coerce.number().int().min(100).default(15_000),
+  /** An event stream whose client takes nothing for this long while data waits is closed. */
+  AGENTRT_SSE_STALL_MS: z.coerce.number().int().min(100).default(30_000),
   /** Cache template metadata verdicts in the data dir between start-ups (`0`/`false`/`off` disables). */
   AGENTRT_DISCOVERY_CACHE: onOff("on"),
   /** The npm registry `GET /v1/templates/catalog` searches. */
@@ -190,6 +192,7 @@ export interface ServerConfig {
   /** Egress allow-list of run webhooks (`AGENTRT_WEBHOOK_ALLOW_INTERNAL`). */
   webhookAllowInternal: string[];
   sseHeartbeatMs: number;
+  sseStallMs: number;
   /** The retention policy and how the background pruner paces itself. */
   retention: RetentionOptions;
   logLevel: "debug" | "info" | "warn" | "error" | "silent";
@@ -271,6 +274,7 @@ export function parseEnv(env: Record<string, string | undefined>, cwd = process.
     webhookSecret: e.AGENTRT_WEBHOOK_SECRET,
     webhookAllowInternal: e.AGENTRT_WEBHOOK_ALLOW_INTERNAL,
     sseHeartbeatMs: e.AGENTRT_SSE_HEARTBEAT_MS,
+    sseStallMs: e.AGENTRT_SSE_STALL_MS,
     retention: {
       policy: {
         runMaxAgeMs: e.AGENTRT_RETENTION_RUN_MAX_AGE,

@@ -17,9 +17,10 @@ import {
 } from "../../test/engine-fixtures.js";
 import type { InstalledTemplate } from "../installed-template.js";
 import { createMemoryStore } from "../memory-store.js";
-import type { RunEventPayload } from "../run-events.js";
+import type { RunEventPayload, StoredRunEvent } from "../run-events.js";
 import type { AgentRecord, Store } from "../store.js";
 
+import { LIVE_BACKLOG } from "./follow-run.js";
 import { createRunEngine, type RunEngine, type RunEngineOptions } from "./run-engine.js";
 
 interface Harness {
@@ -398,6 +399,50 @@ describe("follow and wait", () => {
     }
     expect(seen).toEqual(["run.queued", "run.started"]);
     expect(await codeOf(collect(engine.follow("run_missing", 0)))).toBe("RUN_NOT_FOUND");
+  });
+
+  it("gives followers of one live batch the same event objects", async () => {
+    const { engine, hooks, agent } = await setup();
+    const { run } = await engine.submit({ agent, input: script({ gate: "go" }, { output: 1 }) });
+    await until(() => hooks.started.includes(run.id), "the template to start");
+    const [a, b] = [0, 1].map(() => engine.followBatches(run.id, 2)[Symbol.asyncIterator]());
+    const next = [a!.next(), b!.next()];
+    hooks.gates.open("go");
+    const [first, second] = (await Promise.all(next)).map((result) => result.value as StoredRunEvent[]);
+    expect(first!.map((e) => e.type)).toEqual(["output", "run.finished"]);
+    expect(second).toHaveLength(2);
+    for (const [i, event] of first!.entries()) expect(second![i]).toBe(event);
+  });
+
+  it("reads from the store again when a slow follower's live backlog overflows: no gap, no repeat", async () => {
+    const { engine, hooks, agent } = await setup();
+    const burst = Array.from({ length: LIVE_BACKLOG + 100 }, (_, i) => ({
+      emit: { type: "progress", done: i, total: 0 },
+    }));
+    const { run } = await engine.submit({
+      agent,
+      input: script({ gate: "a" }, { output: 0 }, { gate: "b" }, ...burst),
+    });
+    await until(() => hooks.started.includes(run.id), "the template to start");
+    const follower = engine.followBatches(run.id, 0)[Symbol.asyncIterator]();
+    const seqs: number[] = [];
+    const take = async () => {
+      const { value } = await follower.next();
+      seqs.push(...value!.map((e: { seq: number }) => e.seq));
+    };
+    await take(); // replayed: queued, started
+    hooks.gates.open("a");
+    await take(); // live: the first output; the follower now waits in its live phase
+    hooks.gates.open("b");
+    // The whole burst is published while this consumer takes nothing.
+    await engine.wait(run.id);
+    for (;;) {
+      const { value, done } = await follower.next();
+      if (done) break;
+      seqs.push(...value.map((e) => e.seq));
+    }
+    expect(seqs).toEqual(Array.from({ length: seqs.length }, (_, i) => i + 1));
+    expect(seqs.length).toBe(LIVE_BACKLOG + 100 + 4); // queued, started, output, the burst, finished
   });
 
   it("ends a follow of a terminal run that has no run.finished event", async () => {

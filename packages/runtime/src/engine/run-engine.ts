@@ -13,7 +13,7 @@ import { canonicalJson } from "./canonical-json.js";
 import { relayRemoteEvents } from "./cluster-relay.js";
 import { driveTemplate } from "./drive-template.js";
 import { createEventHub } from "./event-hub.js";
-import { followRun } from "./follow-run.js";
+import { followRun, followRunBatches } from "./follow-run.js";
 import { type LeaseKeeper, startLeaseKeeper } from "./lease-keeper.js";
 import { currentLogFields, type LogFields, restoreLogFields, silentLogger, withFields } from "./logging.js";
 import { recoverRuns } from "./recovery.js";
@@ -108,6 +108,11 @@ export interface RunEngine {
    * Throws RUN_NOT_FOUND on first iteration for an unknown run.
    */
   follow(runId: string, afterSeq: number, signal?: AbortSignal): AsyncIterable<StoredRunEvent>;
+  /**
+   * `follow` in batches: a store page, or the live events that arrived since the last batch. Every
+   * follower of a run gets the same event objects, so a fan-out can serialize each once.
+   */
+  followBatches(runId: string, afterSeq: number, signal?: AbortSignal): AsyncIterable<StoredRunEvent[]>;
   /** Cancels a queued or running run and resolves with its terminal record. */
   cancel(runId: string): Promise<RunRecord>;
   /**
@@ -634,6 +639,7 @@ export function createRunEngine(options: RunEngineOptions): RunEngine {
     },
     wait,
     follow: (runId, afterSeq, signal) => followRun(store, hub, runId, afterSeq, signal),
+    followBatches: (runId, afterSeq, signal) => followRunBatches(store, hub, runId, afterSeq, signal),
     cancel,
     invalidateAgent: (agentId, keepRevision) => instances.invalidate(agentId, keepRevision),
     stats: () => queue.stats(),

@@ -1,5 +1,6 @@
 import type { RunRecord, Runtime } from "@agentrt/runtime";
 import { OpenAPIHono } from "@hono/zod-openapi";
+import type { Context } from "hono";
 import { DEFAULT_ON_DISCONNECT, RUN_ID_HEADER } from "../../lib/openapi.js";
 import type { AppServices } from "../../lib/services.js";
 import { createSseResponse } from "../../lib/sse.js";
@@ -12,9 +13,21 @@ export function toRunResponse(run: RunRecord) {
   return { ...rest, input: run.input ?? null, output: run.output ?? null };
 }
 
-export function createRunRoutes({ runtime, config }: Pick<AppServices, "runtime" | "config">) {
+export function createRunRoutes({
+  runtime,
+  config,
+  logger,
+}: Pick<AppServices, "runtime" | "config" | "logger">) {
   const { store, engine, agents, runs }: Runtime = runtime;
   const app = new OpenAPIHono<AppEnv>();
+  const sseOptions = (c: Context<AppEnv>, runId: string) => ({
+    heartbeatMs: config.sseHeartbeatMs,
+    stallMs: config.sseStallMs,
+    disconnect() {
+      logger.warn("closed a run's event stream: its client took nothing for AGENTRT_SSE_STALL_MS", { runId });
+      c.env.outgoing.destroy();
+    },
+  });
 
   app.openapi(routes.createRun, async (c) => {
     const agent = await agents.get(c.req.valid("param").agent);
@@ -35,8 +48,8 @@ export function createRunRoutes({ runtime, config }: Pick<AppServices, "runtime"
       if ((body.onDisconnect ?? DEFAULT_ON_DISCONNECT) === "cancel") engine.cancel(run.id).catch(() => {});
     };
     if (body.mode === "stream") {
-      return createSseResponse((signal) => engine.follow(run.id, 0, signal), {
-        heartbeatMs: config.sseHeartbeatMs,
+      return createSseResponse((signal) => engine.followBatches(run.id, 0, signal), {
+        ...sseOptions(c, run.id),
         headers,
         onCancel: onDisconnect,
       }) as never;
@@ -71,9 +84,7 @@ export function createRunRoutes({ runtime, config }: Pick<AppServices, "runtime"
     const { id } = await runs.get(c.req.valid("param").id);
     const lastEventId = c.req.valid("header")["last-event-id"];
     const after = lastEventId !== undefined ? Number(lastEventId) : (c.req.valid("query").after ?? 0);
-    return createSseResponse((signal) => engine.follow(id, after, signal), {
-      heartbeatMs: config.sseHeartbeatMs,
-    }) as never;
+    return createSseResponse((signal) => engine.followBatches(id, after, signal), sseOptions(c, id)) as never;
   });
 
   app.openapi(routes.deleteRun, async (c) => {
