@@ -1,4 +1,5 @@
 import type { Logger } from "@agentrt/core";
+import { type AgentCache, createAgentCache } from "./app/agent-cache.js";
 import { createAgentAdmission } from "./app/agent-limits.js";
 import { type AgentUseCases, createAgentUseCases } from "./app/agents.js";
 import { type ChatUseCases, createChatUseCases } from "./app/chat.js";
@@ -38,6 +39,11 @@ export interface Runtime {
   readonly threads: ThreadUseCases;
   readonly schedules: ScheduleUseCases;
   readonly chat: ChatUseCases;
+  /**
+   * Agents as last read, for the requests that name them. Agent writes through `agents` invalidate
+   * it; whoever learns of a write elsewhere (another node) calls `agentCache.invalidateAgent(id)`.
+   */
+  readonly agentCache: AgentCache;
   /** Background pruning by the retention policy, and its numbers (`retention.stats()`). */
   readonly retention: RetentionPruner;
   /** The HTTP status a template declared for one of its namespaced codes (`task.STEP_FAILED`). */
@@ -70,7 +76,10 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     },
     logger,
   );
-  const agents = createAgentUseCases({ store, registry, engine, contexts });
+  // On a store shared by several nodes another node's write would go unnoticed, so each request
+  // reads the store there until nodes tell each other about agent writes.
+  const agentCache = createAgentCache(store, { enabled: !store.bus });
+  const agents = createAgentUseCases({ store, registry, engine, contexts, cache: agentCache });
   return {
     store,
     registry,
@@ -81,7 +90,8 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     runs,
     threads: createThreadUseCases({ store, registry, contexts, runs, withThreadLease }),
     schedules: createScheduleUseCases({ store, registry, agents, engine, scheduler }),
-    chat: createChatUseCases({ store, registry }),
+    chat: createChatUseCases({ store, registry, runs, agentCache, engine }),
+    agentCache,
     retention,
     errorStatus: (code) => registry.errorStatus(code),
     async start() {

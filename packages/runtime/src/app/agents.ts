@@ -8,6 +8,7 @@ import type { InstalledTemplate } from "../installed-template.js";
 import { parseTemplateRef, type TemplateRegistry } from "../registry.js";
 import type { RetentionOverride } from "../retention/policy.js";
 import { type AgentRecord, type AgentStatus, NO_AGENT_LIMITS, type Store } from "../store.js";
+import type { AgentCache } from "./agent-cache.js";
 import { type AgentLimitsChange, applyLimits } from "./agent-limits.js";
 import type { TemplateContexts } from "./contexts.js";
 
@@ -75,8 +76,14 @@ export function createAgentUseCases(deps: {
   registry: TemplateRegistry;
   engine: RunEngine;
   contexts: TemplateContexts;
+  cache: AgentCache;
 }): AgentUseCases {
-  const { store, registry, engine, contexts } = deps;
+  const { store, registry, engine, contexts, cache } = deps;
+  /** After every write: the cached record is stale. */
+  const changed = (agent: AgentRecord) => {
+    cache.invalidateAgent(agent.id);
+    return agent;
+  };
 
   const validate = (template: InstalledTemplate, config: unknown, phase: "create" | "update") =>
     validateAgentConfig(template, config, contexts.forValidation(template, phase));
@@ -120,20 +127,22 @@ export function createAgentUseCases(deps: {
         }
         config = await validate(loaded.template, changes.config, "update").catch(underConfig);
       }
-      const updated = await store.agents.update(agent.id, {
-        ...(changes.name !== undefined ? { name: changes.name } : {}),
-        ...(changes.description !== undefined ? { description: changes.description } : {}),
-        ...(config !== undefined ? { config } : {}),
-        ...(changes.retention !== undefined ? { retention: changes.retention } : {}),
-        ...(changes.limits !== undefined ? { limits: applyLimits(agent.limits, changes.limits) } : {}),
-      });
+      const updated = changed(
+        await store.agents.update(agent.id, {
+          ...(changes.name !== undefined ? { name: changes.name } : {}),
+          ...(changes.description !== undefined ? { description: changes.description } : {}),
+          ...(config !== undefined ? { config } : {}),
+          ...(changes.retention !== undefined ? { retention: changes.retention } : {}),
+          ...(changes.limits !== undefined ? { limits: applyLimits(agent.limits, changes.limits) } : {}),
+        }),
+      );
       if (updated.revision !== agent.revision) await engine.invalidateAgent(agent.id);
       return updated;
     },
 
     async setStatus(idOrName, status) {
       const agent = await get(idOrName);
-      return store.agents.update(agent.id, { status });
+      return changed(await store.agents.update(agent.id, { status }));
     },
 
     async upgrade(idOrName, to, dryRun) {
@@ -166,11 +175,9 @@ export function createAgentUseCases(deps: {
         );
       }
       if (dryRun) return { ...result, config, valid: true };
-      const updated = await store.agents.update(agent.id, {
-        templateVersion: template.version,
-        templateRange: to,
-        config,
-      });
+      const updated = changed(
+        await store.agents.update(agent.id, { templateVersion: template.version, templateRange: to, config }),
+      );
       await engine.invalidateAgent(agent.id);
       return { ...result, config, valid: true, agent: updated };
     },
@@ -197,10 +204,9 @@ export function createAgentUseCases(deps: {
       }
       // The stored config passed this version once; it is checked again against what the host has now.
       const config = await validate(loaded.template, stored.config, "update").catch(underConfig);
-      const updated = await store.agents.update(agent.id, {
-        templateVersion: stored.templateVersion,
-        config,
-      });
+      const updated = changed(
+        await store.agents.update(agent.id, { templateVersion: stored.templateVersion, config }),
+      );
       if (updated.revision !== agent.revision) await engine.invalidateAgent(agent.id);
       return updated;
     },
@@ -209,6 +215,7 @@ export function createAgentUseCases(deps: {
       const agent = await get(idOrName);
       await engine.invalidateAgent(agent.id);
       await store.agents.delete(agent.id);
+      changed(agent);
     },
   };
 }
