@@ -131,6 +131,8 @@ describe("POST /v1/chat/completions", () => {
       "user: Greet me.",
     ]);
     expect(harness.fake.requests[0]!.headers.authorization).toBe(`Bearer ${FAKE_KEY}`);
+    // Nobody reads deltas of an unstored, non-streamed completion: the model is asked for a whole answer.
+    expect(harness.fake.requests[0]!.body.stream).toBeUndefined();
     // Stateless: the next request knows nothing of this one.
     await client.chat.completions.create({ model: "chat", messages: [user("Who am I?")] });
     expect(upstreamContents(1)).toEqual(["user: Who am I?"]);
@@ -151,6 +153,7 @@ describe("POST /v1/chat/completions", () => {
     });
     const chunks: OpenAI.ChatCompletionChunk[] = [];
     for await (const chunk of stream) chunks.push(chunk);
+    expect(harness.fake.requests[0]!.body.stream).toBe(true);
     expect(chunks[0]!.choices[0]!.delta).toEqual({ role: "assistant", content: "" });
     expect(
       chunks.every(
@@ -409,6 +412,8 @@ describe("OpenAI's store convention", () => {
     expect(kept.data.id).toBe(`chatcmpl-${runId}`);
     const run = await server.call("GET", `/v1/runs/${runId}`);
     expect(run.body).toMatchObject({ status: "succeeded", output: { content: "echo: keep me" } });
+    // A stored run's deltas can be followed by anyone: its model call streams.
+    expect(harness.fake.requests.at(-1)!.body.stream).toBe(true);
     expect((await runsOf("storing")).map((r) => r.id)).toEqual([runId]);
   });
 

@@ -55,6 +55,7 @@ export {
 } from "./engine/logging.js";
 export {
   createRunEngine,
+  type ExecuteOptions,
   type PreparedRun,
   type RunEngine,
   type RunEngineOptions,

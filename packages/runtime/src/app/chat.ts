@@ -43,6 +43,8 @@ export interface ChatStart {
   /** OpenAI's `store`: `true` keeps a stateless completion as a run. */
   store: boolean | undefined;
   multitaskStrategy: MultitaskStrategy | undefined;
+  /** Whether the caller streams the reply: an unstored run that is not streamed needs no deltas. */
+  stream: boolean;
 }
 
 /** A chat completion's run, stored or not: the caller follows and cancels it the same way. */
@@ -251,11 +253,11 @@ export function createChatUseCases(deps: {
         },
       };
     },
-    async start(agent, prepared, { threadId, store: storeRequested, multitaskStrategy }) {
+    async start(agent, prepared, { threadId, store: storeRequested, multitaskStrategy, stream }) {
       const stored =
         threadId !== undefined || storeRequested === true || agent.retention?.storeCompletions === true;
       if (!stored) {
-        const run = await runs.execute({ agent, input: prepared.input });
+        const run = await runs.execute({ agent, input: prepared.input }, { outputDeltas: stream });
         return { runId: run.id, stored, events: run.events, cancel: run.cancel };
       }
       const { run } = await runs.submit({

@@ -100,6 +100,11 @@ export interface UnstoredRun {
   cancel(): void;
 }
 
+export interface ExecuteOptions {
+  /** Whether the caller reads `output.delta` events (default true); see `RunContext.outputDeltas`. */
+  outputDeltas?: boolean;
+}
+
 function isPrepared(submit: SubmitRunOptions | PreparedRun): submit is PreparedRun {
   return (submit as Partial<PreparedRun>).$$prepared === true;
 }
@@ -118,7 +123,7 @@ export interface RunEngine {
    * QUEUE_FULL like `submit`. Not for runs on a thread, with an idempotency key or a webhook:
    * those need the journal.
    */
-  execute(prepared: PreparedRun): UnstoredRun;
+  execute(prepared: PreparedRun, options?: ExecuteOptions): UnstoredRun;
   /**
    * The checks of `submit` that need no store (paused agent, template installed, input, timeout,
    * webhooks), so a caller can validate before it takes a thread's admission lease.
@@ -165,6 +170,8 @@ interface Job {
   ended?: (() => void) | undefined;
   /** Tokens an unstored run's `usage` events reported. */
   tokensUsed?: number;
+  /** False when nobody reads the run's deltas (unstored, not streamed). */
+  outputDeltas?: boolean;
 }
 
 /** Where a job's lifecycle goes: the journal for stored runs, the channel for unstored ones. */
@@ -293,6 +300,7 @@ export function createRunEngine(options: RunEngineOptions): RunEngine {
       agentName: source.agent.name,
       threadId: job.run.threadId ?? undefined,
       signal,
+      outputDeltas: job.outputDeltas ?? true,
       logger: withFields(logger, { runId: job.runId, agentId: job.agentId }),
       invokeAgent: (agent, input, invokeOptions) =>
         invokeAgent(
@@ -592,7 +600,7 @@ export function createRunEngine(options: RunEngineOptions): RunEngine {
     return { run, created };
   }
 
-  function executeUnstored(prepared: PreparedRun): UnstoredRun {
+  function executeUnstored(prepared: PreparedRun, options: ExecuteOptions = {}): UnstoredRun {
     if (closed) throw new AgentrtError(ErrorCode.NOT_READY, "the run engine is shutting down");
     if (prepared.threadId || prepared.idempotencyKey || prepared.webhookUrl || prepared.scheduleId) {
       throw new AgentrtError(
@@ -639,6 +647,7 @@ export function createRunEngine(options: RunEngineOptions): RunEngine {
       queuedAt: performance.now(),
       channel,
       ended: over,
+      outputDeltas: options.outputDeltas ?? true,
     };
     unstored.set(id, job);
     channel.push({ type: "run.queued" });

@@ -63,6 +63,7 @@ export function createOpenAiRoutes(services: AppServices, guards: MiddlewareHand
       threadId,
       store: body.store ?? undefined,
       multitaskStrategy: headers["x-agentrt-multitask-strategy"] ?? body.metadata?.multitask_strategy,
+      stream: body.stream === true,
     });
     const ignored = [...sorted.ignored, ...prepared.ignored];
     // `store: false` can't take a thread's turn (or an agent that keeps completions) out of the journal.
