@@ -89,7 +89,8 @@ export function createAgentUseCases(deps: {
     validateAgentConfig(template, config, contexts.forValidation(template, phase));
 
   async function get(idOrName: string): Promise<AgentRecord> {
-    const agent = await store.agents.get(idOrName);
+    // Every write below invalidates it, so the cached record is the stored one.
+    const agent = await cache.get(idOrName);
     if (!agent) throw new AgentrtError(ErrorCode.AGENT_NOT_FOUND, `no agent with id or name "${idOrName}"`);
     return agent;
   }
