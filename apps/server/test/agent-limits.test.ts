@@ -82,7 +82,7 @@ describe("an agent's limits", () => {
     expect((await startRun("paced")).status).toBe(202);
   });
 
-  it("max tokens per day: counted from the runs' usage; chat callers get rate_limit_exceeded", async () => {
+  it("max tokens per day: counted from the runs' usage, unstored completions' too; chat callers get rate_limit_exceeded", async () => {
     await createAgentOk(server, {
       name: "thrifty",
       template: "conversation",
@@ -95,8 +95,10 @@ describe("an agent's limits", () => {
     });
     const client = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: ADMIN_KEY, maxRetries: 0 });
     const messages = [{ role: "user" as const, content: "hi" }];
+    // Stateless without `store: true`: not journalled, and still counted.
     const first = await client.chat.completions.create({ model: "thrifty", messages });
     expect(first.usage?.total_tokens).toBe(35);
+    expect((await server.call("GET", "/v1/runs?agent=thrifty")).body.data).toEqual([]);
     const error = await apiError(client.chat.completions.create({ model: "thrifty", messages }));
     expect(error.status).toBe(429);
     expect(error.code).toBe("rate_limit_exceeded");
@@ -106,6 +108,57 @@ describe("an agent's limits", () => {
     expect(retryAfter).toBeGreaterThan(0);
     expect(retryAfter).toBeLessThanOrEqual(86_400);
     expect(harness.fake.requests).toHaveLength(1);
+  });
+});
+
+describe("an agent's limits on unstored chat completions", () => {
+  const client = () => new OpenAI({ baseURL: `${server.url}/v1`, apiKey: ADMIN_KEY, maxRetries: 0 });
+  const messages = [{ role: "user" as const, content: "hi" }];
+
+  it("max concurrent runs counts unstored completions in flight, with stored runs", async () => {
+    harness.fake.reset();
+    await createAgentOk(server, {
+      name: "single",
+      template: "conversation",
+      config: conversationConfig(harness.fake),
+      limits: { maxConcurrentRuns: 1 },
+    });
+    harness.fake.setLatency(30_000);
+    const controller = new AbortController();
+    const slow = client().chat.completions.create(
+      { model: "single", messages },
+      { signal: controller.signal },
+    );
+    await harness.fake.waitForRequests(1);
+    const refused = await apiError(client().chat.completions.create({ model: "single", messages }));
+    expect(refused).toMatchObject({ status: 429, code: "rate_limit_exceeded" });
+    expect(refused.message).toMatch(/1 runs in flight/);
+    expect((await startRun("single")).status).toBe(429);
+    // The client leaves: the run is cancelled and its place freed.
+    controller.abort();
+    await expect(slow).rejects.toBeInstanceOf(OpenAI.APIUserAbortError);
+    await harness.fake.waitForAbort(0);
+    harness.fake.setLatency(0);
+    await expect
+      .poll(
+        async () =>
+          (
+            await client()
+              .chat.completions.create({ model: "single", messages })
+              .catch(() => null)
+          )?.choices[0]?.message.content,
+      )
+      .toBe("echo: hi");
+  });
+
+  it("max runs per minute counts unstored completions", async () => {
+    await createAgentOk(server, { name: "once", template: "echo", limits: { maxRunsPerMinute: 1 } });
+    expect(
+      (await client().chat.completions.create({ model: "once", messages })).choices[0]!.message.content,
+    ).toBe("hello hi");
+    const refused = await apiError(client().chat.completions.create({ model: "once", messages }));
+    expect(refused).toMatchObject({ status: 429, code: "rate_limit_exceeded" });
+    expect((await startRun("once")).status).toBe(429);
   });
 });
 

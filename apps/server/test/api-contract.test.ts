@@ -90,9 +90,14 @@ describe("the run id header", () => {
     await readSse(stream);
     expect(stream.headers.get("x-agentrt-run-id")).toMatch(/^run_/);
     const chat = await client.chat.completions
-      .create({ model: "echo", messages: [{ role: "user", content: "c" }] })
+      .create({ model: "echo", messages: [{ role: "user", content: "c" }], store: true })
       .withResponse();
     expect(chat.response.headers.get("x-agentrt-run-id")).toBe(chat.data.id.replace("chatcmpl-", ""));
+    // An unstored completion (no `store: true`) leaves no run to name.
+    const unstored = await client.chat.completions
+      .create({ model: "echo", messages: [{ role: "user", content: "c" }] })
+      .withResponse();
+    expect(unstored.response.headers.get("x-agentrt-run-id")).toBeNull();
     for (const res of [sync.headers, background.headers, stream.headers, chat.response.headers])
       expect(res.get("x-run-id")).toBeNull();
   });
@@ -172,7 +177,10 @@ describe("onDisconnect on the chat completions stream", () => {
     harness.fake.setLatency(0, 100);
     harness.fake.enqueueReply(Array.from({ length: 20 }, (_, i) => `word${i}`).join(" "));
     const { data: stream, response } = await client.chat.completions
-      .create({ model: "chat", messages: [{ role: "user", content: "talk" }], stream: true }, { headers })
+      .create(
+        { model: "chat", messages: [{ role: "user", content: "talk" }], stream: true, store: true },
+        { headers },
+      )
       .withResponse();
     let received = "";
     for await (const chunk of stream) {

@@ -1,21 +1,26 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { createFakeModelServer } from "@agentrt/testing";
 import { afterAll, describe, expect, it } from "vitest";
+import { conversationConfig, createConversationHost, FAKE_KEY } from "./conversation-host.js";
 import { ADMIN_KEY, createTestHost } from "./helpers.js";
 import { type ServerProcess, startServerProcess } from "./process.js";
 import { readSse } from "./sse.js";
 
 const hostDir = createTestHost();
+// The fixture templates plus the conversation template, whose agents call a fake model.
+const chatHostDir = createConversationHost();
 const dirs: string[] = [];
 const processes: ServerProcess[] = [];
 const headers = { authorization: `Bearer ${ADMIN_KEY}`, "content-type": "application/json" };
 
-async function start(dataDir: string): Promise<ServerProcess> {
+async function start(dataDir: string, host = hostDir): Promise<ServerProcess> {
   const server = await startServerProcess({
     AGENTRT_DATA_DIR: dataDir,
-    AGENTRT_HOST_DIR: hostDir,
+    AGENTRT_HOST_DIR: host,
     AGENTRT_ADMIN_KEY: ADMIN_KEY,
+    FAKE_KEY,
   });
   processes.push(server);
   return server;
@@ -39,7 +44,7 @@ async function call(server: ServerProcess, method: string, path: string, body?: 
 
 afterAll(async () => {
   await Promise.all(processes.map((p) => p.stop("SIGKILL")));
-  for (const dir of [...dirs, hostDir]) rmSync(dir, { recursive: true, force: true });
+  for (const dir of [...dirs, hostDir, chatHostDir]) rmSync(dir, { recursive: true, force: true });
 });
 
 describe("crash recovery", () => {
@@ -64,6 +69,37 @@ describe("crash recovery", () => {
     expect((await call(second, "POST", "/v1/agents/long/runs", { input: "ok" })).body.status).toBe(
       "succeeded",
     );
+  });
+
+  it("a stateless chat completion killed mid-request leaves nothing behind; a stored one is interrupted", async () => {
+    const fake = await createFakeModelServer({ latencyMs: 60_000 });
+    try {
+      const dataDir = freshDataDir();
+      const first = await start(dataDir, chatHostDir);
+      await call(first, "POST", "/v1/agents", {
+        name: "chat",
+        template: "conversation",
+        config: conversationConfig(fake),
+      });
+      const ask = (extra: Record<string, unknown>) =>
+        fetch(`${first.url}/v1/chat/completions`, {
+          method: "POST",
+          headers,
+          body: JSON.stringify({ model: "chat", messages: [{ role: "user", content: "hi" }], ...extra }),
+        }).catch(() => undefined);
+      void ask({});
+      void ask({ store: true });
+      // Generous: the first request loads the template's agent module in the child process.
+      await fake.waitForRequests(2, 30_000);
+      await first.stop("SIGKILL");
+
+      const second = await start(dataDir, chatHostDir);
+      const runs = await call(second, "GET", "/v1/runs?agent=chat");
+      expect(runs.body.data).toHaveLength(1);
+      expect(runs.body.data[0]).toMatchObject({ status: "failed", error: { code: "RUN_INTERRUPTED" } });
+    } finally {
+      await fake.close();
+    }
   });
 
   it("fires a per-second schedule once per tick, also across a SIGKILL restart", async () => {

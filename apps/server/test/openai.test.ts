@@ -104,9 +104,10 @@ describe("POST /v1/chat/completions", () => {
         max_tokens: 50,
       })
       .withResponse();
-    const runId = response.headers.get("x-agentrt-run-id");
+    // Not stored (OpenAI's `store` convention): no run to look up.
+    expect(response.headers.get("x-agentrt-run-id")).toBeNull();
     expect(completion).toEqual({
-      id: `chatcmpl-${runId}`,
+      id: expect.stringMatching(/^chatcmpl-run_/),
       object: "chat.completion",
       created: expect.any(Number),
       model: "brief",
@@ -130,6 +131,8 @@ describe("POST /v1/chat/completions", () => {
       "user: Greet me.",
     ]);
     expect(harness.fake.requests[0]!.headers.authorization).toBe(`Bearer ${FAKE_KEY}`);
+    // Nobody reads deltas of an unstored, non-streamed completion: the model is asked for a whole answer.
+    expect(harness.fake.requests[0]!.body.stream).toBeUndefined();
     // Stateless: the next request knows nothing of this one.
     await client.chat.completions.create({ model: "chat", messages: [user("Who am I?")] });
     expect(upstreamContents(1)).toEqual(["user: Who am I?"]);
@@ -150,6 +153,7 @@ describe("POST /v1/chat/completions", () => {
     });
     const chunks: OpenAI.ChatCompletionChunk[] = [];
     for await (const chunk of stream) chunks.push(chunk);
+    expect(harness.fake.requests[0]!.body.stream).toBe(true);
     expect(chunks[0]!.choices[0]!.delta).toEqual({ role: "assistant", content: "" });
     expect(
       chunks.every(
@@ -211,7 +215,7 @@ describe("POST /v1/chat/completions", () => {
       config: conversationConfig(harness.fake, { systemPrompt: "v2" }),
     });
     await client.chat.completions.create({ model: "versioned", messages: [user("a")] });
-    await client.chat.completions.create({ model: "versioned@1", messages: [user("b")] });
+    await client.chat.completions.create({ model: "versioned@1", messages: [user("b")], store: true });
     expect(upstreamContents(0)[0]).toBe("system: v2");
     expect(upstreamContents(1)[0]).toBe("system: v1");
     const { body } = await server.call("GET", "/v1/runs?agent=versioned&limit=1");
@@ -361,7 +365,7 @@ describe("errors in OpenAI's shape", () => {
     harness.fake.setLatency(0, 100);
     harness.fake.enqueueReply(Array.from({ length: 50 }, (_, i) => `word${i}`).join(" "));
     const { data: stream, response } = await client.chat.completions
-      .create({ model: "chat", messages: [user("talk")], stream: true })
+      .create({ model: "chat", messages: [user("talk")], stream: true, store: true })
       .withResponse();
     let received = "";
     const failure = await apiError(
@@ -375,6 +379,128 @@ describe("errors in OpenAI's shape", () => {
     );
     expect(failure).toMatchObject({ code: "run_cancelled", type: "invalid_request_error" });
     expect(received.startsWith("word0")).toBe(true);
+  });
+});
+
+describe("OpenAI's store convention", () => {
+  const runsOf = async (agent: string) =>
+    (await server.call("GET", `/v1/runs?agent=${agent}&limit=100`)).body.data as { id: string }[];
+
+  it("keeps a stateless completion as a run only with store: true", async () => {
+    await createAgentOk(server, {
+      name: "storing",
+      template: "conversation",
+      config: conversationConfig(harness.fake),
+    });
+    const plain = await client.chat.completions
+      .create({ model: "storing", messages: [user("forget me")] })
+      .withResponse();
+    expect(plain.data.choices[0]!.message.content).toBe("echo: forget me");
+    expect(plain.response.headers.get("x-agentrt-run-id")).toBeNull();
+    const streamed = await client.chat.completions.create({
+      model: "storing",
+      messages: [user("me too")],
+      stream: true,
+    });
+    for await (const _ of streamed);
+    expect(await runsOf("storing")).toEqual([]);
+
+    const kept = await client.chat.completions
+      .create({ model: "storing", messages: [user("keep me")], store: true })
+      .withResponse();
+    const runId = kept.response.headers.get("x-agentrt-run-id");
+    expect(kept.data.id).toBe(`chatcmpl-${runId}`);
+    const run = await server.call("GET", `/v1/runs/${runId}`);
+    expect(run.body).toMatchObject({ status: "succeeded", output: { content: "echo: keep me" } });
+    // A stored run's deltas can be followed by anyone: its model call streams.
+    expect(harness.fake.requests.at(-1)!.body.stream).toBe(true);
+    expect((await runsOf("storing")).map((r) => r.id)).toEqual([runId]);
+  });
+
+  it("keeps every completion of an agent whose retention says storeCompletions, and every thread turn", async () => {
+    await createAgentOk(server, {
+      name: "keeper",
+      template: "conversation",
+      config: conversationConfig(harness.fake),
+      retention: { storeCompletions: true },
+    });
+    const kept = await client.chat.completions
+      .create({ model: "keeper", messages: [user("hi")] })
+      .withResponse();
+    expect(kept.response.headers.get("x-agentrt-run-id")).toMatch(/^run_/);
+    expect(await runsOf("keeper")).toHaveLength(1);
+    // The setting can be turned off like any retention field.
+    await server.call("PATCH", "/v1/agents/keeper", { retention: null });
+    await client.chat.completions.create({ model: "keeper", messages: [user("hi")] });
+    expect(await runsOf("keeper")).toHaveLength(1);
+
+    const threadId = await newThread(server, "keeper");
+    const turn = await client.chat.completions
+      .create(
+        { model: "keeper", messages: [user("remember")], store: false },
+        {
+          headers: { "X-Agentrt-Thread-Id": threadId },
+        },
+      )
+      .withResponse();
+    expect(turn.response.headers.get("x-agentrt-run-id")).toMatch(/^run_/);
+    // A thread's turn is its memory: `store: false` can't take it out, and the answer says so.
+    expect(turn.response.headers.get("x-agentrt-ignored-params")).toBe("store");
+    expect(await runsOf("keeper")).toHaveLength(2);
+  });
+
+  it("an unstored completion still counts in the run metrics", async () => {
+    const count = async () => {
+      const text = await (await server.api("/metrics")).text();
+      const line = text
+        .split("\n")
+        .find(
+          (l) =>
+            l.startsWith("agentrt_runs_finished_total{") &&
+            l.includes('template="echo"') &&
+            l.includes('status="succeeded"'),
+        );
+      return line ? Number(line.split(" ").at(-1)) : 0;
+    };
+    const before = await count();
+    await client.chat.completions.create({ model: "echo", messages: [user("count me")] });
+    await expect.poll(count).toBe(before + 1);
+  });
+
+  it("a failed unstored run answers like a stored one, without a run id", async () => {
+    harness.fake.failNext(400);
+    const error = await apiError(client.chat.completions.create({ model: "chat", messages: [user("hi")] }));
+    expect(error).toMatchObject({ status: 502, code: "upstream_error" });
+    expect(error.headers?.get("x-should-retry")).toBe("false");
+    expect(error.headers?.get("x-agentrt-run-id")).toBeNull();
+  });
+});
+
+describe("agent changes reach chat completions at once", () => {
+  it("pause, resume, config change, rename and delete", async () => {
+    await createAgentOk(server, { name: "changing", template: "echo", config: { greeting: "v1" } });
+    const say = async (model = "changing") =>
+      (await client.chat.completions.create({ model, messages: [user("x")] })).choices[0]!.message.content;
+    expect(await say()).toBe("v1 x");
+    await server.call("POST", "/v1/agents/changing/pause");
+    expect(
+      await apiError(client.chat.completions.create({ model: "changing", messages: [user("x")] })),
+    ).toMatchObject({ code: "agent_paused" });
+    await server.call("POST", "/v1/agents/changing/resume");
+    expect(await say()).toBe("v1 x");
+    await server.call("PATCH", "/v1/agents/changing", { config: { greeting: "v2" } });
+    expect(await say()).toBe("v2 x");
+    await server.call("PATCH", "/v1/agents/changing", { name: "changed" });
+    expect(
+      (await apiError(client.chat.completions.create({ model: "changing", messages: [user("x")] }))).code,
+    ).toBe("model_not_found");
+    expect(await say("changed")).toBe("v2 x");
+    await server.call("POST", "/v1/agents/changed/rollback", { revision: 1 });
+    expect(await say("changed")).toBe("v1 x");
+    await server.call("DELETE", "/v1/agents/changed");
+    expect(
+      (await apiError(client.chat.completions.create({ model: "changed", messages: [user("x")] }))).code,
+    ).toBe("model_not_found");
   });
 });
 
@@ -490,11 +616,11 @@ describe("threads through chat completions", () => {
 });
 
 describe("client disconnect", () => {
-  it("aborting a streamed completion cancels the run and closes the upstream request within 1 s", async () => {
+  it("aborting a streamed stored completion cancels the run and closes the upstream request within 1 s", async () => {
     harness.fake.setLatency(0, 100);
     harness.fake.enqueueReply(Array.from({ length: 50 }, (_, i) => `word${i}`).join(" "));
     const { data: stream, response } = await client.chat.completions
-      .create({ model: "chat", messages: [user("talk")], stream: true })
+      .create({ model: "chat", messages: [user("talk")], stream: true, store: true })
       .withResponse();
     let received = "";
     for await (const chunk of stream) {
@@ -512,7 +638,27 @@ describe("client disconnect", () => {
       .toBe("cancelled");
   });
 
-  it("a client leaving a non-streamed request also cancels the run and its upstream request", async () => {
+  it("aborting a streamed unstored completion closes the upstream request", async () => {
+    harness.fake.setLatency(0, 100);
+    harness.fake.enqueueReply(Array.from({ length: 50 }, (_, i) => `word${i}`).join(" "));
+    const stream = await client.chat.completions.create({
+      model: "chat",
+      messages: [user("talk")],
+      stream: true,
+    });
+    let received = "";
+    for await (const chunk of stream) {
+      received += chunk.choices[0]?.delta.content ?? "";
+      if (received.includes("word1")) break;
+    }
+    await harness.fake.waitForAbort(0);
+    // The slot it held is free again: the agent answers the next request.
+    harness.fake.setLatency(0, 0);
+    const next = await client.chat.completions.create({ model: "chat", messages: [user("again")] });
+    expect(next.choices[0]!.message.content).toBe("echo: again");
+  });
+
+  it("a client leaving a non-streamed request (unstored) cancels the run and its upstream request", async () => {
     harness.fake.setLatency(30_000);
     const controller = new AbortController();
     const pending = client.chat.completions.create(

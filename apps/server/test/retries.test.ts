@@ -77,10 +77,16 @@ async function runsOf(agent: string): Promise<{ status: string; error: { code: s
   return res.body.data;
 }
 
+// Stored (`store: true`), so the runs each request made can be counted.
 const ask = (model: string, stream = false) =>
   stream
-    ? client.chat.completions.create({ model, messages: [{ role: "user", content: "go" }], stream: true })
-    : client.chat.completions.create({ model, messages: [{ role: "user", content: "go" }] });
+    ? client.chat.completions.create({
+        model,
+        messages: [{ role: "user", content: "go" }],
+        stream: true,
+        store: true,
+      })
+    : client.chat.completions.create({ model, messages: [{ role: "user", content: "go" }], store: true });
 
 describe("a failed run is never run again by an SDK retry", () => {
   it("a task whose step failed after an http side effect: one run, one side effect, 422", async () => {

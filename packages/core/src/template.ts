@@ -40,6 +40,12 @@ export interface RunContext {
   threadId: string | undefined;
   /** Aborted on cancel, timeout and server shutdown; templates must stop promptly when it fires. */
   signal: AbortSignal;
+  /**
+   * `false` when nobody reads this run's `output.delta` events (a chat completion that is neither
+   * streamed nor stored): a template may then ask its model for the whole reply at once instead of
+   * a stream. Absent or `true`: deltas are read.
+   */
+  outputDeltas?: boolean;
   logger: Logger;
   /** Invoke another agent by id or name and wait for its output (used by composite templates). */
   invokeAgent(agent: string, input: unknown, options?: { signal?: AbortSignal }): Promise<unknown>;

@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { randomFillSync } from "node:crypto";
 
 const ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz"; // Crockford base32, lower-case
 const TAIL_LENGTH = 16;
@@ -15,6 +15,19 @@ function encodeTime(ms: number): string {
 let lastTime = -1;
 const tail = new Uint8Array(TAIL_LENGTH);
 
+/** Random bytes drawn 4 KiB at a time: one call into the CSPRNG per 256 ids rather than per id. */
+const pool = new Uint8Array(4096);
+let pooled = pool.length;
+
+function randomTail(): Uint8Array {
+  if (pooled + TAIL_LENGTH > pool.length) {
+    randomFillSync(pool);
+    pooled = 0;
+  }
+  pooled += TAIL_LENGTH;
+  return pool.subarray(pooled - TAIL_LENGTH, pooled);
+}
+
 /** Within one millisecond the tail counts up (as ULID's monotonic mode), so ids keep creation order. */
 function nextTail(time: number): string {
   if (time === lastTime) {
@@ -23,7 +36,7 @@ function nextTail(time: number): string {
     if (i >= 0) tail[i]! += 1;
   } else {
     lastTime = time;
-    const random = randomBytes(TAIL_LENGTH);
+    const random = randomTail();
     // The top bit stays clear so increments within a millisecond have room before wrapping.
     for (let i = 0; i < TAIL_LENGTH; i++) tail[i] = random[i]! % (i === 0 ? 16 : 32);
   }

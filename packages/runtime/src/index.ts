@@ -1,3 +1,4 @@
+export type { AgentCache } from "./app/agent-cache.js";
 export {
   type AgentAdmission,
   type AgentLimitsChange,
@@ -7,6 +8,8 @@ export {
 export type { AgentChanges, AgentUseCases, NewAgentRequest, UpgradeResult } from "./app/agents.js";
 export {
   type ChatRequest,
+  type ChatRun,
+  type ChatStart,
   type ChatUseCases,
   modelNotFound,
   type PreparedChat,
@@ -53,10 +56,12 @@ export {
 } from "./engine/logging.js";
 export {
   createRunEngine,
+  type ExecuteOptions,
   type PreparedRun,
   type RunEngine,
   type RunEngineOptions,
   type SubmitRunOptions,
+  type UnstoredRun,
 } from "./engine/run-engine.js";
 export {
   combineObservers,

@@ -1,4 +1,5 @@
 import type { Logger } from "@agentrt/core";
+import { type AgentCache, createAgentCache } from "./app/agent-cache.js";
 import { createAgentAdmission } from "./app/agent-limits.js";
 import { type AgentUseCases, createAgentUseCases } from "./app/agents.js";
 import { type ChatUseCases, createChatUseCases } from "./app/chat.js";
@@ -50,6 +51,8 @@ export interface Runtime {
    * re-read entries older than `invalidations.maxAgeMs`.
    */
   readonly invalidations: Invalidations;
+  /** Agents as last read, for the requests that name them; `invalidations` keeps it current. */
+  readonly agentCache: AgentCache;
   /** Background pruning by the retention policy, and its numbers (`retention.stats()`). */
   readonly retention: RetentionPruner;
   /** The HTTP status a template declared for one of its namespaced codes (`task.STEP_FAILED`). */
@@ -89,7 +92,9 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     },
     logger,
   );
-  const agents = createAgentUseCases({ store, registry, invalidations, contexts });
+  const agentCache = createAgentCache(store, { maxAgeMs: invalidations.maxAgeMs });
+  invalidations.subscribe("agent", ({ id }) => agentCache.invalidateAgent(id));
+  const agents = createAgentUseCases({ store, registry, invalidations, contexts, cache: agentCache });
   return {
     store,
     registry,
@@ -100,8 +105,9 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     runs,
     threads: createThreadUseCases({ store, registry, contexts, runs, withThreadLease }),
     schedules: createScheduleUseCases({ store, registry, agents, engine, invalidations }),
-    chat: createChatUseCases({ store, registry }),
+    chat: createChatUseCases({ store, registry, runs, agentCache, engine }),
     invalidations,
+    agentCache,
     retention,
     errorStatus: (code) => registry.errorStatus(code),
     async start() {

@@ -72,6 +72,54 @@ describe("createChatClient", () => {
     ]);
   });
 
+  it("asks for a whole reply without streaming: text, tool calls and usage from one JSON answer", async () => {
+    const chat = client();
+    let body = "";
+    const json =
+      (text: string): Handler =>
+      (_, res) => {
+        res.writeHead(200, { "content-type": "application/json" });
+        res.end(text);
+      };
+    handlers.push(
+      json(
+        JSON.stringify({
+          choices: [
+            {
+              message: {
+                role: "assistant",
+                content: null,
+                tool_calls: [{ id: "c1", type: "function", function: { name: "f", arguments: "{}" } }],
+              },
+              finish_reason: "tool_calls",
+            },
+          ],
+          usage: { prompt_tokens: 4, completion_tokens: 1 },
+        }),
+      ),
+      json("not json"),
+      json("{}"),
+    );
+    server.once("request", (req: IncomingMessage) => {
+      req.on("data", (chunk: Buffer) => {
+        body += chunk.toString();
+      });
+    });
+    const signal = new AbortController().signal;
+    expect(await chat.complete([{ role: "user", content: "hi" }], {}, signal)).toEqual({
+      text: "",
+      toolCalls: [{ id: "c1", type: "function", function: { name: "f", arguments: "{}" } }],
+      usage: { type: "usage", promptTokens: 4, completionTokens: 1, model: "m" },
+    });
+    expect(JSON.parse(body)).not.toHaveProperty("stream");
+    for (const _ of [1, 2]) {
+      const error = await chat
+        .complete([{ role: "user", content: "hi" }], {}, signal)
+        .catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: ErrorCode.UPSTREAM_ERROR });
+    }
+  });
+
   it("reports an error object or a chunk that is not JSON inside the stream as UPSTREAM_ERROR", async () => {
     const chat = client();
     handlers.push(sse('{"error":{"message":"overloaded mid-stream"}}'), sse("{not json"));

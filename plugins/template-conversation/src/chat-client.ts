@@ -19,6 +19,13 @@ export type ReplyPart =
   | { type: "tool_calls"; calls: ToolCall[] }
   | { type: "usage"; promptTokens: number; completionTokens: number; model: string };
 
+/** A whole reply, asked for without streaming. */
+export interface CompleteReply {
+  text: string;
+  toolCalls: ToolCall[];
+  usage: Extract<ReplyPart, { type: "usage" }> | undefined;
+}
+
 export interface ChatClient {
   /**
    * Streams one reply: its text as it arrives, then the tool calls it made (when any), then usage
@@ -27,12 +34,22 @@ export interface ChatClient {
    * early closes the HTTP request.
    */
   stream(messages: ChatMessage[], params: CallerParams, signal: AbortSignal): AsyncGenerator<ReplyPart>;
+  /** The same call without streaming, for a caller that needs no text before the end; same errors. */
+  complete(messages: ChatMessage[], params: CallerParams, signal: AbortSignal): Promise<CompleteReply>;
 }
 
 interface ToolCallDelta {
   index?: number;
   id?: string;
   function?: { name?: string; arguments?: string };
+}
+
+interface Completion {
+  choices?: {
+    message?: { content?: unknown; tool_calls?: ToolCall[] | null };
+    finish_reason?: string | null;
+  }[];
+  usage?: { prompt_tokens?: number; completion_tokens?: number } | null;
 }
 
 interface StreamChunk {
@@ -121,10 +138,10 @@ export function createChatClient(config: ConversationConfig, apiKey: () => Promi
   const timeoutMs = config.requestTimeoutMs;
 
   /** One attempt up to the response headers (and the whole body of an error answer). */
-  async function attempt(body: string, key: string, signal: AbortSignal): Promise<Attempt> {
+  async function attempt(body: string, key: string, signal: AbortSignal, stream: boolean): Promise<Attempt> {
     const headers = {
       "content-type": "application/json",
-      accept: "text/event-stream",
+      accept: stream ? "text/event-stream" : "application/json",
       authorization: `Bearer ${key}`,
     };
     let response: IncomingMessage;
@@ -151,6 +168,7 @@ export function createChatClient(config: ConversationConfig, apiKey: () => Promi
     messages: ChatMessage[],
     params: CallerParams,
     signal: AbortSignal,
+    stream: boolean,
   ): Promise<IncomingMessage> {
     const key = await apiKey();
     const body = JSON.stringify({
@@ -158,11 +176,10 @@ export function createChatClient(config: ConversationConfig, apiKey: () => Promi
       messages,
       ...sampling,
       ...params,
-      stream: true,
-      stream_options: { include_usage: true },
+      ...(stream ? { stream: true, stream_options: { include_usage: true } } : {}),
     });
     for (let retry = 0; ; retry++) {
-      const result = await attempt(body, key, signal);
+      const result = await attempt(body, key, signal, stream);
       if (result.ok) return result.response;
       if (!result.retryable || retry >= config.maxRetries) throw result.error;
       await sleep(retryDelayMs(retry, result.retryAfterMs), signal);
@@ -186,7 +203,62 @@ export function createChatClient(config: ConversationConfig, apiKey: () => Promi
         endChatSpan(span, outcome, failure);
       }
     },
+    async complete(messages, params, signal) {
+      const span = startChatSpan(config.model, url);
+      const outcome: ChatOutcome = {};
+      try {
+        const reply = await whole(messages, params, signal, outcome);
+        if (reply.usage) outcome.usage = reply.usage;
+        endChatSpan(span, outcome);
+        return reply;
+      } catch (error) {
+        endChatSpan(span, outcome, error);
+        throw error;
+      }
+    },
   };
+
+  function usagePart(usage: StreamChunk["usage"]): CompleteReply["usage"] {
+    if (!usage) return undefined;
+    return {
+      type: "usage",
+      promptTokens: usage.prompt_tokens ?? 0,
+      completionTokens: usage.completion_tokens ?? 0,
+      model: config.model,
+    };
+  }
+
+  async function whole(
+    messages: ChatMessage[],
+    params: CallerParams,
+    signal: AbortSignal,
+    outcome: ChatOutcome,
+  ): Promise<CompleteReply> {
+    const response = await open(messages, params, signal, false);
+    let text: string;
+    try {
+      text = await readText(response);
+    } catch (error) {
+      if (signal.aborted) throw signal.reason;
+      throw upstreamStreamError((error as Error).message, error);
+    }
+    let completion: Completion;
+    try {
+      completion = JSON.parse(text) as Completion;
+    } catch (error) {
+      throw upstreamStreamError(`not JSON: ${text.slice(0, 200)}`, error);
+    }
+    const choice = completion.choices?.[0];
+    if (!choice) throw upstreamStreamError(providerMessage(text));
+    outcome.finishReason = choice.finish_reason ?? undefined;
+    const content = choice.message?.content;
+    const calls = choice.message?.tool_calls;
+    return {
+      text: typeof content === "string" ? content : "",
+      toolCalls: Array.isArray(calls) ? calls : [],
+      usage: usagePart(completion.usage),
+    };
+  }
 
   async function* reply(
     messages: ChatMessage[],
@@ -194,7 +266,7 @@ export function createChatClient(config: ConversationConfig, apiKey: () => Promi
     signal: AbortSignal,
     outcome: ChatOutcome,
   ): AsyncGenerator<ReplyPart> {
-    const response = await open(messages, params, signal);
+    const response = await open(messages, params, signal, true);
     response.setEncoding("utf8");
     let usage: StreamChunk["usage"];
     const toolCalls = createToolCallCollector();
@@ -227,13 +299,7 @@ export function createChatClient(config: ConversationConfig, apiKey: () => Promi
     }
     const calls = toolCalls.calls();
     if (calls.length > 0) yield { type: "tool_calls", calls };
-    if (usage) {
-      yield {
-        type: "usage",
-        promptTokens: usage.prompt_tokens ?? 0,
-        completionTokens: usage.completion_tokens ?? 0,
-        model: config.model,
-      };
-    }
+    const reported = usagePart(usage);
+    if (reported) yield reported;
   }
 }

@@ -25,7 +25,8 @@ export interface ModelReply {
 
 /**
  * One model call: trims the history per the memory policy and streams the reply, yielding each
- * token as `output.delta` and then `usage` when the provider reported it; returns the reply. The
+ * token as `output.delta` and then `usage` when the provider reported it; returns the reply.
+ * Without `deltas` the reply is asked for whole, and only `usage` is yielded. The
  * caller's params (already checked against the agent's config) override the config's settings.
  */
 export async function* modelStep(
@@ -33,8 +34,15 @@ export async function* modelStep(
   history: ChatMessage[],
   params: CallerParams,
   signal: AbortSignal,
+  deltas = true,
 ): AsyncGenerator<TemplateEvent, ModelReply> {
   const input = buildModelInput(history, turn.memory, turn.systemPrompt);
+  if (!deltas) {
+    // Nobody reads the deltas: one JSON answer costs less than a stream to reassemble.
+    const whole = await turn.client.complete(input, params, signal);
+    if (whole.usage) yield whole.usage;
+    return whole;
+  }
   const reply: ModelReply = { text: "", toolCalls: [], usage: undefined };
   for await (const part of turn.client.stream(input, params, signal)) {
     if (part.type === "usage") reply.usage = part;

@@ -63,7 +63,13 @@ async function* runStateless(
 ): AsyncGenerator<TemplateEvent> {
   const history = [...messages];
   for (let rounds = 0; ; rounds++) {
-    const reply = yield* modelStep(agent.turn, history, modelParams, runCtx.signal);
+    const reply = yield* modelStep(
+      agent.turn,
+      history,
+      modelParams,
+      runCtx.signal,
+      runCtx.outputDeltas !== false,
+    );
     const { server, client } = splitCalls(reply.toolCalls, params);
     if (server.length > 0) {
       checkRounds(rounds, agent.toolSetup);

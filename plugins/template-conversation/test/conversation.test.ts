@@ -42,6 +42,18 @@ describe("a stateless run", () => {
     ]);
   });
 
+  it("asks for the whole answer, and yields no deltas, when nobody reads them", async () => {
+    const agent = await createAgent(config());
+    server.enqueueReply({ content: "whole answer", usage: { prompt_tokens: 2, completion_tokens: 2 } });
+    const events = await run(agent, "hi", { outputDeltas: false });
+    expect(events.map((event) => event.type)).toEqual(["usage", "output"]);
+    expect(outputOf(events)).toEqual({ role: "assistant", content: "whole answer" });
+    expect(server.requests[0]!.body).not.toHaveProperty("stream");
+    // Read deltas: it streams as before.
+    await run(agent, "again", { outputDeltas: true });
+    expect(server.requests[1]!.body.stream).toBe(true);
+  });
+
   it("takes a plain string as one user message and keeps nothing between runs", async () => {
     const agent = await createAgent(config());
     await run(agent, "first");

@@ -1801,6 +1801,8 @@ export interface paths {
          *
          *     `stream: true` answers with `chat.completion.chunk` SSE events and `data: [DONE]`.
          *
+         *     Like OpenAI, a stateless completion is not stored unless the request says `store: true` (or the agent's `retention.storeCompletions` does): it still counts in metrics, traces, rate limits and the agent's limits, but leaves no run behind (no `x-agentrt-run-id` header). A completion on a thread is always stored as a run.
+         *
          *     Request fields the agent ignored are named in the `x-agentrt-ignored-params` response header; the full table is in the `ChatCompletionRequest` schema.
          *
          *     Requires scope `invoke`.
@@ -4078,6 +4080,7 @@ export interface components {
                 runMaxAge?: string | null;
                 runMaxCount?: number | null;
                 scheduleRunMaxCount?: number | null;
+                storeCompletions?: boolean;
                 threadIdleTimeout?: string | null;
             } | null;
             revision: number;
@@ -4233,7 +4236,7 @@ export interface components {
          *     | `stream_options` | honoured | `include_usage` adds the usage chunk |
          *     | `metadata` | honoured | `thread_id` continues a thread, `multitask_strategy` as the header; other keys are ignored and named |
          *     | `n` | refused (400 `unsupported_parameter`) | only one choice: `n: 1` is fine, more is refused |
-         *     | `store` | ignored (named in `x-agentrt-ignored-params`) | every completion is recorded as a run: `store: true` is honoured, `false` is ignored and named |
+         *     | `store` | honoured | `true` keeps a stateless completion as a run; without it, as at OpenAI, it is not stored (completions on a thread always are: `false` there is ignored and named) |
          *     | `temperature` | honoured when the agent allows it | sampling hint |
          *     | `top_p` | honoured when the agent allows it | sampling hint |
          *     | `max_tokens` | honoured when the agent allows it | sampling hint |
@@ -4336,6 +4339,8 @@ export interface components {
             }) | null;
             seed?: number | null;
             stop?: string | string[] | null;
+            /** @description `true` keeps a stateless completion as a run (`GET /v1/runs`); without it nothing is stored, as at OpenAI. Completions on a thread are always stored. */
+            store?: boolean | null;
             stream?: boolean | null;
             stream_options?: ({
                 include_usage?: boolean;
@@ -4381,6 +4386,7 @@ export interface components {
                 runMaxAge?: string | null;
                 runMaxCount?: number | null;
                 scheduleRunMaxCount?: number | null;
+                storeCompletions?: boolean;
                 threadIdleTimeout?: string | null;
             } | null;
             /**
@@ -4733,6 +4739,7 @@ export interface components {
                 runMaxAge?: string | null;
                 runMaxCount?: number | null;
                 scheduleRunMaxCount?: number | null;
+                storeCompletions?: boolean;
                 threadIdleTimeout?: string | null;
             } | null;
         };

@@ -1,4 +1,5 @@
 import { AgentrtError, ErrorCode } from "@agentrt/core";
+import type { UnstoredRun } from "../engine/run-engine.js";
 import type { RateCounters } from "../rate-counters.js";
 import { type AgentLimits, type AgentRecord, NO_AGENT_LIMITS, type Store } from "../store.js";
 
@@ -38,15 +39,64 @@ export interface AgentAdmission {
    * so N parallel submissions against a limit of L let exactly L through.
    */
   admit<T extends { created: boolean }>(agent: AgentRecord, submit: () => Promise<T>): Promise<T>;
+  /**
+   * The same for a run that is not stored: this process counts it as in flight until it is over,
+   * and its tokens in the agent's day, since the store knows nothing of it.
+   */
+  admitUnstored(agent: AgentRecord, start: () => UnstoredRun): Promise<UnstoredRun>;
 }
+
+/** What the store can't count for an agent: its unstored runs in this process. */
+interface UnstoredUsage {
+  inFlight: number;
+  /** The UTC day (ms at its start) `tokens` belong to. */
+  day: number;
+  tokens: number;
+}
+
+const dayStartOf = (now: number) => now - (now % DAY_MS);
 
 export function createAgentAdmission(deps: { store: Store; counters: RateCounters }): AgentAdmission {
   const { store, counters } = deps;
   /** Per agent, the end of the admission queue. */
   const tails = new Map<string, Promise<unknown>>();
+  const unstored = new Map<string, UnstoredUsage>();
+
+  function usageOf(agentId: string): UnstoredUsage {
+    let usage = unstored.get(agentId);
+    if (!usage) {
+      usage = { inFlight: 0, day: dayStartOf(Date.now()), tokens: 0 };
+      unstored.set(agentId, usage);
+    }
+    return usage;
+  }
+
+  /** Counts an unstored run while it runs, then its tokens; forgets idle agents. */
+  function track(agentId: string, run: UnstoredRun): UnstoredRun {
+    const usage = usageOf(agentId);
+    usage.inFlight++;
+    void run.done.then(({ tokensUsed }) => {
+      usage.inFlight--;
+      const today = dayStartOf(Date.now());
+      if (usage.day !== today) {
+        usage.day = today;
+        usage.tokens = 0;
+      }
+      usage.tokens += tokensUsed;
+      if (usage.inFlight === 0 && usage.tokens === 0) unstored.delete(agentId);
+    });
+    return run;
+  }
+
+  /** Tokens of unstored runs since `dayStart`. */
+  const unstoredTokens = (agentId: string, dayStart: number) => {
+    const usage = unstored.get(agentId);
+    return usage && usage.day === dayStart ? usage.tokens : 0;
+  };
 
   async function inFlight(agentId: string, atLeast: number): Promise<number> {
-    let count = 0;
+    let count = unstored.get(agentId)?.inFlight ?? 0;
+    if (count >= atLeast) return count;
     for (const status of ["running", "queued"] as const) {
       let cursor: string | undefined;
       do {
@@ -59,7 +109,7 @@ export function createAgentAdmission(deps: { store: Store; counters: RateCounter
     return count;
   }
 
-  async function check<T extends { created: boolean }>(agent: AgentRecord, submit: () => Promise<T>) {
+  async function check<T>(agent: AgentRecord, submit: () => Promise<T>, isNew: (result: T) => boolean) {
     const { maxConcurrentRuns, maxRunsPerMinute, maxTokensPerDay } = agent.limits;
     if (maxConcurrentRuns !== null && (await inFlight(agent.id, maxConcurrentRuns)) >= maxConcurrentRuns) {
       throw refused(agent, `has ${maxConcurrentRuns} runs in flight, its limit`, CONCURRENCY_RETRY_MS, {
@@ -69,8 +119,10 @@ export function createAgentAdmission(deps: { store: Store; counters: RateCounter
     }
     if (maxTokensPerDay !== null) {
       const now = Date.now();
-      const dayStart = now - (now % DAY_MS);
-      const used = await store.runs.tokensUsed(agent.id, new Date(dayStart).toISOString());
+      const dayStart = dayStartOf(now);
+      const used =
+        (await store.runs.tokensUsed(agent.id, new Date(dayStart).toISOString())) +
+        unstoredTokens(agent.id, dayStart);
       if (used >= maxTokensPerDay) {
         throw refused(agent, `used ${used} of its ${maxTokensPerDay} tokens today`, dayStart + DAY_MS - now, {
           limit: "maxTokensPerDay",
@@ -95,7 +147,7 @@ export function createAgentAdmission(deps: { store: Store; counters: RateCounter
     try {
       const result = await submit();
       // An idempotent repeat returns the earlier run: no new run, no point spent.
-      if (!result.created) await perMinute?.giveBack(agent.id);
+      if (!isNew(result)) await perMinute?.giveBack(agent.id);
       return result;
     } catch (error) {
       await perMinute?.giveBack(agent.id);
@@ -103,17 +155,25 @@ export function createAgentAdmission(deps: { store: Store; counters: RateCounter
     }
   }
 
+  function admit<T>(agent: AgentRecord, submit: () => Promise<T>, isNew: (result: T) => boolean) {
+    if (!hasLimits(agent.limits)) return submit();
+    const previous = tails.get(agent.id) ?? Promise.resolve();
+    const result = previous.then(() => check(agent, submit, isNew));
+    const tail = result.catch(() => {});
+    tails.set(agent.id, tail);
+    void tail.then(() => {
+      if (tails.get(agent.id) === tail) tails.delete(agent.id);
+    });
+    return result;
+  }
+
   return {
-    admit(agent, submit) {
-      if (!hasLimits(agent.limits)) return submit();
-      const previous = tails.get(agent.id) ?? Promise.resolve();
-      const result = previous.then(() => check(agent, submit));
-      const tail = result.catch(() => {});
-      tails.set(agent.id, tail);
-      void tail.then(() => {
-        if (tails.get(agent.id) === tail) tails.delete(agent.id);
-      });
-      return result;
-    },
+    admit: (agent, submit) => admit(agent, submit, (result) => result.created),
+    admitUnstored: (agent, start) =>
+      admit(
+        agent,
+        async () => track(agent.id, start()),
+        () => true,
+      ),
   };
 }

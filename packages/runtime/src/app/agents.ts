@@ -8,6 +8,7 @@ import type { InstalledTemplate } from "../installed-template.js";
 import { parseTemplateRef, type TemplateRegistry } from "../registry.js";
 import type { RetentionOverride } from "../retention/policy.js";
 import { type AgentRecord, type AgentStatus, NO_AGENT_LIMITS, type Store } from "../store.js";
+import type { AgentCache } from "./agent-cache.js";
 import { type AgentLimitsChange, applyLimits } from "./agent-limits.js";
 import type { TemplateContexts } from "./contexts.js";
 
@@ -76,8 +77,10 @@ export function createAgentUseCases(deps: {
   /** Told of every write, after it committed: caches of the agent drop it on every node. */
   invalidations: Pick<Invalidations, "publish">;
   contexts: TemplateContexts;
+  /** Where reads by id or name go: writes reach it through `invalidations`. */
+  cache: AgentCache;
 }): AgentUseCases {
-  const { store, registry, invalidations, contexts } = deps;
+  const { store, registry, invalidations, contexts, cache } = deps;
 
   async function changed(agent: AgentRecord): Promise<AgentRecord> {
     await invalidations.publish({ kind: "agent", id: agent.id, revision: agent.revision });
@@ -88,7 +91,8 @@ export function createAgentUseCases(deps: {
     validateAgentConfig(template, config, contexts.forValidation(template, phase));
 
   async function get(idOrName: string): Promise<AgentRecord> {
-    const agent = await store.agents.get(idOrName);
+    // Every write below invalidates it, so the cached record is the stored one.
+    const agent = await cache.get(idOrName);
     if (!agent) throw new AgentrtError(ErrorCode.AGENT_NOT_FOUND, `no agent with id or name "${idOrName}"`);
     return agent;
   }

@@ -8,11 +8,15 @@ import {
   ErrorCode,
   type ToolCall,
 } from "@agentrt/core";
+import type { RunEngine } from "../engine/run-engine.js";
 import type { InstalledTemplate } from "../installed-template.js";
 import type { TemplateRegistry } from "../registry.js";
+import type { StoredRunEvent } from "../run-events.js";
 import type { AgentRecord, Store } from "../store.js";
 import { qualifyError } from "../template-errors.js";
+import type { AgentCache } from "./agent-cache.js";
 import { prepareReplyFormat, type ResponseFormat } from "./reply-format.js";
+import type { MultitaskStrategy, RunUseCases } from "./runs.js";
 
 export interface ChatRequest {
   threadId: string | undefined;
@@ -34,6 +38,25 @@ export interface PreparedChat {
   toolCalls(output: unknown): ToolCall[];
 }
 
+export interface ChatStart {
+  threadId: string | undefined;
+  /** OpenAI's `store`: `true` keeps a stateless completion as a run. */
+  store: boolean | undefined;
+  multitaskStrategy: MultitaskStrategy | undefined;
+  /** Whether the caller streams the reply: an unstored run that is not streamed needs no deltas. */
+  stream: boolean;
+}
+
+/** A chat completion's run, stored or not: the caller follows and cancels it the same way. */
+export interface ChatRun {
+  runId: string;
+  /** Whether the run is in the journal (the runs API can read and cancel it). */
+  stored: boolean;
+  /** Its events from the first, ending after `run.finished`, or quietly once `signal` fires. */
+  events(signal: AbortSignal): AsyncIterable<StoredRunEvent>;
+  cancel(): void;
+}
+
 export interface ChatUseCases {
   /** The agent a model id (`name` or `name@revision`) names, pinned to that revision. */
   resolveModel(model: string): Promise<AgentRecord>;
@@ -49,6 +72,12 @@ export interface ChatUseCases {
   prepare(agent: AgentRecord, messages: ChatMessage[], request: ChatRequest): PreparedChat;
   /** What an agent does with chat params (shown per model). */
   policyFor(agent: AgentRecord): ChatParamPolicy;
+  /**
+   * Runs a prepared request. OpenAI's `store` convention: a stateless completion (no thread) is
+   * executed without being journalled unless the request says `store: true` or the agent's
+   * `retention.storeCompletions` does; a completion on a thread is always stored.
+   */
+  start(agent: AgentRecord, prepared: PreparedChat, options: ChatStart): Promise<ChatRun>;
 }
 
 /**
@@ -145,8 +174,14 @@ function qualified(template: InstalledTemplate, chat: ChatCapability): ChatCapab
   };
 }
 
-export function createChatUseCases(deps: { store: Store; registry: TemplateRegistry }): ChatUseCases {
-  const { store, registry } = deps;
+export function createChatUseCases(deps: {
+  store: Store;
+  registry: TemplateRegistry;
+  runs: RunUseCases;
+  engine: RunEngine;
+  agentCache: AgentCache;
+}): ChatUseCases {
+  const { store, registry, runs, engine, agentCache } = deps;
   const adapters = new WeakMap<InstalledTemplate, ChatCapability>();
   const templateOf = (agent: AgentRecord) =>
     registry.get(agent.templateName, agent.templateVersion)?.template;
@@ -171,7 +206,7 @@ export function createChatUseCases(deps: { store: Store; registry: TemplateRegis
   return {
     async resolveModel(model) {
       const { name, revision } = parseModelId(model);
-      const agent = await store.agents.get(name);
+      const agent = await agentCache.get(name);
       if (!agent) throw modelNotFound(model, `no agent named "${name}"`);
       if (revision === undefined || revision === agent.revision) return agent;
       const pinned = await store.agents.revision(agent.id, revision);
@@ -216,6 +251,26 @@ export function createChatUseCases(deps: { store: Store; registry: TemplateRegis
           const text = adapter.replyText(output);
           return toolCalls(output).length > 0 ? text : format(text);
         },
+      };
+    },
+    async start(agent, prepared, { threadId, store: storeRequested, multitaskStrategy, stream }) {
+      const stored =
+        threadId !== undefined || storeRequested === true || agent.retention?.storeCompletions === true;
+      if (!stored) {
+        const run = await runs.execute({ agent, input: prepared.input }, { outputDeltas: stream });
+        return { runId: run.id, stored, events: run.events, cancel: run.cancel };
+      }
+      const { run } = await runs.submit({
+        agent,
+        input: prepared.input,
+        threadId: threadId ?? null,
+        multitaskStrategy,
+      });
+      return {
+        runId: run.id,
+        stored,
+        events: (signal) => engine.follow(run.id, 0, signal),
+        cancel: () => void engine.cancel(run.id).catch(() => {}),
       };
     },
   };

@@ -1,6 +1,12 @@
 import { AgentrtError, ErrorCode } from "@agentrt/core";
 import { z } from "zod";
-import type { PreparedRun, RunEngine, SubmitRunOptions } from "../engine/run-engine.js";
+import type {
+  ExecuteOptions,
+  PreparedRun,
+  RunEngine,
+  SubmitRunOptions,
+  UnstoredRun,
+} from "../engine/run-engine.js";
 import { nowIso } from "../ids.js";
 import type { RunRecord, Store, ThreadRecord } from "../store.js";
 import type { AgentAdmission } from "./agent-limits.js";
@@ -26,6 +32,11 @@ export interface RunUseCases {
    * agent's revision is stored and queued, unless the agent's limits refuse it (RATE_LIMITED).
    */
   submit(submission: RunSubmission): Promise<{ run: RunRecord; created: boolean }>;
+  /**
+   * Executes a run without storing it (`RunEngine.execute`): the same validation and agent limits
+   * as `submit`, for a submission without a thread, idempotency key or webhook.
+   */
+  execute(submission: SubmitRunOptions, options?: ExecuteOptions): Promise<UnstoredRun>;
   /** RUN_EXPIRED or RUN_DELETED for a removed run (while its tombstone lasts), else RUN_NOT_FOUND. */
   get(id: string): Promise<RunRecord>;
   /** Deletes a finished run with its events; RUN_NOT_FINISHED while it is queued or running. */
@@ -122,6 +133,10 @@ export function createRunUseCases(deps: {
       const threadId = options.threadId;
       if (!threadId) return admit(prepared);
       return withThreadLease(threadId, () => admitOnThread(prepared, threadId, multitaskStrategy));
+    },
+    async execute(submission, options) {
+      const prepared = engine.prepare(submission);
+      return admission.admitUnstored(prepared.agent, () => engine.execute(prepared, options));
     },
     async get(id) {
       const run = await store.runs.get(id);

@@ -743,3 +743,81 @@ describe("invokeAgent", () => {
     expect((await engine.wait(childId)).status).toBe("cancelled");
   });
 });
+
+describe("unstored runs", () => {
+  const typesOf = async (events: AsyncIterable<{ type: string }>) => {
+    const types: string[] = [];
+    for await (const event of events) types.push(event.type);
+    return types;
+  };
+
+  it("executes like a stored run, writes nothing, and reports its tokens", async () => {
+    const { store, engine, agent } = await setup();
+    const run = engine.execute(
+      engine.prepare({
+        agent,
+        input: script(
+          { emit: { type: "usage", promptTokens: 3, completionTokens: 4, model: "m" } },
+          { output: "done" },
+        ),
+      }),
+    );
+    const events = [];
+    for await (const event of run.events()) events.push(event);
+    expect(events.map((e) => [e.seq, e.type])).toEqual([
+      [1, "run.queued"],
+      [2, "run.started"],
+      [3, "usage"],
+      [4, "output"],
+      [5, "run.finished"],
+    ]);
+    expect(events.at(-1)!.data).toEqual({ type: "run.finished", status: "succeeded", output: "done" });
+    expect(await run.done).toEqual({ tokensUsed: 7 });
+    expect(await store.runs.get(run.id)).toBeUndefined();
+    expect((await store.runs.list({ limit: 10 })).items).toEqual([]);
+  });
+
+  it("is cancelled running or queued, times out, and takes a slot like any run", async () => {
+    const { engine, agent, hooks } = await setup({ concurrency: { global: 1 } });
+    const running = engine.execute(engine.prepare({ agent, input: script({ waitForAbort: true }) }));
+    const queued = engine.execute(engine.prepare({ agent, input: script({ output: 1 }) }));
+    await until(() => hooks.started.length === 1, "the first run to start");
+    expect(engine.stats()).toEqual({ running: 1, queued: 1 });
+    queued.cancel();
+    expect(await typesOf(queued.events())).toEqual(["run.queued", "error", "run.finished"]);
+    running.cancel();
+    const ended = [];
+    for await (const event of running.events()) ended.push(event.data);
+    expect(ended.at(-1)).toMatchObject({ status: "cancelled", error: { code: "RUN_CANCELLED" } });
+    await running.done;
+    const timed = engine.execute(
+      engine.prepare({ agent, input: script({ waitForAbort: true }), timeoutMs: 100 }),
+    );
+    const last = [];
+    for await (const event of timed.events()) last.push(event.data);
+    expect(last.at(-1)).toMatchObject({ status: "timed_out" });
+    // A run whose caller stopped following is still cancellable, and harmless to cancel twice.
+    timed.cancel();
+  });
+
+  it("ends queued followers when the engine closes, and refuses runs that need the journal", async () => {
+    const { engine, agent } = await setup({ concurrency: { global: 1 } });
+    const running = engine.execute(engine.prepare({ agent, input: script({ waitForAbort: true }) }));
+    const queued = engine.execute(engine.prepare({ agent, input: script({ output: 1 }) }));
+    expect(
+      await codeOf(
+        Promise.resolve().then(() =>
+          engine.execute(engine.prepare({ agent, input: script(), threadId: "thr_1" })),
+        ),
+      ),
+    ).toBe("BAD_REQUEST");
+    await engine.close();
+    const ended = [];
+    for await (const event of running.events()) ended.push(event.data);
+    expect(ended.at(-1)).toMatchObject({ status: "failed", error: { code: "RUN_INTERRUPTED" } });
+    expect(await codeOf(typesOf(queued.events()))).toBe("NOT_READY");
+    expect(
+      await codeOf(Promise.resolve().then(() => engine.execute(engine.prepare({ agent, input: script() })))),
+    ).toBe("NOT_READY");
+  });
+});

@@ -5,7 +5,7 @@ import { parseRunInput } from "../config.js";
 import { createId, nowIso } from "../ids.js";
 import type { InstalledTemplate } from "../installed-template.js";
 import type { TemplateRegistry } from "../registry.js";
-import { type StoredRunEvent, TERMINAL_RUN_STATUSES } from "../run-events.js";
+import { type RunEventPayload, type StoredRunEvent, TERMINAL_RUN_STATUSES } from "../run-events.js";
 import type { AgentRecord, RunRecord, Store } from "../store.js";
 import { qualifyError } from "../template-errors.js";
 import { createAgentInstances, type InstanceLease } from "./agent-instances.js";
@@ -17,7 +17,8 @@ import { followRun, followRunBatches } from "./follow-run.js";
 import { type LeaseKeeper, startLeaseKeeper } from "./lease-keeper.js";
 import { currentLogFields, type LogFields, restoreLogFields, silentLogger, withFields } from "./logging.js";
 import { recoverRuns } from "./recovery.js";
-import { createRunJournal, type RunOutcome } from "./run-journal.js";
+import { createRunChannel, type RunChannel } from "./run-channel.js";
+import { createRunJournal, type RunOutcome, runEnding } from "./run-journal.js";
 import { createRunQueue } from "./run-queue.js";
 import { loadRunSource, type RunSource, sourceFromAgent } from "./run-source.js";
 import { type RunObserver, type RunProbe, startRunProbe } from "./run-telemetry.js";
@@ -79,6 +80,31 @@ export interface PreparedRun extends SubmitRunOptions {
   readonly timeoutMs: number;
 }
 
+/**
+ * A run executed without a journal (OpenAI's `store` convention for stateless chat completions):
+ * nothing about it is written anywhere, so a crash leaves nothing behind and nothing to recover.
+ */
+export interface UnstoredRun {
+  readonly id: string;
+  /**
+   * Its events, numbered from 1 as a stored run's, ending after `run.finished`, or quietly when
+   * `signal` fires. For one consumer.
+   */
+  events(signal?: AbortSignal): AsyncIterable<StoredRunEvent>;
+  /**
+   * Settles when the run is over and its slot is free, with the tokens of its `usage` events (as
+   * `store.runs.tokensUsed` counts a stored run's).
+   */
+  readonly done: Promise<{ tokensUsed: number }>;
+  /** Cancels it, queued or running; harmless once it ended. */
+  cancel(): void;
+}
+
+export interface ExecuteOptions {
+  /** Whether the caller reads `output.delta` events (default true); see `RunContext.outputDeltas`. */
+  outputDeltas?: boolean;
+}
+
 function isPrepared(submit: SubmitRunOptions | PreparedRun): submit is PreparedRun {
   return (submit as Partial<PreparedRun>).$$prepared === true;
 }
@@ -91,6 +117,13 @@ export interface RunEngine {
    * TEMPLATE_VERSION_NOT_FOUND, or IDEMPOTENCY_CONFLICT (same key, different input).
    */
   submit(options: SubmitRunOptions | PreparedRun): Promise<{ run: RunRecord; created: boolean }>;
+  /**
+   * Executes a run without storing it: the same queue and concurrency limits, timeout,
+   * cancellation, metrics and trace as a stored run, but its events go only to the caller. Throws
+   * QUEUE_FULL like `submit`. Not for runs on a thread, with an idempotency key or a webhook:
+   * those need the journal.
+   */
+  execute(prepared: PreparedRun, options?: ExecuteOptions): UnstoredRun;
   /**
    * The checks of `submit` that need no store (paused agent, template installed, input, timeout,
    * webhooks), so a caller can validate before it takes a thread's admission lease.
@@ -139,6 +172,24 @@ interface Job {
   trace?: Context | undefined;
   /** `performance.now()` at submission; unknown for recovered runs. */
   queuedAt?: number | undefined;
+  /** An unstored run's events go here instead of the journal. */
+  channel?: RunChannel | undefined;
+  /** Called when an unstored run is over. */
+  ended?: (() => void) | undefined;
+  /** Tokens an unstored run's `usage` events reported. */
+  tokensUsed?: number;
+  /** False when nobody reads the run's deltas (unstored, not streamed). */
+  outputDeltas?: boolean;
+}
+
+/** Where a job's lifecycle goes: the journal for stored runs, the channel for unstored ones. */
+interface RunSink {
+  /** Marks the run started; false when it ended elsewhere before it started (nothing to run). */
+  start(signal: AbortSignal): Promise<boolean>;
+  append(event: RunEventPayload): Promise<unknown>;
+  finish(outcome: RunOutcome): Promise<Pick<RunRecord, "status" | "error">>;
+  /** Cut short by shutdown. */
+  interrupt(source: RunSource | undefined): Promise<void>;
 }
 
 type AbortReason = "cancel" | "timeout" | "shutdown";
@@ -186,6 +237,8 @@ export function createRunEngine(options: RunEngineOptions): RunEngine {
   const webhooks =
     options.webhooks && createWebhookSender(options.webhooks, journal, logger, options.observer);
   const active = new Map<string, ActiveRun>();
+  /** Unstored runs not yet over, queued or running: shutdown must end their followers. */
+  const unstored = new Map<string, Job>();
   const executions = new Set<Promise<void>>();
   const globalLimit = options.concurrency?.global ?? 16;
   const queue = createRunQueue<Job>(
@@ -255,6 +308,7 @@ export function createRunEngine(options: RunEngineOptions): RunEngine {
       agentName: source.agent.name,
       threadId: job.run.threadId ?? undefined,
       signal,
+      outputDeltas: job.outputDeltas ?? true,
       logger: withFields(logger, { runId: job.runId, agentId: job.agentId }),
       invokeAgent: (agent, input, invokeOptions) =>
         invokeAgent(
@@ -336,19 +390,59 @@ export function createRunEngine(options: RunEngineOptions): RunEngine {
       leaseKeeper?.slotFreed();
     });
     executions.add(execution);
+    if (job.ended) void execution.then(job.ended, job.ended);
     return slot;
+  }
+
+  function sinkFor(job: Job): RunSink {
+    const { channel } = job;
+    if (!channel) {
+      return {
+        async start(signal) {
+          // Ended elsewhere before it started: nothing to run or record.
+          if (store.leases && !(await readyToStart(store, job.run, signal))) return false;
+          await journal.record(job.runId, [{ type: "run.started" }], {
+            status: "running",
+            startedAt: nowIso(),
+          });
+          return true;
+        },
+        append: (event) => journal.append(job.runId, event),
+        finish: (outcome) => finish(job.runId, outcome),
+        interrupt: (source) => interrupt(job.run, source),
+      };
+    }
+    const end = async (outcome: RunOutcome) => {
+      closeUnstored(job, outcome);
+      return { status: outcome.status, error: outcome.status === "succeeded" ? null : outcome.error };
+    };
+    return {
+      async start() {
+        channel.push({ type: "run.started" });
+        return true;
+      },
+      async append(event) {
+        if (event.type === "usage")
+          job.tokensUsed = (job.tokensUsed ?? 0) + event.promptTokens + event.completionTokens;
+        channel.push(event);
+      },
+      finish: end,
+      // Nothing stored, so nothing to run again later.
+      async interrupt() {
+        await end({ status: "failed", error: runError(abortError("shutdown", job.run.timeoutMs)) });
+      },
+    };
   }
 
   async function runJob(job: Job, state: ActiveRun, freeSlot: () => void, probe: RunProbe): Promise<void> {
     const { signal } = state.controller;
     const timer = setTimeout(() => abortRun(job.runId, "timeout"), job.run.timeoutMs);
+    const sink = sinkFor(job);
     let source = job.source;
     let release = () => {};
     let outcome: RunOutcome;
     try {
-      // Ended elsewhere before it started: nothing to run or record.
-      if (store.leases && !(await readyToStart(store, job.run, signal))) return;
-      await journal.record(job.runId, [{ type: "run.started" }], { status: "running", startedAt: nowIso() });
+      if (!(await sink.start(signal))) return;
       source ??= await loadRunSource(store, registry, job.run);
       probe.started(source);
       const lease = await acquireUnlessAborted(source, signal);
@@ -360,7 +454,7 @@ export function createRunEngine(options: RunEngineOptions): RunEngine {
         graceMs,
         record: async (event) => {
           probe.event(event);
-          await journal.append(job.runId, event);
+          await sink.append(event);
         },
       });
       outcome = { status: "succeeded", output: result.output };
@@ -375,16 +469,13 @@ export function createRunEngine(options: RunEngineOptions): RunEngine {
       release();
       freeSlot();
     }
-    let ended: RunRecord | undefined;
+    let ended: Pick<RunRecord, "status" | "error"> | undefined;
     try {
-      if (state.reason === "shutdown") await interrupt(job.run, source);
+      if (state.reason === "shutdown") await sink.interrupt(source);
       else if (state.reason) {
         const error = runError(abortError(state.reason, job.run.timeoutMs));
-        ended = await finish(job.runId, {
-          status: state.reason === "cancel" ? "cancelled" : "timed_out",
-          error,
-        });
-      } else ended = await finish(job.runId, outcome);
+        ended = await sink.finish({ status: state.reason === "cancel" ? "cancelled" : "timed_out", error });
+      } else ended = await sink.finish(outcome);
     } catch (error) {
       logger.error("could not record the end of a run", { runId: job.runId, error: String(error) });
     }
@@ -517,6 +608,81 @@ export function createRunEngine(options: RunEngineOptions): RunEngine {
     return { run, created };
   }
 
+  function executeUnstored(prepared: PreparedRun, options: ExecuteOptions = {}): UnstoredRun {
+    if (closed) throw new AgentrtError(ErrorCode.NOT_READY, "the run engine is shutting down");
+    if (prepared.threadId || prepared.idempotencyKey || prepared.webhookUrl || prepared.scheduleId) {
+      throw new AgentrtError(
+        ErrorCode.BAD_REQUEST,
+        "a run on a thread, schedule, idempotency key or webhook is stored",
+      );
+    }
+    const { agent } = prepared;
+    queue.ensureRoom(agent.id);
+    const id = prepared.runId ?? createId("run");
+    // The record exists only in memory, so the queue and the executor treat it like any run.
+    const run: RunRecord = {
+      id,
+      agentId: agent.id,
+      agentRevision: agent.revision,
+      threadId: null,
+      scheduleId: null,
+      input: prepared.input,
+      status: "queued",
+      output: null,
+      error: null,
+      idempotencyKey: null,
+      webhookUrl: null,
+      webhookDeliveries: [],
+      timeoutMs: prepared.timeoutMs,
+      invokeDepth: 0,
+      createdAt: nowIso(),
+      startedAt: null,
+      finishedAt: null,
+    };
+    const channel = createRunChannel(id);
+    let over = () => {};
+    const done = new Promise<{ tokensUsed: number }>((resolve) => {
+      over = () => resolve({ tokensUsed: job.tokensUsed ?? 0 });
+    });
+    const job: Job = {
+      runId: id,
+      agentId: agent.id,
+      run,
+      source: prepared.source,
+      depth: 0,
+      logFields: currentLogFields(),
+      trace: context.active(),
+      queuedAt: performance.now(),
+      channel,
+      ended: over,
+      outputDeltas: options.outputDeltas ?? true,
+    };
+    unstored.set(id, job);
+    channel.push({ type: "run.queued" });
+    queue.push(job);
+    return {
+      id,
+      events: channel.follow,
+      done,
+      cancel() {
+        if (active.has(id)) {
+          abortRun(id, "cancel");
+          return;
+        }
+        const waiting = queue.remove(id);
+        if (!waiting) return;
+        closeUnstored(waiting, { status: "cancelled", error: runError(abortError("cancel", run.timeoutMs)) });
+        over();
+      },
+    };
+  }
+
+  /** An unstored run's ending, as the journal would have written it. */
+  function closeUnstored(job: Job, outcome: RunOutcome): void {
+    unstored.delete(job.runId);
+    for (const payload of runEnding(outcome).payloads) job.channel!.push(payload);
+  }
+
   function wait(runId: string, signal?: AbortSignal): Promise<RunRecord> {
     return new Promise<RunRecord>((resolve, reject) => {
       const done = (settle: () => void) => {
@@ -637,6 +803,7 @@ export function createRunEngine(options: RunEngineOptions): RunEngine {
       if (prepared.webhookUrl) await checkWebhookUrl(prepared.webhookUrl);
       return submitRun(prepared, 0);
     },
+    execute: executeUnstored,
     wait,
     follow: (runId, afterSeq, signal) => followRun(store, hub, runId, afterSeq, signal),
     followBatches: (runId, afterSeq, signal) => followRunBatches(store, hub, runId, afterSeq, signal),
@@ -649,6 +816,14 @@ export function createRunEngine(options: RunEngineOptions): RunEngine {
       for (const unsubscribe of unsubscribeBus) unsubscribe();
       queue.close();
       for (const runId of active.keys()) abortRun(runId, "shutdown");
+      // Queued unstored runs vanish with the queue: their followers hear why.
+      for (const job of unstored.values()) {
+        if (!active.has(job.runId)) {
+          unstored.delete(job.runId);
+          job.channel!.fail(new AgentrtError(ErrorCode.NOT_READY, "the run engine was closed"));
+          job.ended?.();
+        }
+      }
       await Promise.all(executions);
       await leaseKeeper?.stop();
       await instances.close();

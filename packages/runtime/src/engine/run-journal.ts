@@ -61,7 +61,7 @@ function failedWith(outcome: RunOutcome, error: unknown): RunOutcome {
 }
 
 /** The events and the row change that end a run. */
-function ending(outcome: RunOutcome): { payloads: RunEventPayload[]; patch: RunPatch } {
+export function runEnding(outcome: RunOutcome): { payloads: RunEventPayload[]; patch: RunPatch } {
   const error = outcome.status === "succeeded" ? null : outcome.error;
   const output = outcome.status === "succeeded" ? outcome.output : null;
   const finished: RunEventPayload = {
@@ -154,14 +154,14 @@ export function createRunJournal(store: Store, hub: EventHub): RunJournal {
       if (!current) throw new AgentrtError(ErrorCode.RUN_NOT_FOUND, `run ${runId} does not exist`);
       return { run: current, finished: false };
     }
-    let end = ending(lostError === undefined ? outcome : failedWith(outcome, lostError));
+    let end = runEnding(lostError === undefined ? outcome : failedWith(outcome, lostError));
     let run: RunRecord | undefined;
     if (pending) {
       try {
         ({ run } = await writeBatch(runId, pending, end.payloads, end.patch));
       } catch (error) {
         // The events are lost; the end must still be recorded, so the run fails on its own.
-        end = ending(failedWith(outcome, error));
+        end = runEnding(failedWith(outcome, error));
       }
     }
     run ??= (await write(runId, end.payloads, end.patch)).run;

@@ -29,6 +29,11 @@ export const RetentionOverrideSchema = z.strictObject({
   threadIdleTimeout: DurationSchema.nullable().optional(),
   /** Only the newest this many runs of each of the agent's schedules are kept. */
   scheduleRunMaxCount: z.number().int().min(1).nullable().optional(),
+  /**
+   * Keep stateless chat completions as runs, as if every request said `store: true` (default: not
+   * kept, OpenAI's convention). Completions on a thread are always kept.
+   */
+  storeCompletions: z.boolean().optional(),
 });
 export type RetentionOverride = z.infer<typeof RetentionOverrideSchema>;
 

@@ -39,10 +39,10 @@ export const CHAT_FIELDS: Record<string, FieldRule> = {
     note: "`thread_id` continues a thread, `multitask_strategy` as the header; other keys are ignored and named",
   },
   n: refused("only one choice: `n: 1` is fine, more is refused", (v) => v === 1),
-  store: ignored(
-    "every completion is recorded as a run: `store: true` is honoured, `false` is ignored and named",
-    (v) => v === true,
-  ),
+  store: {
+    outcome: "honoured",
+    note: "`true` keeps a stateless completion as a run; without it, as at OpenAI, it is not stored (completions on a thread always are: `false` there is ignored and named)",
+  },
   temperature: agentParam("sampling hint"),
   top_p: agentParam("sampling hint"),
   max_tokens: agentParam("sampling hint"),

@@ -23,7 +23,7 @@ import { runFailureAnswer } from "./run-failure.js";
  */
 export function createOpenAiRoutes(services: AppServices, guards: MiddlewareHandler<AppEnv>[]) {
   const { runtime } = services;
-  const { engine, chat } = runtime;
+  const { chat } = runtime;
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
   app.onError(createErrorHandler(services.logger, runtime.errorStatus, openAiErrorResponse));
   app
@@ -59,13 +59,15 @@ export function createOpenAiRoutes(services: AppServices, guards: MiddlewareHand
     const threadId = headers["x-agentrt-thread-id"] ?? body.metadata?.thread_id;
     const sorted = sortChatRequest(body);
     const prepared = chat.prepare(agent, toChatMessages(body.messages), { threadId, params: sorted.params });
-    const ignored = [...sorted.ignored, ...prepared.ignored];
-    const { run } = await runtime.runs.submit({
-      agent,
-      input: prepared.input,
-      threadId: threadId ?? null,
+    const run = await chat.start(agent, prepared, {
+      threadId,
+      store: body.store ?? undefined,
       multitaskStrategy: headers["x-agentrt-multitask-strategy"] ?? body.metadata?.multitask_strategy,
+      stream: body.stream === true,
     });
+    const ignored = [...sorted.ignored, ...prepared.ignored];
+    // `store: false` can't take a thread's turn (or an agent that keeps completions) out of the journal.
+    if (body.store === false && run.stored) ignored.push("store");
 
     // A client that goes away stops the following and, unless it chose `continue`, cancels the
     // run, which aborts the agent's upstream model request.
@@ -77,27 +79,30 @@ export function createOpenAiRoutes(services: AppServices, guards: MiddlewareHand
       requestSignal.removeEventListener("abort", cancel);
       if (abort.signal.aborted) return;
       abort.abort();
-      if (onDisconnect === "cancel") engine.cancel(run.id).catch(() => {});
+      if (onDisconnect === "cancel") run.cancel();
     };
     requestSignal.addEventListener("abort", cancel);
     if (requestSignal.aborted) cancel();
     const stopWatching = () => requestSignal.removeEventListener("abort", cancel);
 
     const identity: CompletionIdentity = {
-      id: `chatcmpl-${run.id}`,
+      id: `chatcmpl-${run.runId}`,
       created: Math.floor(Date.now() / 1000),
       model: body.model,
     };
     const responseHeaders: Record<string, string> = {
-      [RUN_ID_HEADER]: run.id,
+      // Only a stored run can be looked up by its id.
+      ...(run.stored ? { [RUN_ID_HEADER]: run.runId } : {}),
       ...(threadId ? { "x-agentrt-thread-id": threadId } : {}),
       // Never silent: what the request asked for that this answer does not reflect.
       ...(ignored.length > 0 ? { "x-agentrt-ignored-params": ignored.join(", ") } : {}),
     };
-    const events = chatEvents(engine.follow(run.id, 0, abort.signal), prepared);
+    const events = chatEvents(run.events(abort.signal), prepared);
     // A failed run is answered so that no client retries what the run already did.
     const failed = (error: unknown) => {
-      const answer = isAgentrtError(error) && runFailureAnswer(error, run.id, runtime.errorStatus);
+      const answer =
+        isAgentrtError(error) &&
+        runFailureAnswer(error, run.stored ? run.runId : undefined, runtime.errorStatus);
       if (!answer) throw error;
       return c.json(answer.body, answer.status, { ...responseHeaders, ...answer.headers });
     };

@@ -91,6 +91,10 @@ export const ChatCompletionRequestSchema = z
     messages: z.array(ChatMessageSchema).min(1),
     stream: z.boolean().nullable().optional(),
     stream_options: z.looseObject({ include_usage: z.boolean().optional() }).nullable().optional(),
+    store: z.boolean().nullable().optional().openapi({
+      description:
+        "`true` keeps a stateless completion as a run (`GET /v1/runs`); without it nothing is stored, as at OpenAI. Completions on a thread are always stored.",
+    }),
     metadata: z
       .looseObject({
         thread_id: z.string().min(1).max(100).optional(),
@@ -201,6 +205,7 @@ export const createChatCompletion = defineApiRoute({
     '`tools` the request declares are the caller\'s: when the model calls one the answer carries `tool_calls` with `finish_reason: "tool_calls"`; the next request brings the results as `role: "tool"` messages and the run continues.',
     "Agents other than conversation agents get the last user message's text as input; their output is the reply.",
     "`stream: true` answers with `chat.completion.chunk` SSE events and `data: [DONE]`.",
+    "Like OpenAI, a stateless completion is not stored unless the request says `store: true` (or the agent's `retention.storeCompletions` does): it still counts in metrics, traces, rate limits and the agent's limits, but leaves no run behind (no `x-agentrt-run-id` header). A completion on a thread is always stored as a run.",
     "Request fields the agent ignored are named in the `x-agentrt-ignored-params` response header; the full table is in the `ChatCompletionRequest` schema.",
   ].join("\n\n"),
   request: { headers: ChatHeadersSchema, body: jsonBody(ChatCompletionRequestSchema) },

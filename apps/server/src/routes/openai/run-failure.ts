@@ -29,7 +29,8 @@ function runFailureMark(error: AgentrtError): RunFailureMark | undefined {
  */
 export function runFailureAnswer(
   error: AgentrtError,
-  runId: string,
+  /** The stored run's id; none for an unstored one. */
+  runId: string | undefined,
   templateStatus: TemplateStatusLookup,
 ): RunFailureAnswer | undefined {
   const mark = runFailureMark(error);
@@ -49,6 +50,9 @@ export function runFailureAnswer(
         code: error.code.toLowerCase(),
       },
     },
-    headers: { "x-agentrt-run-id": runId, "x-should-retry": unreachable ? "true" : "false" },
+    headers: {
+      ...(runId ? { "x-agentrt-run-id": runId } : {}),
+      "x-should-retry": unreachable ? "true" : "false",
+    },
   };
 }
