@@ -269,6 +269,8 @@ export function createMemoryStore(): Store {
         const run: RunRecord = {
           ...structuredClone(input),
           invokeDepth: input.invokeDepth ?? 0,
+          traceParent: input.traceParent ?? null,
+          traceState: input.traceState ?? null,
           status: "queued",
           output: null,
           error: null,

@@ -179,6 +179,14 @@ export interface RunRecord {
    * limit still holds when the run is re-queued by recovery or taken over by another node.
    */
   invokeDepth: number;
+  /**
+   * The W3C `traceparent` of the span that submitted the run (null when not tracing), stored so the
+   * run's span joins that trace wherever and whenever it executes: later, on another node, or after
+   * a restart.
+   */
+  traceParent: string | null;
+  /** The W3C `tracestate` that came with `traceParent`. */
+  traceState: string | null;
   createdAt: string;
   startedAt: string | null;
   finishedAt: string | null;
@@ -198,6 +206,9 @@ export type NewRun = Pick<
 > & {
   /** Default 0. */
   invokeDepth?: number | undefined;
+  /** Default null. */
+  traceParent?: string | null | undefined;
+  traceState?: string | null | undefined;
 };
 
 export type RunPatch = Partial<

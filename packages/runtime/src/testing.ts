@@ -196,6 +196,22 @@ export function describeStoreConformance(name: string, options: StoreConformance
       expect((await store.runs.listByStatus(["running"], 10)).map((r) => r.invokeDepth)).toEqual([3]);
     });
 
+    it("keeps a run's trace context (null unless given) through updates and status listings", async () => {
+      const { store, agentId } = await withAgent();
+      const traceParent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+      const untraced = await store.runs.create(newRun(agentId));
+      const traced = await store.runs.create(newRun(agentId, { traceParent, traceState: "vendor=x" }));
+      expect(untraced.run).toMatchObject({ traceParent: null, traceState: null });
+      expect(traced.run).toMatchObject({ traceParent, traceState: "vendor=x" });
+      await store.runs.update(traced.run.id, { status: "running" });
+      const [listed] = await store.runs.listByStatus(["running"], 10);
+      expect(listed).toMatchObject({ id: traced.run.id, traceParent, traceState: "vendor=x" });
+      const { run } = await store.runs.appendEvents(traced.run.id, [{ type: "run.queued" }], {
+        status: "queued",
+      });
+      expect(run).toMatchObject({ traceParent, traceState: "vendor=x" });
+    });
+
     it("updates, lists with filters and lists by status oldest first", async () => {
       const { store, agentId } = await withAgent();
       await store.threads.create({ id: "thr_1", agentId: null, metadata: {} });

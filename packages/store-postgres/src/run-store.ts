@@ -29,6 +29,8 @@ export interface RunRow {
   webhook_deliveries: string;
   timeout_ms: number;
   invoke_depth: number;
+  trace_parent: string | null;
+  trace_state: string | null;
   last_seq: number;
   created_at: string;
   started_at: string | null;
@@ -59,6 +61,8 @@ export function toRun(row: RunRow): RunRecord {
     webhookDeliveries: fromJson<WebhookDelivery[]>(row.webhook_deliveries),
     timeoutMs: row.timeout_ms,
     invokeDepth: row.invoke_depth,
+    traceParent: row.trace_parent,
+    traceState: row.trace_state,
     createdAt: row.created_at,
     startedAt: row.started_at,
     finishedAt: row.finished_at,
@@ -153,8 +157,9 @@ export function createRunStore(pool: pg.Pool, options: RunStoreOptions): RunStor
     try {
       const { rows } = await db.query<RunRow>(
         `INSERT INTO runs (id, agent_id, agent_revision, thread_id, schedule_id, input, status, idempotency_key,
-                           webhook_url, webhook_deliveries, timeout_ms, created_at, owner, invoke_depth)
-         VALUES ($1, $2, $3, $4, $5, $6, 'queued', $7, $8, '[]', $9, $10, $11, $12)
+                           webhook_url, webhook_deliveries, timeout_ms, created_at, owner, invoke_depth,
+                           trace_parent, trace_state)
+         VALUES ($1, $2, $3, $4, $5, $6, 'queued', $7, $8, '[]', $9, $10, $11, $12, $13, $14)
          RETURNING *`,
         [
           run.id,
@@ -169,6 +174,8 @@ export function createRunStore(pool: pg.Pool, options: RunStoreOptions): RunStor
           nowIso(),
           options.owner,
           run.invokeDepth ?? 0,
+          run.traceParent ?? null,
+          run.traceState ?? null,
         ],
       );
       return toRun(rows[0]!);

@@ -32,6 +32,8 @@ interface RunRow {
   webhook_deliveries: string;
   timeout_ms: number;
   invoke_depth: number;
+  trace_parent: string | null;
+  trace_state: string | null;
   last_seq: number;
   created_at: string;
   started_at: string | null;
@@ -62,6 +64,8 @@ function toRun(row: RunRow): RunRecord {
     webhookDeliveries: fromJson<WebhookDelivery[]>(row.webhook_deliveries),
     timeoutMs: row.timeout_ms,
     invokeDepth: row.invoke_depth,
+    traceParent: row.trace_parent,
+    traceState: row.trace_state,
     createdAt: row.created_at,
     startedAt: row.started_at,
     finishedAt: row.finished_at,
@@ -114,9 +118,10 @@ function patchParams(id: string, patch: RunPatch, events: number) {
 export function createRunStore(db: DatabaseSync, group: GroupCommit): RunStore {
   const insertRun = db.prepare(`
     INSERT INTO runs (id, agent_id, agent_revision, thread_id, schedule_id, input, status, idempotency_key,
-                      webhook_url, webhook_deliveries, timeout_ms, invoke_depth, created_at)
+                      webhook_url, webhook_deliveries, timeout_ms, invoke_depth, trace_parent, trace_state,
+                      created_at)
     VALUES ($id, $agentId, $agentRevision, $threadId, $scheduleId, $input, 'queued', $idempotencyKey,
-            $webhookUrl, '[]', $timeoutMs, $invokeDepth, $createdAt)
+            $webhookUrl, '[]', $timeoutMs, $invokeDepth, $traceParent, $traceState, $createdAt)
     RETURNING *`);
   const selectIdempotent = db.prepare(`
     SELECT * FROM runs
@@ -196,6 +201,8 @@ export function createRunStore(db: DatabaseSync, group: GroupCommit): RunStore {
           webhookUrl: run.webhookUrl,
           timeoutMs: run.timeoutMs,
           invokeDepth: run.invokeDepth ?? 0,
+          traceParent: run.traceParent ?? null,
+          traceState: run.traceState ?? null,
           createdAt: nowIso(),
         }) as unknown as RunRow,
       );

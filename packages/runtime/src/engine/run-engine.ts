@@ -1,6 +1,6 @@
 import type { Logger, RunContext, TemplateContext } from "@agentrt/core";
 import { AgentrtError, ErrorCode, type RunError, toErrorInfo } from "@agentrt/core";
-import { type Context, context } from "@opentelemetry/api";
+import { context } from "@opentelemetry/api";
 import { parseRunInput } from "../config.js";
 import { createId, nowIso } from "../ids.js";
 import type { InstalledTemplate } from "../installed-template.js";
@@ -20,7 +20,13 @@ import { recoverRuns } from "./recovery.js";
 import { createRunJournal, type RunOutcome } from "./run-journal.js";
 import { createRunQueue } from "./run-queue.js";
 import { loadRunSource, type RunSource, sourceFromAgent } from "./run-source.js";
-import { type RunObserver, type RunProbe, startRunProbe } from "./run-telemetry.js";
+import {
+  type RunObserver,
+  type RunProbe,
+  runTraceParent,
+  startRunProbe,
+  storedTraceContext,
+} from "./run-telemetry.js";
 import { readyToStart } from "./thread-turn.js";
 import { createWebhookSender, type WebhookOptions, type WebhookSender } from "./webhooks.js";
 
@@ -127,8 +133,6 @@ interface Job {
   depth: number;
   /** The submitter's log fields (its request id), so the run's lines name the request. */
   logFields?: LogFields | undefined;
-  /** The submitter's trace context, so the run's span joins the request's trace. */
-  trace?: Context | undefined;
   /** `performance.now()` at submission; unknown for recovered runs. */
   queuedAt?: number | undefined;
 }
@@ -316,7 +320,7 @@ export function createRunEngine(options: RunEngineOptions): RunEngine {
     const fields = { ...job.logFields, runId: job.runId, agentId: job.agentId };
     const probe = startRunProbe(
       { runId: job.runId, agentId: job.agentId, threadId: job.run.threadId, queuedAt: job.queuedAt },
-      job.trace,
+      runTraceParent(job.run),
       options.observer,
     );
     const execution = restoreLogFields(fields, () =>
@@ -477,6 +481,7 @@ export function createRunEngine(options: RunEngineOptions): RunEngine {
         webhookUrl: prepared.webhookUrl ?? null,
         timeoutMs: prepared.timeoutMs,
         invokeDepth: depth,
+        ...storedTraceContext(),
       },
       idempotencyKey === null ? undefined : new Date(Date.now() - IDEMPOTENCY_WINDOW_MS).toISOString(),
     );
@@ -500,7 +505,6 @@ export function createRunEngine(options: RunEngineOptions): RunEngine {
           source,
           depth,
           logFields: currentLogFields(),
-          trace: context.active(),
           queuedAt: performance.now(),
         },
         { immediate: depth > 0 },
