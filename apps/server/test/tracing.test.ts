@@ -1,13 +1,17 @@
 import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { Writable } from "node:stream";
 import { createFakeModelServer, type FakeModelServer } from "@agentrt/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLogger } from "../src/lib/logger.js";
 import { conversationConfig, createAgentOk } from "./conversation-host.js";
 import { createFullHost } from "./full-host.js";
-import { startTestServer, type TestServer } from "./helpers.js";
+import { ADMIN_KEY, startTestServer, type TestServer } from "./helpers.js";
+import { startServerProcess } from "./process.js";
 
 /** A span as OTLP/HTTP JSON carries it, attributes flattened. */
 interface ReceivedSpan {
@@ -69,10 +73,10 @@ async function startReceiver() {
   return {
     spans,
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    /** Waits (generously) until `found` returns spans; the exporter sends batches every 50 ms. */
-    async waitFor<T>(found: () => T | undefined): Promise<T> {
+    /** Waits (generously) until `found` returns something; the exporter sends batches every 50 ms. */
+    async waitFor<T>(found: () => T | undefined | Promise<T | undefined>): Promise<T> {
       for (let i = 0; i < 400; i++) {
-        const result = found();
+        const result = await found();
         if (result !== undefined) return result;
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
@@ -85,17 +89,35 @@ async function startReceiver() {
 const hex = (bytes: number) => randomBytes(bytes).toString("hex");
 const traceparent = (traceId: string, spanId: string) => `00-${traceId}-${spanId}-01`;
 
+/** An HTTP endpoint whose answers wait until `release()`: keeps a run running for as long as a test needs. */
+async function startGate() {
+  let release!: () => void;
+  const open = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  const server = createServer((_req, res) => {
+    void open.then(() => res.writeHead(200, { "content-type": "application/json" }).end("{}"));
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    release,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
 let receiver: Awaited<ReturnType<typeof startReceiver>>;
 let fake: FakeModelServer;
 let server: TestServer;
 const logLines: Record<string, unknown>[] = [];
+let otel: Record<string, string>;
 
 beforeAll(async () => {
   receiver = await startReceiver();
   fake = await createFakeModelServer({
     reply: () => ({ content: "traced", usage: { prompt_tokens: 5, completion_tokens: 2 } }),
   });
-  const otel = {
+  otel = {
     OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
     OTEL_EXPORTER_OTLP_PROTOCOL: "http/json",
     OTEL_BSP_SCHEDULE_DELAY: "50",
@@ -205,6 +227,87 @@ describe("OpenTelemetry traces", () => {
         "gen_ai.response.finish_reasons": ["stop"],
       },
     });
+  });
+
+  it("joins a run executed after a restart (recovery re-queue) to the request that created it", async () => {
+    const gate = await startGate();
+    const dataDir = mkdtempSync(join(tmpdir(), "agentrt-traced-restart-"));
+    const env = {
+      ...otel,
+      AGENTRT_DATA_DIR: dataDir,
+      AGENTRT_HOST_DIR: createFullHost(),
+      AGENTRT_ADMIN_KEY: ADMIN_KEY,
+      AGENTRT_SHUTDOWN_GRACE_MS: "0",
+      // One run at a time: the second run waits in the queue behind the first.
+      AGENTRT_RUN_CONCURRENCY: "1",
+      AGENTRT_TEMPLATE_SETTINGS: JSON.stringify({ task: { allowInternal: ["127.0.0.1"] } }),
+    };
+    const first = await startServerProcess(env);
+    const call = async (base: string, path: string, init: RequestInit = {}) => {
+      const res = await fetch(base + path, {
+        ...init,
+        headers: {
+          authorization: `Bearer ${ADMIN_KEY}`,
+          "content-type": "application/json",
+          ...init.headers,
+        },
+      });
+      return { status: res.status, body: (await res.json()) as { id: string; status: string } };
+    };
+    try {
+      const created = await call(first.url, "/v1/agents", {
+        method: "POST",
+        body: JSON.stringify({
+          name: "gated",
+          template: "task",
+          config: { steps: [{ id: "wait", kind: "http", url: `${gate.url}/wait` }] },
+        }),
+      });
+      expect(created.status).toBe(201);
+      const blocker = await call(first.url, "/v1/agents/gated/runs", {
+        method: "POST",
+        body: JSON.stringify({ mode: "background" }),
+      });
+      await receiver.waitFor(async () => {
+        const { body } = await call(first.url, `/v1/runs/${blocker.body.id}`);
+        return body.status === "running" ? true : undefined;
+      });
+      const traceId = hex(16);
+      const callerSpan = hex(8);
+      const waiting = await call(first.url, "/v1/agents/gated/runs", {
+        method: "POST",
+        headers: { traceparent: traceparent(traceId, callerSpan) },
+        body: JSON.stringify({ mode: "background" }),
+      });
+      expect(waiting.body.status).toBe("queued");
+      const request = await receiver.waitFor(() =>
+        receiver.spans.find((s) => s.traceId === traceId && s.parentSpanId === callerSpan),
+      );
+      // The first process stops with the run still queued; the next one recovers and executes it.
+      expect(await first.stop()).toBe(0);
+      gate.release();
+      const second = await startServerProcess(env);
+      try {
+        const runSpan = await receiver.waitFor(() =>
+          receiver.spans.find(
+            (s) => s.attributes["agentrt.run.id"] === waiting.body.id && s.attributes["agentrt.run.status"],
+          ),
+        );
+        expect(runSpan).toMatchObject({
+          traceId,
+          parentSpanId: request.spanId,
+          attributes: { "agentrt.run.status": "succeeded" },
+        });
+        const step = await receiver.waitFor(() => childrenOf(runSpan).find((s) => s.name === "step wait"));
+        expect(step.traceId).toBe(traceId);
+      } finally {
+        await second.stop();
+      }
+    } finally {
+      await first.stop("SIGKILL");
+      await gate.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 
   it("traces a conversation run's model call under its run and request", async () => {
