@@ -137,7 +137,10 @@ beforeAll(async () => {
       ...otel,
       AGENTRT_LOG_LEVEL: "debug",
       AGENTRT_HOST_DIR: createFullHost(),
-      AGENTRT_TEMPLATE_SETTINGS: JSON.stringify({ task: { allowInternal: ["127.0.0.1"] } }),
+      AGENTRT_TEMPLATE_SETTINGS: JSON.stringify({
+        task: { allowInternal: ["127.0.0.1"] },
+        custom: { fetchAllowList: ["127.0.0.1"], jsWorkers: 1 },
+      }),
     },
     createLogger({ level: "debug", destination }),
   );
@@ -307,6 +310,58 @@ describe("OpenTelemetry traces", () => {
       await first.stop("SIGKILL");
       await gate.close();
       rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it("traces sandboxed code under its run and carries the trace into the requests the code makes", async () => {
+    const seen: (string | undefined)[] = [];
+    const target = createServer((req, res) => {
+      seen.push(req.headers.traceparent as string | undefined);
+      res.writeHead(200, { "content-type": "application/json" }).end('{"ok":true}');
+    });
+    await new Promise<void>((resolve) => target.listen(0, "127.0.0.1", resolve));
+    const targetUrl = `http://127.0.0.1:${(target.address() as AddressInfo).port}`;
+    try {
+      await createAgentOk(server, {
+        name: "sandboxed",
+        template: "custom",
+        config: {
+          type: "inline",
+          language: "javascript",
+          content: `export async function main(_, ctx) {
+            const res = await ctx.fetch(${JSON.stringify(`${targetUrl}/hello`)});
+            return (await res.json()).ok;
+          }`,
+        },
+      });
+      const traceId = hex(16);
+      const res = await server.api("/v1/agents/sandboxed/runs", {
+        method: "POST",
+        headers: { traceparent: traceparent(traceId, hex(8)) },
+        body: JSON.stringify({ input: null }),
+      });
+      expect(res.status).toBe(200);
+      expect(await res.json()).toMatchObject({ status: "succeeded", output: true });
+
+      const runSpan = await receiver.waitFor(() =>
+        receiver.spans.find((s) => s.traceId === traceId && s.name === "invoke_agent sandboxed"),
+      );
+      const sandbox = await receiver.waitFor(() => childrenOf(runSpan).find((s) => s.name === "sandbox.run"));
+      expect(sandbox.attributes).toMatchObject({ "agentrt.sandbox.language": "javascript" });
+      const call = await receiver.waitFor(() => childrenOf(sandbox).find((s) => s.name === "GET"));
+      expect(call).toMatchObject({
+        kind: 3, // CLIENT
+        traceId,
+        attributes: {
+          "http.request.method": "GET",
+          "server.address": "127.0.0.1",
+          "http.response.status_code": 200,
+        },
+      });
+      // The server the code called joins the trace, under the fetch's span.
+      expect(seen).toEqual([traceparent(traceId, call.spanId)]);
+    } finally {
+      await new Promise<void>((resolve) => target.close(() => resolve()));
     }
   });
 

@@ -7,6 +7,7 @@ import { createRunUseCases, type RunUseCases } from "./app/runs.js";
 import { createScheduleUseCases, type ScheduleUseCases } from "./app/schedules.js";
 import { createThreadLease } from "./app/thread-lease.js";
 import { createThreadUseCases, type ThreadUseCases } from "./app/threads.js";
+import { createUsageUseCases, type UsageUseCases } from "./app/usage.js";
 import { createRunEngine, type RunEngine, type RunEngineOptions } from "./engine/run-engine.js";
 import { createScheduler, type Scheduler } from "./engine/scheduler.js";
 import { createMemoryRateCounters, type RateCounters } from "./rate-counters.js";
@@ -38,6 +39,8 @@ export interface Runtime {
   readonly threads: ThreadUseCases;
   readonly schedules: ScheduleUseCases;
   readonly chat: ChatUseCases;
+  /** Health and usage of the last hour per template version and per agent, from the store. */
+  readonly usage: UsageUseCases;
   /** Background pruning by the retention policy, and its numbers (`retention.stats()`). */
   readonly retention: RetentionPruner;
   /** The HTTP status a template declared for one of its namespaced codes (`task.STEP_FAILED`). */
@@ -82,6 +85,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     threads: createThreadUseCases({ store, registry, contexts, runs, withThreadLease }),
     schedules: createScheduleUseCases({ store, registry, agents, engine, scheduler }),
     chat: createChatUseCases({ store, registry }),
+    usage: createUsageUseCases({ store, registry, agents }),
     retention,
     errorStatus: (code) => registry.errorStatus(code),
     async start() {

@@ -221,6 +221,20 @@ export interface RunListFilter extends PageRequest {
   threadId?: string | undefined;
 }
 
+/**
+ * Health of runs that executed (started) and ended in a window: counts and duration quantiles
+ * (`finishedAt - startedAt`, nearest rank), computed where the runs are stored so every node of a
+ * cluster reports the same.
+ */
+export interface RunUsage {
+  runs: number;
+  /** Of those, runs that ended `failed` or `timed_out`. */
+  errors: number;
+  /** Median duration in ms; null without runs. */
+  p50Ms: number | null;
+  p95Ms: number | null;
+}
+
 export interface RunStore {
   /**
    * Inserts a queued run. With an idempotency key already used for the same agent since
@@ -249,6 +263,17 @@ export interface RunStore {
   events(runId: string, afterSeq: number, limit?: number): Promise<StoredRunEvent[]>;
   /** Tokens (prompt + completion) of the agent's `usage` events recorded at or after `since` (ISO). */
   tokensUsed(agentId: string, since: string): Promise<number>;
+  /**
+   * Usage of the runs of every agent on `templateName` that finished at or after `since` (ISO),
+   * one entry per template version the runs executed (their agent revision's); versions without
+   * such runs are left out.
+   */
+  usageByTemplateVersion(
+    templateName: string,
+    since: string,
+  ): Promise<(RunUsage & { templateVersion: string })[]>;
+  /** Usage of one agent's runs that finished at or after `since` (ISO), over all its revisions. */
+  agentUsage(agentId: string, since: string): Promise<RunUsage>;
 }
 
 /**

@@ -69,6 +69,49 @@ export function toRun(row: RunRow): RunRecord {
   };
 }
 
+interface UsageRow {
+  key: string;
+  runs: number;
+  errors: number;
+  p50: number | null;
+  p95: number | null;
+}
+
+/**
+ * Counts and nearest-rank duration quantiles of the runs that started and finished since `$2`, per
+ * `key`: the smallest duration whose rank reaches q of the group's runs.
+ */
+function usageQuery(key: string, from: string): string {
+  return `
+    WITH ended AS (
+      SELECT ${key} AS key, r.status,
+             (extract(epoch FROM r.finished_at::timestamptz) - extract(epoch FROM r.started_at::timestamptz))
+               * 1000 AS ms
+      FROM runs r ${from} AND r.finished_at >= $2 AND r.started_at IS NOT NULL
+    ), ranked AS (
+      SELECT key, status, ms, row_number() OVER (PARTITION BY key ORDER BY ms) AS rn,
+             count(*) OVER (PARTITION BY key) AS n
+      FROM ended
+    )
+    SELECT key, count(*)::int AS runs,
+           (count(*) FILTER (WHERE status IN ('failed', 'timed_out')))::int AS errors,
+           round(min(ms) FILTER (WHERE rn >= 0.5 * n))::float8 AS p50,
+           round(min(ms) FILTER (WHERE rn >= 0.95 * n))::float8 AS p95
+    FROM ranked GROUP BY key`;
+}
+
+const TEMPLATE_USAGE = usageQuery(
+  "rev.template_version",
+  `JOIN agents a ON a.id = r.agent_id
+   JOIN agent_revisions rev ON rev.agent_id = r.agent_id AND rev.revision = r.agent_revision
+   WHERE a.template_name = $1`,
+);
+const AGENT_USAGE = usageQuery("''", "WHERE r.agent_id = $1");
+
+function toUsage(row: UsageRow | undefined) {
+  return { runs: row?.runs ?? 0, errors: row?.errors ?? 0, p50Ms: row?.p50 ?? null, p95Ms: row?.p95 ?? null };
+}
+
 function toEvent(row: EventRow): StoredRunEvent {
   return {
     runId: row.run_id,
@@ -262,6 +305,14 @@ export function createRunStore(pool: pg.Pool, options: RunStoreOptions): RunStor
         [agentId, since],
       );
       return rows[0]!.tokens;
+    },
+    async usageByTemplateVersion(templateName, since) {
+      const { rows } = await pool.query<UsageRow>(TEMPLATE_USAGE, [templateName, since]);
+      return rows.map((row) => ({ templateVersion: row.key, ...toUsage(row) }));
+    },
+    async agentUsage(agentId, since) {
+      const { rows } = await pool.query<UsageRow>(AGENT_USAGE, [agentId, since]);
+      return toUsage(rows[0]);
     },
   };
 }
