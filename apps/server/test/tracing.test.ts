@@ -5,6 +5,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Writable } from "node:stream";
+import { describePostgres, freshDatabaseUrl } from "@agentrt/store-postgres/testing";
 import { createFakeModelServer, type FakeModelServer } from "@agentrt/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLogger } from "../src/lib/logger.js";
@@ -408,4 +409,51 @@ describe("OpenTelemetry traces", () => {
     const line = logLines.find((l) => l.msg === "request" && l.traceId === traceId);
     expect(line).toMatchObject({ route: "/v1/agents/:agent", status: 404, requestId: expect.any(String) });
   });
+});
+
+describePostgres("OpenTelemetry traces across nodes", () => {
+  it("joins a run accepted by an API node and executed by a worker node to the accepting request", async () => {
+    const env = {
+      ...otel,
+      AGENTRT_DATABASE_URL: freshDatabaseUrl(),
+      AGENTRT_HOST_DIR: createFullHost(),
+      AGENTRT_ADMIN_KEY: ADMIN_KEY,
+    };
+    // One after the other: the first migrates the database.
+    const api = await startServerProcess({ ...env, AGENTRT_ROLE: "api" });
+    const worker = await startServerProcess({ ...env, AGENTRT_ROLE: "worker" });
+    try {
+      const headers = { authorization: `Bearer ${ADMIN_KEY}`, "content-type": "application/json" };
+      const created = await fetch(`${api.url}/v1/agents`, {
+        method: "POST",
+        headers,
+        body: JSON.stringify({ name: "elsewhere", template: "echo" }),
+      });
+      expect(created.status).toBe(201);
+      const traceId = hex(16);
+      const callerSpan = hex(8);
+      const res = await fetch(`${api.url}/v1/agents/elsewhere/runs`, {
+        method: "POST",
+        headers: { ...headers, traceparent: traceparent(traceId, callerSpan) },
+        body: JSON.stringify({ input: "hi", mode: "background" }),
+      });
+      expect(res.status).toBe(202);
+      const run = (await res.json()) as { id: string };
+      const request = await receiver.waitFor(() =>
+        receiver.spans.find((s) => s.traceId === traceId && s.parentSpanId === callerSpan),
+      );
+      const runSpan = await receiver.waitFor(() =>
+        receiver.spans.find(
+          (s) => s.attributes["agentrt.run.id"] === run.id && s.attributes["agentrt.run.status"],
+        ),
+      );
+      expect(runSpan).toMatchObject({
+        traceId,
+        parentSpanId: request.spanId,
+        attributes: { "agentrt.run.status": "succeeded" },
+      });
+    } finally {
+      await Promise.all([api.stop(), worker.stop()]);
+    }
+  }, 120_000);
 });
