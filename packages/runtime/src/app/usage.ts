@@ -39,14 +39,16 @@ export function createUsageUseCases(deps: {
       const installed = registry.versions(name);
       if (installed.length === 0)
         throw new AgentrtError(ErrorCode.TEMPLATE_NOT_FOUND, `no template named "${name}" is installed`);
-      const usage = await store.runs.usageByTemplateVersion(name, since());
+      const usage = new Map<string, RunUsage>();
+      for (const { templateVersion, ...counts } of await store.runs.usageByTemplateVersion(name, since()))
+        usage.set(templateVersion, counts);
       const none: RunUsage = { runs: 0, errors: 0, p50Ms: null, p95Ms: null };
       return {
         name,
-        versions: installed.map(({ template }) => {
-          const found = usage.find((u) => u.templateVersion === template.version);
-          return { version: template.version, ...withRate(found ?? none) };
-        }),
+        versions: installed.map(({ template }) => ({
+          version: template.version,
+          ...withRate(usage.get(template.version) ?? none),
+        })),
       };
     },
     async agent(idOrName) {
