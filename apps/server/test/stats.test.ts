@@ -39,6 +39,15 @@ describe("per-template and per-agent statistics", () => {
     const versions = template.body.versions as { version: string; runs: number; errors: number }[];
     expect(versions.reduce((n, v) => n + v.runs, 0)).toBe(4);
     expect(versions.find((v) => v.runs === 4)).toMatchObject({ errors: 1, errorRate: 0.25 });
+    for (const version of versions)
+      expect(Object.keys(version).sort()).toEqual([
+        "errorRate",
+        "errors",
+        "p50Ms",
+        "p95Ms",
+        "runs",
+        "version",
+      ]);
   });
 
   it("keeps the statistics across a restart: they are read from the store", async () => {
