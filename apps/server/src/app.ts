@@ -58,7 +58,7 @@ export function createApp(services: AppServices): OpenAPIHono<AppEnv> {
 /** The API areas, its OpenAPI document, docs and console: everything but operations. */
 function mountApi(app: OpenAPIHono<AppEnv>, services: AppServices, guards: ReturnType<typeof createGuards>) {
   const { runtime } = services;
-  app.route("/", createStatsRoutes(runtime, services.stats));
+  app.route("/", createStatsRoutes(runtime));
   app.route("/", createTemplateRoutes({ registry: runtime.registry, config: services.config }));
   app.route("/", createAgentRoutes(runtime));
   app.route("/", createRunRoutes(services));

@@ -4,7 +4,6 @@ import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { type AgentDirectory, AgentrtError, ErrorCode, type Logger } from "@agentrt/core";
 import {
-  combineObservers,
   createMemoryRateCounters,
   createMemoryStore,
   createRuntime,
@@ -27,7 +26,6 @@ import { createLogger } from "./lib/logger.js";
 import { createMetrics } from "./lib/metrics.js";
 import { createProblem } from "./lib/problem.js";
 import { createKeyRateLimiter } from "./lib/rate-limit.js";
-import { createRunStats } from "./lib/run-stats.js";
 import type { AppServices } from "./lib/services.js";
 import { startTracing, stopTracing } from "./lib/tracing.js";
 import { listen, stopAccepting } from "./listen.js";
@@ -142,7 +140,6 @@ export async function startServer(
       retention: () => retention?.stats(),
     },
   });
-  const stats = createRunStats();
   const discoveryStarted = performance.now();
   const discovery = await discoverTemplates({
     hostDir: config.hostDir,
@@ -175,7 +172,7 @@ export async function startServer(
     registry,
     contexts,
     logger,
-    observer: combineObservers(metrics.observer, stats.observer),
+    observer: metrics.observer,
     concurrency: {
       global: config.runs.concurrency,
       perAgent: config.runs.perAgent,
@@ -216,7 +213,6 @@ export async function startServer(
     keyLimiter: createKeyRateLimiter(config.rateLimits, rateCounters),
     logger,
     metrics,
-    stats,
   };
   const app = createApp(services);
   /** Requests whose handler has not answered yet (a sync run, a chat completion). */

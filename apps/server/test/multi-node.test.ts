@@ -216,6 +216,23 @@ describePostgres("several nodes on one PostgreSQL", () => {
     expect(await runningOn(api!)).toBe(0);
   }, 120_000);
 
+  it("reports the same per-template and per-agent statistics from every node (read from the store)", async () => {
+    const [a, b] = await cluster(2);
+    expect((await call(a!, "POST", "/v1/agents", { name: "counted", template: "echo" })).http).toBe(201);
+    for (const input of ["x", "y", "z"])
+      expect((await call(a!, "POST", "/v1/agents/counted/runs", { input })).status).toBe("succeeded");
+    expect((await call(b!, "POST", "/v1/agents/counted/runs", { input: { fail: true } })).status).toBe(
+      "failed",
+    );
+    const agentStats = await Promise.all([a!, b!].map((n) => call(n, "GET", "/v1/agents/counted/stats")));
+    for (const stats of agentStats)
+      expect(stats).toMatchObject({ http: 200, runs: 4, errors: 1, errorRate: 0.25 });
+    expect(agentStats[0]).toEqual(agentStats[1]);
+    const templateStats = await Promise.all([a!, b!].map((n) => call(n, "GET", "/v1/templates/echo/stats")));
+    expect(templateStats[0]).toEqual(templateStats[1]);
+    expect(templateStats[0].versions.reduce((n: number, v: { runs: number }) => n + v.runs, 0)).toBe(4);
+  });
+
   it("fires a per-second schedule once per tick across three nodes", async () => {
     const nodes = await cluster(3);
     await call(nodes[0]!, "POST", "/v1/agents", { name: "ticker", template: "echo" });

@@ -1,13 +1,21 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "./helpers.js";
 
 let server: TestServer;
+// Given, so it outlives a server and the restart test reopens it.
+const dataDir = mkdtempSync(join(tmpdir(), "agentrt-stats-"));
 
 beforeAll(async () => {
-  server = await startTestServer();
+  server = await startTestServer({ AGENTRT_DATA_DIR: dataDir });
   await server.call("POST", "/v1/agents", { name: "stat-echo", template: "echo", config: {} });
 });
-afterAll(() => server.stop());
+afterAll(async () => {
+  await server.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+});
 
 describe("per-template and per-agent statistics", () => {
   it("reports runs, error rate and duration quantiles of the last hour", async () => {
@@ -31,6 +39,23 @@ describe("per-template and per-agent statistics", () => {
     const versions = template.body.versions as { version: string; runs: number; errors: number }[];
     expect(versions.reduce((n, v) => n + v.runs, 0)).toBe(4);
     expect(versions.find((v) => v.runs === 4)).toMatchObject({ errors: 1, errorRate: 0.25 });
+    for (const version of versions)
+      expect(Object.keys(version).sort()).toEqual([
+        "errorRate",
+        "errors",
+        "p50Ms",
+        "p95Ms",
+        "runs",
+        "version",
+      ]);
+  });
+
+  it("keeps the statistics across a restart: they are read from the store", async () => {
+    const before = (await server.call("GET", "/v1/agents/stat-echo/stats")).body;
+    expect(before.runs).toBe(4);
+    await server.stop();
+    server = await startTestServer({ AGENTRT_DATA_DIR: dataDir });
+    expect((await server.call("GET", "/v1/agents/stat-echo/stats")).body).toEqual(before);
   });
 
   it("answers 404 problems for unknown agents and templates, and is declared in the OpenAPI document", async () => {

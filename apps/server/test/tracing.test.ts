@@ -1,13 +1,18 @@
 import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { Writable } from "node:stream";
+import { describePostgres, freshDatabaseUrl } from "@agentrt/store-postgres/testing";
 import { createFakeModelServer, type FakeModelServer } from "@agentrt/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLogger } from "../src/lib/logger.js";
 import { conversationConfig, createAgentOk } from "./conversation-host.js";
 import { createFullHost } from "./full-host.js";
-import { startTestServer, type TestServer } from "./helpers.js";
+import { ADMIN_KEY, startTestServer, type TestServer } from "./helpers.js";
+import { startServerProcess } from "./process.js";
 
 /** A span as OTLP/HTTP JSON carries it, attributes flattened. */
 interface ReceivedSpan {
@@ -69,10 +74,10 @@ async function startReceiver() {
   return {
     spans,
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    /** Waits (generously) until `found` returns spans; the exporter sends batches every 50 ms. */
-    async waitFor<T>(found: () => T | undefined): Promise<T> {
+    /** Waits (generously) until `found` returns something; the exporter sends batches every 50 ms. */
+    async waitFor<T>(found: () => T | undefined | Promise<T | undefined>): Promise<T> {
       for (let i = 0; i < 400; i++) {
-        const result = found();
+        const result = await found();
         if (result !== undefined) return result;
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
@@ -85,17 +90,35 @@ async function startReceiver() {
 const hex = (bytes: number) => randomBytes(bytes).toString("hex");
 const traceparent = (traceId: string, spanId: string) => `00-${traceId}-${spanId}-01`;
 
+/** An HTTP endpoint whose answers wait until `release()`: keeps a run running for as long as a test needs. */
+async function startGate() {
+  let release!: () => void;
+  const open = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  const server = createServer((_req, res) => {
+    void open.then(() => res.writeHead(200, { "content-type": "application/json" }).end("{}"));
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    release,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
 let receiver: Awaited<ReturnType<typeof startReceiver>>;
 let fake: FakeModelServer;
 let server: TestServer;
 const logLines: Record<string, unknown>[] = [];
+let otel: Record<string, string>;
 
 beforeAll(async () => {
   receiver = await startReceiver();
   fake = await createFakeModelServer({
     reply: () => ({ content: "traced", usage: { prompt_tokens: 5, completion_tokens: 2 } }),
   });
-  const otel = {
+  otel = {
     OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
     OTEL_EXPORTER_OTLP_PROTOCOL: "http/json",
     OTEL_BSP_SCHEDULE_DELAY: "50",
@@ -115,7 +138,10 @@ beforeAll(async () => {
       ...otel,
       AGENTRT_LOG_LEVEL: "debug",
       AGENTRT_HOST_DIR: createFullHost(),
-      AGENTRT_TEMPLATE_SETTINGS: JSON.stringify({ task: { allowInternal: ["127.0.0.1"] } }),
+      AGENTRT_TEMPLATE_SETTINGS: JSON.stringify({
+        task: { allowInternal: ["127.0.0.1"] },
+        custom: { fetchAllowList: ["127.0.0.1"], jsWorkers: 1 },
+      }),
     },
     createLogger({ level: "debug", destination }),
   );
@@ -207,6 +233,139 @@ describe("OpenTelemetry traces", () => {
     });
   });
 
+  it("joins a run executed after a restart (recovery re-queue) to the request that created it", async () => {
+    const gate = await startGate();
+    const dataDir = mkdtempSync(join(tmpdir(), "agentrt-traced-restart-"));
+    const env = {
+      ...otel,
+      AGENTRT_DATA_DIR: dataDir,
+      AGENTRT_HOST_DIR: createFullHost(),
+      AGENTRT_ADMIN_KEY: ADMIN_KEY,
+      AGENTRT_SHUTDOWN_GRACE_MS: "0",
+      // One run at a time: the second run waits in the queue behind the first.
+      AGENTRT_RUN_CONCURRENCY: "1",
+      AGENTRT_TEMPLATE_SETTINGS: JSON.stringify({ task: { allowInternal: ["127.0.0.1"] } }),
+    };
+    const first = await startServerProcess(env);
+    const call = async (base: string, path: string, init: RequestInit = {}) => {
+      const res = await fetch(base + path, {
+        ...init,
+        headers: {
+          authorization: `Bearer ${ADMIN_KEY}`,
+          "content-type": "application/json",
+          ...init.headers,
+        },
+      });
+      return { status: res.status, body: (await res.json()) as { id: string; status: string } };
+    };
+    try {
+      const created = await call(first.url, "/v1/agents", {
+        method: "POST",
+        body: JSON.stringify({
+          name: "gated",
+          template: "task",
+          config: { steps: [{ id: "wait", kind: "http", url: `${gate.url}/wait` }] },
+        }),
+      });
+      expect(created.status).toBe(201);
+      const blocker = await call(first.url, "/v1/agents/gated/runs", {
+        method: "POST",
+        body: JSON.stringify({ mode: "background" }),
+      });
+      await receiver.waitFor(async () => {
+        const { body } = await call(first.url, `/v1/runs/${blocker.body.id}`);
+        return body.status === "running" ? true : undefined;
+      });
+      const traceId = hex(16);
+      const callerSpan = hex(8);
+      const waiting = await call(first.url, "/v1/agents/gated/runs", {
+        method: "POST",
+        headers: { traceparent: traceparent(traceId, callerSpan) },
+        body: JSON.stringify({ mode: "background" }),
+      });
+      expect(waiting.body.status).toBe("queued");
+      const request = await receiver.waitFor(() =>
+        receiver.spans.find((s) => s.traceId === traceId && s.parentSpanId === callerSpan),
+      );
+      // The first process stops with the run still queued; the next one recovers and executes it.
+      expect(await first.stop()).toBe(0);
+      gate.release();
+      const second = await startServerProcess(env);
+      try {
+        const runSpan = await receiver.waitFor(() =>
+          receiver.spans.find(
+            (s) => s.attributes["agentrt.run.id"] === waiting.body.id && s.attributes["agentrt.run.status"],
+          ),
+        );
+        expect(runSpan).toMatchObject({
+          traceId,
+          parentSpanId: request.spanId,
+          attributes: { "agentrt.run.status": "succeeded" },
+        });
+        const step = await receiver.waitFor(() => childrenOf(runSpan).find((s) => s.name === "step wait"));
+        expect(step.traceId).toBe(traceId);
+      } finally {
+        await second.stop();
+      }
+    } finally {
+      await first.stop("SIGKILL");
+      await gate.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it("traces sandboxed code under its run and carries the trace into the requests the code makes", async () => {
+    const seen: (string | undefined)[] = [];
+    const target = createServer((req, res) => {
+      seen.push(req.headers.traceparent as string | undefined);
+      res.writeHead(200, { "content-type": "application/json" }).end('{"ok":true}');
+    });
+    await new Promise<void>((resolve) => target.listen(0, "127.0.0.1", resolve));
+    const targetUrl = `http://127.0.0.1:${(target.address() as AddressInfo).port}`;
+    try {
+      await createAgentOk(server, {
+        name: "sandboxed",
+        template: "custom",
+        config: {
+          type: "inline",
+          language: "javascript",
+          content: `export async function main(_, ctx) {
+            const res = await ctx.fetch(${JSON.stringify(`${targetUrl}/hello`)});
+            return (await res.json()).ok;
+          }`,
+        },
+      });
+      const traceId = hex(16);
+      const res = await server.api("/v1/agents/sandboxed/runs", {
+        method: "POST",
+        headers: { traceparent: traceparent(traceId, hex(8)) },
+        body: JSON.stringify({ input: null }),
+      });
+      expect(res.status).toBe(200);
+      expect(await res.json()).toMatchObject({ status: "succeeded", output: true });
+
+      const runSpan = await receiver.waitFor(() =>
+        receiver.spans.find((s) => s.traceId === traceId && s.name === "invoke_agent sandboxed"),
+      );
+      const sandbox = await receiver.waitFor(() => childrenOf(runSpan).find((s) => s.name === "sandbox.run"));
+      expect(sandbox.attributes).toMatchObject({ "agentrt.sandbox.language": "javascript" });
+      const call = await receiver.waitFor(() => childrenOf(sandbox).find((s) => s.name === "GET"));
+      expect(call).toMatchObject({
+        kind: 3, // CLIENT
+        traceId,
+        attributes: {
+          "http.request.method": "GET",
+          "server.address": "127.0.0.1",
+          "http.response.status_code": 200,
+        },
+      });
+      // The server the code called joins the trace, under the fetch's span.
+      expect(seen).toEqual([traceparent(traceId, call.spanId)]);
+    } finally {
+      await new Promise<void>((resolve) => target.close(() => resolve()));
+    }
+  });
+
   it("traces a conversation run's model call under its run and request", async () => {
     await createAgentOk(server, {
       name: "talker",
@@ -250,4 +409,51 @@ describe("OpenTelemetry traces", () => {
     const line = logLines.find((l) => l.msg === "request" && l.traceId === traceId);
     expect(line).toMatchObject({ route: "/v1/agents/:agent", status: 404, requestId: expect.any(String) });
   });
+});
+
+describePostgres("OpenTelemetry traces across nodes", () => {
+  it("joins a run accepted by an API node and executed by a worker node to the accepting request", async () => {
+    const env = {
+      ...otel,
+      AGENTRT_DATABASE_URL: freshDatabaseUrl(),
+      AGENTRT_HOST_DIR: createFullHost(),
+      AGENTRT_ADMIN_KEY: ADMIN_KEY,
+    };
+    // One after the other: the first migrates the database.
+    const api = await startServerProcess({ ...env, AGENTRT_ROLE: "api" });
+    const worker = await startServerProcess({ ...env, AGENTRT_ROLE: "worker" });
+    try {
+      const headers = { authorization: `Bearer ${ADMIN_KEY}`, "content-type": "application/json" };
+      const created = await fetch(`${api.url}/v1/agents`, {
+        method: "POST",
+        headers,
+        body: JSON.stringify({ name: "elsewhere", template: "echo" }),
+      });
+      expect(created.status).toBe(201);
+      const traceId = hex(16);
+      const callerSpan = hex(8);
+      const res = await fetch(`${api.url}/v1/agents/elsewhere/runs`, {
+        method: "POST",
+        headers: { ...headers, traceparent: traceparent(traceId, callerSpan) },
+        body: JSON.stringify({ input: "hi", mode: "background" }),
+      });
+      expect(res.status).toBe(202);
+      const run = (await res.json()) as { id: string };
+      const request = await receiver.waitFor(() =>
+        receiver.spans.find((s) => s.traceId === traceId && s.parentSpanId === callerSpan),
+      );
+      const runSpan = await receiver.waitFor(() =>
+        receiver.spans.find(
+          (s) => s.attributes["agentrt.run.id"] === run.id && s.attributes["agentrt.run.status"],
+        ),
+      );
+      expect(runSpan).toMatchObject({
+        traceId,
+        parentSpanId: request.spanId,
+        attributes: { "agentrt.run.status": "succeeded" },
+      });
+    } finally {
+      await Promise.all([api.stop(), worker.stop()]);
+    }
+  }, 120_000);
 });

@@ -30,6 +30,7 @@ export {
 } from "./app/runs.js";
 export type { NewScheduleInput, ScheduleChanges, ScheduleUseCases } from "./app/schedules.js";
 export type { ThreadUseCases } from "./app/threads.js";
+export type { UsageStats, UsageUseCases } from "./app/usage.js";
 export { configJsonSchema, migrateConfig, parseRunInput, validateAgentConfig } from "./config.js";
 export {
   checkManifestText,

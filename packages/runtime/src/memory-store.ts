@@ -13,6 +13,7 @@ import {
   type RunPruneRule,
   type RunRecord,
   type RunTombstone,
+  type RunUsage,
   type ScheduleRecord,
   type Store,
   type ThreadRecord,
@@ -44,6 +45,18 @@ function nameTaken(name: string): AgentrtError {
 }
 
 /** Revision numbers are zero-padded so they sort as strings, like ids do. */
+/** Counts and nearest-rank duration quantiles of ended runs, as the SQL stores compute them. */
+function usageOf(ended: RunRecord[]): RunUsage {
+  const ms = ended.map((r) => Date.parse(r.finishedAt!) - Date.parse(r.startedAt!)).sort((a, b) => a - b);
+  const rank = (q: number) => (ms.length === 0 ? null : ms[Math.ceil(q * ms.length) - 1]!);
+  return {
+    runs: ended.length,
+    errors: ended.filter((r) => r.status === "failed" || r.status === "timed_out").length,
+    p50Ms: rank(0.5),
+    p95Ms: rank(0.95),
+  };
+}
+
 const REVISION_WIDTH = 12;
 const revisionKey = (r: AgentRevisionRecord) => String(r.revision).padStart(REVISION_WIDTH, "0");
 
@@ -58,6 +71,9 @@ export function createMemoryStore(): Store {
   const apiKeys = new Map<string, ApiKeyRecord>();
   const runs = new Map<string, RunRecord>();
   const events = new Map<string, StoredRunEvent[]>();
+  /** Runs that executed and finished at or after `since`. */
+  const endedSince = (since: string) =>
+    [...runs.values()].filter((r) => r.startedAt !== null && r.finishedAt !== null && r.finishedAt >= since);
   const schedules = new Map<string, ScheduleRecord>();
   const threads = new Map<string, ThreadRecord>();
   const leases = new Map<string, { holder: string; until: number }>();
@@ -269,6 +285,8 @@ export function createMemoryStore(): Store {
         const run: RunRecord = {
           ...structuredClone(input),
           invokeDepth: input.invokeDepth ?? 0,
+          traceParent: input.traceParent ?? null,
+          traceState: input.traceState ?? null,
           status: "queued",
           output: null,
           error: null,
@@ -329,6 +347,23 @@ export function createMemoryStore(): Store {
           }
         }
         return tokens;
+      },
+      async usageByTemplateVersion(templateName, since) {
+        const byVersion = new Map<string, RunRecord[]>();
+        for (const run of endedSince(since)) {
+          if (agents.get(run.agentId)?.templateName !== templateName) continue;
+          const version = revisions
+            .get(run.agentId)
+            ?.find((r) => r.revision === run.agentRevision)?.templateVersion;
+          if (version === undefined) continue;
+          const list = byVersion.get(version) ?? [];
+          list.push(run);
+          byVersion.set(version, list);
+        }
+        return [...byVersion].map(([templateVersion, ended]) => ({ templateVersion, ...usageOf(ended) }));
+      },
+      async agentUsage(agentId, since) {
+        return usageOf(endedSince(since).filter((run) => run.agentId === agentId));
       },
     },
     schedules: {

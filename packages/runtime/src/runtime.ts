@@ -8,6 +8,7 @@ import { createRunUseCases, type RunUseCases } from "./app/runs.js";
 import { createScheduleUseCases, type ScheduleUseCases } from "./app/schedules.js";
 import { createThreadLease } from "./app/thread-lease.js";
 import { createThreadUseCases, type ThreadUseCases } from "./app/threads.js";
+import { createUsageUseCases, type UsageUseCases } from "./app/usage.js";
 import { createInvalidations, type Invalidations } from "./engine/invalidations.js";
 import { createRunEngine, type RunEngine, type RunEngineOptions } from "./engine/run-engine.js";
 import { createScheduler, type Scheduler } from "./engine/scheduler.js";
@@ -53,6 +54,8 @@ export interface Runtime {
   readonly invalidations: Invalidations;
   /** Agents as last read, for the requests that name them; `invalidations` keeps it current. */
   readonly agentCache: AgentCache;
+  /** Health and usage of the last hour per template version and per agent, from the store. */
+  readonly usage: UsageUseCases;
   /** Background pruning by the retention policy, and its numbers (`retention.stats()`). */
   readonly retention: RetentionPruner;
   /** The HTTP status a template declared for one of its namespaced codes (`task.STEP_FAILED`). */
@@ -106,6 +109,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     threads: createThreadUseCases({ store, registry, contexts, runs, withThreadLease }),
     schedules: createScheduleUseCases({ store, registry, agents, engine, invalidations }),
     chat: createChatUseCases({ store, registry, runs, agentCache, engine }),
+    usage: createUsageUseCases({ store, registry, agents }),
     invalidations,
     agentCache,
     retention,

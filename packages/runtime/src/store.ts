@@ -179,6 +179,14 @@ export interface RunRecord {
    * limit still holds when the run is re-queued by recovery or taken over by another node.
    */
   invokeDepth: number;
+  /**
+   * The W3C `traceparent` of the span that submitted the run (null when not tracing), stored so the
+   * run's span joins that trace wherever and whenever it executes: later, on another node, or after
+   * a restart.
+   */
+  traceParent: string | null;
+  /** The W3C `tracestate` that came with `traceParent`. */
+  traceState: string | null;
   createdAt: string;
   startedAt: string | null;
   finishedAt: string | null;
@@ -198,6 +206,9 @@ export type NewRun = Pick<
 > & {
   /** Default 0. */
   invokeDepth?: number | undefined;
+  /** Default null. */
+  traceParent?: string | null | undefined;
+  traceState?: string | null | undefined;
 };
 
 export type RunPatch = Partial<
@@ -208,6 +219,20 @@ export interface RunListFilter extends PageRequest {
   agentId?: string | undefined;
   status?: RunStatus | undefined;
   threadId?: string | undefined;
+}
+
+/**
+ * Health of runs that executed (started) and ended in a window: counts and duration quantiles
+ * (`finishedAt - startedAt`, nearest rank), computed where the runs are stored so every node of a
+ * cluster reports the same.
+ */
+export interface RunUsage {
+  runs: number;
+  /** Of those, runs that ended `failed` or `timed_out`. */
+  errors: number;
+  /** Median duration in ms; null without runs. */
+  p50Ms: number | null;
+  p95Ms: number | null;
 }
 
 export interface RunStore {
@@ -238,6 +263,17 @@ export interface RunStore {
   events(runId: string, afterSeq: number, limit?: number): Promise<StoredRunEvent[]>;
   /** Tokens (prompt + completion) of the agent's `usage` events recorded at or after `since` (ISO). */
   tokensUsed(agentId: string, since: string): Promise<number>;
+  /**
+   * Usage of the runs of every agent on `templateName` that finished at or after `since` (ISO),
+   * one entry per template version the runs executed (their agent revision's); versions without
+   * such runs are left out.
+   */
+  usageByTemplateVersion(
+    templateName: string,
+    since: string,
+  ): Promise<(RunUsage & { templateVersion: string })[]>;
+  /** Usage of one agent's runs that finished at or after `since` (ISO), over all its revisions. */
+  agentUsage(agentId: string, since: string): Promise<RunUsage>;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { createId } from "./ids.js";
+import type { RunStatus } from "./run-events.js";
 import type { NewAgent, NewRun, Store } from "./store.js";
 
 export function newAgent(name: string, config: Record<string, unknown> = { a: 1, b: { c: 2 } }): NewAgent {
@@ -194,6 +195,79 @@ export function describeStoreConformance(name: string, options: StoreConformance
       expect((await store.runs.get(child.run.id))?.invokeDepth).toBe(3);
       await store.runs.update(child.run.id, { status: "running" });
       expect((await store.runs.listByStatus(["running"], 10)).map((r) => r.invokeDepth)).toEqual([3]);
+    });
+
+    it("keeps a run's trace context (null unless given) through updates and status listings", async () => {
+      const { store, agentId } = await withAgent();
+      const traceParent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+      const untraced = await store.runs.create(newRun(agentId));
+      const traced = await store.runs.create(newRun(agentId, { traceParent, traceState: "vendor=x" }));
+      expect(untraced.run).toMatchObject({ traceParent: null, traceState: null });
+      expect(traced.run).toMatchObject({ traceParent, traceState: "vendor=x" });
+      await store.runs.update(traced.run.id, { status: "running" });
+      const [listed] = await store.runs.listByStatus(["running"], 10);
+      expect(listed).toMatchObject({ id: traced.run.id, traceParent, traceState: "vendor=x" });
+      const { run } = await store.runs.appendEvents(traced.run.id, [{ type: "run.queued" }], {
+        status: "queued",
+      });
+      expect(run).toMatchObject({ traceParent, traceState: "vendor=x" });
+    });
+
+    it("reports usage of executed runs ended since a time: per template version and per agent", async () => {
+      const { store, agentId } = await withAgent();
+      await store.agents.update(agentId, { templateVersion: "1.1.0" });
+      const other = await store.agents.create({ ...newAgent("b"), templateName: "other" });
+      const at = (msAgo: number) => new Date(Date.now() - msAgo).toISOString();
+      const base = 10 * 60_000;
+      const ended = async (
+        agent: string,
+        revision: number,
+        patch: Parameters<Store["runs"]["update"]>[1],
+      ): Promise<void> => {
+        const { run } = await store.runs.create(newRun(agent, { agentRevision: revision }));
+        await store.runs.update(run.id, patch);
+      };
+      const took = (status: RunStatus, ms: number) => ({
+        status,
+        startedAt: at(base),
+        finishedAt: at(base - ms),
+      });
+      await ended(agentId, 1, took("succeeded", 100));
+      await ended(agentId, 1, took("failed", 300));
+      await ended(agentId, 1, took("timed_out", 200));
+      await ended(agentId, 2, took("succeeded", 50));
+      await ended(agentId, 1, took("cancelled", 20));
+      // Left out: cancelled before it started, ended before the window, still running, another template.
+      await ended(agentId, 1, { status: "cancelled", finishedAt: at(base) });
+      await ended(agentId, 1, { status: "succeeded", startedAt: at(3 * base), finishedAt: at(2 * base) });
+      await ended(agentId, 1, { status: "running", startedAt: at(base) });
+      await ended(other.id, 1, took("failed", 10));
+      const since = at(1.5 * base);
+
+      const versions = await store.runs.usageByTemplateVersion("task", since);
+      expect(versions.sort((a, b) => a.templateVersion.localeCompare(b.templateVersion))).toEqual([
+        { templateVersion: "1.0.0", runs: 4, errors: 2, p50Ms: 100, p95Ms: 300 },
+        { templateVersion: "1.1.0", runs: 1, errors: 0, p50Ms: 50, p95Ms: 50 },
+      ]);
+      expect(await store.runs.agentUsage(agentId, since)).toEqual({
+        runs: 5,
+        errors: 2,
+        p50Ms: 100,
+        p95Ms: 300,
+      });
+      expect(await store.runs.agentUsage(other.id, since)).toEqual({
+        runs: 1,
+        errors: 1,
+        p50Ms: 10,
+        p95Ms: 10,
+      });
+      expect(await store.runs.agentUsage("agt_missing", since)).toEqual({
+        runs: 0,
+        errors: 0,
+        p50Ms: null,
+        p95Ms: null,
+      });
+      expect(await store.runs.usageByTemplateVersion("nothing", since)).toEqual([]);
     });
 
     it("updates, lists with filters and lists by status oldest first", async () => {

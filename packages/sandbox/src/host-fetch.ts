@@ -1,6 +1,7 @@
 import { isIP } from "node:net";
 import { AgentrtError, ErrorCode } from "@agentrt/core";
 import { createEgressPolicy, isEgressError, type Resolver } from "@agentrt/egress";
+import { context, propagation, SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
 import { SandboxErrorCode } from "./errors.js";
 import type { HostFetchRequest, HostFetchResponse } from "./protocol.js";
 
@@ -30,12 +31,17 @@ function namedAddresses(allowList: readonly string[]): string[] {
   return allowList.flatMap((pattern) => namedAddress(pattern) ?? []);
 }
 
+/** A no-op until the host registers an OpenTelemetry SDK. */
+const tracer = trace.getTracer("@agentrt/sandbox");
+
 /**
  * `ctx.fetch` as the host performs it for sandboxed code: http(s) only, host (and optional port)
  * must match the operator's allow-list, and the connection goes only to addresses the egress policy
  * accepts (`@agentrt/egress`: resolved once and pinned, so an allow-listed name that resolves to a
  * loopback, private or metadata address is refused). Redirects are not followed (a 3xx is returned
- * as is, so a redirect cannot lead outside the list); time and body size are capped.
+ * as is, so a redirect cannot lead outside the list); time and body size are capped. Each request is
+ * an HTTP client span in the caller's trace, and carries that trace to the server (`traceparent`)
+ * unless the code set its own.
  */
 export function createHostFetch(
   options: HostFetchOptions,
@@ -51,30 +57,52 @@ export function createHostFetch(
     if (!isHostAllowed(url, options.allowList)) {
       throw new AgentrtError(SandboxErrorCode.URL_NOT_ALLOWED, `${url.host} is not on the fetch allow-list`);
     }
-    let response: Response;
-    try {
-      response = await egress.fetch(url, {
-        method: request.method,
-        headers: request.headers,
-        ...(request.body === undefined ? {} : { body: request.body }),
-        redirect: "manual",
-        signal: AbortSignal.timeout(timeoutMs),
-      });
-    } catch (error) {
-      // The user's code learns the rule, never what an allow-listed name resolved to.
-      if (isEgressError(error)) throw new AgentrtError(SandboxErrorCode.URL_NOT_ALLOWED, error.message);
-      throw error;
-    }
-    const headers: Record<string, string> = {};
-    response.headers.forEach((value, key) => {
-      headers[key] = value;
+    // Semantic conventions of an HTTP client span; no full URL, its query may hold credentials.
+    const span = tracer.startSpan(request.method, {
+      kind: SpanKind.CLIENT,
+      attributes: {
+        "http.request.method": request.method,
+        "server.address": url.hostname,
+        "url.scheme": url.protocol.replace(/:$/, ""),
+        ...(url.port ? { "server.port": Number(url.port) } : {}),
+      },
     });
-    return {
-      status: response.status,
-      statusText: response.statusText,
-      headers,
-      body: await readCapped(response, maxBodyBytes),
-    };
+    const traced: Record<string, string> = {};
+    propagation.inject(trace.setSpan(context.active(), span), traced);
+    try {
+      let response: Response;
+      try {
+        response = await egress.fetch(url, {
+          method: request.method,
+          headers: { ...traced, ...request.headers },
+          ...(request.body === undefined ? {} : { body: request.body }),
+          redirect: "manual",
+          signal: AbortSignal.timeout(timeoutMs),
+        });
+      } catch (error) {
+        // The user's code learns the rule, never what an allow-listed name resolved to.
+        if (isEgressError(error)) throw new AgentrtError(SandboxErrorCode.URL_NOT_ALLOWED, error.message);
+        throw error;
+      }
+      span.setAttribute("http.response.status_code", response.status);
+      if (response.status >= 400) span.setAttribute("error.type", String(response.status));
+      const headers: Record<string, string> = {};
+      response.headers.forEach((value, key) => {
+        headers[key] = value;
+      });
+      return {
+        status: response.status,
+        statusText: response.statusText,
+        headers,
+        body: await readCapped(response, maxBodyBytes),
+      };
+    } catch (error) {
+      span.setAttribute("error.type", (error as { code?: string }).code ?? (error as Error).name);
+      span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
+      throw error;
+    } finally {
+      span.end();
+    }
   };
 }
 

@@ -1,5 +1,6 @@
 import { availableParallelism } from "node:os";
 import { AgentrtError, ErrorCode } from "@agentrt/core";
+import { context } from "@opentelemetry/api";
 import { createBoundWorkers } from "./bound-workers.js";
 import { toRunError } from "./child-error.js";
 import { resolvePackageDirs, spawnSandboxChild } from "./child-process.js";
@@ -107,6 +108,8 @@ export function createSandboxPool(options: SandboxPoolOptions = {}): SandboxPool
     req.signal?.throwIfAborted();
     const logs: string[] = [];
     let logBytes = 0;
+    // The child's calls arrive on the worker's channel: they run in the caller's (trace) context.
+    const caller = context.active();
     activeRuns++;
     let job!: Job;
     const done = new Promise<Done>((resolve) => {
@@ -129,7 +132,7 @@ export function createSandboxPool(options: SandboxPoolOptions = {}): SandboxPool
             req.onLog?.(line);
           },
           ...(req.onProgress ? { onProgress: req.onProgress } : {}),
-          ...(hostFetch ? { onFetch: hostFetch } : {}),
+          ...(hostFetch ? { onFetch: context.bind(caller, hostFetch) } : {}),
         },
         deadlineMs: limits.timeoutMs + (isPython ? PY_GRACE_MS : JS_GRACE_MS),
         resolve,

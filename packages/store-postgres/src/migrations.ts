@@ -175,4 +175,14 @@ export const migrations: readonly Migration[] = [
       ALTER TABLE runs ADD COLUMN invoke_depth integer NOT NULL DEFAULT 0;
     `,
   },
+  {
+    version: 5,
+    name: "run_trace_context",
+    sql: `
+      -- The submitter's W3C trace context, so a run's span joins the request's trace even when it
+      -- executes later, on another node or after a restart.
+      ALTER TABLE runs ADD COLUMN trace_parent text;
+      ALTER TABLE runs ADD COLUMN trace_state text;
+    `,
+  },
 ];

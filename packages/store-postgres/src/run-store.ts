@@ -29,6 +29,8 @@ export interface RunRow {
   webhook_deliveries: string;
   timeout_ms: number;
   invoke_depth: number;
+  trace_parent: string | null;
+  trace_state: string | null;
   last_seq: number;
   created_at: string;
   started_at: string | null;
@@ -59,10 +61,55 @@ export function toRun(row: RunRow): RunRecord {
     webhookDeliveries: fromJson<WebhookDelivery[]>(row.webhook_deliveries),
     timeoutMs: row.timeout_ms,
     invokeDepth: row.invoke_depth,
+    traceParent: row.trace_parent,
+    traceState: row.trace_state,
     createdAt: row.created_at,
     startedAt: row.started_at,
     finishedAt: row.finished_at,
   };
+}
+
+interface UsageRow {
+  key: string;
+  runs: number;
+  errors: number;
+  p50: number | null;
+  p95: number | null;
+}
+
+/**
+ * Counts and nearest-rank duration quantiles of the runs that started and finished since `$2`, per
+ * `key`: the smallest duration whose rank reaches q of the group's runs.
+ */
+function usageQuery(key: string, from: string): string {
+  return `
+    WITH ended AS (
+      SELECT ${key} AS key, r.status,
+             (extract(epoch FROM r.finished_at::timestamptz) - extract(epoch FROM r.started_at::timestamptz))
+               * 1000 AS ms
+      FROM runs r ${from} AND r.finished_at >= $2 AND r.started_at IS NOT NULL
+    ), ranked AS (
+      SELECT key, status, ms, row_number() OVER (PARTITION BY key ORDER BY ms) AS rn,
+             count(*) OVER (PARTITION BY key) AS n
+      FROM ended
+    )
+    SELECT key, count(*)::int AS runs,
+           (count(*) FILTER (WHERE status IN ('failed', 'timed_out')))::int AS errors,
+           round(min(ms) FILTER (WHERE rn >= 0.5 * n))::float8 AS p50,
+           round(min(ms) FILTER (WHERE rn >= 0.95 * n))::float8 AS p95
+    FROM ranked GROUP BY key`;
+}
+
+const TEMPLATE_USAGE = usageQuery(
+  "rev.template_version",
+  `JOIN agents a ON a.id = r.agent_id
+   JOIN agent_revisions rev ON rev.agent_id = r.agent_id AND rev.revision = r.agent_revision
+   WHERE a.template_name = $1`,
+);
+const AGENT_USAGE = usageQuery("''", "WHERE r.agent_id = $1");
+
+function toUsage(row: UsageRow | undefined) {
+  return { runs: row?.runs ?? 0, errors: row?.errors ?? 0, p50Ms: row?.p50 ?? null, p95Ms: row?.p95 ?? null };
 }
 
 function toEvent(row: EventRow): StoredRunEvent {
@@ -153,8 +200,9 @@ export function createRunStore(pool: pg.Pool, options: RunStoreOptions): RunStor
     try {
       const { rows } = await db.query<RunRow>(
         `INSERT INTO runs (id, agent_id, agent_revision, thread_id, schedule_id, input, status, idempotency_key,
-                           webhook_url, webhook_deliveries, timeout_ms, created_at, owner, invoke_depth)
-         VALUES ($1, $2, $3, $4, $5, $6, 'queued', $7, $8, '[]', $9, $10, $11, $12)
+                           webhook_url, webhook_deliveries, timeout_ms, created_at, owner, invoke_depth,
+                           trace_parent, trace_state)
+         VALUES ($1, $2, $3, $4, $5, $6, 'queued', $7, $8, '[]', $9, $10, $11, $12, $13, $14)
          RETURNING *`,
         [
           run.id,
@@ -169,6 +217,8 @@ export function createRunStore(pool: pg.Pool, options: RunStoreOptions): RunStor
           nowIso(),
           options.owner,
           run.invokeDepth ?? 0,
+          run.traceParent ?? null,
+          run.traceState ?? null,
         ],
       );
       return toRun(rows[0]!);
@@ -255,6 +305,14 @@ export function createRunStore(pool: pg.Pool, options: RunStoreOptions): RunStor
         [agentId, since],
       );
       return rows[0]!.tokens;
+    },
+    async usageByTemplateVersion(templateName, since) {
+      const { rows } = await pool.query<UsageRow>(TEMPLATE_USAGE, [templateName, since]);
+      return rows.map((row) => ({ templateVersion: row.key, ...toUsage(row) }));
+    },
+    async agentUsage(agentId, since) {
+      const { rows } = await pool.query<UsageRow>(AGENT_USAGE, [agentId, since]);
+      return toUsage(rows[0]);
     },
   };
 }

@@ -216,4 +216,14 @@ export const migrations: readonly Migration[] = [
       ALTER TABLE runs ADD COLUMN invoke_depth INTEGER NOT NULL DEFAULT 0;
     `,
   },
+  {
+    version: 8,
+    name: "run_trace_context",
+    sql: `
+      -- The submitter's W3C trace context, so a run's span joins the request's trace even when it
+      -- executes after a restart.
+      ALTER TABLE runs ADD COLUMN trace_parent TEXT;
+      ALTER TABLE runs ADD COLUMN trace_state TEXT;
+    `,
+  },
 ];

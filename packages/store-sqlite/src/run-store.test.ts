@@ -24,6 +24,8 @@ describe("runs.create", () => {
     expect(run).toEqual({
       ...input,
       invokeDepth: 0,
+      traceParent: null,
+      traceState: null,
       status: "queued",
       output: null,
       error: null,

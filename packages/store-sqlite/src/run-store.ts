@@ -32,6 +32,8 @@ interface RunRow {
   webhook_deliveries: string;
   timeout_ms: number;
   invoke_depth: number;
+  trace_parent: string | null;
+  trace_state: string | null;
   last_seq: number;
   created_at: string;
   started_at: string | null;
@@ -62,6 +64,8 @@ function toRun(row: RunRow): RunRecord {
     webhookDeliveries: fromJson<WebhookDelivery[]>(row.webhook_deliveries),
     timeoutMs: row.timeout_ms,
     invokeDepth: row.invoke_depth,
+    traceParent: row.trace_parent,
+    traceState: row.trace_state,
     createdAt: row.created_at,
     startedAt: row.started_at,
     finishedAt: row.finished_at,
@@ -107,6 +111,39 @@ function patchParams(id: string, patch: RunPatch, events: number) {
   };
 }
 
+interface UsageRow {
+  key: string;
+  runs: number;
+  errors: number;
+  p50: number | null;
+  p95: number | null;
+}
+
+/**
+ * Counts and nearest-rank duration quantiles of the runs that started and finished since `$since`,
+ * per `key`: the smallest duration whose rank reaches q of the group's runs.
+ */
+function usageQuery(key: string, from: string): string {
+  return `
+    WITH ended AS (
+      SELECT ${key} AS key, r.status,
+             (julianday(r.finished_at) - julianday(r.started_at)) * 86400000.0 AS ms
+      FROM runs r ${from} AND r.finished_at >= $since AND r.started_at IS NOT NULL
+    ), ranked AS (
+      SELECT key, status, ms, row_number() OVER (PARTITION BY key ORDER BY ms) AS rn,
+             count(*) OVER (PARTITION BY key) AS n
+      FROM ended
+    )
+    SELECT key, count(*) AS runs, count(*) FILTER (WHERE status IN ('failed', 'timed_out')) AS errors,
+           min(ms) FILTER (WHERE rn >= 0.5 * n) AS p50, min(ms) FILTER (WHERE rn >= 0.95 * n) AS p95
+    FROM ranked GROUP BY key`;
+}
+
+function toUsage(row: UsageRow | undefined) {
+  const ms = (value: number | null | undefined) => (value == null ? null : Math.round(value));
+  return { runs: row?.runs ?? 0, errors: row?.errors ?? 0, p50Ms: ms(row?.p50), p95Ms: ms(row?.p95) };
+}
+
 /**
  * Runs are the hot write path (a run writes its row and events several times), so their writes go
  * through the group commit; reads wait only for writes still pending.
@@ -114,9 +151,10 @@ function patchParams(id: string, patch: RunPatch, events: number) {
 export function createRunStore(db: DatabaseSync, group: GroupCommit): RunStore {
   const insertRun = db.prepare(`
     INSERT INTO runs (id, agent_id, agent_revision, thread_id, schedule_id, input, status, idempotency_key,
-                      webhook_url, webhook_deliveries, timeout_ms, invoke_depth, created_at)
+                      webhook_url, webhook_deliveries, timeout_ms, invoke_depth, trace_parent, trace_state,
+                      created_at)
     VALUES ($id, $agentId, $agentRevision, $threadId, $scheduleId, $input, 'queued', $idempotencyKey,
-            $webhookUrl, '[]', $timeoutMs, $invokeDepth, $createdAt)
+            $webhookUrl, '[]', $timeoutMs, $invokeDepth, $traceParent, $traceState, $createdAt)
     RETURNING *`);
   const selectIdempotent = db.prepare(`
     SELECT * FROM runs
@@ -148,6 +186,15 @@ export function createRunStore(db: DatabaseSync, group: GroupCommit): RunStore {
     FROM runs r JOIN run_events e ON e.run_id = r.id
     WHERE r.agent_id = $agentId AND (r.finished_at IS NULL OR r.finished_at >= $since)
       AND e.type = 'usage' AND e.created_at >= $since`);
+  const templateUsage = db.prepare(
+    usageQuery(
+      "rev.template_version",
+      `JOIN agents a ON a.id = r.agent_id
+       JOIN agent_revisions rev ON rev.agent_id = r.agent_id AND rev.revision = r.agent_revision
+       WHERE a.template_name = $key`,
+    ),
+  );
+  const agentUsage = db.prepare(usageQuery("''", "WHERE r.agent_id = $key"));
   const selectEvents = db.prepare(`
     SELECT * FROM run_events WHERE run_id = ? AND seq > ? ORDER BY seq LIMIT ?`);
   const listRuns = createListQuery(db, "runs");
@@ -196,6 +243,8 @@ export function createRunStore(db: DatabaseSync, group: GroupCommit): RunStore {
           webhookUrl: run.webhookUrl,
           timeoutMs: run.timeoutMs,
           invokeDepth: run.invokeDepth ?? 0,
+          traceParent: run.traceParent ?? null,
+          traceState: run.traceState ?? null,
           createdAt: nowIso(),
         }) as unknown as RunRow,
       );
@@ -274,6 +323,17 @@ export function createRunStore(db: DatabaseSync, group: GroupCommit): RunStore {
 
     tokensUsed(agentId, since) {
       return group.read(() => Number((sumTokens.get({ agentId, since }) as { tokens: number }).tokens));
+    },
+    usageByTemplateVersion(templateName, since) {
+      return group.read(() =>
+        (templateUsage.all({ key: templateName, since }) as unknown as UsageRow[]).map((row) => ({
+          templateVersion: row.key,
+          ...toUsage(row),
+        })),
+      );
+    },
+    agentUsage(agentId, since) {
+      return group.read(() => toUsage(agentUsage.get({ key: agentId, since }) as UsageRow | undefined));
     },
   };
 }

@@ -1,6 +1,6 @@
 import type { RunContext, TemplateEvent } from "@agentrt/core";
 import type { CompiledCode, SandboxLimits, SandboxPool } from "@agentrt/sandbox";
-import { SpanStatusCode, trace } from "@opentelemetry/api";
+import { context, SpanStatusCode, trace } from "@opentelemetry/api";
 import { createAsyncQueue } from "./async-queue.js";
 import { toProgressCount } from "./progress-count.js";
 
@@ -25,18 +25,21 @@ export async function* runInSandbox(
   const span = tracer.startSpan("sandbox.run", {
     attributes: { "agentrt.sandbox.language": compiled.language },
   });
-  pool
-    .run({
-      compiled,
-      input,
-      // Python interpreters are bound to one agent: another agent's code can never reach its runs.
-      isolationKey: ctx.agentId,
-      limits,
-      signal: AbortSignal.any([ctx.signal, stop.signal]),
-      onLog: (line) => queue.push({ type: "log", level: "info", message: line }),
-      onProgress: (done, total) =>
-        queue.push({ type: "progress", done: toProgressCount(done), total: toProgressCount(total) }),
-    })
+  // Active while the pool runs the code, so the calls the code makes (fetch) are its children.
+  context
+    .with(trace.setSpan(context.active(), span), () =>
+      pool.run({
+        compiled,
+        input,
+        // Python interpreters are bound to one agent: another agent's code can never reach its runs.
+        isolationKey: ctx.agentId,
+        limits,
+        signal: AbortSignal.any([ctx.signal, stop.signal]),
+        onLog: (line) => queue.push({ type: "log", level: "info", message: line }),
+        onProgress: (done, total) =>
+          queue.push({ type: "progress", done: toProgressCount(done), total: toProgressCount(total) }),
+      }),
+    )
     .then(
       ({ result }) => {
         span.end();

@@ -4,7 +4,6 @@ import type { ServerConfig } from "../env.js";
 import type { KeyResolver } from "./auth.js";
 import type { Metrics } from "./metrics.js";
 import type { KeyRateLimiter } from "./rate-limit.js";
-import type { RunStats } from "./run-stats.js";
 
 /** What route factories get: everything built once at start-up. */
 export interface AppServices {
@@ -16,6 +15,4 @@ export interface AppServices {
   keyLimiter: KeyRateLimiter;
   logger: Logger;
   metrics: Metrics;
-  /** Per template version and per agent, the last hour. */
-  stats: RunStats;
 }

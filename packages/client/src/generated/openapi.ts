@@ -1216,7 +1216,7 @@ export interface paths {
         };
         /**
          * Health and usage of one agent over the last hour
-         * @description Counted by this server process from the runs it executed: each node of a cluster reports its own, and a restart starts an empty window.
+         * @description Read from the store's run records: every node of a cluster reports the same, and a restart loses nothing.
          *
          *     Requires scope `read`.
          */
@@ -3318,7 +3318,7 @@ export interface paths {
         };
         /**
          * Health and usage of each installed version over the last hour
-         * @description Counted by this server process from the runs it executed: each node of a cluster reports its own, and a restart starts an empty window.
+         * @description Read from the store's run records: every node of a cluster reports the same, and a restart loses nothing.
          *
          *     Requires scope `read`.
          */
@@ -4128,13 +4128,13 @@ export interface components {
             agentId: string;
             /** @description `errors / runs`; 0 without runs */
             errorRate: number;
-            /** @description Runs that failed, timed out or were interrupted */
+            /** @description Runs that failed (interrupted ones too) or timed out */
             errors: number;
-            /** @description Median run duration (ms; bucketed, at most 50 % high); null without runs */
+            /** @description Median run duration (ms, start to end, nearest rank); null without runs */
             p50Ms: number | null;
             /** @description 95th percentile run duration (ms); null without runs */
             p95Ms: number | null;
-            /** @description Runs that ended in the window */
+            /** @description Runs that started and ended in the window */
             runs: number;
             /**
              * @description The window: the last hour (ISO 8601 duration)
@@ -4663,13 +4663,13 @@ export interface components {
             versions: {
                 /** @description `errors / runs`; 0 without runs */
                 errorRate: number;
-                /** @description Runs that failed, timed out or were interrupted */
+                /** @description Runs that failed (interrupted ones too) or timed out */
                 errors: number;
-                /** @description Median run duration (ms; bucketed, at most 50 % high); null without runs */
+                /** @description Median run duration (ms, start to end, nearest rank); null without runs */
                 p50Ms: number | null;
                 /** @description 95th percentile run duration (ms); null without runs */
                 p95Ms: number | null;
-                /** @description Runs that ended in the window */
+                /** @description Runs that started and ended in the window */
                 runs: number;
                 version: string;
             }[];

@@ -21,7 +21,13 @@ import { createRunChannel, type RunChannel } from "./run-channel.js";
 import { createRunJournal, type RunOutcome, runEnding } from "./run-journal.js";
 import { createRunQueue } from "./run-queue.js";
 import { loadRunSource, type RunSource, sourceFromAgent } from "./run-source.js";
-import { type RunObserver, type RunProbe, startRunProbe } from "./run-telemetry.js";
+import {
+  type RunObserver,
+  type RunProbe,
+  runTraceParent,
+  startRunProbe,
+  storedTraceContext,
+} from "./run-telemetry.js";
 import { readyToStart } from "./thread-turn.js";
 import { createWebhookSender, type WebhookOptions, type WebhookSender } from "./webhooks.js";
 
@@ -168,10 +174,10 @@ interface Job {
   depth: number;
   /** The submitter's log fields (its request id), so the run's lines name the request. */
   logFields?: LogFields | undefined;
-  /** The submitter's trace context, so the run's span joins the request's trace. */
-  trace?: Context | undefined;
   /** `performance.now()` at submission; unknown for recovered runs. */
   queuedAt?: number | undefined;
+  /** The submitter's live trace context: an unstored run never leaves this process. */
+  trace?: Context | undefined;
   /** An unstored run's events go here instead of the journal. */
   channel?: RunChannel | undefined;
   /** Called when an unstored run is over. */
@@ -378,7 +384,7 @@ export function createRunEngine(options: RunEngineOptions): RunEngine {
     const fields = { ...job.logFields, runId: job.runId, agentId: job.agentId };
     const probe = startRunProbe(
       { runId: job.runId, agentId: job.agentId, threadId: job.run.threadId, queuedAt: job.queuedAt },
-      job.trace,
+      job.trace ?? runTraceParent(job.run),
       options.observer,
     );
     const execution = restoreLogFields(fields, () =>
@@ -576,6 +582,7 @@ export function createRunEngine(options: RunEngineOptions): RunEngine {
         webhookUrl: prepared.webhookUrl ?? null,
         timeoutMs: prepared.timeoutMs,
         invokeDepth: depth,
+        ...storedTraceContext(),
       },
       idempotencyKey === null ? undefined : new Date(Date.now() - IDEMPOTENCY_WINDOW_MS).toISOString(),
     );
@@ -599,7 +606,6 @@ export function createRunEngine(options: RunEngineOptions): RunEngine {
           source,
           depth,
           logFields: currentLogFields(),
-          trace: context.active(),
           queuedAt: performance.now(),
         },
         { immediate: depth > 0 },
@@ -635,6 +641,8 @@ export function createRunEngine(options: RunEngineOptions): RunEngine {
       webhookDeliveries: [],
       timeoutMs: prepared.timeoutMs,
       invokeDepth: 0,
+      traceParent: null,
+      traceState: null,
       createdAt: nowIso(),
       startedAt: null,
       finishedAt: null,

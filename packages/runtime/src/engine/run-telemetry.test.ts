@@ -1,3 +1,4 @@
+import { createTraceState, ROOT_CONTEXT, TraceFlags, trace } from "@opentelemetry/api";
 import { afterEach, describe, expect, it } from "vitest";
 import {
   createAgent,
@@ -12,7 +13,14 @@ import { createMemoryStore } from "../memory-store.js";
 import type { RunEventPayload } from "../run-events.js";
 import { currentLogFields, withLogFields } from "./logging.js";
 import { createRunEngine, type RunEngine } from "./run-engine.js";
-import { combineObservers, type RunEnding, type RunInfo, type RunObserver } from "./run-telemetry.js";
+import {
+  combineObservers,
+  type RunEnding,
+  type RunInfo,
+  type RunObserver,
+  runTraceParent,
+  storedTraceContext,
+} from "./run-telemetry.js";
 
 const engines: RunEngine[] = [];
 afterEach(async () => {
@@ -117,5 +125,35 @@ describe("log fields", () => {
     await engine.wait(run.id);
     expect(seen).toEqual({ requestId: "req-42", runId: run.id, agentId: agent.id });
     expect(currentLogFields()).toBeUndefined();
+  });
+});
+
+describe("stored trace context", () => {
+  const spanContext = {
+    traceId: "0af7651916cd43dd8448eb211c80319c",
+    spanId: "b7ad6b7169203331",
+    traceFlags: TraceFlags.SAMPLED,
+    traceState: createTraceState("vendor=x"),
+  };
+
+  it("stores the submitter's span as W3C traceparent and tracestate and brings it back as a remote parent", () => {
+    const stored = storedTraceContext(trace.setSpanContext(ROOT_CONTEXT, spanContext));
+    expect(stored).toEqual({
+      traceParent: "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
+      traceState: "vendor=x",
+    });
+    const parent = trace.getSpanContext(runTraceParent(stored)!);
+    expect(parent).toMatchObject({
+      traceId: spanContext.traceId,
+      spanId: spanContext.spanId,
+      traceFlags: TraceFlags.SAMPLED,
+      isRemote: true,
+    });
+    expect(parent?.traceState?.serialize()).toBe("vendor=x");
+  });
+
+  it("stores nothing without a span (tracing off) and gives no parent for such a run", () => {
+    expect(storedTraceContext(ROOT_CONTEXT)).toEqual({ traceParent: null, traceState: null });
+    expect(runTraceParent({ traceParent: null, traceState: null })).toBeUndefined();
   });
 });

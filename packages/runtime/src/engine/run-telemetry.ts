@@ -1,4 +1,15 @@
-import { type Context, context, type Span, SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
+import {
+  type Context,
+  context,
+  defaultTextMapGetter,
+  defaultTextMapSetter,
+  ROOT_CONTEXT,
+  type Span,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+} from "@opentelemetry/api";
+import { W3CTraceContextPropagator } from "@opentelemetry/core";
 import type { RunEventPayload, RunStatus } from "../run-events.js";
 import type { RunRecord } from "../store.js";
 import type { RunSource } from "./run-source.js";
@@ -54,6 +65,30 @@ export function combineObservers(...observers: RunObserver[]): RunObserver {
 /** The runtime's tracer; a no-op until the host registers an OpenTelemetry SDK. */
 export const tracer = trace.getTracer("@agentrt/runtime");
 
+/**
+ * Runs store their submitter's trace context in W3C form, whatever propagators the host configured
+ * for HTTP: the stored value only has to come back into this process or another agentrt node.
+ */
+const w3c = new W3CTraceContextPropagator();
+
+/** The active span's context to store with a new run; nulls without a valid span (tracing off). */
+export function storedTraceContext(from: Context = context.active()): {
+  traceParent: string | null;
+  traceState: string | null;
+} {
+  const carrier: Record<string, string> = {};
+  // Injects nothing without a valid span context (tracing off), so this costs nothing then.
+  w3c.inject(from, carrier, defaultTextMapSetter);
+  return { traceParent: carrier.traceparent ?? null, traceState: carrier.tracestate ?? null };
+}
+
+/** The stored trace context of a run as a remote parent; undefined for a run stored without one. */
+export function runTraceParent(run: Pick<RunRecord, "traceParent" | "traceState">): Context | undefined {
+  if (!run.traceParent) return undefined;
+  const carrier = { traceparent: run.traceParent, ...(run.traceState ? { tracestate: run.traceState } : {}) };
+  return w3c.extract(ROOT_CONTEXT, carrier, defaultTextMapGetter);
+}
+
 /** The telemetry of one run execution: its span and the observer calls. */
 export interface RunProbe {
   /** The context the run executes in (its span active). */
@@ -66,8 +101,8 @@ export interface RunProbe {
 }
 
 /**
- * Starts the span of a run under `parent` (the submitting request's context, carried through the
- * queue), so a background run's spans join the trace of the request that created it.
+ * Starts the span of a run under `parent` (the submitting request's span, stored with the run), so a
+ * background run's spans join the trace of the request that created it, wherever it executes.
  */
 export function startRunProbe(
   job: { runId: string; agentId: string; threadId: string | null; queuedAt: number | undefined },
@@ -86,11 +121,13 @@ export function startRunProbe(
         ...(job.threadId ? { "agentrt.thread.id": job.threadId } : {}),
       },
     },
-    parent ?? context.active(),
+    // A run stored without a trace context starts its own trace rather than joining whatever
+    // context happens to be active where the queue starts it.
+    parent ?? ROOT_CONTEXT,
   );
   let info: RunInfo | undefined;
   return {
-    context: trace.setSpan(parent ?? context.active(), span),
+    context: trace.setSpan(parent ?? ROOT_CONTEXT, span),
     started(source) {
       info = {
         runId: job.runId,

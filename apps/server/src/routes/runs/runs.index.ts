@@ -8,8 +8,9 @@ import type { AppEnv } from "../../lib/types.js";
 import * as routes from "./runs.routes.js";
 
 export function toRunResponse(run: RunRecord) {
-  // The invokeAgent depth is the engine's bookkeeping, not part of the API's run.
-  const { invokeDepth: _depth, ...rest } = run;
+  // The invokeAgent depth and the stored trace context are the engine's bookkeeping, not part of
+  // the API's run.
+  const { invokeDepth: _depth, traceParent: _parent, traceState: _state, ...rest } = run;
   return { ...rest, input: run.input ?? null, output: run.output ?? null };
 }
 

@@ -2,13 +2,13 @@ import { z } from "@hono/zod-openapi";
 import { AgentParams, defineApiRoute, errorResponses, jsonContent, pathParam } from "../../lib/openapi.js";
 
 const UsageStatsSchema = z.object({
-  runs: z.number().int().openapi({ description: "Runs that ended in the window" }),
-  errors: z.number().int().openapi({ description: "Runs that failed, timed out or were interrupted" }),
+  runs: z.number().int().openapi({ description: "Runs that started and ended in the window" }),
+  errors: z.number().int().openapi({ description: "Runs that failed (interrupted ones too) or timed out" }),
   errorRate: z.number().min(0).max(1).openapi({ description: "`errors / runs`; 0 without runs" }),
   p50Ms: z
     .number()
     .nullable()
-    .openapi({ description: "Median run duration (ms; bucketed, at most 50 % high); null without runs" }),
+    .openapi({ description: "Median run duration (ms, start to end, nearest rank); null without runs" }),
   p95Ms: z
     .number()
     .nullable()
@@ -31,7 +31,7 @@ const AgentStatsSchema = UsageStatsSchema.extend({
 }).openapi("AgentStats");
 
 const scopeNote =
-  "Counted by this server process from the runs it executed: each node of a cluster reports its own, and a restart starts an empty window.";
+  "Read from the store's run records: every node of a cluster reports the same, and a restart loses nothing.";
 
 export const templateStats = defineApiRoute({
   method: "get",
