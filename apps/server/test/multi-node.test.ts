@@ -25,6 +25,10 @@ async function cluster(
       AGENTRT_HOST_DIR: hostDir,
       AGENTRT_ADMIN_KEY: ADMIN_KEY,
       AGENTRT_ROLE: roles[i] ?? "all",
+      // Key rate limits count across nodes: tests that send hundreds of requests go unlimited.
+      AGENTRT_RATE_LIMIT_READ: "0",
+      AGENTRT_RATE_LIMIT_INVOKE: "0",
+      AGENTRT_RATE_LIMIT_ADMIN: "0",
       ...env,
     });
     processes.push(node);
@@ -215,6 +219,67 @@ describePostgres("several nodes on one PostgreSQL", () => {
     for (const run of runs) expect((await call(api!, "GET", `/v1/runs/${run.id}`)).status).toBe("succeeded");
     expect(await runningOn(api!)).toBe(0);
   }, 120_000);
+
+  it("counts an agent's limits and a key's rate limit across nodes", async () => {
+    const [a, b] = await cluster(2, { AGENTRT_RATE_LIMIT_WINDOW_S: "3600" });
+    const submit = (agent: string, i: number) =>
+      call(i % 2 ? a! : b!, "POST", `/v1/agents/${agent}/runs`, {
+        input: { sleepMs: 200 },
+        mode: "background",
+      });
+
+    // maxConcurrentRuns 1: of parallel submissions through both nodes one is in flight at a time.
+    await call(a!, "POST", "/v1/agents", {
+      name: "single",
+      template: "echo",
+      limits: { maxConcurrentRuns: 1 },
+    });
+    const accepted: string[] = [];
+    for (let round = 0; round < 4; round++) {
+      const answers = await Promise.all(Array.from({ length: 8 }, (_, i) => submit("single", i)));
+      const ok = answers.filter((r) => r.http === 202);
+      expect(ok).toHaveLength(1);
+      for (const refused of answers.filter((r) => r.http !== 202)) {
+        expect(refused).toMatchObject({ http: 429, code: "RATE_LIMITED" });
+      }
+      accepted.push(ok[0].id);
+      await until(async () =>
+        (await call(b!, "GET", `/v1/runs/${ok[0].id}`)).finishedAt ? true : undefined,
+      );
+    }
+    const runs = await Promise.all(accepted.map((id) => call(a!, "GET", `/v1/runs/${id}`)));
+    runs.sort((x, y) => Date.parse(x.startedAt) - Date.parse(y.startedAt));
+    for (let i = 1; i < runs.length; i++) {
+      expect(Date.parse(runs[i].startedAt)).toBeGreaterThanOrEqual(Date.parse(runs[i - 1].finishedAt));
+    }
+
+    // maxRunsPerMinute 3: three runs a minute for the cluster, not three per node.
+    await call(b!, "POST", "/v1/agents", {
+      name: "paced",
+      template: "echo",
+      limits: { maxRunsPerMinute: 3 },
+    });
+    const paced = await Promise.all(Array.from({ length: 8 }, (_, i) => submit("paced", i)));
+    expect(paced.filter((r) => r.http === 202)).toHaveLength(3);
+    expect(paced.filter((r) => r.http === 429)).toHaveLength(5);
+
+    // A key's 5 invoke requests per window, spent through both nodes: the sixth is refused on either.
+    const key = await call(a!, "POST", "/v1/api-keys", {
+      name: "invoker",
+      scopes: ["invoke"],
+      rateLimits: { invoke: 5 },
+    });
+    await call(a!, "POST", "/v1/agents", { name: "free", template: "echo" });
+    const invoke = (node: ServerProcess) =>
+      fetch(`${node.url}/v1/agents/free/runs`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${key.key}`, "content-type": "application/json" },
+        body: JSON.stringify({ input: {}, mode: "background" }),
+      }).then((res) => res.status);
+    const statuses = await Promise.all(Array.from({ length: 8 }, (_, i) => invoke(i % 2 ? a! : b!)));
+    expect(statuses.filter((s) => s === 202)).toHaveLength(5);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(3);
+  }, 60_000);
 
   it("fires a per-second schedule once per tick across three nodes", async () => {
     const nodes = await cluster(3);

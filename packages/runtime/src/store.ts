@@ -1,4 +1,5 @@
 import type { CheckpointSaver, RunError } from "@agentrt/core";
+import type { RateCounters } from "./rate-counters.js";
 import type { RetentionOverride } from "./retention/policy.js";
 import type { RunEventPayload, RunEventType, RunStatus, StoredRunEvent } from "./run-events.js";
 
@@ -422,6 +423,16 @@ export interface Store {
   readonly leases?: RunLeases;
   /** Present when several processes may run on this store at once and must hear each other. */
   readonly bus?: StoreBus;
+  /**
+   * Present when several nodes share the store: rate counters (API keys, agents' runs per minute)
+   * every node counts in, so a limit holds for the cluster, not per node.
+   */
+  readonly rateCounters?: RateCounters;
+  /**
+   * Present when several nodes share the store: runs `work` while this node holds the cluster-wide
+   * lock `name` (waiting for it), so a check and the write it allows are one step for all nodes.
+   */
+  exclusive?<T>(name: string, work: () => Promise<T>): Promise<T>;
   readonly agents: AgentStore;
   readonly apiKeys: ApiKeyStore;
   readonly runs: RunStore;

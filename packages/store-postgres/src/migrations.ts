@@ -175,4 +175,17 @@ export const migrations: readonly Migration[] = [
       ALTER TABLE runs ADD COLUMN invoke_depth integer NOT NULL DEFAULT 0;
     `,
   },
+  {
+    version: 5,
+    name: "rate_limits",
+    sql: `
+      -- rate-limiter-flexible's RateLimiterPostgres table (its own layout), so API-key and
+      -- runs-per-minute limits count across nodes. Created here, not by the library at run time.
+      CREATE TABLE rate_limits (
+        key varchar(255) PRIMARY KEY,
+        points integer NOT NULL DEFAULT 0,
+        expire bigint
+      );
+    `,
+  },
 ];

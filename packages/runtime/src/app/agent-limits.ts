@@ -35,7 +35,8 @@ export interface AgentAdmission {
   /**
    * Submits through `submit` unless that would break one of the agent's limits (RATE_LIMITED with
    * `details.retryAfterSeconds`). Submissions of one agent with limits are admitted one at a time,
-   * so N parallel submissions against a limit of L let exactly L through.
+   * across all nodes on a shared store, so N parallel submissions against a limit of L let exactly
+   * L through.
    */
   admit<T extends { created: boolean }>(agent: AgentRecord, submit: () => Promise<T>): Promise<T>;
 }
@@ -107,7 +108,13 @@ export function createAgentAdmission(deps: { store: Store; counters: RateCounter
     admit(agent, submit) {
       if (!hasLimits(agent.limits)) return submit();
       const previous = tails.get(agent.id) ?? Promise.resolve();
-      const result = previous.then(() => check(agent, submit));
+      // Nodes sharing a store also take turns per agent, so the in-flight count they check is the
+      // cluster's; within a node the queue above already orders them, one lock wait at a time.
+      const result = previous.then(() =>
+        store.exclusive
+          ? store.exclusive(`agent-admission ${agent.id}`, () => check(agent, submit))
+          : check(agent, submit),
+      );
       const tail = result.catch(() => {});
       tails.set(agent.id, tail);
       void tail.then(() => {
