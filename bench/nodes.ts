@@ -1,13 +1,16 @@
-// Runs/s of a trivial one-step task (sync runs over HTTP, 10 clients) on the embedded SQLite store,
-// on PostgreSQL with one server process, and on PostgreSQL with two server processes sharing the
-// load (clients alternate between them). The SQLite row is the baseline measured in the same run.
-// Needs PostgreSQL: BENCH_POSTGRES_URL (or AGENTRT_TEST_POSTGRES_URL), default the local server.
+// Runs/s of a trivial one-step task (sync runs over HTTP, 10 clients) and chat completions/s of a
+// conversation agent (non-stream, fake model with zero latency, 10 clients) on the embedded SQLite
+// store, on PostgreSQL with one server process, with two processes sharing the load (clients
+// alternate between them), and with an API process in front of two worker processes. The SQLite
+// row is the baseline measured in the same run. Needs PostgreSQL: BENCH_POSTGRES_URL (or
+// AGENTRT_TEST_POSTGRES_URL), default the local server. BENCH_NODES_RUNS / BENCH_NODES_CHATS: n.
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { createFakeModelServer } from "@agentrt/testing";
 import { BENCH_KEY, createBenchHost, firstPartyLinks } from "./host.ts";
 import { table } from "./lib.ts";
 
@@ -15,6 +18,7 @@ const serverDir = resolve(import.meta.dirname, "../apps/server");
 const pg = createRequire(join(serverDir, "package.json"))("pg") as typeof import("pg");
 const headers = { authorization: `Bearer ${BENCH_KEY}`, "content-type": "application/json" };
 const N = Number(process.env.BENCH_NODES_RUNS ?? 2000);
+const CHATS = Number(process.env.BENCH_NODES_CHATS ?? 1000);
 const CLIENTS = 10;
 const POSTGRES_URL =
   process.env.BENCH_POSTGRES_URL ??
@@ -35,6 +39,7 @@ function startNode(env: Record<string, string>): Promise<Node> {
       AGENTRT_LOG_LEVEL: "error",
       AGENTRT_RUN_CONCURRENCY: "64",
       AGENTRT_RUN_CONCURRENCY_PER_AGENT: "64",
+      BENCH_FAKE_KEY: "sk-bench",
       ...env,
     },
     stdio: ["ignore", "pipe", "inherit"],
@@ -64,31 +69,44 @@ async function post(url: string, body: unknown): Promise<any> {
   return res.json();
 }
 
-/** Sync runs from CLIENTS clients; client i talks to node i mod nodes. */
-async function throughput(nodes: Node[], total: number): Promise<number> {
+/** `total` requests from CLIENTS clients, per second; client i talks to node i mod nodes. */
+async function throughput(nodes: Node[], total: number, request: (url: string, n: number) => Promise<void>) {
   let next = 0;
   const start = performance.now();
   await Promise.all(
     Array.from({ length: CLIENTS }, async (_, client) => {
       const url = nodes[client % nodes.length]!.url;
-      while (next++ < total) {
-        const run = await post(`${url}/v1/agents/trivial/runs`, { input: { n: next } });
-        if (run.status !== "succeeded") throw new Error(`run ${run.status}`);
-      }
+      while (next++ < total) await request(url, next);
     }),
   );
   return total / ((performance.now() - start) / 1000);
 }
 
+async function syncRun(url: string, n: number): Promise<void> {
+  const run = await post(`${url}/v1/agents/trivial/runs`, { input: { n } });
+  if (run.status !== "succeeded") throw new Error(`run ${run.status}`);
+}
+
+async function chat(url: string, n: number): Promise<void> {
+  const answer = await post(`${url}/v1/chat/completions`, {
+    model: "bench-chat",
+    messages: [{ role: "user", content: `Say hello to the benchmark (${n}).` }],
+  });
+  if (!answer.choices?.[0]?.message) throw new Error(`chat: ${JSON.stringify(answer).slice(0, 200)}`);
+}
+
+/** Starts one process per role (`all`, `api`, `worker`); clients talk to the ones serving the API. */
 async function measure(
   label: string,
-  count: number,
+  roles: string[],
   env: Record<string, string>,
+  modelUrl: string,
 ): Promise<(string | number)[]> {
   const nodes: Node[] = [];
   try {
-    for (let i = 0; i < count; i++) nodes.push(await startNode(env));
-    await post(`${nodes[0]!.url}/v1/agents`, {
+    for (const role of roles) nodes.push(await startNode({ ...env, AGENTRT_ROLE: role }));
+    const serving = nodes.filter((_, i) => roles[i] !== "worker");
+    await post(`${serving[0]!.url}/v1/agents`, {
       name: "trivial",
       template: "task",
       config: {
@@ -96,8 +114,17 @@ async function measure(
         outputFormat: "last",
       },
     });
-    await throughput(nodes, Math.min(200, N)); // warm-up
-    return [label, count, (await throughput(nodes, N)).toFixed(0)];
+    await post(`${serving[0]!.url}/v1/agents`, {
+      name: "bench-chat",
+      template: "conversation",
+      config: { model: "fake-model", baseUrl: modelUrl, apiKey: { env: "BENCH_FAKE_KEY" }, maxRetries: 0 },
+    });
+    // Warm-up: templates loaded, JIT warm, database files grown.
+    await throughput(serving, Math.min(200, N), syncRun);
+    await throughput(serving, Math.min(100, CHATS), chat);
+    const runs = await throughput(serving, N, syncRun);
+    const chats = await throughput(serving, CHATS, chat);
+    return [label, roles.join(" + "), runs.toFixed(0), chats.toFixed(0)];
   } finally {
     await Promise.all(nodes.map(stop));
   }
@@ -114,6 +141,7 @@ export default async function bench(): Promise<void> {
     return;
   }
   const host = createBenchHost({ links: firstPartyLinks() });
+  const fake = await createFakeModelServer();
   const dataDir = mkdtempSync(join(tmpdir(), "agentrt-bench-nodes-"));
   const schemas: string[] = [];
   const onSchema = () => {
@@ -124,22 +152,27 @@ export default async function bench(): Promise<void> {
     return url.toString();
   };
   try {
+    const onPostgres = () => ({ AGENTRT_HOST_DIR: host.dir, AGENTRT_DATABASE_URL: onSchema() });
     const rows = [
-      await measure("baseline: embedded SQLite", 1, {
-        AGENTRT_HOST_DIR: host.dir,
-        AGENTRT_DATA_DIR: dataDir,
-      }),
-      await measure("PostgreSQL", 1, { AGENTRT_HOST_DIR: host.dir, AGENTRT_DATABASE_URL: onSchema() }),
-      await measure("PostgreSQL", 2, { AGENTRT_HOST_DIR: host.dir, AGENTRT_DATABASE_URL: onSchema() }),
+      await measure(
+        "baseline: embedded SQLite",
+        ["all"],
+        { AGENTRT_HOST_DIR: host.dir, AGENTRT_DATA_DIR: dataDir },
+        fake.url,
+      ),
+      await measure("PostgreSQL", ["all"], onPostgres(), fake.url),
+      await measure("PostgreSQL", ["all", "all"], onPostgres(), fake.url),
+      await measure("PostgreSQL", ["api", "worker", "worker"], onPostgres(), fake.url),
     ];
     table(
-      `Trivial one-step task, sync runs over HTTP, ${CLIENTS} clients spread over the processes, n=${N}`,
-      ["store", "server processes", "runs/s"],
+      `Sync runs of a trivial one-step task (n=${N}) and non-stream chat completions of a conversation agent on a zero-latency fake model (n=${CHATS}), over HTTP, ${CLIENTS} clients spread over the processes serving the API`,
+      ["store", "server processes (roles)", "runs/s", "chat req/s"],
       rows,
     );
   } finally {
     for (const schema of schemas) await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
     await client.end();
+    await fake.close();
     rmSync(dataDir, { recursive: true, force: true });
     host.remove();
   }

@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import { createRequire } from "node:module";
 import { createRateCounters, type RateCounters, type RunLeases, type Store } from "@agentrt/runtime";
 import type pg from "pg";
@@ -6,6 +5,7 @@ import { RateLimiterPostgres } from "rate-limiter-flexible";
 import { createAgentStore } from "./agent-store.js";
 import { createApiKeyStore } from "./api-key-store.js";
 import { createPostgresBus, type PostgresBus } from "./bus.js";
+import { channelFor } from "./channels.js";
 import type { PostgresCheckpointSaver } from "./checkpointer.js";
 import { createPool, withAdvisoryLock } from "./database.js";
 import { createRunLeases, newNodeId } from "./leases.js";
@@ -58,11 +58,6 @@ function splitUrl(url: string): { url: string; schema: string | undefined } {
   const schema = parsed.searchParams.get("schema") ?? undefined;
   parsed.searchParams.delete("schema");
   return { url: parsed.toString(), schema };
-}
-
-/** Channel names are identifiers (63 bytes at most); a hash keeps any schema name short enough. */
-function channelFor(schema: string, topic: string): string {
-  return `agentrt_${topic}_${createHash("sha256").update(schema).digest("hex").slice(0, 16)}`;
 }
 
 /** Connections that hold cluster locks (`exclusive`); a node waits for one beyond that. */

@@ -48,7 +48,8 @@ export function createAgentAdmission(deps: { store: Store; counters: RateCounter
 
   async function inFlight(agentId: string, atLeast: number): Promise<number> {
     let count = 0;
-    for (const status of ["running", "queued"] as const) {
+    // Queued first: a run that starts between the two reads is counted as queued, never missed.
+    for (const status of ["queued", "running"] as const) {
       let cursor: string | undefined;
       do {
         const page = await store.runs.list({ agentId, status, limit: 100, cursor });

@@ -58,6 +58,14 @@ export async function* followRun(
       while (live.length > 0) {
         const event = live.shift()!;
         if (event.seq <= last) continue;
+        // A live event past a gap (the relay missed some while the bus was cut off): the store has them.
+        for (const missed of event.seq > last + 1
+          ? await store.runs.events(runId, last, event.seq - last - 1)
+          : []) {
+          yield missed;
+          last = missed.seq;
+          if (missed.type === "run.finished") return;
+        }
         yield event;
         last = event.seq;
         if (event.type === "run.finished") return;

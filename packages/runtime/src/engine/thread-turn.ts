@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import type { RunRecord, Store } from "../store.js";
+import type { ClusterLimits, RunLeases, RunRecord, Store } from "../store.js";
 
 const POLL_MS = 200;
 
@@ -26,11 +26,22 @@ async function awaitThreadTurn(store: Store, run: RunRecord, signal: AbortSignal
 }
 
 /**
- * On a store shared by several nodes, whether a run this node is about to start should start: after
- * its thread's turn has come, it must still be queued (another node may have ended it meanwhile,
- * e.g. a cancel whose hand-off found no node holding the run).
+ * On a store shared by several nodes: waits for the run's thread turn, then for room in the
+ * cluster's limits, and starts it (`running`). False when it should not run here after all:
+ * another node ended it meanwhile (e.g. a cancel whose hand-off found no node holding the run) or
+ * took it over. Polls while the cluster is full, like the thread turn.
  */
-export async function readyToStart(store: Store, run: RunRecord, signal: AbortSignal): Promise<boolean> {
+export async function startWhenReady(
+  store: Store,
+  leases: RunLeases,
+  run: RunRecord,
+  limits: ClusterLimits | null,
+  signal: AbortSignal,
+): Promise<boolean> {
   await awaitThreadTurn(store, run, signal);
-  return (await store.runs.get(run.id))?.status === "queued";
+  for (;;) {
+    const started = await leases.start(run.id, limits);
+    if (started !== "full") return started === "started";
+    await sleep(POLL_MS, undefined, { signal }).catch(() => signal.throwIfAborted());
+  }
 }
