@@ -439,13 +439,14 @@ export interface RunLeases {
    */
   takeOver(status: "queued" | "running", limit: number): Promise<RunRecord[]>;
   /**
-   * Starts a queued run this node holds, if the cluster has room: fewer than `limits.global` runs
-   * running on all nodes together, and fewer than `limits.perAgent` of the run's agent (`null`: no
-   * limit, for a child run whose parent already holds a slot). Check and start are one step for
-   * all nodes, so two never take the last slot. `started`: now `running` since `startedAt`;
-   * `full`: ask again later; `gone`: no longer queued, or held by another node now.
+   * Starts a queued run this node holds when its turn has come: no older run of its thread queued
+   * or running, fewer than `limits.global` runs running on all nodes together, and fewer than
+   * `limits.perAgent` of the run's agent (`null`: no limits, for a child run whose parent already
+   * holds a slot). Check and start are one step for all nodes, so two never take the last slot or
+   * one thread's turn. `started`: now `running` since `startedAt`; `wait`: ask again later;
+   * `gone`: no longer queued, or held by another node now.
    */
-  start(runId: string, limits: ClusterLimits | null): Promise<"started" | "full" | "gone">;
+  start(runId: string, limits: ClusterLimits | null): Promise<"started" | "wait" | "gone">;
   /** Ends this node's lease at once (clean shutdown): its unfinished runs are free to take over. */
   leave(): Promise<void>;
 }

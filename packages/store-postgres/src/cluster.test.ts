@@ -164,15 +164,45 @@ describePostgres("cluster coordination", () => {
     expect(await a!.leases.start(first!, tight)).toBe("started");
     expect((await a!.runs.get(first!))?.status).toBe("running");
     // The agent's one slot is taken, on whichever node asks.
-    expect(await a!.leases.start(second!, tight)).toBe("full");
+    expect(await a!.leases.start(second!, tight)).toBe("wait");
     // Another agent's run, held by B: the cluster has one slot left.
     expect(await b!.leases.start(other!, tight)).toBe("started");
-    expect(await a!.leases.start(second!, { global: 2, perAgent: 5 })).toBe("full");
+    expect(await a!.leases.start(second!, { global: 2, perAgent: 5 })).toBe("wait");
     // A child run (no limits) starts anyway; a run held by another node, or started, is not A's to start.
     expect(await a!.leases.start(second!, null)).toBe("started");
     expect(await a!.leases.start(second!, null)).toBe("gone");
     expect(await b!.leases.start(third!, null)).toBe("gone");
     expect((await a!.runs.get(third!))?.status).toBe("queued");
+  });
+
+  it("starts a thread's runs one at a time, oldest first, whichever node holds them", async () => {
+    const schema = freshSchema();
+    const [a, b] = await Promise.all([open(schema), open(schema)]);
+    const [agentRun] = await agentWithRuns(a!, 1);
+    const { agentId } = (await a!.runs.get(agentRun!))!;
+    const inThread = async (store: PostgresStore) =>
+      (
+        await store.runs.create({
+          id: createId("run"),
+          agentId,
+          agentRevision: 1,
+          threadId: "thr_shared",
+          scheduleId: null,
+          input: null,
+          idempotencyKey: null,
+          webhookUrl: null,
+          timeoutMs: 1000,
+        })
+      ).run.id;
+    const older = await inThread(a!);
+    const newer = await inThread(b!);
+    expect(await b!.leases.start(newer, null)).toBe("wait");
+    expect(await a!.leases.start(older, null)).toBe("started");
+    expect(await b!.leases.start(newer, null)).toBe("wait");
+    await a!.runs.appendEvents(older, [{ type: "run.finished", status: "succeeded", output: null }], {
+      status: "succeeded",
+    });
+    expect(await b!.leases.start(newer, null)).toBe("started");
   });
 
   it("refuses a fenced write of a node whose run another node took over, writing nothing", async () => {

@@ -42,18 +42,20 @@ export function createRunLeases(pool: pg.Pool, nodeId: string): RunLeases {
       // The lock is taken in its own statement, before the update that counts.
       transaction(pool, async (client) => {
         await client.query("SELECT pg_advisory_xact_lock(hashtext('agentrt.run-start'))");
-        const { rows } = await client.query<{ status: string; owner: string | null; room: boolean }>(
+        const { rows } = await client.query<{ status: string; owner: string | null; turn: boolean }>(
           `SELECT status, owner,
-                  $2::int IS NULL OR (
+                  NOT EXISTS (SELECT 1 FROM runs o WHERE o.thread_id = runs.thread_id AND o.id < runs.id
+                                                     AND o.status IN ('queued', 'running'))
+                  AND ($2::int IS NULL OR (
                     (SELECT count(*) FROM runs WHERE status = 'running') < $2
                     AND (SELECT count(*) FROM runs r WHERE r.status = 'running' AND r.agent_id = runs.agent_id) < $3
-                  ) AS room
+                  )) AS turn
            FROM runs WHERE id = $1`,
           [runId, limits?.global ?? null, limits?.perAgent ?? null],
         );
         const run = rows[0];
         if (run?.status !== "queued" || run.owner !== nodeId) return "gone";
-        if (!run.room) return "full";
+        if (!run.turn) return "wait";
         // Started now, after the lock: no run that freed the slot ended later than this one starts.
         await client.query("UPDATE runs SET status = 'running', started_at = $2 WHERE id = $1", [
           runId,

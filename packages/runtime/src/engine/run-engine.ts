@@ -361,7 +361,7 @@ export function createRunEngine(options: RunEngineOptions): RunEngine {
         // The limits hold for the cluster: the start is claimed in the store. A child run's parent
         // already holds a slot. Ended or taken elsewhere before it started: nothing to run or record.
         const limits = job.depth > 0 ? null : clusterLimits;
-        if (!(await startWhenReady(store, store.leases, job.run, limits, signal))) return;
+        if (!(await startWhenReady(store.leases, job.run, limits, signal))) return;
         // From here on every write is fenced: refused once another node took the run over.
         journal.hold(job.runId, store.leases.nodeId);
         await journal.record(job.runId, [{ type: "run.started" }]);
