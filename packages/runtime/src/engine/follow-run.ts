@@ -45,15 +45,23 @@ export async function* followRun(
       if (page.length < REPLAY_PAGE) break;
     }
     // One read after the replay: an unknown run has no events, so nothing was yielded yet. The
-    // journal writes `run.finished` with (or before) the terminal row, so a terminal row whose
-    // `run.finished` is neither replayed nor buffered was written by someone else: nothing will come.
+    // journal writes `run.finished` with (or before) the terminal row, so for a run that ended
+    // meanwhile the store has the rest: on another node's run the relay may bring it only later.
+    // A terminal row without `run.finished` was written by someone else: nothing more will come.
     const run = await store.runs.get(runId);
     if (!run) {
       throw new AgentrtError(ErrorCode.RUN_NOT_FOUND, `run ${runId} does not exist`, {
         details: { id: runId },
       });
     }
-    if (TERMINAL_RUN_STATUSES.has(run.status) && !live.some((e) => e.type === "run.finished")) return;
+    if (TERMINAL_RUN_STATUSES.has(run.status) && !live.some((e) => e.type === "run.finished")) {
+      for (const event of await store.runs.events(runId, last)) {
+        if (signal?.aborted) return;
+        yield event;
+        if (event.type === "run.finished") return;
+      }
+      return;
+    }
     for (;;) {
       while (live.length > 0) {
         const event = live.shift()!;
