@@ -1,16 +1,20 @@
-// Runs/s of a trivial one-step task (sync runs over HTTP, 10 clients) on the embedded SQLite store,
-// on PostgreSQL with one server process, and on PostgreSQL with two server processes sharing the
-// load (clients alternate between them). The SQLite row is the baseline measured in the same run.
+// Runs/s of a trivial one-step task (sync runs over HTTP, 10 clients) and chat completions/s of a
+// conversation agent (non-stream, fake model with zero latency, 10 clients) on the embedded SQLite
+// store, on PostgreSQL with one server process, with two processes sharing the load (clients
+// alternate between them), and with an API process in front of two worker processes. The SQLite
+// row is the baseline measured in the same run. Needs PostgreSQL: BENCH_POSTGRES_URL (or
+// AGENTRT_TEST_POSTGRES_URL), default the local server. BENCH_NODES_RUNS / BENCH_NODES_CHATS: n.
 // Then authenticated reads/s, the same way: GET /v1/templates (the API key from the node's cache,
 // nothing from the store: what cross-node cache invalidation must keep fast) and GET /v1/agents/{id}
-// (plus one store read); "vs SQLite" compares the first with the baseline (target: within 10 %).
-// Needs PostgreSQL: BENCH_POSTGRES_URL (or AGENTRT_TEST_POSTGRES_URL), default the local server.
+// (the agent from the node's cache); "vs SQLite" compares the first with the baseline (target:
+// within 10 %). BENCH_NODES_READS: n.
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { createFakeModelServer } from "@agentrt/testing";
 import { BENCH_KEY, createBenchHost, firstPartyLinks } from "./host.ts";
 import { table } from "./lib.ts";
 
@@ -18,6 +22,7 @@ const serverDir = resolve(import.meta.dirname, "../apps/server");
 const pg = createRequire(join(serverDir, "package.json"))("pg") as typeof import("pg");
 const headers = { authorization: `Bearer ${BENCH_KEY}`, "content-type": "application/json" };
 const N = Number(process.env.BENCH_NODES_RUNS ?? 2000);
+const CHATS = Number(process.env.BENCH_NODES_CHATS ?? 1000);
 const READS = Number(process.env.BENCH_NODES_READS ?? 10_000);
 const CLIENTS = 10;
 const POSTGRES_URL =
@@ -39,6 +44,7 @@ function startNode(env: Record<string, string>): Promise<Node> {
       AGENTRT_LOG_LEVEL: "error",
       AGENTRT_RUN_CONCURRENCY: "64",
       AGENTRT_RUN_CONCURRENCY_PER_AGENT: "64",
+      BENCH_FAKE_KEY: "sk-bench",
       // One bench key sends thousands of requests: the per-key limits would refuse it.
       AGENTRT_RATE_LIMIT_READ: "0",
       AGENTRT_RATE_LIMIT_INVOKE: "0",
@@ -72,48 +78,52 @@ async function post(url: string, body: unknown): Promise<any> {
   return res.json();
 }
 
-/** Sync runs from CLIENTS clients; client i talks to node i mod nodes. */
-async function throughput(nodes: Node[], total: number): Promise<number> {
+/** `total` requests from CLIENTS clients, per second; client i talks to node i mod nodes. */
+async function throughput(nodes: Node[], total: number, request: (url: string, n: number) => Promise<void>) {
   let next = 0;
   const start = performance.now();
   await Promise.all(
     Array.from({ length: CLIENTS }, async (_, client) => {
       const url = nodes[client % nodes.length]!.url;
-      while (next++ < total) {
-        const run = await post(`${url}/v1/agents/trivial/runs`, { input: { n: next } });
-        if (run.status !== "succeeded") throw new Error(`run ${run.status}`);
-      }
+      while (next++ < total) await request(url, next);
     }),
   );
   return total / ((performance.now() - start) / 1000);
 }
 
-/** Authenticated GETs of `path` from CLIENTS clients; client i talks to node i mod nodes. */
-async function reads(nodes: Node[], path: string, total: number): Promise<number> {
-  let next = 0;
-  const start = performance.now();
-  await Promise.all(
-    Array.from({ length: CLIENTS }, async (_, client) => {
-      const url = nodes[client % nodes.length]!.url + path;
-      while (next++ < total) {
-        const res = await fetch(url, { headers });
-        if (res.status !== 200) throw new Error(`${res.status} ${await res.text()}`);
-        await res.arrayBuffer();
-      }
-    }),
-  );
-  return total / ((performance.now() - start) / 1000);
+async function syncRun(url: string, n: number): Promise<void> {
+  const run = await post(`${url}/v1/agents/trivial/runs`, { input: { n } });
+  if (run.status !== "succeeded") throw new Error(`run ${run.status}`);
 }
 
+async function chat(url: string, n: number): Promise<void> {
+  const answer = await post(`${url}/v1/chat/completions`, {
+    model: "bench-chat",
+    messages: [{ role: "user", content: `Say hello to the benchmark (${n}).` }],
+  });
+  if (!answer.choices?.[0]?.message) throw new Error(`chat: ${JSON.stringify(answer).slice(0, 200)}`);
+}
+
+async function read(url: string, path: string): Promise<void> {
+  const res = await fetch(url + path, { headers });
+  if (res.status !== 200) throw new Error(`${res.status} ${await res.text()}`);
+  await res.arrayBuffer();
+}
+
+const READ_PATHS = ["/v1/templates", "/v1/agents/trivial"];
+
+/** Starts one process per role (`all`, `api`, `worker`); clients talk to the ones serving the API. */
 async function measure(
   label: string,
-  count: number,
+  roles: string[],
   env: Record<string, string>,
-): Promise<{ runs: (string | number)[]; reads: number[] }> {
+  modelUrl: string,
+): Promise<{ row: (string | number)[]; reads: number[] }> {
   const nodes: Node[] = [];
   try {
-    for (let i = 0; i < count; i++) nodes.push(await startNode(env));
-    await post(`${nodes[0]!.url}/v1/agents`, {
+    for (const role of roles) nodes.push(await startNode({ ...env, AGENTRT_ROLE: role }));
+    const serving = nodes.filter((_, i) => roles[i] !== "worker");
+    await post(`${serving[0]!.url}/v1/agents`, {
       name: "trivial",
       template: "task",
       config: {
@@ -121,13 +131,22 @@ async function measure(
         outputFormat: "last",
       },
     });
-    await throughput(nodes, Math.min(200, N)); // warm-up
-    const runs = [label, count, (await throughput(nodes, N)).toFixed(0)];
-    const paths = ["/v1/templates", "/v1/agents/trivial"];
-    for (const path of paths) await reads(nodes, path, Math.min(500, READS)); // warm-up
-    const perPath: number[] = [];
-    for (const path of paths) perPath.push(await reads(nodes, path, READS));
-    return { runs, reads: perPath };
+    await post(`${serving[0]!.url}/v1/agents`, {
+      name: "bench-chat",
+      template: "conversation",
+      config: { model: "fake-model", baseUrl: modelUrl, apiKey: { env: "BENCH_FAKE_KEY" }, maxRetries: 0 },
+    });
+    // Warm-up: templates loaded, JIT warm, database files grown.
+    await throughput(serving, Math.min(200, N), syncRun);
+    await throughput(serving, Math.min(100, CHATS), chat);
+    const runs = await throughput(serving, N, syncRun);
+    const chats = await throughput(serving, CHATS, chat);
+    const reads: number[] = [];
+    for (const path of READ_PATHS) {
+      await throughput(serving, Math.min(500, READS), (url) => read(url, path)); // warm-up
+      reads.push(await throughput(serving, READS, (url) => read(url, path)));
+    }
+    return { row: [label, roles.join(" + "), runs.toFixed(0), chats.toFixed(0)], reads };
   } finally {
     await Promise.all(nodes.map(stop));
   }
@@ -144,6 +163,7 @@ export default async function bench(): Promise<void> {
     return;
   }
   const host = createBenchHost({ links: firstPartyLinks() });
+  const fake = await createFakeModelServer();
   const dataDir = mkdtempSync(join(tmpdir(), "agentrt-bench-nodes-"));
   const schemas: string[] = [];
   const onSchema = () => {
@@ -154,26 +174,36 @@ export default async function bench(): Promise<void> {
     return url.toString();
   };
   try {
+    const onPostgres = () => ({ AGENTRT_HOST_DIR: host.dir, AGENTRT_DATABASE_URL: onSchema() });
     const measured = [
-      await measure("baseline: embedded SQLite", 1, {
-        AGENTRT_HOST_DIR: host.dir,
-        AGENTRT_DATA_DIR: dataDir,
-      }),
-      await measure("PostgreSQL", 1, { AGENTRT_HOST_DIR: host.dir, AGENTRT_DATABASE_URL: onSchema() }),
-      await measure("PostgreSQL", 2, { AGENTRT_HOST_DIR: host.dir, AGENTRT_DATABASE_URL: onSchema() }),
+      await measure(
+        "baseline: embedded SQLite",
+        ["all"],
+        { AGENTRT_HOST_DIR: host.dir, AGENTRT_DATA_DIR: dataDir },
+        fake.url,
+      ),
+      await measure("PostgreSQL", ["all"], onPostgres(), fake.url),
+      await measure("PostgreSQL", ["all", "all"], onPostgres(), fake.url),
+      await measure("PostgreSQL", ["api", "worker", "worker"], onPostgres(), fake.url),
     ];
     table(
-      `Trivial one-step task, sync runs over HTTP, ${CLIENTS} clients spread over the processes, n=${N}`,
-      ["store", "server processes", "runs/s"],
-      measured.map((m) => m.runs),
+      `Sync runs of a trivial one-step task (n=${N}) and non-stream chat completions of a conversation agent on a zero-latency fake model (n=${CHATS}), over HTTP, ${CLIENTS} clients spread over the processes serving the API`,
+      ["store", "server processes (roles)", "runs/s", "chat req/s"],
+      measured.map((m) => m.row),
     );
     const baseline = measured[0]!.reads[0]!;
     table(
-      `Authenticated reads over HTTP, ${CLIENTS} clients spread over the processes, n=${READS}`,
-      ["store", "server processes", "GET /v1/templates req/s", "vs SQLite", "GET /v1/agents/{id} req/s"],
-      measured.map(({ runs, reads: [templates, agent] }) => [
-        runs[0]!,
-        runs[1]!,
+      `Authenticated reads over HTTP, ${CLIENTS} clients spread over the processes serving the API, n=${READS}`,
+      [
+        "store",
+        "server processes (roles)",
+        "GET /v1/templates req/s",
+        "vs SQLite",
+        "GET /v1/agents/{id} req/s",
+      ],
+      measured.map(({ row, reads: [templates, agent] }) => [
+        row[0]!,
+        row[1]!,
         templates!.toFixed(0),
         `${(((templates! - baseline) / baseline) * 100).toFixed(1)} %`,
         agent!.toFixed(0),
@@ -182,6 +212,7 @@ export default async function bench(): Promise<void> {
   } finally {
     for (const schema of schemas) await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
     await client.end();
+    await fake.close();
     rmSync(dataDir, { recursive: true, force: true });
     host.remove();
   }

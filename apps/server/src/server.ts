@@ -164,8 +164,8 @@ export async function startServer(
     });
   }
 
-  // One node: counters in memory. A multi-node store would pass counters on its own database.
-  const rateCounters = createMemoryRateCounters();
+  // One node: counters in memory. A store shared by several nodes counts on its own database.
+  const rateCounters = store.rateCounters ?? createMemoryRateCounters();
   const runtime = createRuntime({
     store,
     rateCounters,

@@ -1,5 +1,10 @@
 import { rmSync } from "node:fs";
-import { describePostgres, freshDatabaseUrl } from "@agentrt/store-postgres/testing";
+import {
+  busListeners,
+  describePostgres,
+  freshDatabaseUrl,
+  terminateBackends,
+} from "@agentrt/store-postgres/testing";
 import { afterAll, afterEach, expect, it } from "vitest";
 import { ADMIN_KEY, createTestHost } from "./helpers.js";
 import { type ServerProcess, startServerProcess } from "./process.js";
@@ -14,8 +19,8 @@ async function cluster(
   count: number,
   env: Record<string, string> = {},
   roles: string[] = [],
+  databaseUrl = freshDatabaseUrl(),
 ): Promise<ServerProcess[]> {
-  const databaseUrl = freshDatabaseUrl();
   const nodes: ServerProcess[] = [];
   // One after the other: the first migrates, the others find the schema ready (concurrent start-up
   // is covered by the store's own tests).
@@ -25,6 +30,10 @@ async function cluster(
       AGENTRT_HOST_DIR: hostDir,
       AGENTRT_ADMIN_KEY: ADMIN_KEY,
       AGENTRT_ROLE: roles[i] ?? "all",
+      // Key rate limits count across nodes: tests that send hundreds of requests go unlimited.
+      AGENTRT_RATE_LIMIT_READ: "0",
+      AGENTRT_RATE_LIMIT_INVOKE: "0",
+      AGENTRT_RATE_LIMIT_ADMIN: "0",
       ...env,
     });
     processes.push(node);
@@ -60,6 +69,8 @@ function expectWholeLog(events: SseEvent[]): void {
   expect(events.filter((e) => e.event === "run.finished")).toHaveLength(1);
   expect(events.at(-1)?.event).toBe("run.finished");
 }
+
+const ended = (run: { status: string }) => !["queued", "running"].includes(run.status);
 
 async function until<T>(probe: () => Promise<T | undefined>): Promise<T> {
   for (;;) {
@@ -232,6 +243,170 @@ describePostgres("several nodes on one PostgreSQL", () => {
     expect(templateStats[0]).toEqual(templateStats[1]);
     expect(templateStats[0].versions.reduce((n: number, v: { runs: number }) => n + v.runs, 0)).toBe(4);
   });
+
+  it("counts an agent's limits and a key's rate limit across nodes", async () => {
+    const [a, b] = await cluster(2, { AGENTRT_RATE_LIMIT_WINDOW_S: "3600" });
+    const submit = (agent: string, i: number) =>
+      call(i % 2 ? a! : b!, "POST", `/v1/agents/${agent}/runs`, {
+        input: { sleepMs: 200 },
+        mode: "background",
+      });
+
+    // maxConcurrentRuns 1: of parallel submissions through both nodes one is in flight at a time.
+    await call(a!, "POST", "/v1/agents", {
+      name: "single",
+      template: "echo",
+      limits: { maxConcurrentRuns: 1 },
+    });
+    const accepted: string[] = [];
+    for (let round = 0; round < 4; round++) {
+      const answers = await Promise.all(Array.from({ length: 8 }, (_, i) => submit("single", i)));
+      const ok = answers.filter((r) => r.http === 202);
+      expect(ok).toHaveLength(1);
+      for (const refused of answers.filter((r) => r.http !== 202)) {
+        expect(refused).toMatchObject({ http: 429, code: "RATE_LIMITED" });
+      }
+      accepted.push(ok[0].id);
+      await until(async () =>
+        (await call(b!, "GET", `/v1/runs/${ok[0].id}`)).finishedAt ? true : undefined,
+      );
+    }
+    const runs = await Promise.all(accepted.map((id) => call(a!, "GET", `/v1/runs/${id}`)));
+    runs.sort((x, y) => Date.parse(x.startedAt) - Date.parse(y.startedAt));
+    for (let i = 1; i < runs.length; i++) {
+      expect(Date.parse(runs[i].startedAt)).toBeGreaterThanOrEqual(Date.parse(runs[i - 1].finishedAt));
+    }
+
+    // maxRunsPerMinute 3: three runs a minute for the cluster, not three per node.
+    await call(b!, "POST", "/v1/agents", {
+      name: "paced",
+      template: "echo",
+      limits: { maxRunsPerMinute: 3 },
+    });
+    const paced = await Promise.all(Array.from({ length: 8 }, (_, i) => submit("paced", i)));
+    expect(paced.filter((r) => r.http === 202)).toHaveLength(3);
+    expect(paced.filter((r) => r.http === 429)).toHaveLength(5);
+
+    // A key's 5 invoke requests per window, spent through both nodes: the sixth is refused on either.
+    const key = await call(a!, "POST", "/v1/api-keys", {
+      name: "invoker",
+      scopes: ["invoke"],
+      rateLimits: { invoke: 5 },
+    });
+    await call(a!, "POST", "/v1/agents", { name: "free", template: "echo" });
+    const invoke = (node: ServerProcess) =>
+      fetch(`${node.url}/v1/agents/free/runs`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${key.key}`, "content-type": "application/json" },
+        body: JSON.stringify({ input: {}, mode: "background" }),
+      }).then((res) => res.status);
+    const statuses = await Promise.all(Array.from({ length: 8 }, (_, i) => invoke(i % 2 ? a! : b!)));
+    expect(statuses.filter((s) => s === 202)).toHaveLength(5);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(3);
+  }, 60_000);
+
+  it("holds the run concurrency limits, in all and per agent, across nodes", async () => {
+    const [a, b] = await cluster(2, { AGENTRT_RUN_CONCURRENCY: "2", AGENTRT_RUN_CONCURRENCY_PER_AGENT: "1" });
+    for (const name of ["left", "right"]) await call(a!, "POST", "/v1/agents", { name, template: "echo" });
+    const accepted = await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        call(i % 2 ? a! : b!, "POST", `/v1/agents/${i % 4 < 2 ? "left" : "right"}/runs`, {
+          input: { sleepMs: 200 },
+          mode: "background",
+        }),
+      ),
+    );
+    const runs = await Promise.all(
+      accepted.map((run) =>
+        until(async () => {
+          const record = await call(a!, "GET", `/v1/runs/${run.id}`);
+          return ended(record) ? record : undefined;
+        }),
+      ),
+    );
+    for (const run of runs) expect(run.status).toBe("succeeded");
+    /** Runs executing, on any node, at the moment `run` started (itself included). */
+    const atStart = (run: { startedAt: string }, of: typeof runs) =>
+      of.filter((r) => r.startedAt <= run.startedAt && run.startedAt < r.finishedAt).length;
+    for (const run of runs) {
+      expect(atStart(run, runs)).toBeLessThanOrEqual(2);
+      expect(
+        atStart(
+          run,
+          runs.filter((r) => r.agentId === run.agentId),
+        ),
+      ).toBe(1);
+    }
+  }, 60_000);
+
+  it("fences a stalled node: once its run was taken over, its late writes are refused", async () => {
+    const [a, b] = await cluster(2, { AGENTRT_LEASE_MS: "3000" });
+    await call(a!, "POST", "/v1/agents", { name: "slow", template: "echo" });
+    const run = await call(a!, "POST", "/v1/agents/slow/runs", {
+      input: { sleepMs: 4000 },
+      mode: "background",
+    });
+    await readSse(
+      await fetch(`${b!.url}/v1/runs/${run.id}/events`, { headers }),
+      (e) => e.event === "run.started",
+    );
+    // A stalls (a GC pause, a frozen VM) past its lease: B takes the run over and ends it.
+    a!.child.kill("SIGSTOP");
+    const taken = await until(async () => {
+      const record = await call(b!, "GET", `/v1/runs/${run.id}`);
+      return ended(record) ? record : undefined;
+    });
+    expect(taken).toMatchObject({ status: "failed", error: { code: "RUN_INTERRUPTED" } });
+    // A wakes up, its template finishes and tries to record its output: refused, A stops the run.
+    a!.child.kill("SIGCONT");
+    await until(async () => (a!.stderr().includes("another node took the run over") ? true : undefined));
+    const events = await follow(a!, run.id);
+    expectWholeLog(events);
+    expect(events.map((e) => e.event)).not.toContain("output");
+    expect(await call(a!, "GET", `/v1/runs/${run.id}`)).toMatchObject({
+      status: "failed",
+      error: taken.error,
+      finishedAt: taken.finishedAt,
+    });
+    expect(await runningOn(a!)).toBe(0);
+  }, 60_000);
+
+  it("a follower on one node misses nothing of a run on another while its LISTEN connection is cut", async () => {
+    const databaseUrl = freshDatabaseUrl();
+    const schema = new URL(databaseUrl).searchParams.get("schema")!;
+    const [b] = await cluster(1, {}, [], databaseUrl);
+    const others = await until(async () => {
+      const pids = await busListeners(schema);
+      return pids.length === 1 ? pids : undefined;
+    });
+    const [a] = await cluster(1, {}, [], databaseUrl);
+    /** A's listening connections: every one on the schema that is not B's. */
+    const listenersOfA = async () => (await busListeners(schema)).filter((pid) => !others.includes(pid));
+    await until(async () => ((await listenersOfA()).length === 1 ? true : undefined));
+    await call(b!, "POST", "/v1/agents", { name: "far", template: "echo" });
+
+    const run = await call(b!, "POST", "/v1/agents/far/runs", {
+      input: { sleepMs: 1500 },
+      mode: "background",
+    });
+    let cut: Promise<void> | undefined;
+    const followed = readSse(await fetch(`${a!.url}/v1/runs/${run.id}/events`, { headers }), (e) => {
+      // Once the follower is live, A's bus stays cut off until the run has ended on B.
+      if (e.event === "run.started") {
+        cut ??= (async () => {
+          while (!ended(await call(b!, "GET", `/v1/runs/${run.id}`))) {
+            await terminateBackends(await listenersOfA());
+            await new Promise((resolve) => setTimeout(resolve, 50));
+          }
+        })();
+      }
+      return false;
+    });
+    const events = await followed;
+    await cut;
+    expectWholeLog(events);
+    expect(events.map((e) => e.event)).toContain("output");
+  }, 60_000);
 
   it("fires a per-second schedule once per tick across three nodes", async () => {
     const nodes = await cluster(3);

@@ -7,6 +7,8 @@ export interface ServerProcess {
   child: ChildProcess;
   /** Everything the process wrote to stdout so far. */
   stdout(): string;
+  /** Everything the process wrote to stderr (its log) so far. */
+  stderr(): string;
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
@@ -33,6 +35,7 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
     url,
     child,
     stdout: () => stdout,
+    stderr: () => stderr,
     stop(signal = "SIGTERM") {
       if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode);
       return new Promise((resolve) => {

@@ -117,6 +117,12 @@ export {
 export * from "./run-events.js";
 export { createRuntime, type Runtime, type RuntimeOptions } from "./runtime.js";
 export type * from "./store.js";
-export { API_KEY_SCOPES, INVALIDATION_KINDS, NO_AGENT_LIMITS, SCHEDULE_OVERLAPS } from "./store.js";
+export {
+  API_KEY_SCOPES,
+  INVALIDATION_KINDS,
+  NO_AGENT_LIMITS,
+  RunHeldElsewhere,
+  SCHEDULE_OVERLAPS,
+} from "./store.js";
 export { openStore, parseStoreLocation, type StoreDrivers, type StoreLocation } from "./store-factory.js";
 export { checkErrorDeclarations, isReportableCode, qualifyError } from "./template-errors.js";

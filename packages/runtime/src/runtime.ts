@@ -25,7 +25,7 @@ export interface RuntimeOptions extends Omit<RunEngineOptions, "store" | "regist
   logger: Logger;
   /** The retention policy; without it nothing is pruned and `start` runs no pruner. */
   retention?: RetentionOptions | undefined;
-  /** Counters for agents' runs-per-minute limits; default: in this process's memory. */
+  /** Counters for agents' runs-per-minute limits; default: the store's shared ones, else in this process's memory. */
   rateCounters?: RateCounters;
   /**
    * On a store several nodes share: how long caches serve an entry before reading it again, the
@@ -80,7 +80,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   const withThreadLease = createThreadLease(store);
   const admission = createAgentAdmission({
     store,
-    counters: options.rateCounters ?? createMemoryRateCounters(),
+    counters: options.rateCounters ?? store.rateCounters ?? createMemoryRateCounters(),
   });
   const runs = createRunUseCases({ store, engine, admission, withThreadLease });
   const retention = createRetentionPruner(

@@ -1,4 +1,5 @@
-import type { CheckpointSaver, RunError } from "@agentrt/core";
+import { AgentrtError, type CheckpointSaver, ErrorCode, type RunError } from "@agentrt/core";
+import type { RateCounters } from "./rate-counters.js";
 import type { RetentionOverride } from "./retention/policy.js";
 import type { RunEventPayload, RunEventType, RunStatus, StoredRunEvent } from "./run-events.js";
 
@@ -235,6 +236,15 @@ export interface RunUsage {
   p95Ms: number | null;
 }
 
+/** A fenced write refused: another node holds the run now (its lease passed on); nothing was written. */
+export class RunHeldElsewhere extends AgentrtError {
+  constructor(runId: string, holder: string) {
+    super(ErrorCode.RUN_INTERRUPTED, `run ${runId} is no longer held by node ${holder}`, {
+      details: { id: runId, holder },
+    });
+  }
+}
+
 export interface RunStore {
   /**
    * Inserts a queued run. With an idempotency key already used for the same agent since
@@ -253,11 +263,16 @@ export interface RunStore {
    * applies `patch` to the run, all in one atomic step. Returns the stored events and the run as it
    * is afterwards. The run journal writes each batch of events produced together (and a run's
    * start or end with its row change) in one call.
+   *
+   * `holder` fences the write on a store with `leases`: it happens only while that node holds the
+   * run, checked in the same statement, else `RunHeldElsewhere` is thrown and nothing is written
+   * (a stalled node whose runs were taken over cannot write into them). Other stores ignore it.
    */
   appendEvents(
     runId: string,
     payloads: RunEventPayload[],
     patch?: RunPatch,
+    holder?: string,
   ): Promise<{ events: StoredRunEvent[]; run: RunRecord }>;
   /** Events with `seq > afterSeq`, in order. */
   events(runId: string, afterSeq: number, limit?: number): Promise<StoredRunEvent[]>;
@@ -430,6 +445,11 @@ export interface StoreBus {
   /** Tells executing nodes that runs held by no node wait (an API-only node accepted them). */
   announceRuns(): Promise<void>;
   onRunsAnnounced(listener: () => void): () => void;
+  /**
+   * The bus was cut off and hears again (a dropped connection came back): messages sent meanwhile
+   * are lost, so listeners re-read from the store what they follow.
+   */
+  onResumed(listener: () => void): () => void;
   /** Tells every node that copies of a record they cache are stale (sent after the write commits). */
   invalidate(change: Invalidation): Promise<void>;
   onInvalidate(listener: (change: Invalidation) => void): () => void;
@@ -455,6 +475,12 @@ export interface Invalidation {
  * accepted while its lease (renewed by `heartbeat`) lasts; when a node stops renewing (killed, cut
  * off), another takes its runs over, each run by exactly one node.
  */
+/** Runs executing at once on all nodes of a shared store together. */
+export interface ClusterLimits {
+  global: number;
+  perAgent: number;
+}
+
 export interface RunLeases {
   /** This node's id, unique per process. */
   readonly nodeId: string;
@@ -466,6 +492,15 @@ export interface RunLeases {
    * callers on other nodes get disjoint sets.
    */
   takeOver(status: "queued" | "running", limit: number): Promise<RunRecord[]>;
+  /**
+   * Starts a queued run this node holds when its turn has come: no older run of its thread queued
+   * or running, fewer than `limits.global` runs running on all nodes together, and fewer than
+   * `limits.perAgent` of the run's agent (`null`: no limits, for a child run whose parent already
+   * holds a slot). Check and start are one step for all nodes, so two never take the last slot or
+   * one thread's turn. `started`: now `running` since `startedAt`; `wait`: ask again later;
+   * `gone`: no longer queued, or held by another node now.
+   */
+  start(runId: string, limits: ClusterLimits | null): Promise<"started" | "wait" | "gone">;
   /** Ends this node's lease at once (clean shutdown): its unfinished runs are free to take over. */
   leave(): Promise<void>;
 }
@@ -476,6 +511,16 @@ export interface Store {
   readonly leases?: RunLeases;
   /** Present when several processes may run on this store at once and must hear each other. */
   readonly bus?: StoreBus;
+  /**
+   * Present when several nodes share the store: rate counters (API keys, agents' runs per minute)
+   * every node counts in, so a limit holds for the cluster, not per node.
+   */
+  readonly rateCounters?: RateCounters;
+  /**
+   * Present when several nodes share the store: runs `work` while this node holds the cluster-wide
+   * lock `name` (waiting for it), so a check and the write it allows are one step for all nodes.
+   */
+  exclusive?<T>(name: string, work: () => Promise<T>): Promise<T>;
   readonly agents: AgentStore;
   readonly apiKeys: ApiKeyStore;
   readonly runs: RunStore;

@@ -349,6 +349,24 @@ export function describeStoreConformance(name: string, options: StoreConformance
         code: "RUN_NOT_FOUND",
       });
     });
+
+    it("writes a run's events fenced by the node holding it (refusals: the store's own tests)", async () => {
+      const { store, agentId } = await withAgent();
+      const run = (await store.runs.create(newRun(agentId))).run;
+      // The node that created a run holds it; a store without leases has one node only.
+      const holder = store.leases?.nodeId ?? "this-node";
+      const started = await store.runs.appendEvents(
+        run.id,
+        [{ type: "run.started" }],
+        { status: "running" },
+        holder,
+      );
+      expect(started.events.map((e) => e.seq)).toEqual([1]);
+      expect(started.run.status).toBe("running");
+      await expect(store.runs.appendEvents("run_missing", [], {}, holder)).rejects.toMatchObject({
+        code: "RUN_NOT_FOUND",
+      });
+    });
   });
 
   describe(`${name}: schedules`, () => {

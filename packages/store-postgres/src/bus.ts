@@ -49,15 +49,20 @@ function parseInvalidation(payload: string): Invalidation | undefined {
 
 /**
  * LISTEN/NOTIFY between the nodes of one store. One connection per node listens on the event,
- * cancel, work and invalidation channels, opened when the first listener subscribes. A lost connection is reopened after a
- * second; what was sent meanwhile is not heard (the store stays the truth, and followers read it).
+ * cancel, work and invalidation channels, opened when the first listener subscribes. A lost
+ * connection is reopened after a second; what was sent meanwhile is not heard, so `onResumed`
+ * listeners are told once it is back (the store stays the truth: followers read what they missed
+ * from it; caches re-read by age).
  */
 export function createPostgresBus(options: PostgresBusOptions): PostgresBus {
   const eventListeners = new Set<(runId: string, firstSeq: number) => void>();
   const cancelListeners = new Set<(runId: string) => void>();
   const workListeners = new Set<() => void>();
   const invalidateListeners = new Set<(change: Invalidation) => void>();
+  const resumedListeners = new Set<() => void>();
   let client: pg.Client | undefined;
+  /** A listening connection was lost: the next one that opens resumes the bus. */
+  let cutOff = false;
   let connecting: Promise<void> | undefined;
   let closed = false;
 
@@ -78,6 +83,13 @@ export function createPostgresBus(options: PostgresBusOptions): PostgresBus {
     }
   }
 
+  /** Tries again every second until a connection listens (the server may be down a while). */
+  function reconnectLater(): void {
+    setTimeout(() => {
+      if (!closed) connect().catch(reconnectLater);
+    }, RECONNECT_MS).unref();
+  }
+
   function connect(): Promise<void> {
     connecting ??= (async () => {
       const next = new pg.Client({ connectionString: options.url, application_name: options.connectionName });
@@ -86,12 +98,11 @@ export function createPostgresBus(options: PostgresBusOptions): PostgresBus {
         if (client !== next) return;
         client = undefined;
         connecting = undefined;
+        cutOff = true;
         next.end().catch(() => {});
         if (closed) return;
         options.onError?.(error);
-        setTimeout(() => {
-          if (!closed) connect().catch(() => {});
-        }, RECONNECT_MS).unref();
+        reconnectLater();
       };
       next.on("error", lost);
       next.on("end", () => lost(new Error("the listening connection ended")));
@@ -112,6 +123,10 @@ export function createPostgresBus(options: PostgresBusOptions): PostgresBus {
         return;
       }
       client = next;
+      if (cutOff) {
+        cutOff = false;
+        for (const listener of [...resumedListeners]) listener();
+      }
     })();
     return connecting;
   }
@@ -129,6 +144,7 @@ export function createPostgresBus(options: PostgresBusOptions): PostgresBus {
     onCancelRequest: (listener) => subscribe(cancelListeners, listener),
     requestCancel: (runId) => options.notify(options.cancelChannel, runId),
     onRunsAnnounced: (listener) => subscribe(workListeners, listener),
+    onResumed: (listener) => subscribe(resumedListeners, listener),
     announceRuns: () => options.notify(options.workChannel, ""),
     onInvalidate: (listener) => subscribe(invalidateListeners, listener),
     invalidate: async (change) => {

@@ -3,6 +3,7 @@ import {
   createId,
   createInvalidations,
   type Invalidation,
+  RunHeldElsewhere,
   silentLogger,
 } from "@agentrt/runtime";
 import { afterEach, expect, it } from "vitest";
@@ -193,8 +194,11 @@ describePostgres("cluster coordination", () => {
     });
     opened.push(store);
     const cancels: string[] = [];
+    let resumed = 0;
     store.bus.onCancelRequest((runId) => cancels.push(runId));
+    store.bus.onResumed(() => resumed++);
     await store.bus.listening();
+    expect(resumed).toBe(0);
     await store.pool.query(
       "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1",
       [`agentrt-bus ${store.leases.nodeId}`],
@@ -209,5 +213,87 @@ describePostgres("cluster coordination", () => {
         { timeout: 15_000, interval: 500 },
       )
       .toBe(true);
+    // Listeners are told it came back, so they read what they missed meanwhile.
+    expect(resumed).toBe(1);
+  });
+
+  it("starts a held run only while the cluster has room, in all and per agent", async () => {
+    const schema = freshSchema();
+    const [a, b] = await Promise.all([open(schema), open(schema)]);
+    const [first, second, third] = await agentWithRuns(a!, 3);
+    const [other] = await agentWithRuns(b!, 1);
+    const tight = { global: 2, perAgent: 1 };
+    expect(await a!.leases.start(first!, tight)).toBe("started");
+    expect((await a!.runs.get(first!))?.status).toBe("running");
+    // The agent's one slot is taken, on whichever node asks.
+    expect(await a!.leases.start(second!, tight)).toBe("wait");
+    // Another agent's run, held by B: the cluster has one slot left.
+    expect(await b!.leases.start(other!, tight)).toBe("started");
+    expect(await a!.leases.start(second!, { global: 2, perAgent: 5 })).toBe("wait");
+    // A child run (no limits) starts anyway; a run held by another node, or started, is not A's to start.
+    expect(await a!.leases.start(second!, null)).toBe("started");
+    expect(await a!.leases.start(second!, null)).toBe("gone");
+    expect(await b!.leases.start(third!, null)).toBe("gone");
+    expect((await a!.runs.get(third!))?.status).toBe("queued");
+  });
+
+  it("starts a thread's runs one at a time, oldest first, whichever node holds them", async () => {
+    const schema = freshSchema();
+    const [a, b] = await Promise.all([open(schema), open(schema)]);
+    const [agentRun] = await agentWithRuns(a!, 1);
+    const { agentId } = (await a!.runs.get(agentRun!))!;
+    const inThread = async (store: PostgresStore) =>
+      (
+        await store.runs.create({
+          id: createId("run"),
+          agentId,
+          agentRevision: 1,
+          threadId: "thr_shared",
+          scheduleId: null,
+          input: null,
+          idempotencyKey: null,
+          webhookUrl: null,
+          timeoutMs: 1000,
+        })
+      ).run.id;
+    const older = await inThread(a!);
+    const newer = await inThread(b!);
+    expect(await b!.leases.start(newer, null)).toBe("wait");
+    expect(await a!.leases.start(older, null)).toBe("started");
+    expect(await b!.leases.start(newer, null)).toBe("wait");
+    await a!.runs.appendEvents(older, [{ type: "run.finished", status: "succeeded", output: null }], {
+      status: "succeeded",
+    });
+    expect(await b!.leases.start(newer, null)).toBe("started");
+  });
+
+  it("refuses a fenced write of a node whose run another node took over, writing nothing", async () => {
+    const schema = freshSchema();
+    const [stalled, taker] = await Promise.all([open(schema), open(schema)]);
+    await stalled!.leases.heartbeat(60_000);
+    const [runId] = await agentWithRuns(stalled!, 1);
+    const holder = stalled!.leases.nodeId;
+    await stalled!.runs.appendEvents(runId!, [{ type: "run.started" }], { status: "running" }, holder);
+    // Its lease ends (a stall past expiry looks the same to the others); the taker interrupts the run.
+    await stalled!.leases.leave();
+    await taker!.leases.heartbeat(60_000);
+    expect((await taker!.leases.takeOver("running", 10)).map((r) => r.id)).toEqual([runId]);
+    await taker!.runs.appendEvents(
+      runId!,
+      [{ type: "run.queued" }],
+      { status: "queued" },
+      taker!.leases.nodeId,
+    );
+
+    const late = stalled!.runs.appendEvents(runId!, [{ type: "progress", done: 1, total: 2 }], {}, holder);
+    await expect(late).rejects.toBeInstanceOf(RunHeldElsewhere);
+    await expect(late).rejects.toMatchObject({ code: "RUN_INTERRUPTED" });
+    expect((await taker!.runs.events(runId!, 0)).map((e) => e.type)).toEqual(["run.started", "run.queued"]);
+    expect((await taker!.runs.get(runId!))?.status).toBe("queued");
+    // Unfenced writes (a cancel ending a run no node executes) and unknown runs are as before.
+    await stalled!.runs.appendEvents(runId!, [{ type: "progress", done: 1, total: 2 }]);
+    await expect(stalled!.runs.appendEvents("run_none", [], {}, holder)).rejects.toMatchObject({
+      code: "RUN_NOT_FOUND",
+    });
   });
 });

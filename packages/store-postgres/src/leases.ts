@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import type { RunLeases, RunRecord } from "@agentrt/runtime";
+import type { ClusterLimits, RunLeases, RunRecord } from "@agentrt/runtime";
 import type pg from "pg";
 import { type RunRow, toRun } from "./run-store.js";
 
@@ -9,6 +9,28 @@ export function newNodeId(): string {
 }
 
 export function createRunLeases(pool: pg.Pool, nodeId: string): RunLeases {
+  /** Starts the run if it is this node's and its turn (thread, cluster limits); under the start lock. */
+  async function claim(client: pg.PoolClient, runId: string, limits: ClusterLimits | null) {
+    // Started now, after the lock: no run that freed the slot ended later than this one starts.
+    const started = await client.query(
+      `UPDATE runs SET status = 'running', started_at = $2
+       WHERE id = $1 AND status = 'queued' AND owner = $3
+         AND NOT EXISTS (SELECT 1 FROM runs o WHERE o.thread_id = runs.thread_id AND o.id < runs.id
+                                              AND o.status IN ('queued', 'running'))
+         AND ($4::int IS NULL OR (
+           (SELECT count(*) FROM runs WHERE status = 'running') < $4
+           AND (SELECT count(*) FROM runs r WHERE r.status = 'running' AND r.agent_id = runs.agent_id) < $5))`,
+      [runId, new Date().toISOString(), nodeId, limits?.global ?? null, limits?.perAgent ?? null],
+    );
+    if (started.rowCount) return "started";
+    // Not started: still this node's to start later, or not any more.
+    const { rows } = await client.query<{ status: string; owner: string | null }>(
+      "SELECT status, owner FROM runs WHERE id = $1",
+      [runId],
+    );
+    return rows[0]?.status === "queued" && rows[0].owner === nodeId ? "wait" : "gone";
+  }
+
   // SKIP LOCKED: nodes sweeping at once each get other rows, and none waits for another.
   return {
     nodeId,
@@ -34,6 +56,28 @@ export function createRunLeases(pool: pg.Pool, nodeId: string): RunLeases {
       );
       await pool.query("DELETE FROM nodes WHERE expires_at <= $1", [Date.now()]);
       return rows.map(toRun).sort((a: RunRecord, b: RunRecord) => (a.id < b.id ? -1 : 1));
+    },
+    async start(runId, limits) {
+      const client = await pool.connect();
+      try {
+        // One lock for every start in the cluster: under READ COMMITTED each statement sees the
+        // rows committed before it began, so the counts are only exact while no other start runs at
+        // once; the lock is taken in a statement before the update that counts. One round trip
+        // opens the transaction and locks. No wait for the disk at commit: the `run.started` append
+        // that follows commits synchronously and flushes this too (lost in a server crash, the run
+        // is merely still queued).
+        await client.query(
+          "BEGIN; SET LOCAL synchronous_commit TO OFF; SELECT pg_advisory_xact_lock(hashtext('agentrt.run-start'))",
+        );
+        const result = await claim(client, runId, limits);
+        await client.query("COMMIT");
+        return result;
+      } catch (error) {
+        await client.query("ROLLBACK").catch(() => {});
+        throw error;
+      } finally {
+        client.release();
+      }
     },
     async leave() {
       await pool.query("DELETE FROM nodes WHERE id = $1", [nodeId]);

@@ -185,4 +185,19 @@ export const migrations: readonly Migration[] = [
       ALTER TABLE runs ADD COLUMN trace_state text;
     `,
   },
+  {
+    version: 6,
+    name: "rate_limits_running_runs",
+    sql: `
+      -- rate-limiter-flexible's RateLimiterPostgres table (its own layout), so API-key and
+      -- runs-per-minute limits count across nodes. Created here, not by the library at run time.
+      CREATE TABLE rate_limits (
+        key varchar(255) PRIMARY KEY,
+        points integer NOT NULL DEFAULT 0,
+        expire bigint
+      );
+      -- Starting a run counts the runs running, in all and of its agent (cluster-wide limits).
+      CREATE INDEX runs_running_agent ON runs (agent_id) WHERE status = 'running';
+    `,
+  },
 ];

@@ -1,12 +1,13 @@
-import { createHash } from "node:crypto";
 import { createRequire } from "node:module";
-import type { RunLeases, Store } from "@agentrt/runtime";
+import { createRateCounters, type RateCounters, type RunLeases, type Store } from "@agentrt/runtime";
 import type pg from "pg";
+import { RateLimiterPostgres } from "rate-limiter-flexible";
 import { createAgentStore } from "./agent-store.js";
 import { createApiKeyStore } from "./api-key-store.js";
 import { createPostgresBus, type PostgresBus } from "./bus.js";
+import { channelFor } from "./channels.js";
 import type { PostgresCheckpointSaver } from "./checkpointer.js";
-import { createPool } from "./database.js";
+import { createPool, withAdvisoryLock } from "./database.js";
 import { createRunLeases, newNodeId } from "./leases.js";
 import { runMigrations } from "./migrate.js";
 import { migrations } from "./migrations.js";
@@ -50,6 +51,8 @@ export interface PostgresStore extends Store {
   /** LISTEN/NOTIFY between the nodes on this schema: event positions, cancel requests, cache invalidations. */
   readonly bus: PostgresBus;
   readonly leases: RunLeases;
+  readonly rateCounters: RateCounters;
+  exclusive<T>(name: string, work: () => Promise<T>): Promise<T>;
   /** LangGraph's PostgreSQL checkpointer on the same schema (loaded on first access). */
   readonly checkpointer: PostgresCheckpointSaver;
 }
@@ -62,10 +65,8 @@ function splitUrl(url: string): { url: string; schema: string | undefined } {
   return { url: parsed.toString(), schema };
 }
 
-/** Channel names are identifiers (63 bytes at most); a hash keeps any schema name short enough. */
-function channelFor(schema: string, topic: string): string {
-  return `agentrt_${topic}_${createHash("sha256").update(schema).digest("hex").slice(0, 16)}`;
-}
+/** Connections that hold cluster locks (`exclusive`); a node waits for one beyond that. */
+const LOCK_CONNECTIONS = 4;
 
 function loadCheckpointer(pool: pg.Pool, schema: string): PostgresCheckpointSaver {
   const { PostgresCheckpointSaver: Saver } = createRequire(import.meta.url)(
@@ -103,6 +104,9 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     },
     onError: options.onBusError,
   });
+  // Lock holders wait for and hold connections of their own, while their work queries through the
+  // main pool: a holder never waits for a connection another holder keeps.
+  const lockPool = createPool(split.url, schema, LOCK_CONNECTIONS);
   let checkpointer: PostgresCheckpointSaver | undefined;
   let closed = false;
   return {
@@ -115,6 +119,18 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     apiKeys: createApiKeyStore(pool),
     runs: createRunStore(pool, { eventChannel, owner: options.holdsRuns === false ? null : nodeId }),
     leases: createRunLeases(pool, nodeId),
+    // The kept library's PostgreSQL limiter: one upsert per point taken, on the table of migration 5.
+    rateCounters: createRateCounters(
+      (limiter) =>
+        new RateLimiterPostgres({
+          ...limiter,
+          storeClient: pool,
+          storeType: "pool",
+          tableName: "rate_limits",
+          tableCreated: true,
+        }),
+    ),
+    exclusive: (name, work) => withAdvisoryLock(lockPool, `agentrt.lock ${name}`, work),
     schedules: createScheduleStore(pool),
     threads: createThreadStore(pool),
     retention: createRetentionStore(pool, schema),
@@ -129,7 +145,7 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
       if (closed) return;
       closed = true;
       await bus.close();
-      await pool.end();
+      await Promise.all([pool.end(), lockPool.end()]);
     },
   };
 }

@@ -3,6 +3,7 @@ import {
   nowIso,
   type RunEventPayload,
   type RunEventType,
+  RunHeldElsewhere,
   type RunPatch,
   type RunRecord,
   type RunStatus,
@@ -136,8 +137,17 @@ const PATCH_COLUMNS: Record<keyof RunPatch, [column: string, encode: (value: nev
   webhookDeliveries: ["webhook_deliveries", (v: unknown) => toJson(v)],
 };
 
-/** Applies a patch and reserves `events` seqs in one statement (its row lock orders concurrent appends). */
-async function updateRow(db: Queryable, id: string, patch: RunPatch, events: number): Promise<RunRow> {
+/**
+ * Applies a patch and reserves `events` seqs in one statement (its row lock orders concurrent
+ * appends). With a `holder`, only while that node holds the run: the fence is in the same statement.
+ */
+async function updateRow(
+  db: Queryable,
+  id: string,
+  patch: RunPatch,
+  events: number,
+  holder?: string,
+): Promise<RunRow> {
   const params: unknown[] = [id, events];
   const sets = ["last_seq = last_seq + $2"];
   for (const [field, value] of Object.entries(patch)) {
@@ -146,12 +156,20 @@ async function updateRow(db: Queryable, id: string, patch: RunPatch, events: num
     params.push(encode(value as never));
     sets.push(`${column} = $${params.length}`);
   }
+  let where = "id = $1";
+  if (holder !== undefined) {
+    params.push(holder);
+    where += ` AND owner = $${params.length}`;
+  }
   const { rows } = await db.query<RunRow>(
-    `UPDATE runs SET ${sets.join(", ")} WHERE id = $1 RETURNING *`,
+    `UPDATE runs SET ${sets.join(", ")} WHERE ${where} RETURNING *`,
     params,
   );
-  if (!rows[0]) throw runNotFound(id);
-  return rows[0];
+  if (rows[0]) return rows[0];
+  if (holder !== undefined && (await db.query("SELECT 1 FROM runs WHERE id = $1", [id])).rowCount) {
+    throw new RunHeldElsewhere(id, holder);
+  }
+  throw runNotFound(id);
 }
 
 export interface RunStoreOptions {
@@ -162,9 +180,14 @@ export interface RunStoreOptions {
 }
 
 export function createRunStore(pool: pg.Pool, options: RunStoreOptions): RunStore {
-  async function appendEvents(runId: string, payloads: RunEventPayload[], patch: RunPatch = {}) {
+  async function appendEvents(
+    runId: string,
+    payloads: RunEventPayload[],
+    patch: RunPatch = {},
+    holder?: string,
+  ) {
     return transaction(pool, async (client) => {
-      const row = await updateRow(client, runId, patch, payloads.length);
+      const row = await updateRow(client, runId, patch, payloads.length, holder);
       const createdAt = nowIso();
       const first = row.last_seq - payloads.length + 1;
       const events = payloads.map(

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { afterAll, describe } from "vitest";
+import { channelFor } from "./channels.js";
 
 /**
  * For tests of agentrt on PostgreSQL (this package's and the server's multi-node tests). The server
@@ -67,3 +68,35 @@ afterAll(async () => {
     await client.end();
   }
 });
+
+/**
+ * Backend pids of the nodes' listening (LISTEN) connections on `schema`, found by the channel
+ * their last statement listened on; tests end them with `terminateBackends` to cut a node's bus off.
+ */
+export async function busListeners(schema: string): Promise<number[]> {
+  return withClient(async (client) => {
+    const { rows } = await client.query<{ pid: number }>(
+      "SELECT pid FROM pg_stat_activity WHERE query LIKE 'LISTEN %' AND position($1 in query) > 0 ORDER BY pid",
+      [channelFor(schema, "events")],
+    );
+    return rows.map((row) => row.pid);
+  });
+}
+
+/** Ends these server backends (`pg_terminate_backend`), as a network cut or a server restart would. */
+export async function terminateBackends(pids: number[]): Promise<void> {
+  if (pids.length === 0) return;
+  await withClient((client) =>
+    client.query("SELECT pg_terminate_backend(pid) FROM unnest($1::int[]) AS pid", [pids]),
+  );
+}
+
+async function withClient<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client(postgresUrl!);
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}

@@ -36,7 +36,8 @@ export interface AgentAdmission {
   /**
    * Submits through `submit` unless that would break one of the agent's limits (RATE_LIMITED with
    * `details.retryAfterSeconds`). Submissions of one agent with limits are admitted one at a time,
-   * so N parallel submissions against a limit of L let exactly L through.
+   * across all nodes on a shared store, so N parallel submissions against a limit of L let exactly
+   * L through.
    */
   admit<T extends { created: boolean }>(agent: AgentRecord, submit: () => Promise<T>): Promise<T>;
   /**
@@ -97,7 +98,8 @@ export function createAgentAdmission(deps: { store: Store; counters: RateCounter
   async function inFlight(agentId: string, atLeast: number): Promise<number> {
     let count = unstored.get(agentId)?.inFlight ?? 0;
     if (count >= atLeast) return count;
-    for (const status of ["running", "queued"] as const) {
+    // Queued first: a run that starts between the two reads is counted as queued, never missed.
+    for (const status of ["queued", "running"] as const) {
       let cursor: string | undefined;
       do {
         const page = await store.runs.list({ agentId, status, limit: 100, cursor });
@@ -158,7 +160,13 @@ export function createAgentAdmission(deps: { store: Store; counters: RateCounter
   function admit<T>(agent: AgentRecord, submit: () => Promise<T>, isNew: (result: T) => boolean) {
     if (!hasLimits(agent.limits)) return submit();
     const previous = tails.get(agent.id) ?? Promise.resolve();
-    const result = previous.then(() => check(agent, submit, isNew));
+    // Nodes sharing a store also take turns per agent, so the in-flight count they check is the
+    // cluster's; within a node the queue above already orders them, one lock wait at a time.
+    const result = previous.then(() =>
+      store.exclusive
+        ? store.exclusive(`agent-admission ${agent.id}`, () => check(agent, submit, isNew))
+        : check(agent, submit, isNew),
+    );
     const tail = result.catch(() => {});
     tails.set(agent.id, tail);
     void tail.then(() => {

@@ -19,6 +19,10 @@ export interface EventHub {
   subscribe(runId: string, listener: RunListener): () => void;
   /** Whether anyone here listens to the run (cluster relays only fetch what someone waits for). */
   has(runId: string): boolean;
+  /** The highest seq published for the run since someone here listens to it, if any. */
+  lastSeq(runId: string): number | undefined;
+  /** Runs someone here listens to. */
+  runs(): string[];
   publish(event: StoredRunEvent): void;
   settle(run: RunRecord): void;
   /** Ends every subscription with `error` (engine shutdown); later subscribers hear it too. */
@@ -27,6 +31,7 @@ export interface EventHub {
 
 export function createEventHub(): EventHub {
   const listeners = new Map<string, Set<RunListener>>();
+  const last = new Map<string, number>();
   let closedWith: Error | undefined;
   const each = (runId: string, call: (listener: RunListener) => void) => {
     const set = listeners.get(runId);
@@ -48,16 +53,26 @@ export function createEventHub(): EventHub {
       set.add(listener);
       return () => {
         set.delete(listener);
-        if (set.size === 0 && listeners.get(runId) === set) listeners.delete(runId);
+        if (set.size === 0 && listeners.get(runId) === set) {
+          listeners.delete(runId);
+          last.delete(runId);
+        }
       };
     },
     has: (runId) => listeners.has(runId),
-    publish: (event) => each(event.runId, (l) => l.event?.(event)),
+    lastSeq: (runId) => last.get(runId),
+    runs: () => [...listeners.keys()],
+    publish(event) {
+      if (!listeners.has(event.runId)) return;
+      last.set(event.runId, Math.max(event.seq, last.get(event.runId) ?? 0));
+      each(event.runId, (l) => l.event?.(event));
+    },
     settle: (run) => each(run.id, (l) => l.settled?.(run)),
     close(error) {
       closedWith = error;
       const all = [...listeners.values()].flatMap((set) => [...set]);
       listeners.clear();
+      last.clear();
       for (const listener of all) listener.closed?.(error);
     },
   };

@@ -71,21 +71,32 @@ export async function* followRunBatches(
       }
       if (!checked) {
         // One read after the first replay: an unknown run has no events, so nothing was yielded
-        // yet. The journal writes `run.finished` with (or before) the terminal row, so a terminal
-        // row whose `run.finished` is neither replayed nor buffered was written by someone else:
-        // nothing will come.
+        // yet. The journal writes `run.finished` with (or before) the terminal row, so for a run
+        // that ended meanwhile the store has the rest (on another node's run the relay may bring
+        // it only later). A terminal row without `run.finished` was written by someone else:
+        // nothing more will come.
         const run = await store.runs.get(runId);
         if (!run) {
           throw new AgentrtError(ErrorCode.RUN_NOT_FOUND, `run ${runId} does not exist`, {
             details: { id: runId },
           });
         }
-        if (TERMINAL_RUN_STATUSES.has(run.status) && !live.some((e) => e.type === "run.finished")) return;
+        if (TERMINAL_RUN_STATUSES.has(run.status) && !live.some((e) => e.type === "run.finished")) {
+          const { batch } = upToFinish(await store.runs.events(runId, last));
+          if (batch.length > 0 && !signal?.aborted) yield batch;
+          return;
+        }
         checked = true;
       }
       while (!behind) {
         const fresh = live[0] && live[0].seq > last ? live : live.filter((e) => e.seq > last);
         live = [];
+        if (fresh.length > 0 && fresh[0]!.seq > last + 1) {
+          // Live events past a gap (the relay missed some while the bus was cut off): the store
+          // has them all, so the replay above reads on from `last`.
+          behind = true;
+          break;
+        }
         if (fresh.length > 0) {
           const { batch, finished } = upToFinish(fresh);
           yield batch;

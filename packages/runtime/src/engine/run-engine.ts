@@ -6,7 +6,7 @@ import { createId, nowIso } from "../ids.js";
 import type { InstalledTemplate } from "../installed-template.js";
 import type { TemplateRegistry } from "../registry.js";
 import { type RunEventPayload, type StoredRunEvent, TERMINAL_RUN_STATUSES } from "../run-events.js";
-import type { AgentRecord, RunRecord, Store } from "../store.js";
+import { type AgentRecord, RunHeldElsewhere, type RunRecord, type Store } from "../store.js";
 import { qualifyError } from "../template-errors.js";
 import { createAgentInstances, type InstanceLease } from "./agent-instances.js";
 import { canonicalJson } from "./canonical-json.js";
@@ -28,7 +28,7 @@ import {
   startRunProbe,
   storedTraceContext,
 } from "./run-telemetry.js";
-import { readyToStart } from "./thread-turn.js";
+import { startWhenReady } from "./thread-turn.js";
 import { createWebhookSender, type WebhookOptions, type WebhookSender } from "./webhooks.js";
 
 export interface RunEngineOptions {
@@ -36,7 +36,10 @@ export interface RunEngineOptions {
   registry: TemplateRegistry;
   /** The context a template's `create` gets: its operator settings and declared services. */
   context: (template: InstalledTemplate) => TemplateContext;
-  /** Defaults: 16 runs at once, 4 per agent, 1000 waiting. */
+  /**
+   * Defaults: 16 runs at once, 4 per agent, 1000 waiting (in this node's queue). On a store shared
+   * by several nodes (`store.leases`) the runs at once, in all and per agent, count every node's.
+   */
   concurrency?: { global?: number; perAgent?: number; maxQueued?: number };
   /** Timeout of a run that asks for none (default 300 000 ms). */
   defaultTimeoutMs?: number;
@@ -198,7 +201,8 @@ interface RunSink {
   interrupt(source: RunSource | undefined): Promise<void>;
 }
 
-type AbortReason = "cancel" | "timeout" | "shutdown";
+/** `lost`: another node took the run over (this node's lease lapsed, e.g. a stalled process). */
+type AbortReason = "cancel" | "timeout" | "shutdown" | "lost";
 
 interface ActiveRun {
   controller: AbortController;
@@ -223,6 +227,9 @@ function abortError(reason: AbortReason, timeoutMs: number): AgentrtError {
   if (reason === "timeout") {
     return new AgentrtError(ErrorCode.RUN_TIMEOUT, `the run exceeded its timeout of ${timeoutMs} ms`);
   }
+  if (reason === "lost") {
+    return new AgentrtError(ErrorCode.RUN_INTERRUPTED, "another node took the run over from this one");
+  }
   return new AgentrtError(ErrorCode.RUN_INTERRUPTED, "the server shut down while the run was running");
 }
 
@@ -238,7 +245,8 @@ export function createRunEngine(options: RunEngineOptions): RunEngine {
   const graceMs = options.abortGraceMs ?? 250;
   const maxDepth = options.maxInvokeDepth ?? 5;
   const hub = createEventHub();
-  const journal = createRunJournal(store, hub);
+  // A stalled node whose run was taken over stops it here, writing nothing more.
+  const journal = createRunJournal(store, hub, (runId) => abortRun(runId, "lost"));
   const instances = createAgentInstances(options.context, logger);
   const webhooks =
     options.webhooks && createWebhookSender(options.webhooks, journal, logger, options.observer);
@@ -247,10 +255,11 @@ export function createRunEngine(options: RunEngineOptions): RunEngine {
   const unstored = new Map<string, Job>();
   const executions = new Set<Promise<void>>();
   const globalLimit = options.concurrency?.global ?? 16;
+  const clusterLimits = { global: globalLimit, perAgent: options.concurrency?.perAgent ?? 4 };
   const queue = createRunQueue<Job>(
     {
       global: globalLimit,
-      perAgent: options.concurrency?.perAgent ?? 4,
+      perAgent: clusterLimits.perAgent,
       maxQueued: options.concurrency?.maxQueued ?? 1000,
     },
     (job) => execute(job),
@@ -268,9 +277,19 @@ export function createRunEngine(options: RunEngineOptions): RunEngine {
   }
   // On a store shared by several nodes: hear other nodes' events and cancel requests.
   const { bus } = store;
+  // A run lost to another node is that node's to publish, even while it still winds down here.
+  const relay =
+    bus &&
+    relayRemoteEvents(
+      store,
+      bus,
+      hub,
+      (runId) => active.has(runId) && active.get(runId)?.reason !== "lost",
+      logger,
+    );
   const unsubscribeBus = bus
     ? [
-        relayRemoteEvents(store, bus, hub, (runId) => active.has(runId), logger),
+        () => relay?.stop(),
         bus.onCancelRequest((runId) => {
           cancelHere(runId).catch((error: unknown) =>
             logger.warn("could not cancel a run on request", { runId, error: String(error) }),
@@ -405,12 +424,20 @@ export function createRunEngine(options: RunEngineOptions): RunEngine {
     if (!channel) {
       return {
         async start(signal) {
-          // Ended elsewhere before it started: nothing to run or record.
-          if (store.leases && !(await readyToStart(store, job.run, signal))) return false;
-          await journal.record(job.runId, [{ type: "run.started" }], {
-            status: "running",
-            startedAt: nowIso(),
-          });
+          if (!store.leases) {
+            await journal.record(job.runId, [{ type: "run.started" }], {
+              status: "running",
+              startedAt: nowIso(),
+            });
+            return true;
+          }
+          // The limits hold for the cluster: the start is claimed in the store. A child run's parent
+          // already holds a slot. Ended or taken elsewhere before it started: nothing to run or record.
+          const limits = job.depth > 0 ? null : clusterLimits;
+          if (!(await startWhenReady(store.leases, job.run, limits, signal))) return false;
+          // From here on every write is fenced: refused once another node took the run over.
+          journal.hold(job.runId, store.leases.nodeId);
+          await journal.record(job.runId, [{ type: "run.started" }]);
           return true;
         },
         append: (event) => journal.append(job.runId, event),
@@ -477,15 +504,27 @@ export function createRunEngine(options: RunEngineOptions): RunEngine {
     }
     let ended: Pick<RunRecord, "status" | "error"> | undefined;
     try {
+      if (state.reason === "lost") throw new RunHeldElsewhere(job.runId, store.leases?.nodeId ?? "");
       if (state.reason === "shutdown") await sink.interrupt(source);
       else if (state.reason) {
         const error = runError(abortError(state.reason, job.run.timeoutMs));
         ended = await sink.finish({ status: state.reason === "cancel" ? "cancelled" : "timed_out", error });
       } else ended = await sink.finish(outcome);
     } catch (error) {
-      logger.error("could not record the end of a run", { runId: job.runId, error: String(error) });
+      if (!(error instanceof RunHeldElsewhere)) {
+        logger.error("could not record the end of a run", { runId: job.runId, error: String(error) });
+      } else {
+        // Its end is the taker's: followers here hear it from the store.
+        logger.warn("another node took the run over; stopped it here", { runId: job.runId });
+        state.reason = "lost";
+        relay?.catchUp(job.runId);
+      }
+    } finally {
+      journal.release(job.runId);
     }
-    probe.finished(ended ?? (state.reason === "shutdown" ? "interrupted" : "failed"));
+    probe.finished(
+      ended ?? (state.reason === "shutdown" || state.reason === "lost" ? "interrupted" : "failed"),
+    );
   }
 
   /** `template.create` gets no signal, so a hung create must not keep a cancelled run open. */
@@ -783,7 +822,11 @@ export function createRunEngine(options: RunEngineOptions): RunEngine {
           },
         });
         leaseKeeper = keeper;
-        if (bus) unsubscribeBus.push(bus.onRunsAnnounced(() => void keeper.sweep().catch(() => {})));
+        if (bus) {
+          // Announcements may have been missed while the bus was cut off.
+          const sweep = () => void keeper.sweep().catch(() => {});
+          unsubscribeBus.push(bus.onRunsAnnounced(sweep), bus.onResumed(sweep));
+        }
         await keeper.sweep();
         return;
       }

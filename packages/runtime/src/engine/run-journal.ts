@@ -1,7 +1,7 @@
 import { AgentrtError, ErrorCode, type RunError, toErrorInfo } from "@agentrt/core";
 import { nowIso } from "../ids.js";
 import { type RunEventPayload, type StoredRunEvent, TERMINAL_RUN_STATUSES } from "../run-events.js";
-import type { RunPatch, RunRecord, Store } from "../store.js";
+import { RunHeldElsewhere, type RunPatch, type RunRecord, type Store } from "../store.js";
 import type { EventHub } from "./event-hub.js";
 
 /** How a run ended. Only a success carries output; every other ending carries a coded error. */
@@ -36,6 +36,12 @@ export interface RunJournal {
    * already terminal is returned untouched (`finished: false`), so a late second ending is harmless.
    */
   finish(runId: string, outcome: RunOutcome): Promise<{ run: RunRecord; finished: boolean }>;
+  /**
+   * Fences the run's event writes with `holder` (this node, on a store shared by several) until
+   * `release`: once another node took the run over, they are refused and `onHeldElsewhere` is told.
+   */
+  hold(runId: string, holder: string): void;
+  release(runId: string): void;
 }
 
 /** Events of one run waiting for the next flush, with the callers waiting for them. */
@@ -75,8 +81,13 @@ export function runEnding(outcome: RunOutcome): { payloads: RunEventPayload[]; p
   };
 }
 
-export function createRunJournal(store: Store, hub: EventHub): RunJournal {
+export function createRunJournal(
+  store: Store,
+  hub: EventHub,
+  onHeldElsewhere: (runId: string) => void = () => {},
+): RunJournal {
   const chains = new Map<string, Promise<unknown>>();
+  const holders = new Map<string, string>();
   const batches = new Map<string, Batch>();
   /** Why a run's events were lost, until the run is finished (it then can't succeed). */
   const lost = new Map<string, unknown>();
@@ -95,7 +106,13 @@ export function createRunJournal(store: Store, hub: EventHub): RunJournal {
 
   /** One store call; its events are then published, in order. */
   async function write(runId: string, payloads: RunEventPayload[], patch?: RunPatch) {
-    const result = await store.runs.appendEvents(runId, payloads, patch);
+    let result: Awaited<ReturnType<Store["runs"]["appendEvents"]>>;
+    try {
+      result = await store.runs.appendEvents(runId, payloads, patch, holders.get(runId));
+    } catch (error) {
+      if (error instanceof RunHeldElsewhere) onHeldElsewhere(runId);
+      throw error;
+    }
     for (const event of result.events) hub.publish(event);
     return result;
   }
@@ -192,6 +209,12 @@ export function createRunJournal(store: Store, hub: EventHub): RunJournal {
       // Events still waiting for a flush are written in the same store call as the end.
       const pending = take(runId);
       return enqueue(runId, () => finish(runId, outcome, pending));
+    },
+    hold(runId, holder) {
+      holders.set(runId, holder);
+    },
+    release(runId) {
+      holders.delete(runId);
     },
   };
 }
