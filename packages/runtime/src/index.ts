@@ -1,3 +1,4 @@
+export { createAgentDirectory } from "./app/agent-directory.js";
 export {
   type AgentAdmission,
   type AgentLimitsChange,
@@ -27,7 +28,13 @@ export {
 } from "./app/runs.js";
 export type { NewScheduleInput, ScheduleChanges, ScheduleUseCases } from "./app/schedules.js";
 export type { ThreadUseCases } from "./app/threads.js";
-export { configJsonSchema, migrateConfig, parseRunInput, validateAgentConfig } from "./config.js";
+export {
+  configJsonSchema,
+  inputJsonSchema,
+  migrateConfig,
+  parseRunInput,
+  validateAgentConfig,
+} from "./config.js";
 export {
   checkManifestText,
   type DiscoveryOptions,
