@@ -2,8 +2,9 @@ import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { type AgentDirectory, AgentrtError, ErrorCode, type Logger } from "@agentrt/core";
+import { AgentrtError, ErrorCode, type Logger } from "@agentrt/core";
 import {
+  createAgentDirectory,
   createMemoryRateCounters,
   createMemoryStore,
   createRuntime,
@@ -16,6 +17,7 @@ import {
   type Runtime,
   type ServiceProviders,
   type Store,
+  type TemplateRegistry,
 } from "@agentrt/runtime";
 import { createSqliteStore } from "@agentrt/store-sqlite";
 import { createAdaptorServer } from "@hono/node-server";
@@ -69,10 +71,8 @@ export const DISCOVERY_CACHE_FILE = "discovery-cache.json";
  * (and LangGraph behind it) loads only when a template first needs it. A store without a
  * checkpointer provides none, and templates that require one are refused at discovery.
  */
-function hostServices(store: Store): ServiceProviders {
-  const agents: AgentDirectory = {
-    exists: async (idOrName) => (await store.agents.get(idOrName)) !== undefined,
-  };
+function hostServices(store: Store, registry: () => TemplateRegistry): ServiceProviders {
+  const agents = createAgentDirectory(store, registry);
   return {
     "agentrt.agents": () => agents,
     ...("checkpointer" in store ? { "agentrt.checkpointer": () => store.checkpointer } : {}),
@@ -120,16 +120,17 @@ export async function startServer(
       `AGENTRT_ROLE=${config.role} needs a store several nodes share (AGENTRT_DATABASE_URL=postgres://…)`,
     );
   }
+  let registry: TemplateRegistry | undefined;
   const contexts = createTemplateContexts({
     env: process.env,
     logger,
     settings: config.templateSettings,
-    services: hostServices(store),
+    // Templates use services only once discovery has filled the registry.
+    services: hostServices(store, () => registry!),
   });
   const cache = config.discoveryCache
     ? loadDiscoveryCache(join(config.dataDir, DISCOVERY_CACHE_FILE))
     : undefined;
-  let registry: ReturnType<typeof createTemplateRegistry> | undefined;
   let engine: Runtime["engine"] | undefined;
   let retention: Runtime["retention"] | undefined;
   const metrics = createMetrics({

@@ -131,6 +131,22 @@ describe("/mcp: agents as MCP tools", () => {
     await expect(connect("art_wrong")).rejects.toThrow();
   });
 
+  it("answers an empty POST with JSON-RPC's parse error, not a server error", async () => {
+    const res = await harness.server.api("/mcp", {
+      method: "POST",
+      headers: { "content-type": "application/json", accept: "application/json, text/event-stream" },
+    });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ jsonrpc: "2.0", error: { code: -32700 } });
+  });
+
+  it("is in the OpenAPI document", async () => {
+    const doc = (await (await harness.server.api("/openapi.json")).json()) as {
+      paths: Record<string, Record<string, { "x-required-scope"?: string }>>;
+    };
+    expect(doc.paths["/mcp"]?.post?.["x-required-scope"]).toBe("read");
+  });
+
   it("keeps no sessions: GET and DELETE are 405", async () => {
     for (const method of ["GET", "DELETE"]) {
       const res = await harness.server.api("/mcp", { method });

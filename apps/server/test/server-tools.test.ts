@@ -134,6 +134,44 @@ describe("a conversation agent with an agent tool, on a real server", () => {
   });
 });
 
+describe("an agent tool takes the called agent's input schema from the host", () => {
+  it("offers a conversation agent's input schema as the tool's parameters, and the call runs that agent", async () => {
+    const { server, fake } = harness;
+    await createAgentOk(server, {
+      name: "helper",
+      description: "Answers questions",
+      template: "conversation",
+      config: conversationConfig(fake),
+    });
+    await createAgentOk(server, {
+      name: "delegator",
+      template: "conversation",
+      config: conversationConfig(fake, {
+        tools: [{ type: "agent", name: "ask_helper", description: "Asks the helper", agent: "helper" }],
+      }),
+    });
+    const args = { messages: [{ role: "user", content: "What is 2+2?" }] };
+    fake.enqueueReply(
+      { toolCalls: [{ id: "c1", name: "ask_helper", arguments: args }] },
+      "4",
+      "The helper says 4.",
+    );
+    const { status, body } = await server.call("POST", "/v1/agents/delegator/runs", {
+      input: "Ask the helper",
+    });
+    expect(status).toBe(200);
+    expect(body.output).toMatchObject({ content: "The helper says 4." });
+    // The conversation template's input schema, as the host describes it (the same as /mcp lists).
+    const parameters = fake.requests[0]!.body.tools[0].function.parameters;
+    expect(parameters).toMatchObject({ type: "object", properties: { messages: { type: "array" } } });
+    expect(parameters.$schema).toBeUndefined();
+    // The helper ran with the model's arguments as its input.
+    expect(fake.requests[1]!.body.messages).toEqual([{ role: "user", content: "What is 2+2?" }]);
+    const helperRuns = await server.call("GET", "/v1/runs?agent=helper");
+    expect(helperRuns.body.data[0]).toMatchObject({ status: "succeeded", input: args });
+  });
+});
+
 describe("an agent tool, an http tool and an MCP tool in one agent, on a thread", () => {
   it("answers a question that needs all three; the events show each call; the next turn sees the results", async () => {
     const thread = (await harness.server.call("POST", "/v1/threads", { agent: "astronomer" })).body

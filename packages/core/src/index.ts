@@ -50,6 +50,7 @@ export {
   type TemplateManifest,
 } from "./manifest.js";
 export {
+  type AgentDescription,
   type AgentDirectory,
   type CheckpointSaver,
   coreServices,

@@ -61,15 +61,32 @@ export interface SecretStore {
   get(name: string): Promise<string | undefined> | string | undefined;
 }
 
-/** Services agentrt hosts know by id. A host may provide more; templates may define their own refs. */
+/** What a template may know of another agent, e.g. to offer it to a model as a tool (contract 2.1). */
+export interface AgentDescription {
+  id: string;
+  name: string;
+  description: string | undefined;
+  /** Its template's name. */
+  template: string;
+  /**
+   * JSON Schema (draft 2020-12) of the run input its template takes; `undefined` when the template
+   * declares no input schema (any JSON is taken).
+   */
+  inputSchema: Record<string, unknown> | undefined;
+}
+
 /** Read-only view of the host's agents, for checks a template makes when an agent is configured. */
 export interface AgentDirectory {
   /** Whether an agent with this id or name exists now. */
   exists(idOrName: string): Promise<boolean>;
+  /** The agent with this id or name as it is now, or `undefined` (contract 2.1). */
+  describe(idOrName: string): Promise<AgentDescription | undefined>;
 }
 
+/** Services agentrt hosts know by id. A host may provide more; templates may define their own refs. */
+
 export const coreServices = {
-  /** The host's agents (e.g. to check at create time that a step's agent exists). */
+  /** The host's agents (e.g. to check at create time that a step's agent exists, or read its input schema). */
   agents: createServiceRef<AgentDirectory>("agentrt.agents"),
   /** Durable LangGraph thread memory on the host's store. */
   checkpointer: createServiceRef<CheckpointSaver>("agentrt.checkpointer"),

@@ -75,6 +75,28 @@ export function parseRunInput(template: Pick<Template, "name" | "inputSchema">, 
   return parsed.data;
 }
 
+const inputSchemaCache = new WeakMap<object, Record<string, unknown>>();
+
+/**
+ * JSON Schema (draft 2020-12, without `$schema`) of the run input a template takes, generated once
+ * per template; `undefined` when it declares no input schema.
+ */
+export function inputJsonSchema(
+  template: Pick<Template, "inputSchema">,
+): Record<string, unknown> | undefined {
+  if (!template.inputSchema) return undefined;
+  let schema = inputSchemaCache.get(template);
+  if (!schema) {
+    const { $schema: _, ...json } = z.toJSONSchema(template.inputSchema, {
+      io: "input",
+      unrepresentable: "any",
+    }) as Record<string, unknown>;
+    schema = json;
+    inputSchemaCache.set(template, schema);
+  }
+  return schema;
+}
+
 const jsonSchemaCache = new WeakMap<object, Record<string, unknown>>();
 
 /** JSON Schema (draft 2020-12) of what a user may send as config: generated once per template. */

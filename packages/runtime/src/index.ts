@@ -1,4 +1,5 @@
 export type { AgentCache } from "./app/agent-cache.js";
+export { createAgentDirectory } from "./app/agent-directory.js";
 export {
   type AgentAdmission,
   type AgentLimitsChange,
@@ -31,7 +32,13 @@ export {
 export type { NewScheduleInput, ScheduleChanges, ScheduleUseCases } from "./app/schedules.js";
 export type { ThreadUseCases } from "./app/threads.js";
 export type { UsageStats, UsageUseCases } from "./app/usage.js";
-export { configJsonSchema, migrateConfig, parseRunInput, validateAgentConfig } from "./config.js";
+export {
+  configJsonSchema,
+  inputJsonSchema,
+  migrateConfig,
+  parseRunInput,
+  validateAgentConfig,
+} from "./config.js";
 export {
   checkManifestText,
   type DiscoveryOptions,

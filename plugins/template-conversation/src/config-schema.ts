@@ -22,8 +22,9 @@ export type MemoryPolicy = z.infer<typeof memorySchema>;
 
 /**
  * A server-side tool: the agent runs it itself and gives the model its result. `agent` calls another
- * agent by name through the host (the agent-call depth limit applies): with `parameters` the
- * model's arguments object is that agent's input, without them the model sends one `input` string.
+ * agent by name through the host (the agent-call depth limit applies); the model sees that agent's
+ * input schema as the tool's parameters (an object schema as it is, any other as an `input`
+ * argument, none as one `input` string) unless `parameters` replaces it.
  * `http` sends the model's arguments to a URL and gives it the answer. `mcp` offers the tools of an
  * MCP server the operator configured.
  */
@@ -35,7 +36,10 @@ export const serverToolSchema = z.discriminatedUnion("type", [
     description: z.string().min(1).max(2000),
     /** The agent to call, by name or id. */
     agent: z.string().min(1).max(200),
-    /** JSON Schema of the agent's input (an object schema). */
+    /**
+     * JSON Schema (an object schema) the model's arguments follow instead of the called agent's
+     * input schema; the arguments object is then the agent's input.
+     */
     parameters: z.record(z.string(), z.unknown()).optional(),
   }),
   z.strictObject({

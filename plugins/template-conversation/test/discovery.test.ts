@@ -17,11 +17,13 @@ it("is discovered from its package.json and dist like a third-party template", a
   expect(template.name).toBe("conversation");
   // The version comes from package.json, not from the definition.
   expect(template.version).toBe(manifest.version);
-  expect(manifest.agentrt.coreApi).toBe("^2.0.0");
-  expect(manifest.peerDependencies["@agentrt/core"]).toBe("^2.0.0");
+  // 2.1: the agent directory describes agents (an agent tool's parameters).
+  expect(manifest.agentrt.coreApi).toBe("^2.1.0");
+  expect(manifest.peerDependencies["@agentrt/core"]).toBe("^2.1.0");
   expect(template.services).toEqual({
     checkpointer: expect.objectContaining({ id: "agentrt.checkpointer", optional: false }),
     secrets: expect.objectContaining({ id: "agentrt.secrets", optional: true }),
+    agents: expect.objectContaining({ id: "agentrt.agents", optional: true }),
   });
   expect(typeof template.chat?.toInput).toBe("function");
   expect(typeof template.threads?.messages).toBe("function");

@@ -1,4 +1,4 @@
-import type { TemplateEvent } from "@agentrt/core";
+import type { AgentDirectory, TemplateEvent } from "@agentrt/core";
 import {
   collectEvents,
   createFakeModelServer,
@@ -171,6 +171,104 @@ describe("the agent's own tools (stateless)", () => {
       code: "VALIDATION_FAILED",
       issues: [{ path: ["input", "params", "tools", 0, "function", "name"] }],
     });
+  });
+});
+
+describe("an agent tool's parameters come from the called agent", () => {
+  const directory = (inputSchema: Record<string, unknown> | undefined): AgentDirectory => ({
+    exists: async (name) => name === "researcher",
+    describe: async (name) =>
+      name === "researcher"
+        ? { id: "agt_1", name, description: undefined, template: "t", inputSchema }
+        : undefined,
+  });
+  const withAgents = (agents: AgentDirectory) => createContext({ services: { agents } });
+  const toolParameters = () => server.requests[0]!.body.tools[0].function.parameters;
+
+  it("offers an object input schema as the tool's parameters and passes the arguments as the input", async () => {
+    const schema = {
+      type: "object",
+      properties: { topic: { type: "string" }, depth: { type: "integer" } },
+      required: ["topic"],
+    };
+    const agent = await createAgent(config(), withAgents(directory(schema)));
+    server.enqueueReply(
+      { toolCalls: [{ id: "c1", name: "research", arguments: { topic: "moon", depth: 2 } }] },
+      "done",
+    );
+    const invoked: unknown[] = [];
+    await runWith(agent, ask("x"), async (name, input) => invoked.push([name, input]));
+    expect(toolParameters()).toEqual(schema);
+    expect(invoked).toEqual([["researcher", { topic: "moon", depth: 2 }]]);
+  });
+
+  it("wraps an input schema that is not an object as the `input` argument", async () => {
+    const agent = await createAgent(
+      config(),
+      withAgents(directory({ type: "array", items: { type: "number" } })),
+    );
+    server.enqueueReply(
+      { toolCalls: [{ id: "c1", name: "research", arguments: { input: [1, 2] } }] },
+      "done",
+    );
+    const invoked: unknown[] = [];
+    await runWith(agent, ask("x"), async (_, input) => invoked.push(input));
+    expect(toolParameters()).toEqual({
+      type: "object",
+      properties: { input: { description: "The agent's input", type: "array", items: { type: "number" } } },
+      required: ["input"],
+    });
+    expect(invoked).toEqual([[1, 2]]);
+  });
+
+  it("falls back to one text input when the agent's template has no input schema or the agent is gone", async () => {
+    for (const agents of [
+      directory(undefined),
+      { ...directory(undefined), describe: async () => undefined },
+    ]) {
+      server.reset();
+      const agent = await createAgent(config(), withAgents(agents));
+      server.enqueueReply(
+        { toolCalls: [{ id: "c1", name: "research", arguments: { input: "moon" } }] },
+        "done",
+      );
+      const invoked: unknown[] = [];
+      await runWith(agent, ask("x"), async (_, input) => invoked.push(input));
+      expect(toolParameters()).toEqual({
+        type: "object",
+        properties: { input: { type: "string", description: "What to ask the agent" } },
+        required: ["input"],
+      });
+      expect(invoked).toEqual(["moon"]);
+    }
+  });
+
+  it("lets the config's parameters replace the agent's schema", async () => {
+    const parameters = { type: "object", properties: { q: { type: "string" } } };
+    const agent = await createAgent(
+      config({ tools: [{ ...research, parameters }] }),
+      withAgents(directory({ type: "object", properties: { topic: { type: "string" } } })),
+    );
+    server.enqueueReply("no tools needed");
+    await runWith(agent, ask("x"), async () => "");
+    expect(toolParameters()).toEqual(parameters);
+  });
+
+  it("reads the schema per run, so a changed agent is offered as it is now", async () => {
+    let schema: Record<string, unknown> = { type: "object", properties: { a: { type: "string" } } };
+    const agents = {
+      ...directory(undefined),
+      describe: async () => ({ ...(await directory(schema).describe("researcher"))! }),
+    };
+    const agent = await createAgent(config(), withAgents(agents));
+    server.enqueueReply("one", "two");
+    await runWith(agent, ask("x"), async () => "");
+    schema = { type: "object", properties: { b: { type: "string" } } };
+    await runWith(agent, ask("y"), async () => "");
+    expect(server.requests.map((request) => request.body.tools[0].function.parameters)).toEqual([
+      { type: "object", properties: { a: { type: "string" } } },
+      { type: "object", properties: { b: { type: "string" } } },
+    ]);
   });
 });
 

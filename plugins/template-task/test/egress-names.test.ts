@@ -167,7 +167,7 @@ describe("static checks when the agent is created", () => {
   });
 
   it("refuses an agent step naming an agent the host does not have, at its field path", async () => {
-    const agents = { exists: async (name: string) => name === "summariser" };
+    const agents = { exists: async (name: string) => name === "summariser", describe: async () => undefined };
     const steps = [
       { id: "a", kind: "agent", agent: "summariser" },
       { id: "b", kind: "agent", agent: "ghost" },

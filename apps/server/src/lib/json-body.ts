@@ -17,7 +17,8 @@ function depthExceeds(value: unknown, max: number): boolean {
   return false;
 }
 
-function hasBody(headers: Headers): boolean {
+/** Whether a request carries a body; one without passes `jsonBody` unparsed. */
+export function hasBody(headers: Headers): boolean {
   const length = headers.get("content-length");
   return (length !== null && length !== "0") || headers.has("transfer-encoding");
 }

@@ -1,6 +1,5 @@
 import type { Template } from "@agentrt/core";
-import type { AgentRecord, TemplateRegistry } from "@agentrt/runtime";
-import { z } from "zod";
+import { type AgentRecord, inputJsonSchema, type TemplateRegistry } from "@agentrt/runtime";
 
 type ObjectSchema = { type: "object"; [key: string]: unknown };
 
@@ -29,15 +28,12 @@ const wrap = (json: Record<string, unknown>): InputMapping => ({
   wrapped: true,
 });
 
-/** The template's input schema as JSON Schema, generated once per template. */
+/** The template's input schema as tool arguments, mapped once per template. */
 function mappingOf(template: Pick<Template, "inputSchema"> | undefined): InputMapping {
   if (!template?.inputSchema) return wrap({});
   let mapping = mappings.get(template);
   if (!mapping) {
-    const { $schema: _, ...json } = z.toJSONSchema(template.inputSchema, {
-      io: "input",
-      unrepresentable: "any",
-    }) as Record<string, unknown>;
+    const json = inputJsonSchema(template)!;
     mapping = json.type === "object" ? { schema: json as ObjectSchema, wrapped: false } : wrap(json);
     mappings.set(template, mapping);
   }
