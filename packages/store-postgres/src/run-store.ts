@@ -149,29 +149,66 @@ export function createRunStore(pool: pg.Pool, options: RunStoreOptions): RunStor
     });
   }
 
-  async function insert(db: Queryable, run: Parameters<RunStore["create"]>[0]): Promise<RunRecord> {
+  /**
+   * Inserts a queued run with its first events (their seqs reserved on the row) in one statement,
+   * so a submission is one round trip; the events' NOTIFY goes out with it, as for any append.
+   */
+  async function insert(
+    db: Queryable,
+    run: Parameters<RunStore["create"]>[0],
+    payloads: RunEventPayload[],
+  ): Promise<{ run: RunRecord; created: true; events: StoredRunEvent[] }> {
+    const createdAt = nowIso();
+    const params = [
+      run.id,
+      run.agentId,
+      run.agentRevision,
+      run.threadId,
+      run.scheduleId,
+      toJson(run.input),
+      run.idempotencyKey,
+      run.webhookUrl,
+      run.timeoutMs,
+      createdAt,
+      options.owner,
+      run.invokeDepth ?? 0,
+      payloads.length,
+    ];
+    const insertRun = `INSERT INTO runs (id, agent_id, agent_revision, thread_id, schedule_id, input, status,
+                          idempotency_key, webhook_url, webhook_deliveries, timeout_ms, created_at, owner,
+                          invoke_depth, last_seq)
+       VALUES ($1, $2, $3, $4, $5, $6, 'queued', $7, $8, '[]', $9, $10, $11, $12, $13)
+       RETURNING *`;
     try {
+      // The event rows' foreign key is checked at the end of the statement, when the run row exists.
       const { rows } = await db.query<RunRow>(
-        `INSERT INTO runs (id, agent_id, agent_revision, thread_id, schedule_id, input, status, idempotency_key,
-                           webhook_url, webhook_deliveries, timeout_ms, created_at, owner, invoke_depth)
-         VALUES ($1, $2, $3, $4, $5, $6, 'queued', $7, $8, '[]', $9, $10, $11, $12)
-         RETURNING *`,
-        [
-          run.id,
-          run.agentId,
-          run.agentRevision,
-          run.threadId,
-          run.scheduleId,
-          toJson(run.input),
-          run.idempotencyKey,
-          run.webhookUrl,
-          run.timeoutMs,
-          nowIso(),
-          options.owner,
-          run.invokeDepth ?? 0,
-        ],
+        payloads.length === 0
+          ? insertRun
+          : `WITH r AS (${insertRun}),
+             e AS (INSERT INTO run_events (run_id, seq, type, data, created_at)
+                   SELECT $1, seq, type, data, $10 FROM unnest($14::int[], $15::text[], $16::text[]) AS v (seq, type, data)),
+             n AS (SELECT pg_notify($17, $1 || ' 1'))
+           SELECT r.* FROM r CROSS JOIN n`,
+        payloads.length === 0
+          ? params
+          : [
+              ...params,
+              payloads.map((_, i) => i + 1),
+              payloads.map((p) => p.type),
+              payloads.map((p) => JSON.stringify(p)),
+              options.eventChannel,
+            ],
       );
-      return toRun(rows[0]!);
+      const events = payloads.map(
+        (payload, i): StoredRunEvent => ({
+          runId: run.id,
+          seq: i + 1,
+          type: payload.type,
+          data: payload,
+          createdAt,
+        }),
+      );
+      return { run: toRun(rows[0]!), created: true, events };
     } catch (error) {
       if (sqlState(error) === FOREIGN_KEY_VIOLATION) {
         throw new AgentrtError(ErrorCode.AGENT_NOT_FOUND, `Agent ${run.agentId} not found`, {
@@ -184,10 +221,9 @@ export function createRunStore(pool: pg.Pool, options: RunStoreOptions): RunStor
   }
 
   return {
-    async create(run, idempotentSince) {
+    async create(run, idempotentSince, events = []) {
       const key = run.idempotencyKey;
-      if (key === null || idempotentSince === undefined)
-        return { run: await insert(pool, run), created: true };
+      if (key === null || idempotentSince === undefined) return insert(pool, run, events);
       // A transaction-scoped advisory lock on (agent, key) makes look-up and insert one step for
       // every node: two requests with one key create one run.
       return transaction(pool, async (client) => {
@@ -199,8 +235,8 @@ export function createRunStore(pool: pg.Pool, options: RunStoreOptions): RunStor
            ORDER BY created_at DESC, id DESC LIMIT 1`,
           [run.agentId, key, idempotentSince],
         );
-        if (rows[0]) return { run: toRun(rows[0]), created: false };
-        return { run: await insert(client, run), created: true };
+        if (rows[0]) return { run: toRun(rows[0]), created: false, events: [] };
+        return insert(client, run, events);
       });
     },
 
