@@ -3,23 +3,23 @@
 // load (clients alternate between them). The SQLite row is the baseline measured in the same run.
 // Needs PostgreSQL: BENCH_POSTGRES_URL (or AGENTRT_TEST_POSTGRES_URL), default the local server.
 import { type ChildProcess, spawn } from "node:child_process";
-import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { BENCH_KEY, createBenchHost, firstPartyLinks } from "./host.ts";
+import { join } from "node:path";
+import {
+  BENCH_KEY,
+  BENCH_ROOT,
+  createBenchHost,
+  firstPartyLinks,
+  POSTGRES_URL,
+  postgresSchema,
+} from "./host.ts";
 import { table } from "./lib.ts";
 
-const serverDir = resolve(import.meta.dirname, "../apps/server");
-const pg = createRequire(join(serverDir, "package.json"))("pg") as typeof import("pg");
+const serverDir = join(BENCH_ROOT, "apps/server");
 const headers = { authorization: `Bearer ${BENCH_KEY}`, "content-type": "application/json" };
 const N = Number(process.env.BENCH_NODES_RUNS ?? 2000);
 const CLIENTS = 10;
-const POSTGRES_URL =
-  process.env.BENCH_POSTGRES_URL ??
-  process.env.AGENTRT_TEST_POSTGRES_URL ??
-  "postgres://postgres@127.0.0.1:5432/postgres";
 
 interface Node {
   url: string;
@@ -104,9 +104,9 @@ async function measure(
 }
 
 export default async function bench(): Promise<void> {
-  const client = new pg.Client({ connectionString: POSTGRES_URL, connectionTimeoutMillis: 3000 });
+  let schemas: Awaited<ReturnType<typeof postgresSchema>>[];
   try {
-    await client.connect();
+    schemas = [await postgresSchema(), await postgresSchema()];
   } catch (error) {
     console.log(
       `\nnodes: skipped, no PostgreSQL at ${POSTGRES_URL} (${String(error)}); set BENCH_POSTGRES_URL`,
@@ -115,22 +115,14 @@ export default async function bench(): Promise<void> {
   }
   const host = createBenchHost({ links: firstPartyLinks() });
   const dataDir = mkdtempSync(join(tmpdir(), "agentrt-bench-nodes-"));
-  const schemas: string[] = [];
-  const onSchema = () => {
-    const schema = `agentrt_bench_${randomBytes(4).toString("hex")}`;
-    schemas.push(schema);
-    const url = new URL(POSTGRES_URL);
-    url.searchParams.set("schema", schema);
-    return url.toString();
-  };
   try {
     const rows = [
       await measure("baseline: embedded SQLite", 1, {
         AGENTRT_HOST_DIR: host.dir,
         AGENTRT_DATA_DIR: dataDir,
       }),
-      await measure("PostgreSQL", 1, { AGENTRT_HOST_DIR: host.dir, AGENTRT_DATABASE_URL: onSchema() }),
-      await measure("PostgreSQL", 2, { AGENTRT_HOST_DIR: host.dir, AGENTRT_DATABASE_URL: onSchema() }),
+      await measure("PostgreSQL", 1, { AGENTRT_HOST_DIR: host.dir, AGENTRT_DATABASE_URL: schemas[0]!.url }),
+      await measure("PostgreSQL", 2, { AGENTRT_HOST_DIR: host.dir, AGENTRT_DATABASE_URL: schemas[1]!.url }),
     ];
     table(
       `Trivial one-step task, sync runs over HTTP, ${CLIENTS} clients spread over the processes, n=${N}`,
@@ -138,8 +130,7 @@ export default async function bench(): Promise<void> {
       rows,
     );
   } finally {
-    for (const schema of schemas) await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-    await client.end();
+    for (const schema of schemas) await schema.drop();
     rmSync(dataDir, { recursive: true, force: true });
     host.remove();
   }

@@ -1,6 +1,17 @@
 // `pnpm bench`: runs every benchmark in turn; each prints its own baseline measured in the same run.
 // Pick some with BENCH=api,discovery.
-const all = ["api", "discovery", "startup", "runs", "sandbox", "chat", "tracing", "nodes", "tools"];
+const all = [
+  "api",
+  "discovery",
+  "startup",
+  "runs",
+  "durable",
+  "sandbox",
+  "chat",
+  "tracing",
+  "nodes",
+  "tools",
+];
 // Only when named (BENCH=soak: minutes long; BENCH=checkpoint: the evidence for the write-path tail).
 const onRequest = ["soak", "checkpoint"];
 const only = process.env.BENCH?.split(",");
