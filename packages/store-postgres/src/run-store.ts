@@ -89,8 +89,11 @@ const PATCH_COLUMNS: Record<keyof RunPatch, [column: string, encode: (value: nev
   webhookDeliveries: ["webhook_deliveries", (v: unknown) => toJson(v)],
 };
 
-/** Applies a patch and reserves `events` seqs in one statement (its row lock orders concurrent appends). */
-async function updateRow(db: Queryable, id: string, patch: RunPatch, events: number): Promise<RunRow> {
+/**
+ * The statement that applies a patch and reserves `events` seqs (its row lock orders concurrent
+ * appends): `$1` is the run id, `$2` the number of events, the patched values follow.
+ */
+function updateStatement(id: string, patch: RunPatch, events: number): { sql: string; params: unknown[] } {
   const params: unknown[] = [id, events];
   const sets = ["last_seq = last_seq + $2"];
   for (const [field, value] of Object.entries(patch)) {
@@ -99,10 +102,12 @@ async function updateRow(db: Queryable, id: string, patch: RunPatch, events: num
     params.push(encode(value as never));
     sets.push(`${column} = $${params.length}`);
   }
-  const { rows } = await db.query<RunRow>(
-    `UPDATE runs SET ${sets.join(", ")} WHERE id = $1 RETURNING *`,
-    params,
-  );
+  return { sql: `UPDATE runs SET ${sets.join(", ")} WHERE id = $1 RETURNING *`, params };
+}
+
+async function updateRow(db: Queryable, id: string, patch: RunPatch): Promise<RunRow> {
+  const { sql, params } = updateStatement(id, patch, 0);
+  const { rows } = await db.query<RunRow>(sql, params);
   if (!rows[0]) throw runNotFound(id);
   return rows[0];
 }
@@ -115,38 +120,44 @@ export interface RunStoreOptions {
 }
 
 export function createRunStore(pool: pg.Pool, options: RunStoreOptions): RunStore {
+  /**
+   * One statement, so one round trip: the row update (which numbers the events), the event rows
+   * (the columns as parallel arrays) and the NOTIFY of their position (listeners read the rows
+   * themselves: NOTIFY payloads are small).
+   */
   async function appendEvents(runId: string, payloads: RunEventPayload[], patch: RunPatch = {}) {
-    return transaction(pool, async (client) => {
-      const row = await updateRow(client, runId, patch, payloads.length);
-      const createdAt = nowIso();
-      const first = row.last_seq - payloads.length + 1;
-      const events = payloads.map(
-        (payload, i): StoredRunEvent => ({
-          runId,
-          seq: first + i,
-          type: payload.type,
-          data: payload,
-          createdAt,
-        }),
-      );
-      if (events.length > 0) {
-        // One statement for the whole batch: the columns go in as parallel arrays.
-        await client.query(
-          `INSERT INTO run_events (run_id, seq, type, data, created_at)
-           SELECT $1, seq, type, data, $5 FROM unnest($2::int[], $3::text[], $4::text[]) AS e (seq, type, data)`,
-          [
-            runId,
-            events.map((e) => e.seq),
-            events.map((e) => e.type),
-            payloads.map((p) => JSON.stringify(p)),
-            createdAt,
-          ],
-        );
-        // Only the position travels: listeners read the rows themselves (NOTIFY payloads are small).
-        await client.query("SELECT pg_notify($1, $2)", [options.eventChannel, `${runId} ${first}`]);
-      }
-      return { events, run: toRun(row) };
-    });
+    if (payloads.length === 0) return { events: [], run: toRun(await updateRow(pool, runId, patch)) };
+    const { sql, params } = updateStatement(runId, patch, payloads.length);
+    const createdAt = nowIso();
+    const at = params.length;
+    params.push(
+      payloads.map((p) => p.type),
+      payloads.map((p) => JSON.stringify(p)),
+      createdAt,
+      options.eventChannel,
+    );
+    const { rows } = await pool.query<RunRow>(
+      `WITH r AS (${sql}),
+       e AS (INSERT INTO run_events (run_id, seq, type, data, created_at)
+             SELECT r.id, r.last_seq - $2 + v.ord, v.type, v.data, $${at + 3}
+             FROM r, unnest($${at + 1}::text[], $${at + 2}::text[]) WITH ORDINALITY AS v (type, data, ord)),
+       n AS (SELECT pg_notify($${at + 4}, r.id || ' ' || (r.last_seq - $2 + 1)) FROM r)
+       SELECT r.* FROM r CROSS JOIN n`,
+      params,
+    );
+    const row = rows[0];
+    if (!row) throw runNotFound(runId);
+    const first = row.last_seq - payloads.length + 1;
+    const events = payloads.map(
+      (payload, i): StoredRunEvent => ({
+        runId,
+        seq: first + i,
+        type: payload.type,
+        data: payload,
+        createdAt,
+      }),
+    );
+    return { events, run: toRun(row) };
   }
 
   /**
@@ -255,7 +266,7 @@ export function createRunStore(pool: pg.Pool, options: RunStoreOptions): RunStor
       ),
 
     async update(id, patch) {
-      return toRun(await updateRow(pool, id, patch, 0));
+      return toRun(await updateRow(pool, id, patch));
     },
 
     async listByStatus(statuses, limit) {
