@@ -7,9 +7,9 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { serve } from "@hono/node-server";
 import { Hono } from "hono";
-import { BENCH_KEY, firstPartyLinks, startBenchServer } from "./host.ts";
+import { BENCH_KEY, BENCH_STORE, firstPartyLinks, startBenchServer } from "./host.ts";
 import { ms, type Summary, summarize, table, verdict } from "./lib.ts";
-import { attribute, type Timed, walStamp, watchGc } from "./lib-tail.ts";
+import { attribute, type GcPause, type Timed, walStamp, watchGc } from "./lib-tail.ts";
 
 const N = Number(process.env.BENCH_N ?? 1500);
 const WARMUP = 200;
@@ -85,13 +85,16 @@ async function call(url: string, method: string, body?: unknown, expected = 200)
 /** WARMUP untimed calls, then N timed ones, each stamped with the WAL header after it. */
 async function timed(fn: (i: number) => Promise<unknown>, walFile: string | undefined): Promise<Timed[]> {
   for (let i = 0; i < WARMUP; i++) await fn(-1 - i);
-  const out: Timed[] = [];
+  const out: Timed[] & { cpuMs?: number } = [];
+  const cpu = process.cpuUsage();
   for (let i = 0; i < N; i++) {
     const start = performance.now();
     await fn(i);
     const end = performance.now();
     out.push({ start, end, wal: walFile ? walStamp(walFile) : "" });
   }
+  const used = process.cpuUsage(cpu);
+  out.cpuMs = (used.user + used.system) / 1000 / N;
   return out;
 }
 
@@ -126,6 +129,13 @@ async function measure(url: string, label: string, walFile?: string) {
 }
 
 const stats = (requests: Timed[]): Summary => summarize(requests.map((r) => r.end - r.start));
+/** GC pauses of `kind` that began while these requests ran, per 1,000 requests. */
+const gcPer1k = (requests: Timed[], pauses: GcPause[], kind: number) => {
+  const from = requests[0]!.start;
+  const to = requests.at(-1)!.end;
+  const n = pauses.filter((p) => p.kind === kind && p.start >= from && p.start <= to).length;
+  return ((n * 1000) / requests.length).toFixed(1);
+};
 const pct = (part: number, whole: number) => (whole === 0 ? "-" : `${Math.round((part / whole) * 100)} %`);
 
 export default async function bench(): Promise<void> {
@@ -142,7 +152,7 @@ export default async function bench(): Promise<void> {
       ["POST /v1/agents/{id}/runs (background)", "submit", 5],
     ] as const;
     table(
-      `Write-path latency over HTTP, 1 connection, ${WARMUP} warm-ups then n=${N} each (baseline: bare Hono handler, in-memory map)`,
+      `Write-path latency over HTTP on ${BENCH_STORE}, 1 connection, ${WARMUP} warm-ups then n=${N} each (baseline: bare Hono handler, in-memory map); CPU and GC of this process (client and server)`,
       [
         "operation",
         "baseline p50",
@@ -152,6 +162,9 @@ export default async function bench(): Promise<void> {
         "p99.9",
         "max",
         "target p99",
+        "CPU/req",
+        "minor GC / 1k",
+        "major GC / 1k",
       ],
       ops.map(([label, key, target]) => {
         const b = stats(base[key]);
@@ -165,6 +178,9 @@ export default async function bench(): Promise<void> {
           ms(o.p999),
           ms(o.max),
           target ? verdict(o.p99, target) : "-",
+          ms((ours[key] as { cpuMs?: number }).cpuMs ?? Number.NaN),
+          gcPer1k(ours[key], gc.pauses, 1),
+          gcPer1k(ours[key], gc.pauses, 4),
         ];
       }),
     );

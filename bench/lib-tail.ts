@@ -28,11 +28,21 @@ export function walStamp(walFile: string): string {
   }
 }
 
-/** Collects GC pauses (start and duration, ms on the `performance.now()` clock) while running. */
-export function watchGc(): { pauses: { start: number; duration: number }[]; stop(): void } {
-  const pauses: { start: number; duration: number }[] = [];
+/** A GC pause: start and duration (ms on the `performance.now()` clock); kind 1 minor, 4 major, 8 incremental. */
+export interface GcPause {
+  start: number;
+  duration: number;
+  kind: number;
+}
+
+/** Collects GC pauses while running. */
+export function watchGc(): { pauses: GcPause[]; stop(): void } {
+  const pauses: GcPause[] = [];
   const observer = new PerformanceObserver((list) => {
-    for (const entry of list.getEntries()) pauses.push({ start: entry.startTime, duration: entry.duration });
+    for (const entry of list.getEntries()) {
+      const kind = (entry.detail as { kind?: number } | null)?.kind ?? 0;
+      pauses.push({ start: entry.startTime, duration: entry.duration, kind });
+    }
   });
   observer.observe({ entryTypes: ["gc"] });
   return { pauses, stop: () => observer.disconnect() };

@@ -9,26 +9,26 @@
 // (the agent from the node's cache); "vs SQLite" compares the first with the baseline (target:
 // within 10 %). BENCH_NODES_READS: n.
 import { type ChildProcess, spawn } from "node:child_process";
-import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { createFakeModelServer } from "@agentrt/testing";
-import { BENCH_KEY, createBenchHost, firstPartyLinks } from "./host.ts";
+import {
+  BENCH_KEY,
+  BENCH_ROOT,
+  createBenchHost,
+  firstPartyLinks,
+  POSTGRES_URL,
+  postgresSchema,
+} from "./host.ts";
 import { table } from "./lib.ts";
 
-const serverDir = resolve(import.meta.dirname, "../apps/server");
-const pg = createRequire(join(serverDir, "package.json"))("pg") as typeof import("pg");
+const serverDir = join(BENCH_ROOT, "apps/server");
 const headers = { authorization: `Bearer ${BENCH_KEY}`, "content-type": "application/json" };
 const N = Number(process.env.BENCH_NODES_RUNS ?? 2000);
 const CHATS = Number(process.env.BENCH_NODES_CHATS ?? 1000);
 const READS = Number(process.env.BENCH_NODES_READS ?? 10_000);
 const CLIENTS = 10;
-const POSTGRES_URL =
-  process.env.BENCH_POSTGRES_URL ??
-  process.env.AGENTRT_TEST_POSTGRES_URL ??
-  "postgres://postgres@127.0.0.1:5432/postgres";
 
 interface Node {
   url: string;
@@ -153,9 +153,9 @@ async function measure(
 }
 
 export default async function bench(): Promise<void> {
-  const client = new pg.Client({ connectionString: POSTGRES_URL, connectionTimeoutMillis: 3000 });
+  const schemas = [await postgresSchema(), await postgresSchema(), await postgresSchema()];
   try {
-    await client.connect();
+    await schemas[0]!.drop(); // nothing to drop yet: checks that PostgreSQL answers
   } catch (error) {
     console.log(
       `\nnodes: skipped, no PostgreSQL at ${POSTGRES_URL} (${String(error)}); set BENCH_POSTGRES_URL`,
@@ -165,16 +165,8 @@ export default async function bench(): Promise<void> {
   const host = createBenchHost({ links: firstPartyLinks() });
   const fake = await createFakeModelServer();
   const dataDir = mkdtempSync(join(tmpdir(), "agentrt-bench-nodes-"));
-  const schemas: string[] = [];
-  const onSchema = () => {
-    const schema = `agentrt_bench_${randomBytes(4).toString("hex")}`;
-    schemas.push(schema);
-    const url = new URL(POSTGRES_URL);
-    url.searchParams.set("schema", schema);
-    return url.toString();
-  };
   try {
-    const onPostgres = () => ({ AGENTRT_HOST_DIR: host.dir, AGENTRT_DATABASE_URL: onSchema() });
+    const onPostgres = (i: number) => ({ AGENTRT_HOST_DIR: host.dir, AGENTRT_DATABASE_URL: schemas[i]!.url });
     const measured = [
       await measure(
         "baseline: embedded SQLite",
@@ -182,9 +174,9 @@ export default async function bench(): Promise<void> {
         { AGENTRT_HOST_DIR: host.dir, AGENTRT_DATA_DIR: dataDir },
         fake.url,
       ),
-      await measure("PostgreSQL", ["all"], onPostgres(), fake.url),
-      await measure("PostgreSQL", ["all", "all"], onPostgres(), fake.url),
-      await measure("PostgreSQL", ["api", "worker", "worker"], onPostgres(), fake.url),
+      await measure("PostgreSQL", ["all"], onPostgres(0), fake.url),
+      await measure("PostgreSQL", ["all", "all"], onPostgres(1), fake.url),
+      await measure("PostgreSQL", ["api", "worker", "worker"], onPostgres(2), fake.url),
     ];
     table(
       `Sync runs of a trivial one-step task (n=${N}) and non-stream chat completions of a conversation agent on a zero-latency fake model (n=${CHATS}), over HTTP, ${CLIENTS} clients spread over the processes serving the API`,
@@ -210,8 +202,7 @@ export default async function bench(): Promise<void> {
       ]),
     );
   } finally {
-    for (const schema of schemas) await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-    await client.end();
+    for (const schema of schemas) await schema.drop();
     await fake.close();
     rmSync(dataDir, { recursive: true, force: true });
     host.remove();

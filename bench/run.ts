@@ -6,6 +6,7 @@ const all = [
   "startup",
   "runs",
   "followers",
+  "durable",
   "sandbox",
   "chat",
   "tracing",

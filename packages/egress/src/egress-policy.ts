@@ -98,7 +98,8 @@ export function createEgressPolicy(options: EgressPolicyOptions = {}): EgressPol
     );
   };
 
-  const client = createEgressFetch({ checkUrl, lookup, maxRedirects: options.maxRedirects ?? 20 });
+  // Made on first use: a policy only asked to check URLs (config validation) needs no HTTP agents.
+  let client: ReturnType<typeof createEgressFetch> | undefined;
 
   return {
     checkUrl,
@@ -108,7 +109,10 @@ export function createEgressPolicy(options: EgressPolicyOptions = {}): EgressPol
       return { url, address: first!.address, family: first!.family };
     },
     lookup,
-    fetch: client.fetch,
-    close: client.close,
+    fetch: (input, init) => {
+      client ??= createEgressFetch({ checkUrl, lookup, maxRedirects: options.maxRedirects ?? 20 });
+      return client.fetch(input, init);
+    },
+    close: () => client?.close(),
   };
 }

@@ -270,7 +270,7 @@ export function createMemoryStore(): Store {
       },
     },
     runs: {
-      async create(input, idempotentSince) {
+      async create(input, idempotentSince, initialEvents = []) {
         if (input.idempotencyKey !== null && idempotentSince !== undefined) {
           const existing = [...runs.values()].find(
             (r) =>
@@ -278,7 +278,7 @@ export function createMemoryStore(): Store {
               r.idempotencyKey === input.idempotencyKey &&
               r.createdAt >= idempotentSince,
           );
-          if (existing) return { run: structuredClone(existing), created: false };
+          if (existing) return { run: structuredClone(existing), created: false, events: [] };
         }
         // Like a primary-key violation in SQL: a programming error, not a client error.
         if (runs.has(input.id)) throw new Error(`run ${input.id} already exists`);
@@ -297,7 +297,8 @@ export function createMemoryStore(): Store {
         };
         runs.set(run.id, run);
         events.set(run.id, []);
-        return { run: structuredClone(run), created: true };
+        const stored = appendEvents(run.id, initialEvents);
+        return { run: structuredClone(run), created: true, events: stored };
       },
       async get(id) {
         const run = runs.get(id);

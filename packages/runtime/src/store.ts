@@ -248,9 +248,15 @@ export class RunHeldElsewhere extends AgentrtError {
 export interface RunStore {
   /**
    * Inserts a queued run. With an idempotency key already used for the same agent since
-   * `idempotentSince`, returns that run instead and `created: false`.
+   * `idempotentSince`, returns that run instead and `created: false`. `events` (seq 1, 2, ...) are
+   * stored with a created run in the same atomic step, so a submission is one write; the stored
+   * events are returned (none when the run already existed).
    */
-  create(run: NewRun, idempotentSince?: string): Promise<{ run: RunRecord; created: boolean }>;
+  create(
+    run: NewRun,
+    idempotentSince?: string,
+    events?: RunEventPayload[],
+  ): Promise<{ run: RunRecord; created: boolean; events: StoredRunEvent[] }>;
   get(id: string): Promise<RunRecord | undefined>;
   list(filter: RunListFilter): Promise<Page<RunRecord>>;
   update(id: string, patch: RunPatch): Promise<RunRecord>;

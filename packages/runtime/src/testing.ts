@@ -176,7 +176,7 @@ export function describeStoreConformance(name: string, options: StoreConformance
       expect(first.created).toBe(true);
       expect(first.run).toMatchObject({ status: "queued", output: null, error: null, webhookDeliveries: [] });
       const again = await store.runs.create(newRun(agentId, { idempotencyKey: "k" }), since);
-      expect(again).toEqual({ run: first.run, created: false });
+      expect(again).toEqual({ run: first.run, created: false, events: [] });
       // Outside the window the key is free again.
       const later = new Date(Date.now() + 60_000).toISOString();
       expect((await store.runs.create(newRun(agentId, { idempotencyKey: "k" }), later)).created).toBe(true);
@@ -184,6 +184,28 @@ export function describeStoreConformance(name: string, options: StoreConformance
       expect((await store.runs.create(newRun(agentId, { idempotencyKey: "k" }))).created).toBe(true);
       // A run id is never reused: a second insert under it fails (the message is the store's own).
       await expect(store.runs.create(newRun(agentId, { id: first.run.id }))).rejects.toThrow();
+    });
+
+    it("stores a new run's first events with it, numbered from 1, and none on an idempotent hit", async () => {
+      const { store, agentId } = await withAgent();
+      const since = new Date(Date.now() - 60_000).toISOString();
+      const first = await store.runs.create(newRun(agentId, { idempotencyKey: "e" }), since, [
+        { type: "run.queued" },
+        { type: "progress", done: 0, total: 2 },
+      ]);
+      expect(first.events.map((e) => [e.seq, e.type, e.runId])).toEqual([
+        [1, "run.queued", first.run.id],
+        [2, "progress", first.run.id],
+      ]);
+      expect(await store.runs.events(first.run.id, 0)).toEqual(first.events);
+      // Later appends continue after them.
+      expect((await store.runs.appendEvent(first.run.id, { type: "run.started" })).seq).toBe(3);
+      const again = await store.runs.create(newRun(agentId, { idempotencyKey: "e" }), since, [
+        { type: "run.queued" },
+      ]);
+      expect(again.created).toBe(false);
+      expect(again.events).toEqual([]);
+      expect((await store.runs.events(first.run.id, 0)).length).toBe(3);
     });
 
     it("keeps a run's invokeAgent depth (0 unless given)", async () => {

@@ -70,6 +70,30 @@ export function toRun(row: RunRow): RunRecord {
   };
 }
 
+function toEvent(row: EventRow): StoredRunEvent {
+  return {
+    runId: row.run_id,
+    seq: row.seq,
+    type: row.type as RunEventType,
+    data: fromJson<RunEventPayload>(row.data),
+    createdAt: row.created_at,
+  };
+}
+
+function runNotFound(id: string): AgentrtError {
+  return new AgentrtError(ErrorCode.RUN_NOT_FOUND, `Run ${id} not found`, { details: { id } });
+}
+
+/** Patchable columns, by field; an update sets exactly the fields given. */
+const PATCH_COLUMNS: Record<keyof RunPatch, [column: string, encode: (value: never) => unknown]> = {
+  status: ["status", (v: string) => v],
+  output: ["output", (v: unknown) => toJson(v)],
+  error: ["error", (v: unknown) => toJson(v)],
+  startedAt: ["started_at", (v: string | null) => v],
+  finishedAt: ["finished_at", (v: string | null) => v],
+  webhookDeliveries: ["webhook_deliveries", (v: unknown) => toJson(v)],
+};
+
 interface UsageRow {
   key: string;
   runs: number;
@@ -113,41 +137,16 @@ function toUsage(row: UsageRow | undefined) {
   return { runs: row?.runs ?? 0, errors: row?.errors ?? 0, p50Ms: row?.p50 ?? null, p95Ms: row?.p95 ?? null };
 }
 
-function toEvent(row: EventRow): StoredRunEvent {
-  return {
-    runId: row.run_id,
-    seq: row.seq,
-    type: row.type as RunEventType,
-    data: fromJson<RunEventPayload>(row.data),
-    createdAt: row.created_at,
-  };
-}
-
-function runNotFound(id: string): AgentrtError {
-  return new AgentrtError(ErrorCode.RUN_NOT_FOUND, `Run ${id} not found`, { details: { id } });
-}
-
-/** Patchable columns, by field; an update sets exactly the fields given. */
-const PATCH_COLUMNS: Record<keyof RunPatch, [column: string, encode: (value: never) => unknown]> = {
-  status: ["status", (v: string) => v],
-  output: ["output", (v: unknown) => toJson(v)],
-  error: ["error", (v: unknown) => toJson(v)],
-  startedAt: ["started_at", (v: string | null) => v],
-  finishedAt: ["finished_at", (v: string | null) => v],
-  webhookDeliveries: ["webhook_deliveries", (v: unknown) => toJson(v)],
-};
-
 /**
- * Applies a patch and reserves `events` seqs in one statement (its row lock orders concurrent
- * appends). With a `holder`, only while that node holds the run: the fence is in the same statement.
+ * The statement that applies a patch and reserves `events` seqs (its row lock orders concurrent
+ * appends): `$1` is the run id, `$2` the number of events, the patched values follow.
  */
-async function updateRow(
-  db: Queryable,
+function updateStatement(
   id: string,
   patch: RunPatch,
   events: number,
   holder?: string,
-): Promise<RunRow> {
+): { sql: string; params: unknown[] } {
   const params: unknown[] = [id, events];
   const sets = ["last_seq = last_seq + $2"];
   for (const [field, value] of Object.entries(patch)) {
@@ -161,11 +160,17 @@ async function updateRow(
     params.push(holder);
     where += ` AND owner = $${params.length}`;
   }
-  const { rows } = await db.query<RunRow>(
-    `UPDATE runs SET ${sets.join(", ")} WHERE ${where} RETURNING *`,
-    params,
-  );
-  if (rows[0]) return rows[0];
+  return { sql: `UPDATE runs SET ${sets.join(", ")} WHERE ${where} RETURNING *`, params };
+}
+
+async function updateRow(db: Queryable, id: string, patch: RunPatch, holder?: string): Promise<RunRow> {
+  const { sql, params } = updateStatement(id, patch, 0, holder);
+  const { rows } = await db.query<RunRow>(sql, params);
+  return rows[0] ?? (await missing(db, id, holder));
+}
+
+/** Why an update matched no row: the run is gone, or (fenced) another node holds it now. */
+async function missing(db: Queryable, id: string, holder: string | undefined): Promise<never> {
   if (holder !== undefined && (await db.query("SELECT 1 FROM runs WHERE id = $1", [id])).rowCount) {
     throw new RunHeldElsewhere(id, holder);
   }
@@ -180,71 +185,112 @@ export interface RunStoreOptions {
 }
 
 export function createRunStore(pool: pg.Pool, options: RunStoreOptions): RunStore {
+  /**
+   * One statement, so one round trip: the row update (which numbers the events), the event rows
+   * (the columns as parallel arrays) and the NOTIFY of their position (listeners read the rows
+   * themselves: NOTIFY payloads are small).
+   */
   async function appendEvents(
     runId: string,
     payloads: RunEventPayload[],
     patch: RunPatch = {},
     holder?: string,
   ) {
-    return transaction(pool, async (client) => {
-      const row = await updateRow(client, runId, patch, payloads.length, holder);
-      const createdAt = nowIso();
-      const first = row.last_seq - payloads.length + 1;
+    if (payloads.length === 0) return { events: [], run: toRun(await updateRow(pool, runId, patch, holder)) };
+    const { sql, params } = updateStatement(runId, patch, payloads.length, holder);
+    const createdAt = nowIso();
+    const at = params.length;
+    params.push(
+      payloads.map((p) => p.type),
+      payloads.map((p) => JSON.stringify(p)),
+      createdAt,
+      options.eventChannel,
+    );
+    const { rows } = await pool.query<RunRow>(
+      `WITH r AS (${sql}),
+       e AS (INSERT INTO run_events (run_id, seq, type, data, created_at)
+             SELECT r.id, r.last_seq - $2 + v.ord, v.type, v.data, $${at + 3}
+             FROM r, unnest($${at + 1}::text[], $${at + 2}::text[]) WITH ORDINALITY AS v (type, data, ord)),
+       n AS (SELECT pg_notify($${at + 4}, r.id || ' ' || (r.last_seq - $2 + 1)) FROM r)
+       SELECT r.* FROM r CROSS JOIN n`,
+      params,
+    );
+    const row = rows[0] ?? (await missing(pool, runId, holder));
+    const first = row.last_seq - payloads.length + 1;
+    const events = payloads.map(
+      (payload, i): StoredRunEvent => ({
+        runId,
+        seq: first + i,
+        type: payload.type,
+        data: payload,
+        createdAt,
+      }),
+    );
+    return { events, run: toRun(row) };
+  }
+
+  /**
+   * Inserts a queued run with its first events (their seqs reserved on the row) in one statement,
+   * so a submission is one round trip; the events' NOTIFY goes out with it, as for any append.
+   */
+  async function insert(
+    db: Queryable,
+    run: Parameters<RunStore["create"]>[0],
+    payloads: RunEventPayload[],
+  ): Promise<{ run: RunRecord; created: true; events: StoredRunEvent[] }> {
+    const createdAt = nowIso();
+    const params = [
+      run.id,
+      run.agentId,
+      run.agentRevision,
+      run.threadId,
+      run.scheduleId,
+      toJson(run.input),
+      run.idempotencyKey,
+      run.webhookUrl,
+      run.timeoutMs,
+      createdAt,
+      options.owner,
+      run.invokeDepth ?? 0,
+      payloads.length,
+      run.traceParent ?? null,
+      run.traceState ?? null,
+    ];
+    const insertRun = `INSERT INTO runs (id, agent_id, agent_revision, thread_id, schedule_id, input, status,
+                          idempotency_key, webhook_url, webhook_deliveries, timeout_ms, created_at, owner,
+                          invoke_depth, last_seq, trace_parent, trace_state)
+       VALUES ($1, $2, $3, $4, $5, $6, 'queued', $7, $8, '[]', $9, $10, $11, $12, $13, $14, $15)
+       RETURNING *`;
+    try {
+      // The event rows' foreign key is checked at the end of the statement, when the run row exists.
+      const { rows } = await db.query<RunRow>(
+        payloads.length === 0
+          ? insertRun
+          : `WITH r AS (${insertRun}),
+             e AS (INSERT INTO run_events (run_id, seq, type, data, created_at)
+                   SELECT $1, seq, type, data, $10 FROM unnest($16::int[], $17::text[], $18::text[]) AS v (seq, type, data)),
+             n AS (SELECT pg_notify($19, $1 || ' 1'))
+           SELECT r.* FROM r CROSS JOIN n`,
+        payloads.length === 0
+          ? params
+          : [
+              ...params,
+              payloads.map((_, i) => i + 1),
+              payloads.map((p) => p.type),
+              payloads.map((p) => JSON.stringify(p)),
+              options.eventChannel,
+            ],
+      );
       const events = payloads.map(
         (payload, i): StoredRunEvent => ({
-          runId,
-          seq: first + i,
+          runId: run.id,
+          seq: i + 1,
           type: payload.type,
           data: payload,
           createdAt,
         }),
       );
-      if (events.length > 0) {
-        // One statement for the whole batch: the columns go in as parallel arrays.
-        await client.query(
-          `INSERT INTO run_events (run_id, seq, type, data, created_at)
-           SELECT $1, seq, type, data, $5 FROM unnest($2::int[], $3::text[], $4::text[]) AS e (seq, type, data)`,
-          [
-            runId,
-            events.map((e) => e.seq),
-            events.map((e) => e.type),
-            payloads.map((p) => JSON.stringify(p)),
-            createdAt,
-          ],
-        );
-        // Only the position travels: listeners read the rows themselves (NOTIFY payloads are small).
-        await client.query("SELECT pg_notify($1, $2)", [options.eventChannel, `${runId} ${first}`]);
-      }
-      return { events, run: toRun(row) };
-    });
-  }
-
-  async function insert(db: Queryable, run: Parameters<RunStore["create"]>[0]): Promise<RunRecord> {
-    try {
-      const { rows } = await db.query<RunRow>(
-        `INSERT INTO runs (id, agent_id, agent_revision, thread_id, schedule_id, input, status, idempotency_key,
-                           webhook_url, webhook_deliveries, timeout_ms, created_at, owner, invoke_depth,
-                           trace_parent, trace_state)
-         VALUES ($1, $2, $3, $4, $5, $6, 'queued', $7, $8, '[]', $9, $10, $11, $12, $13, $14)
-         RETURNING *`,
-        [
-          run.id,
-          run.agentId,
-          run.agentRevision,
-          run.threadId,
-          run.scheduleId,
-          toJson(run.input),
-          run.idempotencyKey,
-          run.webhookUrl,
-          run.timeoutMs,
-          nowIso(),
-          options.owner,
-          run.invokeDepth ?? 0,
-          run.traceParent ?? null,
-          run.traceState ?? null,
-        ],
-      );
-      return toRun(rows[0]!);
+      return { run: toRun(rows[0]!), created: true, events };
     } catch (error) {
       if (sqlState(error) === FOREIGN_KEY_VIOLATION) {
         throw new AgentrtError(ErrorCode.AGENT_NOT_FOUND, `Agent ${run.agentId} not found`, {
@@ -257,10 +303,9 @@ export function createRunStore(pool: pg.Pool, options: RunStoreOptions): RunStor
   }
 
   return {
-    async create(run, idempotentSince) {
+    async create(run, idempotentSince, events = []) {
       const key = run.idempotencyKey;
-      if (key === null || idempotentSince === undefined)
-        return { run: await insert(pool, run), created: true };
+      if (key === null || idempotentSince === undefined) return insert(pool, run, events);
       // A transaction-scoped advisory lock on (agent, key) makes look-up and insert one step for
       // every node: two requests with one key create one run.
       return transaction(pool, async (client) => {
@@ -272,8 +317,8 @@ export function createRunStore(pool: pg.Pool, options: RunStoreOptions): RunStor
            ORDER BY created_at DESC, id DESC LIMIT 1`,
           [run.agentId, key, idempotentSince],
         );
-        if (rows[0]) return { run: toRun(rows[0]), created: false };
-        return { run: await insert(client, run), created: true };
+        if (rows[0]) return { run: toRun(rows[0]), created: false, events: [] };
+        return insert(client, run, events);
       });
     },
 
@@ -292,7 +337,7 @@ export function createRunStore(pool: pg.Pool, options: RunStoreOptions): RunStor
       ),
 
     async update(id, patch) {
-      return toRun(await updateRow(pool, id, patch, 0));
+      return toRun(await updateRow(pool, id, patch));
     },
 
     async listByStatus(statuses, limit) {
@@ -329,6 +374,7 @@ export function createRunStore(pool: pg.Pool, options: RunStoreOptions): RunStor
       );
       return rows[0]!.tokens;
     },
+
     async usageByTemplateVersion(templateName, since) {
       const { rows } = await pool.query<UsageRow>(TEMPLATE_USAGE, [templateName, since]);
       return rows.map((row) => ({ templateVersion: row.key, ...toUsage(row) }));

@@ -58,7 +58,7 @@ describe("runs.create", () => {
     const since = new Date(Date.now() - 60_000).toISOString();
     const first = await store.runs.create(newRun(agent.id, { idempotencyKey: "k1" }), since);
     const again = await store.runs.create(newRun(agent.id, { idempotencyKey: "k1" }), since);
-    expect(again).toEqual({ run: first.run, created: false });
+    expect(again).toEqual({ run: first.run, created: false, events: [] });
     // Without a window the key is not checked.
     expect((await store.runs.create(newRun(agent.id, { idempotencyKey: "k1" }))).created).toBe(true);
   });

@@ -152,9 +152,9 @@ export function createRunStore(db: DatabaseSync, group: GroupCommit): RunStore {
   const insertRun = db.prepare(`
     INSERT INTO runs (id, agent_id, agent_revision, thread_id, schedule_id, input, status, idempotency_key,
                       webhook_url, webhook_deliveries, timeout_ms, invoke_depth, trace_parent, trace_state,
-                      created_at)
+                      created_at, last_seq)
     VALUES ($id, $agentId, $agentRevision, $threadId, $scheduleId, $input, 'queued', $idempotencyKey,
-            $webhookUrl, '[]', $timeoutMs, $invokeDepth, $traceParent, $traceState, $createdAt)
+            $webhookUrl, '[]', $timeoutMs, $invokeDepth, $traceParent, $traceState, $createdAt, $lastSeq)
     RETURNING *`);
   const selectIdempotent = db.prepare(`
     SELECT * FROM runs
@@ -219,19 +219,27 @@ export function createRunStore(db: DatabaseSync, group: GroupCommit): RunStore {
     // The counter lives on the run row: bumping it takes the row's write lock, so concurrent
     // appends (even from other processes) get distinct, gap-free numbers.
     const row = updateRow(runId, patch, payloads.length);
+    return { events: insertEvents(runId, row.last_seq - payloads.length, payloads), run: toRun(row) };
+  }
+
+  /** Inserts events numbered after `lastSeq` (already reserved on the run row). */
+  function insertEvents(runId: string, lastSeq: number, payloads: RunEventPayload[]): StoredRunEvent[] {
     const createdAt = nowIso();
-    let seq = row.last_seq - payloads.length;
-    const events = payloads.map((payload) => {
+    let seq = lastSeq;
+    return payloads.map((payload) => {
       const event: StoredRunEvent = { runId, seq: ++seq, type: payload.type, data: payload, createdAt };
       insertEvent.run(runId, event.seq, event.type, JSON.stringify(payload), createdAt);
       return event;
     });
-    return { events, run: toRun(row) };
   }
 
-  function insert(run: Parameters<RunStore["create"]>[0]): RunRecord {
+  /** Inserts a queued run with its first events: the row is born with their seqs reserved. */
+  function insert(
+    run: Parameters<RunStore["create"]>[0],
+    payloads: RunEventPayload[],
+  ): { run: RunRecord; created: true; events: StoredRunEvent[] } {
     try {
-      return toRun(
+      const row = toRun(
         insertRun.get({
           id: run.id,
           agentId: run.agentId,
@@ -246,8 +254,10 @@ export function createRunStore(db: DatabaseSync, group: GroupCommit): RunStore {
           traceParent: run.traceParent ?? null,
           traceState: run.traceState ?? null,
           createdAt: nowIso(),
+          lastSeq: payloads.length,
         }) as unknown as RunRow,
       );
+      return { run: row, created: true, events: insertEvents(run.id, 0, payloads) };
     } catch (error) {
       if (isForeignKeyViolation(error)) {
         throw new AgentrtError(ErrorCode.AGENT_NOT_FOUND, `Agent ${run.agentId} not found`, {
@@ -260,16 +270,16 @@ export function createRunStore(db: DatabaseSync, group: GroupCommit): RunStore {
   }
 
   return {
-    create(run, idempotentSince) {
+    create(run, idempotentSince, events = []) {
       const key = run.idempotencyKey;
-      // No window, no de-duplication (as in core's in-memory store).
-      if (key === null || idempotentSince === undefined)
-        return group.write(() => ({ run: insert(run), created: true }));
-      // Look-up and insert share the write lock, so two requests with one key create one run.
+      // Look-up and insert share the write lock, so two requests with one key create one run. No
+      // window, no de-duplication (as in core's in-memory store).
       return group.write(() => {
-        const existing = selectIdempotent.get(run.agentId, key, idempotentSince) as RunRow | undefined;
-        if (existing) return { run: toRun(existing), created: false };
-        return { run: insert(run), created: true };
+        if (key !== null && idempotentSince !== undefined) {
+          const existing = selectIdempotent.get(run.agentId, key, idempotentSince) as RunRow | undefined;
+          if (existing) return { run: toRun(existing), created: false, events: [] };
+        }
+        return insert(run, events);
       });
     },
 

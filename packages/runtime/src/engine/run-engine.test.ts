@@ -482,6 +482,10 @@ function recordingStore(refuse: (payload: RunEventPayload) => boolean = () => fa
     ...inner,
     runs: {
       ...inner.runs,
+      async create(run, idempotentSince, payloads = []) {
+        batches.push(["create", ...payloads.map((p) => p.type)]);
+        return inner.runs.create(run, idempotentSince, payloads);
+      },
       async appendEvents(runId, payloads, patch) {
         batches.push(payloads.map((p) => p.type));
         if (payloads.some(refuse)) {
@@ -514,9 +518,10 @@ describe("event journal", () => {
     expect(stored.map((e) => e.seq)).toEqual(Array.from({ length: 7 }, (_, i) => i + 1));
     expect(seen).toEqual(stored);
     // The template yields the burst without waiting for anything, so it lands in one batch, which
-    // is written with the run's end; the deltas on either side of the log line are joined.
+    // is written with the run's end; the deltas on either side of the log line are joined. The run
+    // row and its `run.queued` event are one write.
     expect(batches).toEqual([
-      ["run.queued"],
+      ["create", "run.queued"],
       ["run.started"],
       ["output.delta", "log", "output.delta", "output", "run.finished"],
     ]);

@@ -609,7 +609,8 @@ export function createRunEngine(options: RunEngineOptions): RunEngine {
     // Child runs start at once (their parent holds a slot), so only top-level runs can be refused.
     if (depth === 0) queue.ensureRoom(agent.id);
     const idempotencyKey = prepared.idempotencyKey ?? null;
-    const { run, created } = await store.runs.create(
+    // The run row and its `run.queued` event are one write.
+    const { run, created } = await journal.create(
       {
         id: prepared.runId ?? createId("run"),
         agentId: agent.id,
@@ -624,6 +625,7 @@ export function createRunEngine(options: RunEngineOptions): RunEngine {
         ...storedTraceContext(),
       },
       idempotencyKey === null ? undefined : new Date(Date.now() - IDEMPOTENCY_WINDOW_MS).toISOString(),
+      [{ type: "run.queued" }],
     );
     if (!created) {
       if (canonicalJson(run.input) !== canonicalJson(input)) {
@@ -635,7 +637,6 @@ export function createRunEngine(options: RunEngineOptions): RunEngine {
       }
       return { run, created };
     }
-    await journal.record(run.id, [{ type: "run.queued" }]);
     if (executes)
       queue.push(
         {

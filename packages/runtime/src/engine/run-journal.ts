@@ -1,7 +1,7 @@
 import { AgentrtError, ErrorCode, type RunError, toErrorInfo } from "@agentrt/core";
 import { nowIso } from "../ids.js";
 import { type RunEventPayload, type StoredRunEvent, TERMINAL_RUN_STATUSES } from "../run-events.js";
-import { RunHeldElsewhere, type RunPatch, type RunRecord, type Store } from "../store.js";
+import { type NewRun, RunHeldElsewhere, type RunPatch, type RunRecord, type Store } from "../store.js";
 import type { EventHub } from "./event-hub.js";
 
 /** How a run ended. Only a success carries output; every other ending carries a coded error. */
@@ -16,6 +16,15 @@ export type RunOutcome =
  * see an event the store could lose.
  */
 export interface RunJournal {
+  /**
+   * Stores a new run with its first events in one store call (`Store.runs.create`), then publishes
+   * them. An idempotent hit returns the existing run, `created: false`, and stores nothing.
+   */
+  create(
+    run: NewRun,
+    idempotentSince: string | undefined,
+    payloads: RunEventPayload[],
+  ): Promise<{ run: RunRecord; created: boolean }>;
   /**
    * Appends an event; resolves once it is stored (and published). Events a run produces in the
    * same event-loop turn (a burst of tokens, say) are stored together in one store call, so a
@@ -187,6 +196,11 @@ export function createRunJournal(
   }
 
   return {
+    async create(run, idempotentSince, payloads) {
+      const created = await store.runs.create(run, idempotentSince, payloads);
+      for (const event of created.events) hub.publish(event);
+      return created;
+    },
     append(runId, payload) {
       let batch = batches.get(runId);
       if (!batch) {
