@@ -1019,7 +1019,7 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description `sync`: the finished run; `stream`: its events as SSE */
+                /** @description `sync`: the finished run, whatever its status: a failed, cancelled or timed-out run answers 200 with its `error` (the run is the resource; retrying would run it again); `stream`: its events as SSE */
                 200: {
                     headers: {
                         /** @description The run's id */

@@ -111,7 +111,8 @@ export const createRun = defineApiRoute({
   request: { params: AgentParams, body: jsonBody(CreateRunSchema) },
   responses: {
     200: {
-      description: "`sync`: the finished run; `stream`: its events as SSE",
+      description:
+        "`sync`: the finished run, whatever its status: a failed, cancelled or timed-out run answers 200 with its `error` (the run is the resource; retrying would run it again); `stream`: its events as SSE",
       headers: runIdHeader,
       content: { ...jsonContent(RunSchema, "").content, ...sse },
     },
