@@ -3825,10 +3825,10 @@ export interface components {
         };
         CatalogEntry: {
             /**
-             * @description Why it is not compatible; null when it is
+             * @description Why it is not compatible, or `UPSTREAM_ERROR` when the registry refused its manifest (e.g. 401 for a private package) so it could not be checked; null when it is compatible
              * @enum {string|null}
              */
-            code: "TEMPLATE_INCOMPATIBLE" | "TEMPLATE_INVALID" | "TEMPLATE_NOT_FOUND" | null;
+            code: "TEMPLATE_INCOMPATIBLE" | "TEMPLATE_INVALID" | "TEMPLATE_NOT_FOUND" | "UPSTREAM_ERROR" | null;
             /** @description Whether this server's core API satisfies `coreApi` */
             compatible: boolean;
             /** @description `agentrt.coreApi` of that version */
@@ -3837,6 +3837,7 @@ export interface components {
             /** @description Versions of this package loaded here */
             installedVersions: string[];
             packageName: string;
+            /** @description What `code` means for this entry */
             reason: string | null;
             /** @description Latest published version */
             version: string;
