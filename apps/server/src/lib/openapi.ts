@@ -128,6 +128,43 @@ export function defineApiRoute<R extends Scoped>({ scope, openAiErrors, ...route
   });
 }
 
+interface ActionRoute<P extends z.ZodObject, S extends z.ZodType> {
+  /** The resource's path, e.g. `/v1/runs/{id}`; the route is `POST <resource>/<action>`. */
+  resource: string;
+  action: string;
+  params: P;
+  tags: string[];
+  scope: ApiKeyScope;
+  summary: string;
+  description?: string;
+  /** The resource as the action left it: the 200 answer. */
+  result: S;
+  resultDescription: string;
+  /** The action can be refused by the resource's state (409), e.g. cancelling a finished run. */
+  conflicts?: true;
+}
+
+/**
+ * A lifecycle action on one resource (pause, resume, cancel...): a bodiless POST that answers the
+ * resource as the action left it, 404 for an unknown one, 409 when its state refuses the action.
+ */
+export function defineActionRoute<P extends z.ZodObject, S extends z.ZodType>(action: ActionRoute<P, S>) {
+  return defineApiRoute({
+    method: "post",
+    path: `${action.resource}/${action.action}`,
+    tags: action.tags,
+    scope: action.scope,
+    summary: action.summary,
+    ...(action.description ? { description: action.description } : {}),
+    request: { params: action.params },
+    responses: {
+      200: jsonContent(action.result, action.resultDescription),
+      404: errorResponses[404],
+      ...(action.conflicts ? { 409: errorResponses[409] } : {}),
+    },
+  });
+}
+
 /** Schema of a route's `{name}` path parameter. */
 export function pathParam<const K extends string>(name: K, description?: string) {
   const schema = z
