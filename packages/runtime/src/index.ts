@@ -112,4 +112,5 @@ export { createRuntime, type Runtime, type RuntimeOptions } from "./runtime.js";
 export type * from "./store.js";
 export { API_KEY_SCOPES, NO_AGENT_LIMITS, SCHEDULE_OVERLAPS } from "./store.js";
 export { openStore, parseStoreLocation, type StoreDrivers, type StoreLocation } from "./store-factory.js";
+export * from "./store-records.js";
 export { checkErrorDeclarations, isReportableCode, qualifyError } from "./template-errors.js";
