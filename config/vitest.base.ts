@@ -13,6 +13,9 @@ export function definePackageTests(
   return defineConfig({
     test: {
       include: ["src/**/*.test.ts", "test/**/*.test.ts"],
+      // What a test polls for often crosses processes (NOTIFY, child servers): on a loaded CI
+      // machine that takes longer than vitest's 1 s default. A poll that holds returns at once.
+      expect: { poll: { timeout: 10_000 } },
       ...test,
       coverage: {
         provider: "v8",

@@ -3,6 +3,7 @@ import { authenticate } from "./lib/auth.js";
 import { createErrorHandler, notFoundHandler, validationHook } from "./lib/errors.js";
 import { createGuards } from "./lib/guards.js";
 import { createNotFoundHandler } from "./lib/method-not-allowed.js";
+import { registerRateLimitComponents } from "./lib/openapi.js";
 import { requestContext } from "./lib/request-context.js";
 import type { AppServices } from "./lib/services.js";
 import { traceRequests } from "./lib/trace-requests.js";
@@ -15,6 +16,7 @@ import { createHealthRoutes } from "./routes/health/health.index.js";
 import { createMcpRoutes } from "./routes/mcp/mcp.index.js";
 import { createMetricsRoutes } from "./routes/metrics/metrics.index.js";
 import { createOpenAiRoutes } from "./routes/openai/openai.index.js";
+import { OPENAI_ERROR_SCHEMA } from "./routes/openai/openai.routes.js";
 import { createRunRoutes } from "./routes/runs/runs.index.js";
 import { runFinishedWebhook } from "./routes/runs/runs.webhooks.js";
 import { createScheduleRoutes } from "./routes/schedules/schedules.index.js";
@@ -73,6 +75,7 @@ function mountApi(app: OpenAPIHono<AppEnv>, services: AppServices, guards: Retur
     scheme: "bearer",
     description: "An agentrt API key: `Authorization: Bearer art_...`",
   });
+  registerRateLimitComponents(app.openAPIRegistry, OPENAI_ERROR_SCHEMA);
   // On the root app: a sub-app's webhooks would be merged under a path ("/run.finished").
   app.openAPIRegistry.registerWebhook(runFinishedWebhook);
   app.doc31("/openapi.json", {

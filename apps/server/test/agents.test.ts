@@ -171,6 +171,13 @@ describe("template versions side by side and upgrades", () => {
     const down = await server.call("POST", "/v1/agents/old/upgrade", { to: "^1", dryRun: true });
     expect(down).toMatchObject({ status: 409, body: { code: "DOWNGRADE_REFUSED" } });
 
+    // A malformed range is bad input, not a missing version.
+    const malformed = await server.call("POST", "/v1/agents/old/upgrade", { to: "not a range!" });
+    expect(malformed).toMatchObject({
+      status: 422,
+      body: { code: "VALIDATION_FAILED", errors: [{ path: ["to"] }] },
+    });
+
     // Rolling back to revision 1 restores its template version and config as revision 3.
     const rolled = await server.call("POST", "/v1/agents/old/rollback", { revision: 1 });
     expect(rolled).toMatchObject({

@@ -58,6 +58,10 @@ describe("OpenAPI document", () => {
       expect(Object.keys(op.responses), `${op.method} ${op.path}`).toEqual(
         expect.arrayContaining(["401", "403"]),
       );
+      // Every rate-limited route shares one 429 definition (with its RateLimit headers) per error format.
+      expect(op.responses["429"], `${op.method} ${op.path}`).toEqual({
+        $ref: expect.stringMatching(/^#\/components\/responses\/(OpenAI)?TooManyRequests$/),
+      });
     }
   });
 

@@ -24,6 +24,7 @@ describe("GET /v1/templates/catalog", () => {
     const byName = Object.fromEntries(body.data.map((e: { packageName: string }) => [e.packageName, e]));
     expect(Object.keys(byName).sort()).toEqual([
       "@acme/agentrt-template-future",
+      "@private/agentrt-template-secret",
       "agentrt-template-echo",
       "agentrt-template-sloppy",
       "agentrt-template-unpublished",
@@ -53,6 +54,14 @@ describe("GET /v1/templates/catalog", () => {
       code: "TEMPLATE_NOT_FOUND",
       coreApi: null,
     });
+    // The registry refused one manifest (401): that entry says so, the others are listed.
+    expect(byName["@private/agentrt-template-secret"]).toMatchObject({
+      version: "1.0.0",
+      compatible: false,
+      code: "UPSTREAM_ERROR",
+      coreApi: null,
+    });
+    expect(byName["@private/agentrt-template-secret"].reason).toContain("answered 401");
     const search = registry.requests.find((r) => r.startsWith("/-/v1/search"));
     expect(new URL(search!, "http://x").searchParams.get("text")).toBe("keywords:agentrt-template");
   });
@@ -99,7 +108,7 @@ describe("catalog against a registry without search qualifiers", () => {
       expect(all.body.data.map((e: { packageName: string }) => e.packageName)).not.toContain(
         "left-pad-agentrt-template",
       );
-      expect(all.body.data).toHaveLength(4);
+      expect(all.body.data).toHaveLength(5);
     } finally {
       await s.stop();
       await plain.close();

@@ -30,6 +30,8 @@ const PACKAGES: FakePackage[] = [
     agentrt: { template: "./index.js", coreApi: "one point oh" },
   },
   { name: "agentrt-template-unpublished", version: "1.0.0", keywords: ["agentrt-template"] },
+  // Found by the search, but its manifest needs a token this host does not send: 401.
+  { name: "@private/agentrt-template-secret", version: "1.0.0", keywords: ["agentrt-template"] },
   // The search matched it by text, but it is not a template: left out.
   { name: "left-pad-agentrt-template", version: "1.0.0", keywords: ["strings"] },
 ];
@@ -64,6 +66,10 @@ export function startFakeRegistry(mode: { hang?: boolean; fail?: boolean; likeVe
       return;
     }
     const path = decodeURIComponent(url.pathname.slice(1));
+    if (path.startsWith("@private/")) {
+      res.writeHead(401, { "content-type": "application/json" }).end('{"error":"authentication required"}');
+      return;
+    }
     const at = path.lastIndexOf("/");
     const found = PACKAGES.find(
       (p) =>

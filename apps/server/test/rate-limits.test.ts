@@ -46,6 +46,17 @@ describe("per API key and scope class, over a long window", () => {
     expect(retryAfter).toBeGreaterThan(0);
     expect(retryAfter).toBeLessThanOrEqual(3600);
     expect(refused.headers.get("ratelimit")).toMatch(/^"read";r=0;t=\d+$/);
+    // The OpenAPI document's 429 of this route declares exactly the headers it sent.
+    // biome-ignore lint/suspicious/noExplicitAny: the published document, read as JSON
+    const doc: any = await (await server.api("/openapi.json")).json();
+    const declared = doc.paths["/v1/agents"].get.responses["429"];
+    expect(declared).toEqual({ $ref: "#/components/responses/TooManyRequests" });
+    const headers = Object.keys(doc.components.responses.TooManyRequests.headers);
+    expect(headers.sort()).toEqual(["RateLimit", "RateLimit-Policy", "Retry-After"]);
+    for (const name of headers) {
+      expect(refused.headers.get(name), name).not.toBeNull();
+      expect(doc.components.headers[name], name).toHaveProperty("schema");
+    }
     await Promise.all(answers.filter((r) => !r.bodyUsed).map((r) => r.text()));
   });
 

@@ -80,8 +80,11 @@ describe("runs API", () => {
     expect(res.body).toMatchObject({ status: "timed_out", error: { code: "RUN_TIMEOUT" } });
   });
 
-  it("records a template's failure with its code", async () => {
-    const res = await run({ input: { fail: true } });
+  it("answers a sync run's own failure with 200 and the failed run, not a 5xx", async () => {
+    const res = await run({ input: { fail: true }, mode: "sync" });
+    // The request succeeded; the run failed: the run record says so (ARCHITECTURE.md's run model).
+    expect(res.status).toBe(200);
+    expect(res.headers.get("x-agentrt-run-id")).toBe(res.body.id);
     expect(res.body).toMatchObject({
       status: "failed",
       error: { code: "echo.STEP_FAILED", message: "asked to fail", details: { stepId: "echo" } },

@@ -132,4 +132,5 @@ export {
   SCHEDULE_OVERLAPS,
 } from "./store.js";
 export { openStore, parseStoreLocation, type StoreDrivers, type StoreLocation } from "./store-factory.js";
+export * from "./store-records.js";
 export { checkErrorDeclarations, isReportableCode, qualifyError } from "./template-errors.js";

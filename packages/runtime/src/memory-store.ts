@@ -1,23 +1,22 @@
 import { AgentrtError, ErrorCode } from "@agentrt/core";
-import { canonicalJson } from "./engine/canonical-json.js";
 import { nowIso } from "./ids.js";
 import { type RunEventPayload, type StoredRunEvent, TERMINAL_RUN_STATUSES } from "./run-events.js";
-import {
-  type AgentRecord,
-  type AgentRevisionRecord,
-  type ApiKeyRecord,
-  NO_AGENT_LIMITS,
-  type Page,
-  type PageRequest,
-  type RunPatch,
-  type RunPruneRule,
-  type RunRecord,
-  type RunTombstone,
-  type RunUsage,
-  type ScheduleRecord,
-  type Store,
-  type ThreadRecord,
+import type {
+  AgentRecord,
+  AgentRevisionRecord,
+  ApiKeyRecord,
+  Page,
+  PageRequest,
+  RunPatch,
+  RunPruneRule,
+  RunRecord,
+  RunTombstone,
+  RunUsage,
+  ScheduleRecord,
+  Store,
+  ThreadRecord,
 } from "./store.js";
+import { applyAgentPatch, newAgentSettings } from "./store-records.js";
 
 /**
  * Newest-first page over `items` (already filtered), ordered by a string key that sorts by creation
@@ -149,8 +148,7 @@ export function createMemoryStore(): Store {
         const at = nowIso();
         const agent: AgentRecord = {
           ...structuredClone(input),
-          retention: structuredClone(input.retention ?? null),
-          limits: { ...NO_AGENT_LIMITS, ...input.limits },
+          ...structuredClone(newAgentSettings(input)),
           revision: 1,
           status: "active",
           createdAt: at,
@@ -186,18 +184,9 @@ export function createMemoryStore(): Store {
         if (patch.name !== undefined && patch.name !== current.name) {
           if (agentByName(patch.name)) throw nameTaken(patch.name);
         }
-        const next: AgentRecord = { ...current, updatedAt: nowIso() };
-        if (patch.name !== undefined) next.name = patch.name;
-        if (patch.description !== undefined) next.description = patch.description;
-        if (patch.status !== undefined) next.status = patch.status;
-        if (patch.templateRange !== undefined) next.templateRange = patch.templateRange;
-        if (patch.templateVersion !== undefined) next.templateVersion = patch.templateVersion;
-        if (patch.config !== undefined) next.config = structuredClone(patch.config);
-        if (patch.retention !== undefined) next.retention = structuredClone(patch.retention);
-        if (patch.limits !== undefined) next.limits = { ...patch.limits };
-        const changed =
-          next.templateVersion !== current.templateVersion ||
-          canonicalJson(next.config) !== canonicalJson(current.config);
+        const applied = applyAgentPatch(current, structuredClone(patch));
+        const { changed } = applied;
+        const next: AgentRecord = { ...applied.next, revision: current.revision, updatedAt: nowIso() };
         if (changed) {
           next.revision = current.revision + 1;
           revisions.get(id)!.push({

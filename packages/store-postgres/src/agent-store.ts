@@ -1,69 +1,18 @@
 import { AgentrtError, ErrorCode } from "@agentrt/core";
 import {
-  type AgentRecord,
-  type AgentRevisionRecord,
-  type AgentStatus,
+  type AgentRow,
   type AgentStore,
-  canonicalJson,
-  NO_AGENT_LIMITS,
+  applyAgentPatch,
+  newAgentSettings,
   nowIso,
+  type RevisionRow,
+  toAgent,
+  toRevision,
 } from "@agentrt/runtime";
 import type pg from "pg";
 import { deleteCheckpoints } from "./checkpoint-cleanup.js";
 import { sqlState, transaction, UNIQUE_VIOLATION } from "./database.js";
-import { decodeIntegerCursor, fromJson, listPage, pageLimit, toPage } from "./rows.js";
-
-interface AgentRow {
-  id: string;
-  name: string;
-  description: string | null;
-  template_name: string;
-  template_range: string;
-  template_version: string;
-  config: string;
-  revision: number;
-  status: string;
-  retention: string | null;
-  limits: string;
-  created_at: string;
-  updated_at: string;
-}
-
-interface RevisionRow {
-  agent_id: string;
-  revision: number;
-  template_version: string;
-  config: string;
-  created_at: string;
-}
-
-function toAgent(row: AgentRow): AgentRecord {
-  return {
-    id: row.id,
-    name: row.name,
-    description: row.description,
-    templateName: row.template_name,
-    templateRange: row.template_range,
-    templateVersion: row.template_version,
-    config: fromJson(row.config),
-    revision: row.revision,
-    status: row.status as AgentStatus,
-    retention: fromJson(row.retention),
-    limits: { ...NO_AGENT_LIMITS, ...fromJson<Partial<AgentRecord["limits"]>>(row.limits) },
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-  };
-}
-
-function toRevision(row: RevisionRow): AgentRevisionRecord {
-  return {
-    agentId: row.agent_id,
-    revision: row.revision,
-    templateVersion: row.template_version,
-    config: fromJson(row.config),
-    createdAt: row.created_at,
-  };
-}
+import { decodeIntegerCursor, listPage, pageLimit, toPage } from "./rows.js";
 
 function isNameTaken(error: unknown): boolean {
   return sqlState(error) === UNIQUE_VIOLATION && (error as pg.DatabaseError).constraint === "agents_name_key";
@@ -84,6 +33,7 @@ export function createAgentStore(pool: pg.Pool): AgentStore {
   return {
     async create(agent) {
       const config = JSON.stringify(agent.config);
+      const settings = newAgentSettings(agent);
       return transaction(pool, async (client) => {
         let row: AgentRow;
         try {
@@ -102,8 +52,8 @@ export function createAgentStore(pool: pg.Pool): AgentStore {
                 agent.templateVersion,
                 config,
                 nowIso(),
-                agent.retention ? JSON.stringify(agent.retention) : null,
-                JSON.stringify({ ...NO_AGENT_LIMITS, ...agent.limits }),
+                settings.retention && JSON.stringify(settings.retention),
+                JSON.stringify(settings.limits),
               ],
             )
           ).rows[0]!;
@@ -142,14 +92,8 @@ export function createAgentStore(pool: pg.Pool): AgentStore {
         if (!row)
           throw new AgentrtError(ErrorCode.AGENT_NOT_FOUND, `Agent ${id} not found`, { details: { id } });
         const current = toAgent(row);
-        const templateVersion = patch.templateVersion ?? current.templateVersion;
-        const config = patch.config ?? current.config;
-        // Only a real change is a new revision: re-saving the same config must not grow the history.
-        const changed =
-          templateVersion !== current.templateVersion ||
-          canonicalJson(config) !== canonicalJson(current.config);
+        const { next, changed } = applyAgentPatch(current, patch);
         const revision = changed ? current.revision + 1 : current.revision;
-        const name = patch.name ?? current.name;
         const updatedAt = nowIso();
         let updated: AgentRow;
         try {
@@ -162,27 +106,33 @@ export function createAgentStore(pool: pg.Pool): AgentStore {
              RETURNING *`,
               [
                 id,
-                name,
-                patch.description === undefined ? current.description : patch.description,
-                patch.status ?? current.status,
-                patch.templateRange ?? current.templateRange,
-                templateVersion,
-                changed ? JSON.stringify(config) : row.config,
+                next.name,
+                next.description,
+                next.status,
+                next.templateRange,
+                next.templateVersion,
+                changed ? JSON.stringify(next.config) : row.config,
                 revision,
                 updatedAt,
                 patch.retention === undefined
                   ? row.retention
-                  : patch.retention && JSON.stringify(patch.retention),
-                patch.limits ? JSON.stringify(patch.limits) : row.limits,
+                  : next.retention && JSON.stringify(next.retention),
+                patch.limits ? JSON.stringify(next.limits) : row.limits,
               ],
             )
           ).rows[0]!;
         } catch (error) {
-          if (isNameTaken(error)) throw nameTaken(name, error);
+          if (isNameTaken(error)) throw nameTaken(next.name, error);
           throw error;
         }
         if (changed) {
-          await client.query(INSERT_REVISION, [id, revision, templateVersion, updated.config, updatedAt]);
+          await client.query(INSERT_REVISION, [
+            id,
+            revision,
+            next.templateVersion,
+            updated.config,
+            updatedAt,
+          ]);
         }
         return toAgent(updated);
       });

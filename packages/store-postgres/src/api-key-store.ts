@@ -1,36 +1,6 @@
-import {
-  type ApiKeyRateLimits,
-  type ApiKeyRecord,
-  type ApiKeyScope,
-  type ApiKeyStore,
-  nowIso,
-} from "@agentrt/runtime";
+import { type ApiKeyRow, type ApiKeyStore, nowIso, toApiKey } from "@agentrt/runtime";
 import type pg from "pg";
-import { fromJson, listPage } from "./rows.js";
-
-interface ApiKeyRow {
-  id: string;
-  name: string;
-  prefix: string;
-  hash: string;
-  scopes: string;
-  rate_limits: string;
-  created_at: string;
-  last_used_at: string | null;
-}
-
-function toApiKey(row: ApiKeyRow): ApiKeyRecord {
-  return {
-    id: row.id,
-    name: row.name,
-    prefix: row.prefix,
-    hash: row.hash,
-    scopes: fromJson<ApiKeyScope[]>(row.scopes),
-    rateLimits: fromJson<ApiKeyRateLimits>(row.rate_limits),
-    createdAt: row.created_at,
-    lastUsedAt: row.last_used_at,
-  };
-}
+import { listPage } from "./rows.js";
 
 export function createApiKeyStore(pool: pg.Pool): ApiKeyStore {
   const one = async (sql: string, params: unknown[]) => {

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { ClusterLimits, RunLeases, RunRecord } from "@agentrt/runtime";
+import { type RunRow, toRun } from "@agentrt/runtime";
 import type pg from "pg";
-import { type RunRow, toRun } from "./run-store.js";
 
 /** A fresh id per process: a restarted node is a new node, and its old runs are taken over. */
 export function newNodeId(): string {

@@ -2,14 +2,8 @@ import { AgentrtError, ErrorCode } from "@agentrt/core";
 import type { Page, PageRequest } from "@agentrt/runtime";
 import type { Queryable } from "./database.js";
 
-/** JSON columns are TEXT holding the exact JSON text; `undefined` is stored as NULL, read as `null`. */
-export function toJson(value: unknown): string | null {
-  return value === undefined ? null : JSON.stringify(value);
-}
-
-export function fromJson<T>(text: string | null): T {
-  return (text === null ? null : JSON.parse(text)) as T;
-}
+// JSON columns are TEXT: the rules are shared with the SQLite store.
+export { fromJson, toJson } from "@agentrt/runtime";
 
 /** At least one row per page, whatever the caller asked for. */
 export function pageLimit(limit: number): number {

@@ -1,84 +1,20 @@
-import { AgentrtError, ErrorCode, type RunError } from "@agentrt/core";
+import { AgentrtError, ErrorCode } from "@agentrt/core";
 import {
+  type EventRow,
   nowIso,
   type RunEventPayload,
-  type RunEventType,
   RunHeldElsewhere,
   type RunPatch,
   type RunRecord,
-  type RunStatus,
+  type RunRow,
   type RunStore,
   type StoredRunEvent,
-  type WebhookDelivery,
+  toEvent,
+  toRun,
 } from "@agentrt/runtime";
 import type pg from "pg";
 import { FOREIGN_KEY_VIOLATION, type Queryable, sqlState, transaction } from "./database.js";
-import { fromJson, listPage, pageLimit, toJson } from "./rows.js";
-
-export interface RunRow {
-  id: string;
-  agent_id: string;
-  agent_revision: number;
-  thread_id: string | null;
-  schedule_id: string | null;
-  input: string | null;
-  status: string;
-  output: string | null;
-  error: string | null;
-  idempotency_key: string | null;
-  webhook_url: string | null;
-  webhook_deliveries: string;
-  timeout_ms: number;
-  invoke_depth: number;
-  trace_parent: string | null;
-  trace_state: string | null;
-  last_seq: number;
-  created_at: string;
-  started_at: string | null;
-  finished_at: string | null;
-}
-
-interface EventRow {
-  run_id: string;
-  seq: number;
-  type: string;
-  data: string;
-  created_at: string;
-}
-
-export function toRun(row: RunRow): RunRecord {
-  return {
-    id: row.id,
-    agentId: row.agent_id,
-    agentRevision: row.agent_revision,
-    threadId: row.thread_id,
-    scheduleId: row.schedule_id,
-    input: fromJson(row.input),
-    status: row.status as RunStatus,
-    output: fromJson(row.output),
-    error: fromJson<RunError | null>(row.error),
-    idempotencyKey: row.idempotency_key,
-    webhookUrl: row.webhook_url,
-    webhookDeliveries: fromJson<WebhookDelivery[]>(row.webhook_deliveries),
-    timeoutMs: row.timeout_ms,
-    invokeDepth: row.invoke_depth,
-    traceParent: row.trace_parent,
-    traceState: row.trace_state,
-    createdAt: row.created_at,
-    startedAt: row.started_at,
-    finishedAt: row.finished_at,
-  };
-}
-
-function toEvent(row: EventRow): StoredRunEvent {
-  return {
-    runId: row.run_id,
-    seq: row.seq,
-    type: row.type as RunEventType,
-    data: fromJson<RunEventPayload>(row.data),
-    createdAt: row.created_at,
-  };
-}
+import { listPage, pageLimit, toJson } from "./rows.js";
 
 function runNotFound(id: string): AgentrtError {
   return new AgentrtError(ErrorCode.RUN_NOT_FOUND, `Run ${id} not found`, { details: { id } });

@@ -1,40 +1,8 @@
 import { AgentrtError, ErrorCode } from "@agentrt/core";
-import { nowIso, type ScheduleOverlap, type ScheduleRecord, type ScheduleStore } from "@agentrt/runtime";
+import { nowIso, type ScheduleRow, type ScheduleStore, toSchedule } from "@agentrt/runtime";
 import type pg from "pg";
 import { FOREIGN_KEY_VIOLATION, sqlState } from "./database.js";
-import { fromJson, listPage, pageLimit, toJson } from "./rows.js";
-
-interface ScheduleRow {
-  id: string;
-  agent_id: string;
-  cron: string;
-  timezone: string;
-  input: string | null;
-  webhook_url: string | null;
-  enabled: boolean;
-  overlap: string;
-  next_run_at: string | null;
-  last_run_at: string | null;
-  last_run_id: string | null;
-  created_at: string;
-}
-
-function toSchedule(row: ScheduleRow): ScheduleRecord {
-  return {
-    id: row.id,
-    agentId: row.agent_id,
-    cron: row.cron,
-    timezone: row.timezone,
-    input: fromJson(row.input),
-    webhookUrl: row.webhook_url,
-    enabled: row.enabled,
-    overlap: row.overlap as ScheduleOverlap,
-    nextRunAt: row.next_run_at,
-    lastRunAt: row.last_run_at,
-    lastRunId: row.last_run_id,
-    createdAt: row.created_at,
-  };
-}
+import { listPage, pageLimit, toJson } from "./rows.js";
 
 export function createScheduleStore(pool: pg.Pool): ScheduleStore {
   return {

@@ -1,27 +1,9 @@
 import { AgentrtError, ErrorCode } from "@agentrt/core";
-import { nowIso, type ThreadRecord, type ThreadStore } from "@agentrt/runtime";
+import { nowIso, type ThreadRow, type ThreadStore, toThread } from "@agentrt/runtime";
 import type pg from "pg";
 import { deleteCheckpoints } from "./checkpoint-cleanup.js";
 import { FOREIGN_KEY_VIOLATION, sqlState, transaction } from "./database.js";
-import { fromJson, listPage } from "./rows.js";
-
-interface ThreadRow {
-  id: string;
-  agent_id: string | null;
-  metadata: string;
-  created_at: string;
-  updated_at: string;
-}
-
-function toThread(row: ThreadRow): ThreadRecord {
-  return {
-    id: row.id,
-    agentId: row.agent_id,
-    metadata: fromJson(row.metadata),
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-  };
-}
+import { listPage } from "./rows.js";
 
 export function createThreadStore(pool: pg.Pool): ThreadStore {
   return {

@@ -1,71 +1,20 @@
 import type { DatabaseSync } from "node:sqlite";
 import { AgentrtError, ErrorCode } from "@agentrt/core";
 import {
-  type AgentRecord,
-  type AgentRevisionRecord,
-  type AgentStatus,
+  type AgentRow,
   type AgentStore,
-  NO_AGENT_LIMITS,
+  applyAgentPatch,
+  newAgentSettings,
   nowIso,
+  type RevisionRow,
+  toAgent,
+  toRevision,
 } from "@agentrt/runtime";
 import { prepareCheckpointDeletes } from "./checkpoint-cleanup.js";
 import { transaction } from "./database.js";
-import { canonicalJson, fromJson } from "./json.js";
 import { createListQuery } from "./list-query.js";
 import { decodeIntegerCursor, pageLimit, toPage } from "./pagination.js";
 import { isUniqueViolation } from "./sqlite-errors.js";
-
-interface AgentRow {
-  id: string;
-  name: string;
-  description: string | null;
-  template_name: string;
-  template_range: string;
-  template_version: string;
-  config: string;
-  revision: number;
-  status: string;
-  retention: string | null;
-  limits: string;
-  created_at: string;
-  updated_at: string;
-}
-
-interface RevisionRow {
-  agent_id: string;
-  revision: number;
-  template_version: string;
-  config: string;
-  created_at: string;
-}
-
-function toAgent(row: AgentRow): AgentRecord {
-  return {
-    id: row.id,
-    name: row.name,
-    description: row.description,
-    templateName: row.template_name,
-    templateRange: row.template_range,
-    templateVersion: row.template_version,
-    config: fromJson(row.config),
-    revision: row.revision,
-    status: row.status as AgentStatus,
-    retention: fromJson(row.retention),
-    limits: { ...NO_AGENT_LIMITS, ...fromJson<Partial<AgentRecord["limits"]>>(row.limits) },
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-  };
-}
-
-function toRevision(row: RevisionRow): AgentRevisionRecord {
-  return {
-    agentId: row.agent_id,
-    revision: row.revision,
-    templateVersion: row.template_version,
-    config: fromJson(row.config),
-    createdAt: row.created_at,
-  };
-}
 
 function nameTaken(name: string, cause: unknown): AgentrtError {
   return new AgentrtError(ErrorCode.AGENT_NAME_TAKEN, `An agent named "${name}" already exists`, {
@@ -112,6 +61,7 @@ export function createAgentStore(db: DatabaseSync): AgentStore {
   return {
     async create(agent) {
       const config = JSON.stringify(agent.config);
+      const settings = newAgentSettings(agent);
       return transaction(db, () => {
         let row: AgentRow;
         try {
@@ -123,8 +73,8 @@ export function createAgentStore(db: DatabaseSync): AgentStore {
             templateRange: agent.templateRange,
             templateVersion: agent.templateVersion,
             config,
-            retention: agent.retention ? JSON.stringify(agent.retention) : null,
-            limits: JSON.stringify({ ...NO_AGENT_LIMITS, ...agent.limits }),
+            retention: settings.retention && JSON.stringify(settings.retention),
+            limits: JSON.stringify(settings.limits),
             now: nowIso(),
           }) as unknown as AgentRow;
         } catch (error) {
@@ -158,42 +108,36 @@ export function createAgentStore(db: DatabaseSync): AgentStore {
         if (!row)
           throw new AgentrtError(ErrorCode.AGENT_NOT_FOUND, `Agent ${id} not found`, { details: { id } });
         const current = toAgent(row);
-        const templateVersion = patch.templateVersion ?? current.templateVersion;
-        const config = patch.config ?? current.config;
-        // Only a real change is a new revision: re-saving the same config must not grow the history.
-        const changed =
-          templateVersion !== current.templateVersion ||
-          canonicalJson(config) !== canonicalJson(current.config);
+        const { next, changed } = applyAgentPatch(current, patch);
         const revision = changed ? current.revision + 1 : current.revision;
-        const name = patch.name ?? current.name;
         const updatedAt = nowIso();
         let updated: AgentRow;
         try {
           updated = updateAgent.get({
             id,
-            name,
-            description: patch.description === undefined ? current.description : patch.description,
-            status: patch.status ?? current.status,
-            templateRange: patch.templateRange ?? current.templateRange,
-            templateVersion,
-            config: changed ? JSON.stringify(config) : row.config,
+            name: next.name,
+            description: next.description,
+            status: next.status,
+            templateRange: next.templateRange,
+            templateVersion: next.templateVersion,
+            config: changed ? JSON.stringify(next.config) : row.config,
             revision,
-            limits: patch.limits ? JSON.stringify(patch.limits) : row.limits,
+            limits: patch.limits ? JSON.stringify(next.limits) : row.limits,
             updatedAt,
             retention:
               patch.retention === undefined
                 ? row.retention
-                : patch.retention && JSON.stringify(patch.retention),
+                : next.retention && JSON.stringify(next.retention),
           }) as unknown as AgentRow;
         } catch (error) {
-          if (isUniqueViolation(error, "agents.name")) throw nameTaken(name, error);
+          if (isUniqueViolation(error, "agents.name")) throw nameTaken(next.name, error);
           throw error;
         }
         if (changed) {
           insertRevision.run({
             agentId: id,
             revision,
-            templateVersion,
+            templateVersion: next.templateVersion,
             config: updated.config,
             createdAt: updatedAt,
           });

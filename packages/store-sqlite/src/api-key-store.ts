@@ -1,38 +1,7 @@
 import type { DatabaseSync } from "node:sqlite";
-import {
-  type ApiKeyRateLimits,
-  type ApiKeyRecord,
-  type ApiKeyScope,
-  type ApiKeyStore,
-  nowIso,
-} from "@agentrt/runtime";
-import { fromJson } from "./json.js";
+import { type ApiKeyRow, type ApiKeyStore, nowIso, toApiKey } from "@agentrt/runtime";
 import { createListQuery } from "./list-query.js";
 import { pageLimit, toPage } from "./pagination.js";
-
-interface ApiKeyRow {
-  id: string;
-  name: string;
-  prefix: string;
-  hash: string;
-  scopes: string;
-  rate_limits: string;
-  created_at: string;
-  last_used_at: string | null;
-}
-
-function toApiKey(row: ApiKeyRow): ApiKeyRecord {
-  return {
-    id: row.id,
-    name: row.name,
-    prefix: row.prefix,
-    hash: row.hash,
-    scopes: fromJson<ApiKeyScope[]>(row.scopes),
-    rateLimits: fromJson<ApiKeyRateLimits>(row.rate_limits),
-    createdAt: row.created_at,
-    lastUsedAt: row.last_used_at,
-  };
-}
 
 export function createApiKeyStore(db: DatabaseSync): ApiKeyStore {
   const insertKey = db.prepare(`

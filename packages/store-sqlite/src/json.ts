@@ -1,11 +1,5 @@
-/** JSON columns are TEXT; `undefined` is stored as NULL and read back as `null`. */
-export function toJson(value: unknown): string | null {
-  return value === undefined ? null : JSON.stringify(value);
-}
-
-export function fromJson<T>(text: string | null): T {
-  return (text === null ? null : JSON.parse(text)) as T;
-}
+// JSON columns are TEXT: the rules are shared with the PostgreSQL store.
+export { fromJson, toJson } from "@agentrt/runtime";
 
 /** JSON with object keys sorted at every level, so equal values give equal text. */
 export function canonicalJson(value: unknown): string {

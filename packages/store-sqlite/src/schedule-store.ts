@@ -2,47 +2,15 @@ import type { DatabaseSync } from "node:sqlite";
 import { AgentrtError, ErrorCode } from "@agentrt/core";
 import {
   nowIso,
-  type ScheduleOverlap,
   type SchedulePatch,
-  type ScheduleRecord,
+  type ScheduleRow,
   type ScheduleStore,
+  toSchedule,
 } from "@agentrt/runtime";
-import { fromJson, toJson } from "./json.js";
+import { toJson } from "./json.js";
 import { createListQuery } from "./list-query.js";
 import { pageLimit, toPage } from "./pagination.js";
 import { isForeignKeyViolation } from "./sqlite-errors.js";
-
-interface ScheduleRow {
-  id: string;
-  agent_id: string;
-  cron: string;
-  timezone: string;
-  input: string | null;
-  webhook_url: string | null;
-  enabled: number;
-  overlap: string;
-  next_run_at: string | null;
-  last_run_at: string | null;
-  last_run_id: string | null;
-  created_at: string;
-}
-
-function toSchedule(row: ScheduleRow): ScheduleRecord {
-  return {
-    id: row.id,
-    agentId: row.agent_id,
-    cron: row.cron,
-    timezone: row.timezone,
-    input: fromJson(row.input),
-    webhookUrl: row.webhook_url,
-    enabled: row.enabled === 1,
-    overlap: row.overlap as ScheduleOverlap,
-    nextRunAt: row.next_run_at,
-    lastRunAt: row.last_run_at,
-    lastRunId: row.last_run_id,
-    createdAt: row.created_at,
-  };
-}
 
 export function createScheduleStore(db: DatabaseSync): ScheduleStore {
   const insertSchedule = db.prepare(`

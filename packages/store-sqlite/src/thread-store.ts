@@ -1,30 +1,11 @@
 import type { DatabaseSync } from "node:sqlite";
 import { AgentrtError, ErrorCode } from "@agentrt/core";
-import { nowIso, type ThreadRecord, type ThreadStore } from "@agentrt/runtime";
+import { nowIso, type ThreadRow, type ThreadStore, toThread } from "@agentrt/runtime";
 import { prepareCheckpointDeletes } from "./checkpoint-cleanup.js";
 import { transaction } from "./database.js";
-import { fromJson } from "./json.js";
 import { createListQuery } from "./list-query.js";
 import { pageLimit, toPage } from "./pagination.js";
 import { isForeignKeyViolation } from "./sqlite-errors.js";
-
-interface ThreadRow {
-  id: string;
-  agent_id: string | null;
-  metadata: string;
-  created_at: string;
-  updated_at: string;
-}
-
-function toThread(row: ThreadRow): ThreadRecord {
-  return {
-    id: row.id,
-    agentId: row.agent_id,
-    metadata: fromJson(row.metadata),
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-  };
-}
 
 export function createThreadStore(db: DatabaseSync): ThreadStore {
   const insertThread = db.prepare(`

@@ -1,5 +1,5 @@
 import { type ApiKeyScope, MultitaskStrategySchema as RunMultitaskStrategySchema } from "@agentrt/runtime";
-import { createRoute, type RouteConfig, z } from "@hono/zod-openapi";
+import { createRoute, type OpenAPIHono, type RouteConfig, z } from "@hono/zod-openapi";
 import { requireScope } from "./auth.js";
 import { ProblemSchema } from "./problem.js";
 
@@ -16,11 +16,60 @@ const problem = (description: string) => ({
   description,
 });
 
+/**
+ * The headers of a 429, as the rate limiter and the error handler send them (lib/rate-limit.ts,
+ * lib/errors.ts): `Retry-After` on every 429; the IETF RateLimit fields when the API key's own
+ * per-scope limit is what refused (an agent's quotas and a full queue send only `Retry-After`).
+ */
+const rateLimitHeaders = {
+  "Retry-After": {
+    description: "Seconds to wait before asking again",
+    required: true,
+    schema: { type: "integer", minimum: 1 },
+  },
+  "RateLimit-Policy": {
+    description:
+      "The API key's limit for this route's scope class: quota `q` per window `w` seconds (draft-ietf-httpapi-ratelimit-headers)",
+    schema: { type: "string", example: '"invoke";q=600;w=60' },
+  },
+  RateLimit: {
+    description: "What is left of that limit: `r` more requests, `t` seconds until the window resets",
+    schema: { type: "string", example: '"invoke";r=0;t=42' },
+  },
+} as const;
+
+const componentRef = (type: "headers" | "responses" | "schemas", name: string) => ({
+  $ref: `#/components/${type}/${name}`,
+});
+const headerRefs = Object.fromEntries(
+  Object.keys(rateLimitHeaders).map((name) => [name, componentRef("headers", name)]),
+);
+
+/** The 429 of every rate-limited route: one shared response component per error format. */
+export const TOO_MANY_REQUESTS = componentRef("responses", "TooManyRequests");
+export const OPENAI_TOO_MANY_REQUESTS = componentRef("responses", "OpenAITooManyRequests");
+
+/** Registers the components the refs above point at; `openAiError` is the OpenAI error schema's name. */
+export function registerRateLimitComponents(registry: OpenAPIHono["openAPIRegistry"], openAiError: string) {
+  for (const [name, header] of Object.entries(rateLimitHeaders))
+    registry.registerComponent("headers", name, header);
+  registry.registerComponent("responses", "TooManyRequests", {
+    description: "Too many requests (`RATE_LIMITED`, `QUEUE_FULL`)",
+    headers: headerRefs,
+    content: { "application/problem+json": { schema: componentRef("schemas", "Problem") } },
+  });
+  registry.registerComponent("responses", "OpenAITooManyRequests", {
+    description: "Too many requests or runs waiting (`rate_limit_exceeded`)",
+    headers: headerRefs,
+    content: { "application/json": { schema: componentRef("schemas", openAiError) } },
+  });
+}
+
 /** Error responses every authenticated route can give; routes add their own (404, 409, 422...). */
 export const commonErrors = {
   401: problem("Missing or invalid API key"),
   403: problem("The API key lacks the scope this route needs"),
-  429: problem("Too many requests"),
+  429: TOO_MANY_REQUESTS,
 } as const;
 
 export const errorResponses = {
@@ -75,6 +124,43 @@ export function defineApiRoute<R extends Scoped>({ scope, openAiErrors, ...route
       ...commonErrors,
       ...(openAiErrors ? {} : validationErrors(route.request)),
       ...route.responses,
+    },
+  });
+}
+
+interface ActionRoute<P extends z.ZodObject, S extends z.ZodType> {
+  /** The resource's path, e.g. `/v1/runs/{id}`; the route is `POST <resource>/<action>`. */
+  resource: string;
+  action: string;
+  params: P;
+  tags: string[];
+  scope: ApiKeyScope;
+  summary: string;
+  description?: string;
+  /** The resource as the action left it: the 200 answer. */
+  result: S;
+  resultDescription: string;
+  /** The action can be refused by the resource's state (409), e.g. cancelling a finished run. */
+  conflicts?: true;
+}
+
+/**
+ * A lifecycle action on one resource (pause, resume, cancel...): a bodiless POST that answers the
+ * resource as the action left it, 404 for an unknown one, 409 when its state refuses the action.
+ */
+export function defineActionRoute<P extends z.ZodObject, S extends z.ZodType>(action: ActionRoute<P, S>) {
+  return defineApiRoute({
+    method: "post",
+    path: `${action.resource}/${action.action}`,
+    tags: action.tags,
+    scope: action.scope,
+    summary: action.summary,
+    ...(action.description ? { description: action.description } : {}),
+    request: { params: action.params },
+    responses: {
+      200: jsonContent(action.result, action.resultDescription),
+      404: errorResponses[404],
+      ...(action.conflicts ? { 409: errorResponses[409] } : {}),
     },
   });
 }

@@ -146,6 +146,12 @@ export function createAgentUseCases(deps: {
     },
 
     async upgrade(idOrName, to, dryRun) {
+      // A malformed range would otherwise match no version and read as "not found".
+      if (semver.validRange(to) === null) {
+        throw new AgentrtError(ErrorCode.VALIDATION_FAILED, `"${to}" is not a semver version or range`, {
+          issues: [{ path: ["to"], message: "expected a semver version or range like ^2 or 2.1.0" }],
+        });
+      }
       const agent = await get(idOrName);
       const { template } = registry.resolve(agent.templateName, to);
       const migrated = migrateConfig(agent.config, agent.templateVersion, template);

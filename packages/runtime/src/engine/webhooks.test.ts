@@ -26,16 +26,24 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-/** A real receiver on 127.0.0.1 that answers each request with the next status in `statuses`. */
-async function receiver(statuses: number[]): Promise<{ url: string; received: Received[] }> {
+/**
+ * A real receiver on 127.0.0.1 that answers each request with the next status in `statuses`,
+ * after `beforeAnswer` (if given) has run.
+ */
+async function receiver(
+  statuses: number[],
+  beforeAnswer?: (received: Received) => Promise<void>,
+): Promise<{ url: string; received: Received[] }> {
   const received: Received[] = [];
   const server: Server = createServer((req, res) => {
     let body = "";
     req.on("data", (chunk: Buffer) => {
       body += chunk.toString("utf8");
     });
-    req.on("end", () => {
-      received.push({ headers: req.headers, body });
+    req.on("end", async () => {
+      const request = { headers: req.headers, body };
+      received.push(request);
+      await beforeAnswer?.(request);
       res.statusCode = statuses[received.length - 1] ?? 200;
       res.end("ok");
     });
@@ -126,6 +134,28 @@ describe("webhooks", () => {
     const failures = logger.lines.filter((l) => l.message === "webhook delivery failed");
     expect(failures).toHaveLength(2);
     expect(JSON.stringify(failures[0])).toMatch(/ECONNREFUSED/); // the operator's log keeps the detail
+  });
+
+  it("ends delivery quietly when the run is deleted while its webhook is out", async () => {
+    let deleteRun: (id: string) => Promise<unknown> = async () => {};
+    // The run is deleted while the receiver holds the first attempt; it then answers 500.
+    const { url, received } = await receiver([500, 500, 500], ({ headers }) =>
+      deleteRun(String(headers["webhook-id"])).then(() => {}),
+    );
+    const { store, engine, agent, logger } = await setup(3);
+    deleteRun = (id) => store.retention.deleteRun(id, "deleted");
+    const { run } = await engine.submit({ agent, input: { do: [{ output: 1 }] }, webhookUrl: url });
+    await engine.wait(run.id);
+    await until(
+      async () => logger.lines.some((l) => l.message === "webhook delivery stopped: the run was deleted"),
+      "delivery stopped",
+    );
+    const stopped = logger.lines.find((l) => l.message.startsWith("webhook delivery stopped"))!;
+    expect(stopped).toMatchObject({ level: "info", data: { runId: run.id, attempt: 1 } });
+    // No retry for a run that is gone, and nothing logged as a crash or an error.
+    expect(received).toHaveLength(1);
+    expect(logger.lines.filter((l) => l.level === "error")).toEqual([]);
+    expect(await store.runs.get(run.id)).toBeUndefined();
   });
 
   it("signs id.timestamp.body: the standardwebhooks verifier rejects a replayed or altered delivery", () => {

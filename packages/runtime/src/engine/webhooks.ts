@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { AgentrtError, ErrorCode, type Logger } from "@agentrt/core";
+import { AgentrtError, ErrorCode, isAgentrtError, type Logger } from "@agentrt/core";
 import { createEgressPolicy, type EgressError, isEgressError, type Resolver } from "@agentrt/egress";
 import { SpanKind, SpanStatusCode } from "@opentelemetry/api";
 import { Webhook } from "standardwebhooks";
@@ -183,7 +183,14 @@ export function createWebhookSender(
       const at = nowIso();
       const { refused, detail, ...result } = await attempt(url, record.id, body);
       deliveries.push({ attempt: n, at, ...result });
-      await journal.update(record.id, { webhookDeliveries: [...deliveries] });
+      try {
+        await journal.update(record.id, { webhookDeliveries: [...deliveries] });
+      } catch (error) {
+        if (!isAgentrtError(error) || error.code !== ErrorCode.RUN_NOT_FOUND) throw error;
+        // Deleted (on request or by retention) while its webhook was out: nothing left to report to.
+        logger.info("webhook delivery stopped: the run was deleted", { runId: record.id, attempt: n });
+        return;
+      }
       if (result.error === null) return;
       logger.warn("webhook delivery failed", {
         runId: record.id,

@@ -3,6 +3,7 @@ import { z } from "@hono/zod-openapi";
 import {
   AgentParams,
   bodyErrors,
+  defineActionRoute,
   defineApiRoute,
   errorResponses,
   jsonBody,
@@ -229,24 +230,22 @@ export const listRevisions = defineApiRoute({
   },
 });
 
-export const pauseAgent = defineApiRoute({
-  method: "post",
-  path: "/v1/agents/{agent}/pause",
-  tags,
-  scope: "admin",
+const agentAction = { resource: "/v1/agents/{agent}", params: AgentParams, tags, scope: "admin" } as const;
+
+export const pauseAgent = defineActionRoute({
+  ...agentAction,
+  action: "pause",
   summary: "Pause: the agent accepts no new runs until resumed",
-  request: { params: AgentParams },
-  responses: { 200: jsonContent(AgentSchema, "Paused"), 404: errorResponses[404] },
+  result: AgentSchema,
+  resultDescription: "Paused",
 });
 
-export const resumeAgent = defineApiRoute({
-  method: "post",
-  path: "/v1/agents/{agent}/resume",
-  tags,
-  scope: "admin",
+export const resumeAgent = defineActionRoute({
+  ...agentAction,
+  action: "resume",
   summary: "Resume a paused agent",
-  request: { params: AgentParams },
-  responses: { 200: jsonContent(AgentSchema, "Active"), 404: errorResponses[404] },
+  result: AgentSchema,
+  resultDescription: "Active",
 });
 
 export const upgradeAgent = defineApiRoute({

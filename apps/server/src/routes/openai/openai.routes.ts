@@ -6,8 +6,11 @@ import {
   jsonContent,
   MultitaskStrategySchema,
   OnDisconnectSchema,
+  OPENAI_TOO_MANY_REQUESTS,
 } from "../../lib/openapi.js";
 import { chatFieldsTable } from "./chat-fields.js";
+
+export const OPENAI_ERROR_SCHEMA = "OpenAIError";
 
 /** OpenAI's error JSON: what every error on these routes looks like (problem+json elsewhere). */
 export const OpenAiErrorSchema = z
@@ -19,7 +22,7 @@ export const OpenAiErrorSchema = z
       code: z.string().nullable().openapi({ example: "model_not_found" }),
     }),
   })
-  .openapi("OpenAIError");
+  .openapi(OPENAI_ERROR_SCHEMA);
 
 const error = (description: string) => jsonContent(OpenAiErrorSchema, description);
 
@@ -29,7 +32,7 @@ const openAiErrors = {
   401: error("Missing or invalid API key (`invalid_api_key`)"),
   403: error("The API key lacks the scope this route needs"),
   404: error("No such model (`model_not_found`) or thread (`thread_not_found`)"),
-  429: error("Too many runs waiting (`rate_limit_exceeded`)"),
+  429: OPENAI_TOO_MANY_REQUESTS,
 } as const;
 
 export const ModelSchema = z

@@ -4,6 +4,7 @@ import { z } from "@hono/zod-openapi";
 import {
   AgentParams,
   bodyErrors,
+  defineActionRoute,
   defineApiRoute,
   errorResponses,
   jsonBody,
@@ -111,7 +112,8 @@ export const createRun = defineApiRoute({
   request: { params: AgentParams, body: jsonBody(CreateRunSchema) },
   responses: {
     200: {
-      description: "`sync`: the finished run; `stream`: its events as SSE",
+      description:
+        "`sync`: the finished run, whatever its status: a failed, cancelled or timed-out run answers 200 with its `error` (the run is the resource; retrying would run it again); `stream`: its events as SSE",
       headers: runIdHeader,
       content: { ...jsonContent(RunSchema, "").content, ...sse },
     },
@@ -152,18 +154,16 @@ export const getRun = defineApiRoute({
   responses: { 200: jsonContent(RunSchema, "The run"), 404: errorResponses[404] },
 });
 
-export const cancelRun = defineApiRoute({
-  method: "post",
-  path: "/v1/runs/{id}/cancel",
+export const cancelRun = defineActionRoute({
+  resource: "/v1/runs/{id}",
+  action: "cancel",
+  params: RunParams,
   tags,
   scope: "invoke",
   summary: "Cancel a queued or running run",
-  request: { params: RunParams },
-  responses: {
-    200: jsonContent(RunSchema, "The cancelled run"),
-    404: errorResponses[404],
-    409: errorResponses[409],
-  },
+  result: RunSchema,
+  resultDescription: "The cancelled run",
+  conflicts: true,
 });
 
 export const runEvents = defineApiRoute({

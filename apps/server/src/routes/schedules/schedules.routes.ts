@@ -2,6 +2,7 @@ import { SCHEDULE_OVERLAPS } from "@agentrt/runtime";
 import { z } from "@hono/zod-openapi";
 import {
   bodyErrors,
+  defineActionRoute,
   defineApiRoute,
   errorResponses,
   jsonBody,
@@ -131,22 +132,20 @@ export const updateSchedule = defineApiRoute({
   responses: { 200: jsonContent(ScheduleSchema, "The updated schedule"), 404: errorResponses[404] },
 });
 
-export const pauseSchedule = defineApiRoute({
-  method: "post",
-  path: "/v1/schedules/{id}/pause",
-  tags,
-  scope: "admin",
+const scheduleAction = { resource: "/v1/schedules/{id}", params: IdParams, tags, scope: "admin" } as const;
+
+export const pauseSchedule = defineActionRoute({
+  ...scheduleAction,
+  action: "pause",
   summary: "Pause a schedule: no tick fires until it is resumed (runs already started go on)",
-  request: { params: IdParams },
-  responses: { 200: jsonContent(ScheduleSchema, "The paused schedule"), 404: errorResponses[404] },
+  result: ScheduleSchema,
+  resultDescription: "The paused schedule",
 });
 
-export const resumeSchedule = defineApiRoute({
-  method: "post",
-  path: "/v1/schedules/{id}/resume",
-  tags,
-  scope: "admin",
+export const resumeSchedule = defineActionRoute({
+  ...scheduleAction,
+  action: "resume",
   summary: "Resume a paused schedule from its next fire time; paused time is not caught up",
-  request: { params: IdParams },
-  responses: { 200: jsonContent(ScheduleSchema, "The resumed schedule"), 404: errorResponses[404] },
+  result: ScheduleSchema,
+  resultDescription: "The resumed schedule",
 });

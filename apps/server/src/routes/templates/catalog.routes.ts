@@ -10,10 +10,18 @@ export const CatalogEntrySchema = z
     coreApi: z.string().nullable().openapi({ description: "`agentrt.coreApi` of that version" }),
     compatible: z.boolean().openapi({ description: "Whether this server's core API satisfies `coreApi`" }),
     code: z
-      .enum([ErrorCode.TEMPLATE_INCOMPATIBLE, ErrorCode.TEMPLATE_INVALID, ErrorCode.TEMPLATE_NOT_FOUND])
+      .enum([
+        ErrorCode.TEMPLATE_INCOMPATIBLE,
+        ErrorCode.TEMPLATE_INVALID,
+        ErrorCode.TEMPLATE_NOT_FOUND,
+        ErrorCode.UPSTREAM_ERROR,
+      ])
       .nullable()
-      .openapi({ description: "Why it is not compatible; null when it is" }),
-    reason: z.string().nullable(),
+      .openapi({
+        description:
+          "Why it is not compatible, or `UPSTREAM_ERROR` when the registry refused its manifest (e.g. 401 for a private package) so it could not be checked; null when it is compatible",
+      }),
+    reason: z.string().nullable().openapi({ description: "What `code` means for this entry" }),
     installedVersions: z.array(z.string()).openapi({ description: "Versions of this package loaded here" }),
   })
   .openapi("CatalogEntry");

@@ -28,6 +28,7 @@ export interface CatalogEntry {
     | typeof ErrorCode.TEMPLATE_INCOMPATIBLE
     | typeof ErrorCode.TEMPLATE_INVALID
     | typeof ErrorCode.TEMPLATE_NOT_FOUND
+    | typeof ErrorCode.UPSTREAM_ERROR
     | null;
   reason: string | null;
 }
@@ -68,8 +69,9 @@ const packagePath = (name: string) => name.replace("/", "%2f");
 
 /**
  * Searches an npm registry for template packages and marks each compatible or not with this core,
- * from the `agentrt.coreApi` of the version the search returned. Any registry failure or a missed
- * deadline is an UPSTREAM_ERROR (502) naming the registry; nothing is retried.
+ * from the `agentrt.coreApi` of the version the search returned. A failed search or a missed
+ * deadline is an UPSTREAM_ERROR (502) naming the registry; a manifest the registry refuses marks
+ * only its entry (`code` UPSTREAM_ERROR). Nothing is retried.
  */
 export function createCatalog(options: CatalogOptions): Catalog {
   const base = options.registry.endsWith("/") ? options.registry : `${options.registry}/`;
@@ -186,7 +188,22 @@ export function createCatalog(options: CatalogOptions): Catalog {
       });
       const entries = await Promise.all(
         found.map(async (p) => {
-          const manifest = await manifestOf(p.name, p.version ?? "latest", signal);
+          let manifest: PublishedManifest | undefined;
+          try {
+            manifest = await manifestOf(p.name, p.version ?? "latest", signal);
+          } catch (error) {
+            // One manifest the registry refuses (a private package's 401) marks that entry only.
+            if (!isAgentrtError(error) || error.code !== ErrorCode.UPSTREAM_ERROR) throw error;
+            return {
+              packageName: p.name,
+              version: p.version ?? "latest",
+              description: p.description,
+              coreApi: null,
+              compatible: false,
+              code: ErrorCode.UPSTREAM_ERROR,
+              reason: error.message,
+            } satisfies CatalogEntry;
+          }
           if (manifest && !isTemplatePackage(manifest)) return undefined;
           const version = p.version ?? (typeof manifest?.version === "string" ? manifest.version : "latest");
           return {
