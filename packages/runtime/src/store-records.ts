@@ -17,6 +17,7 @@ import {
   type NewAgent,
   NO_AGENT_LIMITS,
   type RunRecord,
+  type RunUsage,
   type ScheduleOverlap,
   type ScheduleRecord,
   type ThreadRecord,
@@ -253,4 +254,19 @@ export function toThread(row: ThreadRow): ThreadRecord {
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
+}
+
+/** One group of a usage query: both dialects compute it in SQL with the same columns. */
+export interface UsageRow {
+  key: string;
+  runs: number;
+  errors: number;
+  p50: number | null;
+  p95: number | null;
+}
+
+/** Durations are reported in whole milliseconds; a group without runs has no quantiles. */
+export function toUsage(row: UsageRow | undefined): RunUsage {
+  const ms = (value: number | null | undefined) => (value == null ? null : Math.round(value));
+  return { runs: row?.runs ?? 0, errors: row?.errors ?? 0, p50Ms: ms(row?.p50), p95Ms: ms(row?.p95) };
 }

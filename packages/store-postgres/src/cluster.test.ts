@@ -140,9 +140,11 @@ describePostgres("cluster coordination", () => {
     onB.subscribe("agent", (change) => heardB.push(change));
     onB.subscribe("apiKey", (change) => heardB.push(change));
     await Promise.all([a!.bus.listening(), b!.bus.listening()]);
-    await onA.publish({ kind: "agent", id: "agt_1", revision: 3 });
-    // At once on the publishing node, before any notification could arrive.
+    const published = onA.publish({ kind: "agent", id: "agt_1", revision: 3 });
+    // At once on the publishing node, before any notification could arrive (its own echo may come
+    // back before `publish` resolves, so this is checked before awaiting it).
     expect(heardA).toEqual([{ kind: "agent", id: "agt_1", revision: 3 }]);
+    await published;
     await onA.publish({ kind: "apiKey", id: "key_1" });
     await onA.publish({ kind: "agent", id: "agt_2" });
     await expect

@@ -22,10 +22,15 @@ export function quoteIdent(name: string): string {
 }
 
 /** Runs `fn` in a transaction on one client: committed when it resolves, rolled back when it throws. */
-export async function transaction<T>(pool: pg.Pool, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+/** `begin` opens the transaction; it may carry more statements, to save a round trip. */
+export async function transaction<T>(
+  pool: pg.Pool,
+  fn: (client: pg.PoolClient) => Promise<T>,
+  begin = "BEGIN",
+): Promise<T> {
   const client = await pool.connect();
   try {
-    await client.query("BEGIN");
+    await client.query(begin);
     const result = await fn(client);
     await client.query("COMMIT");
     return result;

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
-import type { ClusterLimits, RunLeases, RunRecord } from "@agentrt/runtime";
-import { type RunRow, toRun } from "@agentrt/runtime";
+import { type ClusterLimits, type RunLeases, type RunRecord, type RunRow, toRun } from "@agentrt/runtime";
 import type pg from "pg";
+import { transaction } from "./database.js";
 
 /** A fresh id per process: a restarted node is a new node, and its old runs are taken over. */
 export function newNodeId(): string {
@@ -57,27 +57,18 @@ export function createRunLeases(pool: pg.Pool, nodeId: string): RunLeases {
       await pool.query("DELETE FROM nodes WHERE expires_at <= $1", [Date.now()]);
       return rows.map(toRun).sort((a: RunRecord, b: RunRecord) => (a.id < b.id ? -1 : 1));
     },
-    async start(runId, limits) {
-      const client = await pool.connect();
-      try {
-        // One lock for every start in the cluster: under READ COMMITTED each statement sees the
-        // rows committed before it began, so the counts are only exact while no other start runs at
-        // once; the lock is taken in a statement before the update that counts. One round trip
-        // opens the transaction and locks. No wait for the disk at commit: the `run.started` append
-        // that follows commits synchronously and flushes this too (lost in a server crash, the run
-        // is merely still queued).
-        await client.query(
-          "BEGIN; SET LOCAL synchronous_commit TO OFF; SELECT pg_advisory_xact_lock(hashtext('agentrt.run-start'))",
-        );
-        const result = await claim(client, runId, limits);
-        await client.query("COMMIT");
-        return result;
-      } catch (error) {
-        await client.query("ROLLBACK").catch(() => {});
-        throw error;
-      } finally {
-        client.release();
-      }
+    start(runId, limits) {
+      // One lock for every start in the cluster: under READ COMMITTED each statement sees the rows
+      // committed before it began, so the counts are only exact while no other start runs at once;
+      // the lock is taken in a statement before the update that counts. One round trip opens the
+      // transaction and locks. No wait for the disk at commit: the `run.started` append that
+      // follows commits synchronously and flushes this too (lost in a server crash, the run is
+      // merely still queued).
+      return transaction(
+        pool,
+        (client) => claim(client, runId, limits),
+        "BEGIN; SET LOCAL synchronous_commit TO OFF; SELECT pg_advisory_xact_lock(hashtext('agentrt.run-start'))",
+      );
     },
     async leave() {
       await pool.query("DELETE FROM nodes WHERE id = $1", [nodeId]);

@@ -11,6 +11,8 @@ import {
   type StoredRunEvent,
   toEvent,
   toRun,
+  toUsage,
+  type UsageRow,
 } from "@agentrt/runtime";
 import type pg from "pg";
 import { FOREIGN_KEY_VIOLATION, type Queryable, sqlState, transaction } from "./database.js";
@@ -29,14 +31,6 @@ const PATCH_COLUMNS: Record<keyof RunPatch, [column: string, encode: (value: nev
   finishedAt: ["finished_at", (v: string | null) => v],
   webhookDeliveries: ["webhook_deliveries", (v: unknown) => toJson(v)],
 };
-
-interface UsageRow {
-  key: string;
-  runs: number;
-  errors: number;
-  p50: number | null;
-  p95: number | null;
-}
 
 /**
  * Counts and nearest-rank duration quantiles of the runs that started and finished since `$2`, per
@@ -68,10 +62,6 @@ const TEMPLATE_USAGE = usageQuery(
    WHERE a.template_name = $1`,
 );
 const AGENT_USAGE = usageQuery("''", "WHERE r.agent_id = $1");
-
-function toUsage(row: UsageRow | undefined) {
-  return { runs: row?.runs ?? 0, errors: row?.errors ?? 0, p50Ms: row?.p50 ?? null, p95Ms: row?.p95 ?? null };
-}
 
 /**
  * The statement that applies a patch and reserves `events` seqs (its row lock orders concurrent

@@ -11,6 +11,8 @@ import {
   type StoredRunEvent,
   toEvent,
   toRun,
+  toUsage,
+  type UsageRow,
 } from "@agentrt/runtime";
 import type { GroupCommit } from "./group-commit.js";
 import { toJson } from "./json.js";
@@ -47,14 +49,6 @@ function patchParams(id: string, patch: RunPatch, events: number) {
   };
 }
 
-interface UsageRow {
-  key: string;
-  runs: number;
-  errors: number;
-  p50: number | null;
-  p95: number | null;
-}
-
 /**
  * Counts and nearest-rank duration quantiles of the runs that started and finished since `$since`,
  * per `key`: the smallest duration whose rank reaches q of the group's runs.
@@ -73,11 +67,6 @@ function usageQuery(key: string, from: string): string {
     SELECT key, count(*) AS runs, count(*) FILTER (WHERE status IN ('failed', 'timed_out')) AS errors,
            min(ms) FILTER (WHERE rn >= 0.5 * n) AS p50, min(ms) FILTER (WHERE rn >= 0.95 * n) AS p95
     FROM ranked GROUP BY key`;
-}
-
-function toUsage(row: UsageRow | undefined) {
-  const ms = (value: number | null | undefined) => (value == null ? null : Math.round(value));
-  return { runs: row?.runs ?? 0, errors: row?.errors ?? 0, p50Ms: ms(row?.p50), p95Ms: ms(row?.p95) };
 }
 
 /**

@@ -43,10 +43,11 @@ describe("resolveCheckpointer", () => {
 });
 
 describe("the template's services", () => {
-  it("declares the checkpointer as required and the secret store as optional", () => {
+  it("declares the checkpointer as required, the secret store and the agent directory as optional", () => {
     expect(template.services).toEqual({
       checkpointer: expect.objectContaining({ id: "agentrt.checkpointer", optional: false }),
       secrets: expect.objectContaining({ id: "agentrt.secrets", optional: true }),
+      agents: expect.objectContaining({ id: "agentrt.agents", optional: true }),
     });
   });
 
