@@ -1,3 +1,4 @@
+import { CORE_API_VERSION } from "@agentrt/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "./helpers.js";
 
@@ -28,12 +29,16 @@ describe("templates API", () => {
       code: "TEMPLATE_INCOMPATIBLE",
       packageVersion: "3.0.0",
     });
-    expect(rejected["agentrt-template-future"].message).toMatch(/\^3\.0\.0.*2\.0\.0/);
+    expect(rejected["agentrt-template-future"].message).toContain(
+      `requires @agentrt/core API ^3.0.0, but this server provides ${CORE_API_VERSION}`,
+    );
     // Written for the previous major of the contract: refused from its manifest.
     expect(rejected["agentrt-template-legacy"]).toMatchObject({
       code: "TEMPLATE_INCOMPATIBLE",
       packageVersion: "1.4.0",
-      message: expect.stringMatching(/\^1\.0\.0.*2\.0\.0/),
+      message: expect.stringContaining(
+        `requires @agentrt/core API ^1.0.0, but this server provides ${CORE_API_VERSION}`,
+      ),
     });
     expect(rejected["agentrt-template-broken"].code).toBe("TEMPLATE_INVALID");
   });

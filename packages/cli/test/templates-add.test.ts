@@ -9,6 +9,7 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
+import { CORE_API_VERSION } from "@agentrt/core";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { runCli } from "../src/cli.js";
 import { captureIo } from "./capture-io.js";
@@ -70,7 +71,9 @@ describe("agentrt templates add", () => {
     expect(result.out).toContain(
       "agentrt-template-hello@2.0.0 does not fit this host: agentrt-template-hello@2.0.0 requires @agentrt/core API ^3.0.0",
     );
-    expect(result.out).toContain("Picking 1.1.0, the highest version that supports core API 2.0.0");
+    expect(result.out).toContain(
+      `Picking 1.1.0, the highest version that supports core API ${CORE_API_VERSION}`,
+    );
     expect(result.out).toContain("agentrt-template-hello@1.1.0 is a compatible template");
     // A dist-tag names one version: no other is picked for it.
     const tagged = await add(["agentrt-template-hello@latest", "--registry", registry.url, "--dry-run"]);
@@ -87,9 +90,9 @@ describe("agentrt templates add", () => {
     link("@agentrt/server", join(workspaceDir, "apps", "server"));
     const result = await add(["agentrt-template-hello@^1", "--registry", registry.url, "--dry-run"]);
     expect(result.code, result.err).toBe(0);
-    expect(result.out).toContain("this host's core API is 2.0.0");
+    expect(result.out).toContain(`this host's core API is ${CORE_API_VERSION}`);
     const picked = await add(["agentrt-template-hello", "--registry", registry.url, "--dry-run"]);
-    expect(picked.out).toContain("core API 2.0.0 (from the host's @agentrt/server)");
+    expect(picked.out).toContain(`core API ${CORE_API_VERSION} (from the host's @agentrt/server)`);
   });
 
   it("refuses a template no version of which this core supports, before installing anything", async () => {
@@ -98,7 +101,9 @@ describe("agentrt templates add", () => {
     expect(result.code).toBe(1);
     expect(result.err).toContain("TEMPLATE_INCOMPATIBLE");
     expect(result.err).toContain("agentrt-template-hello@2.0.0 requires @agentrt/core API ^3.0.0");
-    expect(result.err).toContain("provides 2.0.0, and no other version matching >=2 supports it");
+    expect(result.err).toContain(
+      `provides ${CORE_API_VERSION}, and no other version matching >=2 supports it`,
+    );
     // What to do, after the code.
     expect(result.err).toContain('→ pick a version whose "agentrt.coreApi" includes this core API');
     expect(hostManifest()).toBe(before);
@@ -107,7 +112,7 @@ describe("agentrt templates add", () => {
     const legacy = await add(["agentrt-template-legacy", "--registry", registry.url]);
     expect(legacy.code).toBe(1);
     expect(legacy.err).toContain(
-      "TEMPLATE_INCOMPATIBLE: agentrt-template-legacy@1.4.0 requires @agentrt/core API ^1.0.0, but this server provides 2.0.0, and no other version supports it",
+      `TEMPLATE_INCOMPATIBLE: agentrt-template-legacy@1.4.0 requires @agentrt/core API ^1.0.0, but this server provides ${CORE_API_VERSION}, and no other version supports it`,
     );
   });
 
