@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { CORE_API_VERSION } from "@agentrt/core";
 import { describe, expect, it } from "vitest";
 import { checkRegistryTemplate } from "./check-registry-template.js";
 import { detectPackageManager, installArgs, parsePackageManager } from "./package-manager.js";
@@ -62,7 +63,7 @@ describe("checkRegistryTemplate", () => {
       checkRegistryTemplate({ ...base, agentrt: { template: "./i.js", coreApi: "^2" } }, "3.0.0"),
     ).toThrow("t@1.0.0 requires @agentrt/core API ^2, but this server provides 3.0.0");
     expect(() => checkRegistryTemplate({ ...base, agentrt: { template: "./i.js", coreApi: "^1" } })).toThrow(
-      "t@1.0.0 requires @agentrt/core API ^1, but this server provides 2.0.0",
+      `t@1.0.0 requires @agentrt/core API ^1, but this server provides ${CORE_API_VERSION}`,
     );
   });
 
