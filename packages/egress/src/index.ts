@@ -15,14 +15,6 @@ export {
   isJsonContentType,
   sendHttpRequest,
 } from "./http-request.js";
-export type {
-  EgressFetch,
-  EgressPolicy,
-  EgressPolicyOptions,
-  EgressTarget,
-  ResolvedAddress,
-  Resolver,
-} from "./types.js";
 export {
   FILTERS,
   type Filter,
@@ -52,4 +44,12 @@ export {
   type SecretRef,
   type TemplateIssue,
 } from "./request-template.js";
-export { type RequestTemplateFailure, RequestTemplateError } from "./request-template-error.js";
+export { RequestTemplateError, type RequestTemplateFailure } from "./request-template-error.js";
+export type {
+  EgressFetch,
+  EgressPolicy,
+  EgressPolicyOptions,
+  EgressTarget,
+  ResolvedAddress,
+  Resolver,
+} from "./types.js";

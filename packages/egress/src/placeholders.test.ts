@@ -7,11 +7,17 @@ const argsOnly: PathCheck = (segments, text) =>
 describe("parsePath", () => {
   it("splits a path and lets the check judge its root", () => {
     expect(parsePath(" args.user.name ", argsOnly)).toEqual({ ok: true, value: ["args", "user", "name"] });
-    expect(parsePath("env.HOME", argsOnly)).toEqual({ ok: false, message: '"env.HOME" must start with "args"' });
+    expect(parsePath("env.HOME", argsOnly)).toEqual({
+      ok: false,
+      message: '"env.HOME" must start with "args"',
+    });
   });
 
   it.each(["args..x", "args.a b", ""])("rejects %j", (path) => {
-    expect(parsePath(path, argsOnly)).toMatchObject({ ok: false, message: expect.stringContaining("is not a path") });
+    expect(parsePath(path, argsOnly)).toMatchObject({
+      ok: false,
+      message: expect.stringContaining("is not a path"),
+    });
   });
 });
 

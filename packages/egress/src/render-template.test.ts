@@ -3,7 +3,9 @@ import type { PathCheck } from "./placeholders.js";
 import { renderString, renderValue, resolvePath } from "./render-template.js";
 
 const check: PathCheck = (segments) => (segments[0] === "args" ? undefined : "must start with args");
-const scope = { args: { q: "a b&c", count: 3, tags: ["x", "y"], title: "Hello", items: [{ id: 7 }], none: null } };
+const scope = {
+  args: { q: "a b&c", count: 3, tags: ["x", "y"], title: "Hello", items: [{ id: 7 }], none: null },
+};
 const options = { check };
 
 describe("resolvePath", () => {
@@ -22,7 +24,9 @@ describe("resolvePath", () => {
 
 describe("renderString", () => {
   it("interpolates strings verbatim and other values as JSON", () => {
-    expect(renderString("{{args.title}} x{{args.count}} {{args.tags}}", scope, options)).toBe('Hello x3 ["x","y"]');
+    expect(renderString("{{args.title}} x{{args.count}} {{args.tags}}", scope, options)).toBe(
+      'Hello x3 ["x","y"]',
+    );
   });
 
   it("renders missing and null values as the empty string by default", () => {
@@ -56,12 +60,18 @@ describe("renderString", () => {
 describe("renderValue", () => {
   it("keeps the type of a whole-string placeholder and recurses into objects and arrays", () => {
     expect(
-      renderValue({ item: "{{args.items.0}}", list: ["{{args.count}}", "n={{args.count}}", 5, true] }, scope, options),
+      renderValue(
+        { item: "{{args.items.0}}", list: ["{{args.count}}", "n={{args.count}}", 5, true] },
+        scope,
+        options,
+      ),
     ).toEqual({ item: { id: 7 }, list: [3, "n=3", 5, true] });
   });
 
   it("returns a string when a whole placeholder has filters, and undefined when it is missing", () => {
     expect(renderValue("{{args.count | json}}", scope, options)).toBe("3");
-    expect(renderValue({ a: "{{args.missing}}" }, scope, { check, missing: "refuse" })).toEqual({ a: undefined });
+    expect(renderValue({ a: "{{args.missing}}" }, scope, { check, missing: "refuse" })).toEqual({
+      a: undefined,
+    });
   });
 });

@@ -1,4 +1,10 @@
-import { type Filter, isWholePlaceholder, type PathCheck, type Placeholder, parsePlaceholders } from "./placeholders.js";
+import {
+  type Filter,
+  isWholePlaceholder,
+  type PathCheck,
+  type Placeholder,
+  parsePlaceholders,
+} from "./placeholders.js";
 import { RequestTemplateError } from "./request-template-error.js";
 
 /** What placeholders read: the roots a `PathCheck` admits, e.g. `{ args }` or `{ input, steps }`. */

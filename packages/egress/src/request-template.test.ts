@@ -21,7 +21,11 @@ const options: RenderRequestOptions = {
   },
 };
 const render = (template: Partial<RequestTemplate>, args: Record<string, unknown>, extra = {}) =>
-  renderRequest({ method: "GET", url: "https://api.example.com/", ...template }, { args }, { ...options, ...extra });
+  renderRequest(
+    { method: "GET", url: "https://api.example.com/", ...template },
+    { args },
+    { ...options, ...extra },
+  );
 
 describe("renderRequest: the URL", () => {
   it("percent-encodes values in the path and the query", async () => {
@@ -70,9 +74,13 @@ describe("renderRequest: the URL", () => {
         reason: "origin",
       });
     }
-    const whole = await render({ url: "{{args.url}}/x?y={{args.y}}" }, { url: "http://10.0.0.1", y: "a&b" }, {
-      templatedOrigin: true,
-    });
+    const whole = await render(
+      { url: "{{args.url}}/x?y={{args.y}}" },
+      { url: "http://10.0.0.1", y: "a&b" },
+      {
+        templatedOrigin: true,
+      },
+    );
     expect(whole.url).toBe("http://10.0.0.1/x?y=a&b");
   });
 
@@ -97,7 +105,11 @@ describe("renderRequest: headers and body", () => {
   it("refuses CR or LF in a header value, from an argument or a secret", async () => {
     await expect(
       render({ headers: { "x-city": "{{args.city}}" } }, { city: "Oslo\r\nx-admin: yes" }),
-    ).rejects.toMatchObject({ name: "RequestTemplateError", reason: "header", message: expect.stringContaining("x-city") });
+    ).rejects.toMatchObject({
+      name: "RequestTemplateError",
+      reason: "header",
+      message: expect.stringContaining("x-city"),
+    });
     await expect(render({ headers: { authorization: { secret: "broken" } } }, {})).rejects.toMatchObject({
       reason: "header",
     });
@@ -105,7 +117,10 @@ describe("renderRequest: headers and body", () => {
 
   it("sends a JSON body with values inserted as JSON", async () => {
     const request = await render(
-      { method: "POST", body: { city: "{{args.city}}", days: "{{args.days}}", note: 'said "{{args.city}}"', all: "{{args}}" } },
+      {
+        method: "POST",
+        body: { city: "{{args.city}}", days: "{{args.days}}", note: 'said "{{args.city}}"', all: "{{args}}" },
+      },
       { city: 'O"slo', days: [1, 2] },
     );
     expect(JSON.parse(request.body!)).toEqual({
@@ -161,7 +176,10 @@ describe("requestTemplateIssues", () => {
         { check },
       ),
     ).toEqual([
-      { path: ["url"], message: expect.stringContaining("placeholders may stand only in the path and query") },
+      {
+        path: ["url"],
+        message: expect.stringContaining("placeholders may stand only in the path and query"),
+      },
       { path: ["headers", "bad name"], message: '"bad name" is not a header name' },
       { path: ["headers", "x-a"], message: "a header value may not hold a line break or NUL" },
       { path: ["headers", "x-b"], message: expect.stringContaining('must start with "args"') },
@@ -170,7 +188,9 @@ describe("requestTemplateIssues", () => {
   });
 
   it("accepts a templated origin where allowed, and checks a fixed one is a URL", () => {
-    expect(requestTemplateIssues({ method: "GET", url: "{{args.url}}" }, { templatedOrigin: true })).toEqual([]);
+    expect(requestTemplateIssues({ method: "GET", url: "{{args.url}}" }, { templatedOrigin: true })).toEqual(
+      [],
+    );
     expect(requestTemplateIssues({ method: "GET", url: "https://exa mple.com/" }, {})).toEqual([
       { path: ["url"], message: '"https://exa mple.com" is not a URL' },
     ]);

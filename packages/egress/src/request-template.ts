@@ -1,5 +1,11 @@
 import { type PathCheck, type Placeholder, parsePlaceholders } from "./placeholders.js";
-import { type Insert, type RenderOptions, renderString, renderValue, type TemplateScope } from "./render-template.js";
+import {
+  type Insert,
+  type RenderOptions,
+  renderString,
+  renderValue,
+  type TemplateScope,
+} from "./render-template.js";
 import { RequestTemplateError } from "./request-template-error.js";
 
 /** A header value kept out of configs: an environment variable or a secret of the host. */
@@ -130,7 +136,10 @@ export async function renderRequest(
 }
 
 /** Every string of a JSON value with its path (for checks of the placeholders in it). */
-export function jsonStrings(value: unknown, path: (string | number)[]): { path: (string | number)[]; text: string }[] {
+export function jsonStrings(
+  value: unknown,
+  path: (string | number)[],
+): { path: (string | number)[]; text: string }[] {
   if (typeof value === "string") return [{ path, text: value }];
   if (Array.isArray(value)) return value.flatMap((item, i) => jsonStrings(item, [...path, i]));
   if (typeof value === "object" && value !== null) {
@@ -159,7 +168,8 @@ export function requestTemplateIssues(
   const url = urlIssue(template.url, options);
   if (url) issues.push({ path: ["url"], message: url });
   for (const [name, value] of Object.entries(template.headers ?? {})) {
-    if (!HEADER_NAME.test(name)) issues.push({ path: ["headers", name], message: `"${name}" is not a header name` });
+    if (!HEADER_NAME.test(name))
+      issues.push({ path: ["headers", name], message: `"${name}" is not a header name` });
     else if (typeof value === "string" && BAD_HEADER_TEXT.test(value)) {
       issues.push({ path: ["headers", name], message: "a header value may not hold a line break or NUL" });
     }
