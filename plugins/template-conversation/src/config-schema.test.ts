@@ -67,7 +67,7 @@ describe("configSchema", () => {
   });
 
   it("publishes the http tool's request template fields in its JSON Schema", () => {
-    const schema = z.toJSONSchema(configSchema, { io: "input", unrepresentable: "any" }) as {
+    const schema = z.toJSONSchema(configSchema, { io: "input", unrepresentable: "any" }) as unknown as {
       properties: { tools: { items: { oneOf: { properties: Record<string, { const?: string }> }[] } } };
     };
     const http = schema.properties.tools.items.oneOf.find((tool) => tool.properties.type?.const === "http");
