@@ -18,9 +18,10 @@ let harness: ChatHarness;
 let mcp: Server;
 let api: Server;
 
-/** A plain HTTP API for the http tool: the moon's size. */
+/** A plain HTTP API for the http tool: the moon's size, at `/size/moon`. */
 async function startApi(): Promise<string> {
-  api = createServer((_req, res) => {
+  api = createServer((req, res) => {
+    if (req.url !== "/size/moon") return void res.writeHead(404).end();
     res.writeHead(200, { "content-type": "application/json" }).end('{"radiusKm":1737}');
   });
   await new Promise<void>((resolve) => api.listen(0, "127.0.0.1", resolve));
@@ -69,7 +70,14 @@ beforeAll(async () => {
       tools: [
         { type: "agent", name: "research", description: "Finds facts", agent: "researcher" },
         { type: "mcp", server: "astro" },
-        { type: "http", name: "size", description: "Size of a body", method: "GET", url: apiUrl },
+        // A request template: the model's `body` argument is the last path segment.
+        {
+          type: "http",
+          name: "size",
+          description: "Size of a body",
+          method: "GET",
+          url: `${apiUrl}/{{args.body}}`,
+        },
       ],
     }),
   });
@@ -218,5 +226,27 @@ describe("an agent tool, an http tool and an MCP tool in one agent, on a thread"
     expect(seen).toContain("found: nearest body");
     expect(seen).toContain("moon: 384400 km");
     expect(seen).toContain('{"radiusKm":1737}');
+  });
+});
+
+describe("an http tool's request template", () => {
+  it("is refused at create with 422 at its field when a placeholder would set the host", async () => {
+    const res = await harness.server.call("POST", "/v1/agents", {
+      name: "hostile-template",
+      template: "conversation",
+      config: conversationConfig(harness.fake, {
+        tools: [{ type: "http", name: "get", description: "Get", url: "http://{{args.host}}/x" }],
+      }),
+    });
+    expect(res.status).toBe(422);
+    expect(res.body).toMatchObject({
+      code: "CONFIG_INVALID",
+      errors: [
+        {
+          path: ["config", "tools", 0, "url"],
+          message: expect.stringContaining("placeholders may stand only in the path and query"),
+        },
+      ],
+    });
   });
 });

@@ -15,6 +15,36 @@ export {
   isJsonContentType,
   sendHttpRequest,
 } from "./http-request.js";
+export {
+  FILTERS,
+  type Filter,
+  isWholePlaceholder,
+  type ParseResult,
+  type PathCheck,
+  type Placeholder,
+  parsePath,
+  parsePlaceholders,
+} from "./placeholders.js";
+export {
+  type RenderOptions,
+  renderString,
+  renderValue,
+  resolvePath,
+  type TemplateScope,
+} from "./render-template.js";
+export {
+  fixedOrigin,
+  jsonStrings,
+  type RenderedRequest,
+  type RenderRequestOptions,
+  type RequestTemplate,
+  type RequestTemplateOptions,
+  renderRequest,
+  requestTemplateIssues,
+  type SecretRef,
+  type TemplateIssue,
+} from "./request-template.js";
+export { RequestTemplateError, type RequestTemplateFailure } from "./request-template-error.js";
 export type {
   EgressFetch,
   EgressPolicy,

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { z } from "zod";
 import { configSchema } from "./config-schema.js";
 
 const issuePaths = (input: unknown) =>
@@ -33,6 +34,46 @@ describe("configSchema", () => {
       false,
     );
     expect(configSchema.safeParse({ model: "m", tools: [{ ...tool, type: "shell" }] }).success).toBe(false);
+  });
+
+  it("takes an http tool's request template and refuses a bad one at its field", () => {
+    const tool = {
+      type: "http",
+      name: "weather",
+      description: "Weather",
+      method: "GET",
+      url: "https://weather.example/cities/{{args.city}}?units={{args.units}}",
+      headers: { "x-city": "{{args.city}}", authorization: { secret: "weather" } },
+    };
+    expect(configSchema.parse({ model: "m", tools: [tool] }).tools[0]).toMatchObject(tool);
+    expect(
+      issuePaths({
+        model: "m",
+        tools: [
+          {
+            ...tool,
+            url: "https://{{args.host}}/x",
+            headers: { "x-a": "{{env.HOME}}", "x-b": "a\r\nb" },
+            body: { q: ["{{args.q | upper}}"] },
+          },
+        ],
+      }),
+    ).toEqual([
+      ["tools", 0, "url"],
+      ["tools", 0, "headers", "x-b"],
+      ["tools", 0, "headers", "x-a"],
+      ["tools", 0, "body", "q", 0],
+    ]);
+  });
+
+  it("publishes the http tool's request template fields in its JSON Schema", () => {
+    const schema = z.toJSONSchema(configSchema, { io: "input", unrepresentable: "any" }) as unknown as {
+      properties: { tools: { items: { oneOf: { properties: Record<string, { const?: string }> }[] } } };
+    };
+    const http = schema.properties.tools.items.oneOf.find((tool) => tool.properties.type?.const === "http");
+    expect(Object.keys(http!.properties)).toEqual(
+      expect.arrayContaining(["method", "url", "headers", "body", "parameters"]),
+    );
   });
 
   it("keeps the optional sampling settings and a secret reference", () => {

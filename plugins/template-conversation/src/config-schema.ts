@@ -1,4 +1,5 @@
 import { ApiKeyRefSchema } from "@agentrt/core";
+import { type PathCheck, requestTemplateIssues } from "@agentrt/egress";
 import { z } from "zod";
 import { callerParamsPolicySchema } from "./caller-params.js";
 
@@ -20,12 +21,17 @@ export const memorySchema = z
   });
 export type MemoryPolicy = z.infer<typeof memorySchema>;
 
+/** What an http tool's placeholders may read: the model's arguments, `args`. */
+export const TOOL_ARGUMENTS: PathCheck = (segments, text) =>
+  segments[0] === "args" ? undefined : `"${text}" must start with "args" (the model's arguments)`;
+
 /**
  * A server-side tool: the agent runs it itself and gives the model its result. `agent` calls another
  * agent by name through the host (the agent-call depth limit applies); the model sees that agent's
  * input schema as the tool's parameters (an object schema as it is, any other as an `input`
  * argument, none as one `input` string) unless `parameters` replaces it.
- * `http` sends the model's arguments to a URL and gives it the answer. `mcp` offers the tools of an
+ * `http` renders a request template (`@agentrt/egress`'s, shared with the task template's http
+ * step) from the model's arguments and gives it the answer. `mcp` offers the tools of an
  * MCP server the operator configured.
  */
 export const serverToolSchema = z.discriminatedUnion("type", [
@@ -42,19 +48,36 @@ export const serverToolSchema = z.discriminatedUnion("type", [
      */
     parameters: z.record(z.string(), z.unknown()).optional(),
   }),
-  z.strictObject({
-    type: z.literal("http"),
-    name: z.string().regex(/^[\w-]{1,64}$/),
-    description: z.string().min(1).max(2000),
-    /** JSON Schema of the arguments the model sends (an object schema). */
-    parameters: z.record(z.string(), z.unknown()).default({ type: "object", properties: {} }),
-    /** GET and DELETE send the arguments as query parameters, the others as a JSON body. */
-    method: z.enum(["GET", "POST", "PUT", "PATCH", "DELETE"]).default("POST"),
-    /** Where the request goes; the operator's egress policy applies (no internal address unless allowed). */
-    url: z.url({ protocol: /^https?$/ }),
-    /** Request headers: text, or a value from an env variable or a secret (`{ "env": … }` / `{ "secret": … }`). */
-    headers: z.record(z.string(), z.union([z.string(), ApiKeyRefSchema])).default({}),
-  }),
+  z
+    .strictObject({
+      type: z.literal("http"),
+      name: z.string().regex(/^[\w-]{1,64}$/),
+      description: z.string().min(1).max(2000),
+      /** JSON Schema of the arguments the model sends (an object schema). */
+      parameters: z.record(z.string(), z.unknown()).default({ type: "object", properties: {} }),
+      method: z.enum(["GET", "POST", "PUT", "PATCH", "DELETE"]).default("POST"),
+      /**
+       * Where the request goes: a written-out http(s) origin, then a path and query that may hold
+       * `{{args.x}}` placeholders (percent-encoded, they never change the origin). The operator's
+       * egress policy applies (no internal address unless allowed).
+       */
+      url: z.string().min(1).max(4000),
+      /**
+       * Request headers: text that may hold placeholders, or a value from an env variable or a
+       * secret (`{ "env": … }` / `{ "secret": … }`), read per call.
+       */
+      headers: z.record(z.string(), z.union([z.string(), ApiKeyRefSchema])).default({}),
+      /**
+       * The body: a string is sent as text, any other JSON value as JSON, a string that is exactly
+       * one placeholder (`"{{args.items}}"`) keeping the argument's JSON type.
+       */
+      body: z.json().optional(),
+    })
+    .superRefine((tool, ctx) => {
+      for (const issue of requestTemplateIssues(tool, { check: TOOL_ARGUMENTS })) {
+        ctx.addIssue({ code: "custom", ...issue });
+      }
+    }),
   z.strictObject({
     type: z.literal("mcp"),
     /** An MCP server from the operator's settings (`mcpServers`), by name; never a URL. */

@@ -1,12 +1,14 @@
 import { type KeySource, lookupApiKey } from "@agentrt/core";
-import { type EgressFetch, HttpRequestError, sendHttpRequest } from "@agentrt/egress";
-import type { ServerToolConfig } from "./config-schema.js";
+import { type EgressFetch, type RenderedRequest, renderRequest, sendHttpRequest } from "@agentrt/egress";
+import { type ServerToolConfig, TOOL_ARGUMENTS } from "./config-schema.js";
 import type { ServerTool } from "./server-tools.js";
 
 /** Answers past this are refused while reading, before `maxToolResultChars` cuts what the model sees. */
 export const HTTP_TOOL_MAX_RESPONSE_BYTES = 5 * 1024 * 1024;
 
 type HttpToolConfig = Extract<ServerToolConfig, { type: "http" }>;
+
+const PLACEHOLDER = /\{\{[^{}]*\}\}/;
 
 function parseArguments(args: string): Record<string, unknown> {
   const parsed: unknown = JSON.parse(args || "{}");
@@ -16,28 +18,39 @@ function parseArguments(args: string): Record<string, unknown> {
   return parsed as Record<string, unknown>;
 }
 
-async function headersOf(config: HttpToolConfig, keys: KeySource): Promise<Headers> {
-  const headers = new Headers();
-  for (const [name, value] of Object.entries(config.headers)) {
-    if (typeof value === "string") {
-      headers.set(name, value);
-      continue;
+/** A template that places no argument itself: no placeholder anywhere and no body. */
+function placesNoArguments(config: HttpToolConfig): boolean {
+  return (
+    config.body === undefined &&
+    [config.url, ...Object.values(config.headers)].every(
+      (value) => typeof value !== "string" || !PLACEHOLDER.test(value),
+    )
+  );
+}
+
+/** The arguments where a template without placeholders sends them: the query (GET, DELETE) or a JSON body. */
+function attachArguments(request: RenderedRequest, args: Record<string, unknown>): RenderedRequest {
+  if (request.method === "GET" || request.method === "DELETE") {
+    const url = new URL(request.url);
+    for (const [name, value] of Object.entries(args)) {
+      url.searchParams.set(name, typeof value === "string" ? value : JSON.stringify(value));
     }
-    // Read per call, like the model key, so a rotated secret takes effect at once.
-    const found = await lookupApiKey(value, keys);
-    if ("message" in found) throw new Error(`header ${name}: ${found.message}`);
-    headers.set(name, found.key);
+    return { ...request, url: url.href };
   }
-  return headers;
+  if (!request.headers.has("content-type")) request.headers.set("content-type", "application/json");
+  return { ...request, body: JSON.stringify(args) };
 }
 
 /**
- * An `http` tool: the model's arguments go to the configured URL (query parameters for GET and
- * DELETE, a JSON body otherwise) through the shared `sendHttpRequest` under the operator's egress
- * policy, and the answer is the result. A refusal, a network failure, a non-2xx answer or one over
- * the size bound is thrown, so the model gets it as an error result.
+ * An `http` tool: its request template is rendered from the model's arguments by the shared
+ * `renderRequest` (the task template's http step uses it too) and sent through `sendHttpRequest`
+ * under the operator's egress policy; the answer is the result. A template without placeholders
+ * sends the arguments as query parameters (GET, DELETE) or a JSON body. A template that does not
+ * render (a missing argument, CR/LF in a header), a refusal, a network failure, a non-2xx answer or
+ * one over the size bound is thrown, so the model gets it as an error result.
  */
 export function httpTool(config: HttpToolConfig, keys: KeySource, fetch: EgressFetch): ServerTool {
+  const fixed = placesNoArguments(config);
   return {
     definition: {
       type: "function",
@@ -45,38 +58,35 @@ export function httpTool(config: HttpToolConfig, keys: KeySource, fetch: EgressF
     },
     async run(args, _runCtx, signal) {
       const parsed = parseArguments(args);
-      const headers = await headersOf(config, keys);
-      const url = new URL(config.url);
-      let body: string | undefined;
-      if (config.method === "GET" || config.method === "DELETE") {
-        for (const [name, value] of Object.entries(parsed)) {
-          url.searchParams.set(name, typeof value === "string" ? value : JSON.stringify(value));
-        }
-      } else {
-        body = JSON.stringify(parsed);
-        if (!headers.has("content-type")) headers.set("content-type", "application/json");
+      const rendered = await renderRequest(
+        config,
+        { args: parsed },
+        {
+          check: TOOL_ARGUMENTS,
+          missing: "refuse",
+          // Read per call, like the model key, so a rotated secret takes effect at once.
+          async readSecret(ref, header) {
+            const found = await lookupApiKey(ref, keys);
+            if ("message" in found) throw new Error(`header ${header}: ${found.message}`);
+            return found.key;
+          },
+        },
+      );
+      const request = fixed ? attachArguments(rendered, parsed) : rendered;
+      const answer = await sendHttpRequest({
+        ...request,
+        signal,
+        maxResponseBytes: HTTP_TOOL_MAX_RESPONSE_BYTES,
+        fetch,
+      });
+      if (!answer.ok) {
+        const url = new URL(request.url);
+        const text = typeof answer.body === "string" ? answer.body : JSON.stringify(answer.body);
+        throw new Error(
+          `${request.method} ${url.origin}${url.pathname} answered ${answer.status}: ${text.slice(0, 500)}`,
+        );
       }
-      try {
-        const answer = await sendHttpRequest({
-          url: url.href,
-          method: config.method,
-          headers,
-          body,
-          signal,
-          maxResponseBytes: HTTP_TOOL_MAX_RESPONSE_BYTES,
-          fetch,
-        });
-        if (!answer.ok) {
-          const text = typeof answer.body === "string" ? answer.body : JSON.stringify(answer.body);
-          throw new Error(
-            `${config.method} ${url.origin}${url.pathname} answered ${answer.status}: ${text.slice(0, 500)}`,
-          );
-        }
-        return answer.body;
-      } catch (error) {
-        if (error instanceof HttpRequestError) throw new Error(error.message);
-        throw error;
-      }
+      return answer.body;
     },
   };
 }

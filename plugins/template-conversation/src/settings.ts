@@ -1,5 +1,5 @@
 import { AgentrtError, ApiKeyRefSchema, ErrorCode, type FieldIssue, toFieldIssues } from "@agentrt/core";
-import { createEgressPolicy, validateAllowEntry } from "@agentrt/egress";
+import { createEgressPolicy, fixedOrigin, validateAllowEntry } from "@agentrt/egress";
 import { z } from "zod";
 
 /** An MCP server the operator lets conversation agents use, by name. */
@@ -69,8 +69,9 @@ export function checkMcpServers(
 }
 
 /**
- * The `validate` half for `http` tools: a URL the egress policy refuses without DNS (an internal
- * IP literal the operator did not allow, a blocked port) is a config issue, not a runtime surprise.
+ * The `validate` half for `http` tools: a URL whose fixed origin the egress policy refuses without
+ * DNS (an internal IP literal the operator did not allow, a blocked port) is a config issue, not a
+ * runtime surprise. (The config schema has made sure the origin is written out.)
  */
 export function checkHttpUrls(
   tools: readonly { type: string; url?: string }[],
@@ -82,7 +83,7 @@ export function checkHttpUrls(
     return tools.flatMap((tool, index) => {
       if (tool.type !== "http") return [];
       try {
-        policy.checkUrl(tool.url!);
+        policy.checkUrl(fixedOrigin(tool.url!)!);
         return [];
       } catch (error) {
         return [

@@ -133,4 +133,78 @@ describe("http tools", () => {
       ]);
     }
   });
+
+  describe("request templates", () => {
+    const templated = (extra: Record<string, unknown> = {}) =>
+      weather({
+        url: `http://127.0.0.1:${apiPort}/cities/{{args.city}}/weather?units={{args.units}}`,
+        headers: { authorization: { env: "WEATHER_TOKEN" }, "x-city": "city {{args.city}}" },
+        ...extra,
+      });
+    const call = (args: Record<string, unknown>) =>
+      model.enqueueReply({ toolCalls: [{ id: "c1", name: "weather", arguments: args }] }, "Done.");
+
+    it("puts arguments into the path, query, headers and JSON body", async () => {
+      const agent = await createAgent(
+        config(templated({ body: { place: "{{args.city}}", days: "{{args.days}}", all: "{{args}}" } })),
+        context(),
+      );
+      call({ city: "São Paulo", units: "metric", days: [1, 2] });
+      const events = await collectEvents(agent.run("x", createTestRunContext()));
+      expect(results(events)).toEqual([expect.objectContaining({ ok: true, result: '{"temperature":21}' })]);
+      expect(received).toEqual([
+        expect.objectContaining({ method: "POST", url: "/cities/S%C3%A3o%20Paulo/weather?units=metric" }),
+      ]);
+      expect(received[0]!.headers).toMatchObject({
+        authorization: "Bearer w-secret",
+        "x-city": "city São Paulo",
+        "content-type": "application/json",
+      });
+      expect(JSON.parse(received[0]!.body)).toEqual({
+        place: "São Paulo",
+        days: [1, 2],
+        all: { city: "São Paulo", units: "metric", days: [1, 2] },
+      });
+    });
+
+    it.each([
+      ["../../admin", "/cities/..%2F..%2Fadmin/weather?units=%40evil.com"],
+      ["@evil.com", "/cities/%40evil.com/weather?units=%40evil.com"],
+      ["http://127.0.0.1:1/x", "/cities/http%3A%2F%2F127.0.0.1%3A1%2Fx/weather?units=%40evil.com"],
+    ])("keeps a hostile argument %j on the configured origin, encoded", async (city, url) => {
+      const agent = await createAgent(config(templated({ method: "GET" })), context());
+      call({ city, units: "@evil.com" });
+      const events = await collectEvents(agent.run("x", createTestRunContext()));
+      expect(results(events)).toEqual([expect.objectContaining({ ok: true })]);
+      expect(received).toEqual([expect.objectContaining({ url })]);
+    });
+
+    it.each([
+      [{ city: "Oslo\r\nx-admin: yes", units: "metric" }, "header x-city: the value holds a line break"],
+      [{ city: "..", units: "metric" }, 'would be the path segment ".."'],
+      [{ units: "metric" }, "{{args.city}} has no value"],
+    ])("gives the model an error and sends nothing for arguments %j", async (args, message) => {
+      const agent = await createAgent(config(templated({ method: "GET" })), context());
+      call(args);
+      const events = await collectEvents(agent.run("x", createTestRunContext()));
+      expect(results(events)).toEqual([
+        expect.objectContaining({ ok: false, result: expect.stringContaining(message) }),
+      ]);
+      expect(received).toEqual([]);
+    });
+
+    it("refuses a bad template when the agent is created, at its field", async () => {
+      for (const [tool, path] of [
+        [templated({ url: "http://{{args.host}}/x" }), ["tools", 0, "url"]],
+        [templated({ headers: { "x-a": "{{input.secret}}" } }), ["tools", 0, "headers", "x-a"]],
+        [templated({ body: { q: "{{args.q | upper}}" } }), ["tools", 0, "body", "q"]],
+        [templated({ url: "http://127.0.0.1:1/{{args.city}}" }), ["tools", 0, "url"]],
+      ] as const) {
+        await expect(createAgent(config(tool), context([]))).rejects.toMatchObject({
+          code: "CONFIG_INVALID",
+          issues: [expect.objectContaining({ path })],
+        });
+      }
+    });
+  });
 });

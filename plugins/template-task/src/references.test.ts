@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isWholePlaceholder, parsePlaceholders, parseReference } from "./references.js";
+import { parseReference, parseTemplateReferences } from "./references.js";
 
 describe("parseReference", () => {
   it("reads input paths", () => {
@@ -31,44 +31,21 @@ describe("parseReference", () => {
   });
 });
 
-describe("parsePlaceholders", () => {
-  it("finds every placeholder with its filters", () => {
-    const result = parsePlaceholders("GET {{ input.q | urlencode }} after {{steps.a.output}}");
-    expect(result).toEqual({
+describe("parseTemplateReferences", () => {
+  it("gives the reference of every placeholder, naming the steps read", () => {
+    expect(parseTemplateReferences("GET {{ input.q | urlencode }} after {{steps.a.output}}")).toEqual({
       ok: true,
       value: [
-        {
-          raw: "{{ input.q | urlencode }}",
-          reference: { segments: ["input", "q"], stepId: undefined },
-          filters: ["urlencode"],
-        },
-        {
-          raw: "{{steps.a.output}}",
-          reference: { segments: ["steps", "a", "output"], stepId: "a" },
-          filters: [],
-        },
+        { segments: ["input", "q"], stepId: undefined },
+        { segments: ["steps", "a", "output"], stepId: "a" },
       ],
     });
   });
 
-  it("returns no placeholders for plain text", () => {
-    expect(parsePlaceholders("no braces here { }")).toEqual({ ok: true, value: [] });
-  });
-
-  it("rejects unknown filters and bad paths", () => {
-    expect(parsePlaceholders("{{input.x | upper}}")).toEqual({
+  it("rejects roots other than input and step outputs", () => {
+    expect(parseTemplateReferences("{{process.env}}")).toEqual({
       ok: false,
-      message: '{{input.x | upper}}: unknown filter "upper" (known: json, urlencode)',
+      message: '{{process.env}}: "process.env" must start with "input" or "steps.<id>.output"',
     });
-    expect(parsePlaceholders("{{process.env}}").ok).toBe(false);
-  });
-});
-
-describe("isWholePlaceholder", () => {
-  it("is true only for a string that is one placeholder", () => {
-    expect(isWholePlaceholder("{{steps.a.output}}")).toBe(true);
-    expect(isWholePlaceholder("  {{input}} ")).toBe(true);
-    expect(isWholePlaceholder("x {{input}}")).toBe(false);
-    expect(isWholePlaceholder("{{input}}{{input}}")).toBe(false);
   });
 });

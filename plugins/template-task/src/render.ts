@@ -1,27 +1,31 @@
 import { AgentrtError } from "@agentrt/core";
-import { TaskError } from "./errors.js";
 import {
-  type Filter,
-  isWholePlaceholder,
-  type Placeholder,
-  parsePlaceholders,
-  parseReference,
-} from "./references.js";
+  type RenderOptions,
+  RequestTemplateError,
+  renderString as renderTemplateString,
+  renderValue as renderTemplateValue,
+  resolvePath,
+} from "@agentrt/egress";
+import { TaskError } from "./errors.js";
+import { parseReference, TASK_PATHS } from "./references.js";
+import { createStepError } from "./step-error.js";
 
 /** What templates can see: the run input and the outputs of steps that already succeeded. */
-export interface TaskScope {
+export type TaskScope = {
   input: unknown;
   steps: Record<string, { output: unknown }>;
-}
+};
 
-/** Walks own properties only, so `constructor` or `__proto__` never reach into prototypes. */
-export function resolvePath(scope: TaskScope, segments: readonly string[]): unknown {
-  let current: unknown = scope;
-  for (const segment of segments) {
-    if (typeof current !== "object" || current === null || !Object.hasOwn(current, segment)) return undefined;
-    current = (current as Record<string, unknown>)[segment];
-  }
-  return current;
+/** Task templates read `input` and step outputs; a missing value is `""` in text. */
+export const TASK_RENDER: RenderOptions = { check: TASK_PATHS, missing: "empty" };
+
+/** A template that cannot render fails the step; another attempt would render it the same way. */
+export function toRenderFailure(error: unknown): unknown {
+  if (!(error instanceof RequestTemplateError)) return error;
+  return createStepError(TaskError.STEP_FAILED, error.message, {
+    retryable: false,
+    details: { reason: error.reason },
+  });
 }
 
 /** Reads a bare transform path such as `steps.fetch.output.title`. */
@@ -31,50 +35,20 @@ export function readPath(scope: TaskScope, path: string): unknown {
   return resolvePath(scope, parsed.value.segments);
 }
 
-function toText(value: unknown): string {
-  if (value === undefined || value === null) return "";
-  return typeof value === "string" ? value : JSON.stringify(value);
-}
-
-function applyFilter(value: unknown, filter: Filter): string {
-  return filter === "json" ? (JSON.stringify(value) ?? "null") : encodeURIComponent(toText(value));
-}
-
-function placeholderValue(placeholder: Placeholder, scope: TaskScope): unknown {
-  let value = resolvePath(scope, placeholder.reference.segments);
-  for (const filter of placeholder.filters) value = applyFilter(value, filter);
-  return value;
-}
-
-function placeholdersOf(text: string): Placeholder[] {
-  const parsed = parsePlaceholders(text);
-  if (!parsed.ok) throw new AgentrtError(TaskError.STEP_FAILED, parsed.message);
-  return parsed.value;
-}
-
-/**
- * Interpolates every placeholder into a string. Strings go in verbatim, other values as JSON and
- * missing values as the empty string.
- */
+/** `@agentrt/egress`'s `renderString` over the task scope. */
 export function renderString(text: string, scope: TaskScope): string {
-  const placeholders = placeholdersOf(text);
-  if (placeholders.length === 0) return text;
-  let index = 0;
-  return text.replace(/\{\{[^{}]*\}\}/g, () => toText(placeholderValue(placeholders[index++]!, scope)));
+  try {
+    return renderTemplateString(text, scope, TASK_RENDER);
+  } catch (error) {
+    throw toRenderFailure(error);
+  }
 }
 
-/**
- * Renders a JSON-like value: a string that is exactly one placeholder keeps the referenced value's
- * type (so `"{{steps.a.output}}"` passes an object through), other strings are interpolated.
- */
+/** `@agentrt/egress`'s `renderValue` over the task scope (a whole placeholder keeps its type). */
 export function renderValue(value: unknown, scope: TaskScope): unknown {
-  if (typeof value === "string") {
-    if (!isWholePlaceholder(value)) return renderString(value, scope);
-    return placeholderValue(placeholdersOf(value)[0]!, scope);
+  try {
+    return renderTemplateValue(value, scope, TASK_RENDER);
+  } catch (error) {
+    throw toRenderFailure(error);
   }
-  if (Array.isArray(value)) return value.map((item) => renderValue(item, scope));
-  if (typeof value === "object" && value !== null) {
-    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, renderValue(item, scope)]));
-  }
-  return value;
 }

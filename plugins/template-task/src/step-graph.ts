@@ -1,5 +1,5 @@
 import type { FieldIssue } from "@agentrt/core";
-import { parsePlaceholders, parseReference, type Reference } from "./references.js";
+import { parseReference, parseTemplateReferences, type Reference } from "./references.js";
 import type { Step } from "./step-schema.js";
 import { collectStepTemplates } from "./step-templates.js";
 
@@ -29,8 +29,8 @@ function referencesOf(
       else issues.push({ path, message: parsed.message });
       continue;
     }
-    const parsed = parsePlaceholders(template.text);
-    if (parsed.ok) found.push(...parsed.value.map((p) => ({ reference: p.reference, path })));
+    const parsed = parseTemplateReferences(template.text);
+    if (parsed.ok) found.push(...parsed.value.map((reference) => ({ reference, path })));
     else issues.push({ path, message: parsed.message });
   }
   return found;

@@ -1,6 +1,7 @@
 // One step of a task, per kind. A module of its own so that the step graph and the step templates
 // read the step type without importing the config schema, which runs the graph check on them.
 import { ApiKeyRefSchema } from "@agentrt/core";
+import { requestTemplateIssues } from "@agentrt/egress";
 import { z } from "zod";
 import { LIMITS } from "./limits.js";
 
@@ -14,17 +15,29 @@ const stepBase = {
   dependsOn: z.array(StepIdSchema).max(LIMITS.maxSteps).optional(),
 };
 
-export const HttpStepSchema = z.strictObject({
-  ...stepBase,
-  kind: z.literal("http"),
-  method: z.enum(["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]).default("GET"),
-  /** Templated; must render to an http(s) URL. */
-  url: z.string().min(1),
-  /** Templated values. */
-  headers: z.record(z.string(), z.string()).optional(),
-  /** A string is sent as is; any other JSON value is templated recursively and sent as JSON. */
-  body: z.json().optional(),
-});
+/**
+ * A request template of `@agentrt/egress` (the conversation template's http tools share it):
+ * placeholders in the URL's path and query are percent-encoded; a URL whose scheme, host or port
+ * is templated renders as a whole and must be an http(s) URL the egress policy accepts.
+ */
+export const HttpStepSchema = z
+  .strictObject({
+    ...stepBase,
+    kind: z.literal("http"),
+    method: z.enum(["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]).default("GET"),
+    /** Templated; must render to an http(s) URL. */
+    url: z.string().min(1),
+    /** Templated text, or `{ "env": … }` / `{ "secret": … }`, read per request. */
+    headers: z.record(z.string(), z.union([z.string(), ApiKeyRefSchema])).optional(),
+    /** A string is sent as is; any other JSON value is templated recursively and sent as JSON. */
+    body: z.json().optional(),
+  })
+  .superRefine((step, ctx) => {
+    // Placeholders are checked (with the references they make) by the step graph.
+    for (const issue of requestTemplateIssues(step, { templatedOrigin: true })) {
+      ctx.addIssue({ code: "custom", ...issue });
+    }
+  });
 
 export const TransformStepSchema = z
   .strictObject({

@@ -1,3 +1,4 @@
+import { jsonStrings } from "@agentrt/egress";
 import type { Step } from "./step-schema.js";
 
 /** A templated string or bare path inside a step, addressed relative to the step. */
@@ -9,12 +10,7 @@ export interface StepTemplate {
 }
 
 function jsonTemplates(value: unknown, path: (string | number)[]): StepTemplate[] {
-  if (typeof value === "string") return [{ path, text: value, mode: "template" }];
-  if (Array.isArray(value)) return value.flatMap((item, i) => jsonTemplates(item, [...path, i]));
-  if (typeof value === "object" && value !== null) {
-    return Object.entries(value).flatMap(([key, item]) => jsonTemplates(item, [...path, key]));
-  }
-  return [];
+  return jsonStrings(value, path).map((found): StepTemplate => ({ ...found, mode: "template" }));
 }
 
 /** Every place in a step that reads the run input or another step's output. */
@@ -23,7 +19,10 @@ export function collectStepTemplates(step: Step): StepTemplate[] {
     case "http":
       return [
         { path: ["url"], text: step.url, mode: "template" },
-        ...jsonTemplates(step.headers ?? {}, ["headers"]),
+        // Header values given as `{ "env": … }` / `{ "secret": … }` are references, not templates.
+        ...Object.entries(step.headers ?? {}).flatMap(([name, value]) =>
+          typeof value === "string" ? jsonTemplates(value, ["headers", name]) : [],
+        ),
         ...jsonTemplates(step.body, ["body"]),
       ];
     case "transform":

@@ -1,5 +1,5 @@
 import type { AgentDirectory, FieldIssue, KeySource, TemplateContext } from "@agentrt/core";
-import { createEgressPolicy, type EgressPolicy, isEgressError } from "@agentrt/egress";
+import { createEgressPolicy, type EgressPolicy, fixedOrigin, isEgressError } from "@agentrt/egress";
 import { validateApiKeys } from "./api-key.js";
 import type { TaskConfig } from "./config-schema.js";
 import { parseTaskSettings } from "./settings.js";
@@ -10,16 +10,16 @@ type ValidateTaskContext = KeySource &
 /** A value written in the config itself, not rendered from run input or earlier steps. */
 const isLiteral = (text: string) => !text.includes("{{");
 
-/** Where a step names its target, when the target is fixed in the config. */
+/**
+ * Where a step names its target, when the target's origin is fixed in the config (an http step's
+ * placeholders in the path and query cannot change it).
+ */
 function fixedTarget(config: TaskConfig, index: number): { field: string; url: string } | undefined {
   const step = config.steps[index]!;
-  const target =
-    step.kind === "http"
-      ? { field: "url", url: step.url }
-      : step.kind === "llm"
-        ? { field: "baseUrl", url: step.baseUrl }
-        : undefined;
-  return target && isLiteral(target.url) ? target : undefined;
+  if (step.kind === "llm") return { field: "baseUrl", url: step.baseUrl };
+  if (step.kind !== "http") return undefined;
+  const url = isLiteral(step.url) ? step.url : fixedOrigin(step.url);
+  return url === undefined ? undefined : { field: "url", url };
 }
 
 /** Refusals of a fixed URL that hold whenever the step runs (a blocked port stays a run-time failure). */

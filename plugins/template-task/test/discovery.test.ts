@@ -30,11 +30,12 @@ describe("discovery of the built package", () => {
   });
 
   // The server imports every template at start; the run machinery (fetch, timers, step kinds) waits
-  // for create().
-  it("imports only core and zod when the entry module is loaded", () => {
+  // for create(). `@agentrt/egress` (no dependencies of its own) checks http steps' request templates
+  // in the config schema.
+  it("imports only core, egress and zod when the entry module is loaded", () => {
     const packages = new Set(
       entryImports(new URL("../dist/", import.meta.url)).filter((specifier) => !specifier.startsWith("./")),
     );
-    expect([...packages].sort()).toEqual(["@agentrt/core", "zod"]);
+    expect([...packages].sort()).toEqual(["@agentrt/core", "@agentrt/egress", "zod"]);
   });
 });

@@ -160,6 +160,15 @@ describe("static checks when the agent is created", () => {
     });
   });
 
+  it("checks the fixed origin of a URL whose path and query are templated", async () => {
+    await expect(
+      createAgent({ steps: [{ id: "get", kind: "http", url: "http://169.254.169.254/{{input.path}}" }] }),
+    ).rejects.toMatchObject({
+      code: ErrorCode.CONFIG_INVALID,
+      issues: [{ path: ["steps", 0, "url"], message: expect.stringContaining("(link-local)") }],
+    });
+  });
+
   it("leaves a URL rendered from the input to run time", async () => {
     await expect(
       createAgent({ steps: [{ id: "get", kind: "http", url: "{{input.url}}" }] }),

@@ -24,7 +24,7 @@ beforeAll(async () => {
   upstream = await startUpstreamServer((req, res) => {
     const path = req.path.split("?")[0];
     if (path === "/json") return sendJson(res, 200, { title: "Hello", items: [{ id: 7 }] });
-    if (path === "/echo")
+    if (path === "/echo" || path?.startsWith("/echo/"))
       return sendJson(res, 200, { method: req.method, path: req.path, headers: req.headers, body: req.body });
     if (path === "/text") return void res.writeHead(200, { "content-type": "text/plain" }).end("plain text");
     if (path === "/missing") return sendJson(res, 404, { error: "not here" });
@@ -135,5 +135,83 @@ describe("http step", () => {
     const event = finishedOf(events, "call");
     expect(event.status).toBe("failed");
     expect(event.error?.message).toContain(message);
+  });
+
+  it("percent-encodes input in a fixed origin's path and query, so it stays on that origin", async () => {
+    const events = await runSteps(
+      [
+        {
+          id: "echo",
+          kind: "http",
+          url: `${upstream.url}/echo/{{input.id}}?to={{input.to}}&q={{input.q | urlencode}}`,
+        },
+      ],
+      { id: "../admin", to: "@evil.com/http://127.0.0.1/", q: "a b" },
+    );
+    expect((finishedOf(events, "echo").output as Echo).path).toBe(
+      "/echo/..%2Fadmin?to=%40evil.com%2Fhttp%3A%2F%2F127.0.0.1%2F&q=a%20b",
+    );
+  });
+
+  it("fails the step, without retrying, for a header value with CR/LF or a . path segment", async () => {
+    for (const [step, reason] of [
+      [{ url: `${upstream.url}/echo`, headers: { "x-a": "{{input.v}}" } }, "header"],
+      [{ url: `${upstream.url}/echo/{{input.v}}/x` }, "path"],
+    ] as const) {
+      const before = upstream.requests.length;
+      const events = await runSteps(
+        [{ id: "call", kind: "http", ...step }],
+        { v: reason === "header" ? "a\r\nx-admin: yes" : ".." },
+        { strictMode: false, retryCount: 2 },
+      );
+      expect(finishedOf(events, "call")).toMatchObject({
+        status: "failed",
+        attempts: 1,
+        error: { code: "task.STEP_FAILED", details: { reason } },
+      });
+      expect(upstream.requests.length).toBe(before);
+    }
+  });
+
+  it("reads header values from env and secret references per request", async () => {
+    const secrets = { get: async (name: string) => (name === "tracker" ? "Bearer t-secret" : undefined) };
+    const agent = await createAgentWith(
+      {
+        steps: [
+          {
+            id: "echo",
+            kind: "http",
+            url: `${upstream.url}/echo`,
+            headers: { authorization: { secret: "tracker" }, "x-env": { env: "CLIENT_ID" } },
+          },
+        ],
+      },
+      { CLIENT_ID: "c-1" },
+      { secrets },
+      LOOPBACK_SETTINGS,
+    );
+    const events = await collectEvents(agent.run({}, createTestRunContext()));
+    expect((finishedOf(events, "echo").output as Echo).headers).toMatchObject({
+      authorization: "Bearer t-secret",
+      "x-env": "c-1",
+    });
+  });
+
+  it("refuses a header reference that does not resolve when the agent is created", async () => {
+    await expect(
+      createAgent({
+        steps: [
+          { id: "get", kind: "http", url: `${upstream.url}/echo`, headers: { "x-a": { env: "NOPE" } } },
+        ],
+      }),
+    ).rejects.toMatchObject({
+      code: ErrorCode.CONFIG_INVALID,
+      issues: [
+        {
+          path: ["steps", 0, "headers", "x-a", "env"],
+          message: "environment variable NOPE is not set on the server",
+        },
+      ],
+    });
   });
 });

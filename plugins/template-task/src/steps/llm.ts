@@ -1,6 +1,6 @@
-import { ErrorCode, lookupApiKey } from "@agentrt/core";
+import { ErrorCode } from "@agentrt/core";
 import { z } from "zod";
-import { TaskError } from "../errors.js";
+import { readKey } from "../api-key.js";
 import { fetchUpstream } from "../fetch-upstream.js";
 import { renderString } from "../render.js";
 import { createStepError } from "../step-error.js";
@@ -24,9 +24,7 @@ function chatCompletionsUrl(baseUrl: string): string {
 export async function runLlmStep(step: StepOf<"llm">, ctx: StepContext): Promise<StepResult> {
   const headers = new Headers({ "content-type": "application/json", accept: "application/json" });
   if (step.apiKey !== undefined) {
-    const found = await lookupApiKey(step.apiKey, ctx.keySource);
-    if ("message" in found) throw createStepError(TaskError.STEP_FAILED, found.message, { retryable: false });
-    headers.set("authorization", `Bearer ${found.key}`);
+    headers.set("authorization", `Bearer ${await readKey(step.apiKey, ctx.keySource)}`);
   }
   const messages = [
     ...(step.systemPrompt === undefined
