@@ -1,10 +1,10 @@
 import { AgentrtError, ErrorCode, type KeySource, type RunContext, type TemplateEvent } from "@agentrt/core";
 import type { EgressFetch } from "@agentrt/egress";
+import { linkedAbort } from "./abort-link.js";
 import type { TaskConfig } from "./config-schema.js";
 import { reportedCode, TaskError } from "./errors.js";
 import { formatOutput, type StepRecord } from "./format-output.js";
 import type { TaskScope } from "./render.js";
-import { linkedAbort } from "./abort-link.js";
 import { type AttemptPolicy, runWithRetries, type StepOutcome } from "./run-attempts.js";
 import type { Step } from "./step-schema.js";
 import { inStepSpan } from "./tracing.js";
