@@ -251,7 +251,6 @@ export default async function bench(): Promise<void> {
         "agentrt KB alloc",
         "baseline KB promoted",
         "agentrt KB promoted",
-        "scavenges / 1k",
         "scavenge pause p50",
         "max",
       ],
@@ -265,7 +264,6 @@ export default async function bench(): Promise<void> {
           kb(o.allocated / N),
           kb(b.promoted / N),
           kb(o.promoted / N),
-          ((o.scavenges * 1000) / N).toFixed(1),
           pauses ? ms(pauses.p50) : "-",
           pauses ? ms(pauses.max) : "-",
         ];

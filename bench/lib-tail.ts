@@ -94,10 +94,8 @@ export interface HeapUse {
   allocated: number;
   /** Bytes that survived a scavenge into the old generation: a scavenge's pause grows with them. */
   promoted: number;
-  scavenges: number;
-  /** Their pauses, ms. */
+  /** The pause of each scavenge, ms. */
   scavengeMs: number[];
-  majorGcs: number;
 }
 
 const oldSpace = (side: { heapSpaceStatistics: HeapSpaceStatistics[] }) =>
@@ -113,15 +111,14 @@ export function measureHeap(): () => HeapUse {
   profiler.start();
   return () => {
     const { statistics } = profiler.stop()!;
-    const use: HeapUse = { allocated: 0, promoted: 0, scavenges: 0, scavengeMs: [], majorGcs: 0 };
+    const use: HeapUse = { allocated: 0, promoted: 0, scavengeMs: [] };
     for (const gc of statistics) {
       use.allocated += gc.beforeGC.heapStatistics.usedHeapSize - previous;
       previous = gc.afterGC.heapStatistics.usedHeapSize;
       if (gc.gcType === "Scavenge") {
-        use.scavenges++;
         use.scavengeMs.push(gc.cost / 1000);
         use.promoted += oldSpace(gc.afterGC) - oldSpace(gc.beforeGC);
-      } else if (gc.gcType === "MarkSweepCompact") use.majorGcs++;
+      }
     }
     use.allocated += getHeapStatistics().used_heap_size - previous;
     return use;
