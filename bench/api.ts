@@ -2,14 +2,32 @@
 // PATCH and run submission of a realistic two-step task agent, 200 warm-ups then BENCH_N timed
 // (default 1500: enough rows for several WAL checkpoints), p50/p99/p99.9/max, against a bare Hono
 // handler in the same run. The tail columns say which slow requests (> p99) coincided with a WAL
-// checkpoint or a GC pause, next to how often that happens to any request.
+// checkpoint or a GC pause, next to how often that happens to any request. The heap table gives
+// bytes allocated and promoted per request (V8's GC statistics, load-independent, client and server
+// together since both run in this process), and the scavenges with their pauses.
+//
+// BENCH_CLIENT=http sends the requests with node:http instead of fetch: undici's fetch allocates
+// ~90 KB per request and keeps each response alive until a full GC (FinalizationRegistry), so in
+// this shared process it promoted more than the server did and lengthened every scavenge pause the
+// server's requests were charged with. BENCH_HEAP_PROFILE=<dir> writes a sampling heap profile of
+// each agentrt operation there (times are then meaningless). `BENCH=api BENCH_N=1000 node bench/run.ts`
+import { Agent, request } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { serve } from "@hono/node-server";
 import { Hono } from "hono";
 import { BENCH_KEY, BENCH_STORE, firstPartyLinks, startBenchServer } from "./host.ts";
 import { ms, type Summary, summarize, table, verdict } from "./lib.ts";
-import { attribute, type GcPause, type Timed, walStamp, watchGc } from "./lib-tail.ts";
+import {
+  attribute,
+  type GcPause,
+  type HeapUse,
+  measureHeap,
+  startHeapSampling,
+  type Timed,
+  walStamp,
+  watchGc,
+} from "./lib-tail.ts";
 
 const N = Number(process.env.BENCH_N ?? 1500);
 const WARMUP = 200;
@@ -72,27 +90,61 @@ async function startBaseline(): Promise<{ url: string; close: () => void }> {
   });
 }
 
-async function call(url: string, method: string, body?: unknown, expected = 200): Promise<{ id: string }> {
-  const res = await fetch(url, {
-    method,
-    headers,
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+const CLIENT = process.env.BENCH_CLIENT === "http" ? "http" : "fetch";
+const keepAlive = new Agent({ keepAlive: true, maxSockets: 1 });
+
+/** One request with node:http over a kept-alive connection: status and body text. */
+function httpSend(url: string, method: string, body: string | undefined): Promise<[number, string]> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method, headers, agent: keepAlive }, (res) => {
+      let text = "";
+      res.setEncoding("utf8");
+      res.on("data", (chunk: string) => {
+        text += chunk;
+      });
+      res.on("end", () => resolve([res.statusCode ?? 0, text]));
+      res.on("error", reject);
+    });
+    req.on("error", reject);
+    req.end(body);
   });
-  if (res.status !== expected) throw new Error(`${method} ${url}: ${res.status} ${await res.text()}`);
-  return (await res.json()) as { id: string };
+}
+
+async function send(url: string, method: string, body: string | undefined): Promise<[number, string]> {
+  if (CLIENT === "http") return httpSend(url, method, body);
+  const res = await fetch(url, { method, headers, ...(body === undefined ? {} : { body }) });
+  return [res.status, await res.text()];
+}
+
+async function call(url: string, method: string, body?: unknown, expected = 200): Promise<{ id: string }> {
+  const [status, text] = await send(url, method, body === undefined ? undefined : JSON.stringify(body));
+  if (status !== expected) throw new Error(`${method} ${url}: ${status} ${text}`);
+  return JSON.parse(text) as { id: string };
 }
 
 /** WARMUP untimed calls, then N timed ones, each stamped with the WAL header after it. */
-async function timed(fn: (i: number) => Promise<unknown>, walFile: string | undefined): Promise<Timed[]> {
+type Measured = Timed[] & { cpuMs?: number; heap?: HeapUse };
+
+const HEAP_PROFILE_DIR = process.env.BENCH_HEAP_PROFILE;
+
+async function timed(
+  fn: (i: number) => Promise<unknown>,
+  walFile: string | undefined,
+  profileAs?: string,
+): Promise<Measured> {
   for (let i = 0; i < WARMUP; i++) await fn(-1 - i);
-  const out: Timed[] & { cpuMs?: number } = [];
+  const stopSampling = HEAP_PROFILE_DIR && profileAs ? await startHeapSampling() : undefined;
+  const out: Measured = [];
   const cpu = process.cpuUsage();
+  const heap = measureHeap();
   for (let i = 0; i < N; i++) {
     const start = performance.now();
     await fn(i);
     const end = performance.now();
     out.push({ start, end, wal: walFile ? walStamp(walFile) : "" });
   }
+  out.heap = heap();
+  await stopSampling?.(join(HEAP_PROFILE_DIR!, `${profileAs}.heapprofile`));
   const used = process.cpuUsage(cpu);
   out.cpuMs = (used.user + used.system) / 1000 / N;
   return out;
@@ -100,20 +152,25 @@ async function timed(fn: (i: number) => Promise<unknown>, walFile: string | unde
 
 async function measure(url: string, label: string, walFile?: string) {
   let lastId = "";
-  const create = await timed(async (i) => {
-    lastId = (
-      await call(
-        `${url}/v1/agents`,
-        "POST",
-        { name: `${label}-${i}-c`, template: "task", config: taskConfig(i) },
-        201,
-      )
-    ).id;
-  }, walFile);
-  const get = await timed(() => call(`${url}/v1/agents/${lastId}`, "GET"), walFile);
+  const create = await timed(
+    async (i) => {
+      lastId = (
+        await call(
+          `${url}/v1/agents`,
+          "POST",
+          { name: `${label}-${i}-c`, template: "task", config: taskConfig(i) },
+          201,
+        )
+      ).id;
+    },
+    walFile,
+    `${label}-create`,
+  );
+  const get = await timed(() => call(`${url}/v1/agents/${lastId}`, "GET"), walFile, `${label}-get`);
   const patch = await timed(
     (i) => call(`${url}/v1/agents/${lastId}`, "PATCH", { config: taskConfig(i) }),
     walFile,
+    `${label}-patch`,
   );
   await call(
     `${url}/v1/agents`,
@@ -124,6 +181,7 @@ async function measure(url: string, label: string, walFile?: string) {
   const submit = await timed(
     (i) => call(`${url}/v1/agents/${label}-local/runs`, "POST", { input: { n: i }, mode: "background" }, 202),
     walFile,
+    `${label}-submit`,
   );
   return { create, get, patch, submit };
 }
@@ -136,6 +194,7 @@ const gcPer1k = (requests: Timed[], pauses: GcPause[], kind: number) => {
   const n = pauses.filter((p) => p.kind === kind && p.start >= from && p.start <= to).length;
   return ((n * 1000) / requests.length).toFixed(1);
 };
+const kb = (bytes: number) => (bytes / 1024).toFixed(1);
 const pct = (part: number, whole: number) => (whole === 0 ? "-" : `${Math.round((part / whole) * 100)} %`);
 
 export default async function bench(): Promise<void> {
@@ -178,9 +237,35 @@ export default async function bench(): Promise<void> {
           ms(o.p999),
           ms(o.max),
           target ? verdict(o.p99, target) : "-",
-          ms((ours[key] as { cpuMs?: number }).cpuMs ?? Number.NaN),
+          ms(ours[key].cpuMs ?? Number.NaN),
           gcPer1k(ours[key], gc.pauses, 1),
           gcPer1k(ours[key], gc.pauses, 4),
+        ];
+      }),
+    );
+    table(
+      `Heap per request (${CLIENT} client and server in this process; baseline: the same client on the bare handler); promoted bytes are what a scavenge copies, so its pause grows with them`,
+      [
+        "operation",
+        "baseline KB alloc",
+        "agentrt KB alloc",
+        "baseline KB promoted",
+        "agentrt KB promoted",
+        "scavenge pause p50",
+        "max",
+      ],
+      ops.map(([label, key]) => {
+        const b = base[key].heap!;
+        const o = ours[key].heap!;
+        const pauses = o.scavengeMs.length ? summarize(o.scavengeMs) : undefined;
+        return [
+          label,
+          kb(b.allocated / N),
+          kb(o.allocated / N),
+          kb(b.promoted / N),
+          kb(o.promoted / N),
+          pauses ? ms(pauses.p50) : "-",
+          pauses ? ms(pauses.max) : "-",
         ];
       }),
     );

@@ -2,8 +2,10 @@
  * Tail attribution for write-path benches: which slow requests coincided with a SQLite WAL reset
  * (a completed checkpoint) or a GC pause. Works on the in-process server the bench starts.
  */
-import { closeSync, openSync, readSync } from "node:fs";
+import { closeSync, openSync, readSync, writeFileSync } from "node:fs";
+import { Session } from "node:inspector/promises";
 import { PerformanceObserver } from "node:perf_hooks";
+import { GCProfiler, getHeapStatistics, type HeapSpaceStatistics } from "node:v8";
 
 /** A request as timed by the client: `performance.now()` at start and end. */
 export interface Timed {
@@ -83,5 +85,63 @@ export function attribute(
     withGc: count(hadGc, slow),
     baseCheckpoint: count(checkpointed) / n,
     baseGc: count(hadGc) / n,
+  };
+}
+
+/** What the heap did while some requests ran: load-independent, unlike their times. */
+export interface HeapUse {
+  /** Bytes allocated (young and old generation). */
+  allocated: number;
+  /** Bytes that survived a scavenge into the old generation: a scavenge's pause grows with them. */
+  promoted: number;
+  /** The pause of each scavenge, ms. */
+  scavengeMs: number[];
+}
+
+const oldSpace = (side: { heapSpaceStatistics: HeapSpaceStatistics[] }) =>
+  side.heapSpaceStatistics.find((s) => s.spaceName === "old_space")?.spaceUsedSize ?? 0;
+
+/**
+ * Starts counting this process's heap use; the returned function stops and reports it. Allocation
+ * is what the heap grew by between collections, from V8's own statistics before and after each.
+ */
+export function measureHeap(): () => HeapUse {
+  const profiler = new GCProfiler();
+  let previous = getHeapStatistics().used_heap_size;
+  profiler.start();
+  return () => {
+    const { statistics } = profiler.stop()!;
+    const use: HeapUse = { allocated: 0, promoted: 0, scavengeMs: [] };
+    for (const gc of statistics) {
+      use.allocated += gc.beforeGC.heapStatistics.usedHeapSize - previous;
+      previous = gc.afterGC.heapStatistics.usedHeapSize;
+      if (gc.gcType === "Scavenge") {
+        use.scavengeMs.push(gc.cost / 1000);
+        use.promoted += oldSpace(gc.afterGC) - oldSpace(gc.beforeGC);
+      }
+    }
+    use.allocated += getHeapStatistics().used_heap_size - previous;
+    return use;
+  };
+}
+
+/**
+ * Starts V8's sampling heap profiler, keeping objects the GC already freed, so the profile shows
+ * where every allocated byte came from; the returned function stops it and writes a
+ * `.heapprofile` (open it in Chrome DevTools, Memory tab). Sampling slows the process: for
+ * evidence, not for timing.
+ */
+export async function startHeapSampling(): Promise<(file: string) => Promise<void>> {
+  const session = new Session();
+  session.connect();
+  await session.post("HeapProfiler.startSampling", {
+    samplingInterval: 1024,
+    includeObjectsCollectedByMajorGC: true,
+    includeObjectsCollectedByMinorGC: true,
+  });
+  return async (file) => {
+    const { profile } = await session.post("HeapProfiler.stopSampling");
+    writeFileSync(file, JSON.stringify(profile));
+    session.disconnect();
   };
 }

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Logger, RunError } from "@agentrt/core";
+import { linkedAbort } from "./abort-link.js";
 import { TaskError, toStepError } from "./errors.js";
 import { createStepError, isRetryable } from "./step-error.js";
 import type { Step } from "./step-schema.js";
@@ -39,16 +40,21 @@ export async function runWithRetries(
   for (let attempt = 1; ; attempt++) {
     // Not AbortSignal.timeout: its timer can't be cleared, so every finished step would keep a
     // timer and signals alive for the whole step timeout (thousands of them at a high run rate).
-    const timeout = new AbortController();
-    const timer = setTimeout(() => timeout.abort(), policy.stepTimeoutMs);
-    const signal = AbortSignal.any([ctx.signal, timeout.signal]);
+    // One controller for both the run's signal and the attempt's timeout (see linkedAbort).
+    const { controller, unlink } = linkedAbort(ctx.signal);
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+    }, policy.stepTimeoutMs);
+    const { signal } = controller;
     let failure: unknown;
     try {
       const result = await raceAbort(runStep(step, { ...ctx, signal }), signal);
       return { status: "succeeded", output: result.output, usage: result.usage, attempts: attempt };
     } catch (error) {
       if (ctx.signal.aborted) throw ctx.signal.reason;
-      failure = timeout.signal.aborted
+      failure = timedOut
         ? createStepError(
             TaskError.STEP_TIMEOUT,
             `step "${step.id}" timed out after ${policy.stepTimeoutMs / 1000}s`,
@@ -59,6 +65,7 @@ export async function runWithRetries(
         : error;
     } finally {
       clearTimeout(timer);
+      unlink();
     }
     const error = toStepError(failure);
     if (attempt > policy.retryCount || !isRetryable(failure))

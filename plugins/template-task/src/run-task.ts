@@ -1,5 +1,6 @@
 import { AgentrtError, ErrorCode, type KeySource, type RunContext, type TemplateEvent } from "@agentrt/core";
 import type { EgressFetch } from "@agentrt/egress";
+import { linkedAbort } from "./abort-link.js";
 import type { TaskConfig } from "./config-schema.js";
 import { reportedCode, TaskError } from "./errors.js";
 import { formatOutput, type StepRecord } from "./format-output.js";
@@ -49,9 +50,9 @@ export async function* runTask(
 ): AsyncGenerator<TemplateEvent> {
   const { steps, dependencies } = plan;
   const total = steps.length;
-  // Aborted when the run ends early for any reason, so no step outlives the generator.
-  const stop = new AbortController();
-  const signal = AbortSignal.any([runCtx.signal, stop.signal]);
+  // Aborted when the run ends early for any reason (its own signal too), so no step outlives the generator.
+  const { controller: stop, unlink } = linkedAbort(runCtx.signal);
+  const { signal } = stop;
   const scope: TaskScope = { input, steps: {} };
   const records: (StepRecord | undefined)[] = new Array(total).fill(undefined);
   const running = new Map<number, Promise<Settled>>();
@@ -150,6 +151,7 @@ export async function* runTask(
   } catch (error) {
     throw runCtx.signal.aborted ? runCtx.signal.reason : error;
   } finally {
+    unlink();
     stop.abort();
   }
   yield { type: "output", output: formatOutput(steps, records as StepRecord[], plan.outputFormat) };
