@@ -194,6 +194,9 @@ describe("OpenTelemetry traces", () => {
         "http.request.method": "POST",
         "http.route": "/v1/agents/:agent/runs",
         "http.response.status_code": 202,
+        "url.path": "/v1/agents/pipeline/runs",
+        "url.scheme": "http",
+        "server.address": "127.0.0.1",
       },
     });
     const runSpan = await receiver.waitFor(() =>
@@ -227,6 +230,8 @@ describe("OpenTelemetry traces", () => {
       attributes: {
         "gen_ai.operation.name": "chat",
         "gen_ai.request.model": "fake-model",
+        "server.address": "127.0.0.1",
+        "server.port": Number(new URL(fake.url).port),
         "gen_ai.usage.input_tokens": 5,
         "gen_ai.usage.output_tokens": 2,
         "gen_ai.response.finish_reasons": ["stop"],
