@@ -13,6 +13,7 @@ import { conversationConfig, createAgentOk } from "./conversation-host.js";
 import { createFullHost } from "./full-host.js";
 import { ADMIN_KEY, startTestServer, type TestServer } from "./helpers.js";
 import { startServerProcess } from "./process.js";
+import { readSse } from "./sse.js";
 
 /** A span as OTLP/HTTP JSON carries it, attributes flattened. */
 interface ReceivedSpan {
@@ -193,6 +194,9 @@ describe("OpenTelemetry traces", () => {
         "http.request.method": "POST",
         "http.route": "/v1/agents/:agent/runs",
         "http.response.status_code": 202,
+        "url.path": "/v1/agents/pipeline/runs",
+        "url.scheme": "http",
+        "server.address": "127.0.0.1",
       },
     });
     const runSpan = await receiver.waitFor(() =>
@@ -226,6 +230,8 @@ describe("OpenTelemetry traces", () => {
       attributes: {
         "gen_ai.operation.name": "chat",
         "gen_ai.request.model": "fake-model",
+        "server.address": "127.0.0.1",
+        "server.port": Number(new URL(fake.url).port),
         "gen_ai.usage.input_tokens": 5,
         "gen_ai.usage.output_tokens": 2,
         "gen_ai.response.finish_reasons": ["stop"],
@@ -364,6 +370,39 @@ describe("OpenTelemetry traces", () => {
     } finally {
       await new Promise<void>((resolve) => target.close(() => resolve()));
     }
+  });
+
+  it("logs a sandbox kill with the run's and trace's ids, never the code's output", async () => {
+    const printed = "printed-by-user-code-sk-0123456789";
+    await createAgentOk(server, {
+      name: "runaway",
+      template: "custom",
+      config: {
+        type: "inline",
+        language: "javascript",
+        timeout: 1,
+        content: `export function main() { console.log(${JSON.stringify(printed)}); for (;;) {} }`,
+      },
+    });
+    const traceId = hex(16);
+    const res = await server.api("/v1/agents/runaway/runs", {
+      method: "POST",
+      headers: { traceparent: traceparent(traceId, hex(8)) },
+      body: JSON.stringify({ input: null }),
+    });
+    const run = (await res.json()) as { id: string; status: string; error: { code: string } };
+    expect(run).toMatchObject({ status: "failed", error: { code: expect.stringContaining("TIMEOUT") } });
+    // The code's output is the run's: a log event, not a line of the host's log.
+    const events = await readSse(
+      await server.api(`/v1/runs/${run.id}/events`),
+      (e) => e.event === "run.finished",
+    );
+    expect(events).toContainEqual(
+      expect.objectContaining({ data: expect.objectContaining({ message: printed }) }),
+    );
+    const stopped = logLines.find((l) => l.msg === "sandbox run stopped" && l.runId === run.id);
+    expect(stopped).toMatchObject({ level: "warn", code: "TIMEOUT", traceId, requestId: expect.any(String) });
+    expect(JSON.stringify(logLines)).not.toContain(printed);
   });
 
   it("traces a conversation run's model call under its run and request", async () => {

@@ -8,6 +8,12 @@ import { toProgressCount } from "./progress-count.js";
 const tracer = trace.getTracer("@agentrt/template-custom");
 
 /**
+ * The sandbox failures the host caused or saw (a kill at the time or memory limit, a crashed
+ * process), worth an operator's attention; the code's own errors are the run's business only.
+ */
+const HOST_EVENTS: ReadonlySet<string> = new Set(["TIMEOUT", "MEMORY_LIMIT", "SANDBOX_CRASHED"]);
+
+/**
  * Runs compiled code once and streams what it reports: `log` and `progress` events as they
  * happen, then one `output` event. Sandbox errors (TIMEOUT, MEMORY_LIMIT, USER_CODE_ERROR, ...)
  * are rethrown unchanged so the engine records their codes. A consumer that stops early cancels
@@ -18,7 +24,7 @@ export async function* runInSandbox(
   compiled: CompiledCode,
   limits: Partial<SandboxLimits>,
   input: unknown,
-  ctx: Pick<RunContext, "signal" | "agentId">,
+  ctx: Pick<RunContext, "signal" | "agentId" | "logger">,
 ): AsyncGenerator<TemplateEvent> {
   const queue = createAsyncQueue<TemplateEvent>();
   const stop = new AbortController();
@@ -47,7 +53,13 @@ export async function* runInSandbox(
         queue.end();
       },
       (error: unknown) => {
-        span.setAttribute("error.type", (error as { code?: string }).code ?? "Error");
+        const code = (error as { code?: string }).code ?? "Error";
+        // Logged in the run's context, so the line carries its run, request and trace ids. Only the
+        // code and the host's message: details and the code's output (its log events) may hold
+        // whatever the code printed, secrets included, and stay out of the host's log.
+        if (HOST_EVENTS.has(code))
+          ctx.logger.warn("sandbox run stopped", { code, reason: (error as Error).message });
+        span.setAttribute("error.type", code);
         span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
         span.end();
         queue.fail(error);

@@ -48,7 +48,6 @@ export function inModelCallSpan<T>(
   url: string,
   work: () => Promise<{ value: T; result: ModelCallResult }>,
 ): Promise<T> {
-  const { hostname, port } = new URL(url);
   return tracer.startActiveSpan(
     `chat ${model}`,
     {
@@ -57,11 +56,14 @@ export function inModelCallSpan<T>(
         "gen_ai.operation.name": "chat",
         "gen_ai.provider.name": "openai",
         "gen_ai.request.model": model,
-        "server.address": hostname,
-        ...(port ? { "server.port": Number(port) } : {}),
       },
     },
     async (span) => {
+      // Parsing the URL per call is only worth it for a span that records (tracing on and sampled).
+      if (span.isRecording()) {
+        const { hostname, port } = new URL(url);
+        span.setAttributes({ "server.address": hostname, ...(port ? { "server.port": Number(port) } : {}) });
+      }
       try {
         const { value, result } = await work();
         if (result.usage) {

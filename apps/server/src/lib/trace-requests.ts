@@ -24,29 +24,33 @@ const headerGetter: TextMapGetter<Headers> = {
 export function traceRequests(): MiddlewareHandler {
   return async (c, next) => {
     const parent = propagation.extract(context.active(), c.req.raw.headers, headerGetter);
-    const url = new URL(c.req.url);
+    const method = c.req.method;
     const span = tracer.startSpan(
-      c.req.method,
-      {
-        kind: SpanKind.SERVER,
-        attributes: {
-          "http.request.method": c.req.method,
-          "url.path": url.pathname,
-          "url.scheme": url.protocol.replace(/:$/, ""),
-          "server.address": url.hostname,
-        },
-      },
+      method,
+      { kind: SpanKind.SERVER, attributes: { "http.request.method": method } },
       parent,
     );
+    // A span the sampler dropped records nothing: parsing the URL for it would be wasted per request.
+    const recording = span.isRecording();
+    if (recording) {
+      const url = new URL(c.req.url);
+      span.setAttributes({
+        "url.path": url.pathname,
+        "url.scheme": url.protocol.replace(/:$/, ""),
+        "server.address": url.hostname,
+      });
+    }
     try {
       await context.with(trace.setSpan(parent, span), next);
     } finally {
-      const route = routePath(c, -1);
-      span.updateName(`${c.req.method} ${route}`);
-      span.setAttributes({ "http.route": route, "http.response.status_code": c.res.status });
-      if (c.res.status >= 500) {
-        span.setAttribute("error.type", String(c.res.status));
-        span.setStatus({ code: SpanStatusCode.ERROR });
+      if (recording) {
+        const route = routePath(c, -1);
+        span.updateName(`${method} ${route}`);
+        span.setAttributes({ "http.route": route, "http.response.status_code": c.res.status });
+        if (c.res.status >= 500) {
+          span.setAttribute("error.type", String(c.res.status));
+          span.setStatus({ code: SpanStatusCode.ERROR });
+        }
       }
       span.end();
     }

@@ -1,5 +1,6 @@
 import type { AgentInstance, Logger, TemplateContext } from "@agentrt/core";
 import type { InstalledTemplate } from "../installed-template.js";
+import { outsideRuns } from "./logging.js";
 
 /** What an instance is built from: one agent revision and the template version it runs on. */
 export interface InstanceSource {
@@ -77,7 +78,10 @@ export function createAgentInstances(
         const created: Entry = {
           agentId,
           revision,
-          instance: Promise.resolve().then(() => template.create(config, contextFor(template))),
+          // Shared by every run of this revision: created outside the run that asks first.
+          instance: outsideRuns(() =>
+            Promise.resolve().then(() => template.create(config, contextFor(template))),
+          ),
           leases: 0,
           dropped: false,
         };

@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import type { Logger } from "@agentrt/core";
+import { context, ROOT_CONTEXT } from "@opentelemetry/api";
 
 const noop = () => {};
 
@@ -39,4 +40,13 @@ export function withLogFields<T>(fields: LogFields, work: () => T): T {
 /** Runs `work` with exactly `fields` (captured earlier), whatever the current ones are. */
 export function restoreLogFields<T>(fields: LogFields, work: () => T): T {
   return logContext.run(fields, work);
+}
+
+/**
+ * Runs `work` outside the current request or run: no log fields, no active span. For what outlives
+ * the run that happens to start it (a shared agent instance, its sandbox processes, timers): their
+ * log lines would otherwise name that one run, and their spans join its trace, ever after.
+ */
+export function outsideRuns<T>(work: () => T): T {
+  return logContext.exit(() => context.with(ROOT_CONTEXT, work));
 }

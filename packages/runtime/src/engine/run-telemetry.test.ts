@@ -126,6 +126,32 @@ describe("log fields", () => {
     expect(seen).toEqual({ requestId: "req-42", runId: run.id, agentId: agent.id });
     expect(currentLogFields()).toBeUndefined();
   });
+
+  it("leave out the agent instance, which the run that asks first shares with every later one", async () => {
+    const store = createMemoryStore();
+    const hooks = createHooks();
+    const template = scriptTemplate(hooks);
+    const inCreate: (Readonly<Record<string, string>> | undefined)[] = [];
+    const watched = {
+      ...template,
+      create: ((config, ctx) => {
+        inCreate.push(currentLogFields());
+        return template.create(config, ctx);
+      }) satisfies typeof template.create,
+    };
+    const engine = createRunEngine({
+      store,
+      registry: registryOf(watched),
+      context: templateContext(createMemoryLogger()),
+    });
+    engines.push(engine);
+    const agent = await createAgent(store, watched, "shared");
+    const { run } = await withLogFields({ requestId: "req-7" }, () =>
+      engine.submit({ agent, input: { do: [{ output: 1 }] } }),
+    );
+    expect(await engine.wait(run.id)).toMatchObject({ status: "succeeded" });
+    expect(inCreate).toEqual([undefined]);
+  });
 });
 
 describe("stored trace context", () => {
