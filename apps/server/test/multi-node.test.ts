@@ -1,11 +1,6 @@
 import { rmSync } from "node:fs";
-import {
-  busListeners,
-  describePostgres,
-  freshDatabaseUrl,
-  terminateBackends,
-} from "@agentrt/store-postgres/testing";
-import { afterAll, afterEach, expect, it } from "vitest";
+import { busListeners, freshDatabaseUrl, terminateBackends } from "@agentrt/store-postgres/testing";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { ADMIN_KEY, createTestHost } from "./helpers.js";
 import { type ServerProcess, startServerProcess } from "./process.js";
 import { readSse, type SseEvent } from "./sse.js";
@@ -85,7 +80,7 @@ afterEach(async () => {
 });
 afterAll(() => rmSync(hostDir, { recursive: true, force: true }));
 
-describePostgres("several nodes on one PostgreSQL", () => {
+describe("several nodes on one PostgreSQL", () => {
   it("follows a run on another node live, resumes it on any node and cancels it from any node", async () => {
     const [a, b] = await cluster(2);
     expect((await call(a!, "POST", "/v1/agents", { name: "echo", template: "echo" })).http).toBe(201);

@@ -6,13 +6,13 @@ import {
   RunHeldElsewhere,
   silentLogger,
 } from "@agentrt/runtime";
-import { afterEach, expect, it } from "vitest";
-import { describePostgres, freshSchema, postgresUrl } from "../test/postgres.js";
+import { afterEach, describe, expect, it } from "vitest";
+import { freshSchema, postgresUrl } from "../test/postgres.js";
 import { createPostgresStore, type PostgresStore } from "./postgres-store.js";
 
 const opened: PostgresStore[] = [];
 async function open(schema: string): Promise<PostgresStore> {
-  const store = await createPostgresStore({ url: postgresUrl!, schema, poolSize: 3 });
+  const store = await createPostgresStore({ url: postgresUrl, schema, poolSize: 3 });
   opened.push(store);
   return store;
 }
@@ -56,7 +56,7 @@ async function sweep(store: PostgresStore, limit = 100) {
   ];
 }
 
-describePostgres("cluster coordination", () => {
+describe("cluster coordination", () => {
   it("gives a dead node's unfinished runs to exactly one live node, oldest first", async () => {
     const schema = freshSchema();
     const [dead, a, b] = await Promise.all([open(schema), open(schema), open(schema)]);
@@ -81,7 +81,7 @@ describePostgres("cluster coordination", () => {
 
   it("leaves runs an API-only node accepts to executing nodes, and tells them", async () => {
     const schema = freshSchema();
-    const api = await createPostgresStore({ url: postgresUrl!, schema, poolSize: 3, holdsRuns: false });
+    const api = await createPostgresStore({ url: postgresUrl, schema, poolSize: 3, holdsRuns: false });
     opened.push(api);
     const worker = await open(schema);
     let announced = 0;
@@ -162,7 +162,7 @@ describePostgres("cluster coordination", () => {
     expect(heardB).toHaveLength(3);
 
     const deaf = await createPostgresStore({
-      url: postgresUrl!,
+      url: postgresUrl,
       schema,
       poolSize: 3,
       dropInvalidations: true,
@@ -189,7 +189,7 @@ describePostgres("cluster coordination", () => {
     const schema = freshSchema();
     const errors: Error[] = [];
     const store = await createPostgresStore({
-      url: postgresUrl!,
+      url: postgresUrl,
       schema,
       poolSize: 3,
       onBusError: (error) => errors.push(error),
