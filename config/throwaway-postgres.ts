@@ -27,56 +27,10 @@ interface RunAs {
   gid: number;
 }
 
-export async function startThrowawayPostgres(): Promise<{ url: string; stop: () => Promise<void> }> {
-  // PostgreSQL refuses to run as root: then initdb and the server run as `nobody`.
-  const runAs = process.getuid?.() === 0 ? userIds("nobody") : undefined;
-  const bin = await binaries(runAs);
+async function startThrowawayPostgres(): Promise<{ url: string; stop: () => Promise<void> }> {
   const dataDir = await mkdtemp(join(tmpdir(), "agentrt-postgres-"));
   try {
-    if (runAs) await chown(dataDir, runAs.uid, runAs.gid);
-    // Trust auth on loopback only; no fsync: the data is thrown away anyway.
-    await exited(
-      spawnAs(runAs, join(bin, "initdb"), [
-        "-D",
-        dataDir,
-        "-U",
-        "postgres",
-        "-A",
-        "trust",
-        "-E",
-        "UTF8",
-        "--no-locale",
-        "--no-sync",
-      ]),
-    );
-    const port = await freePort();
-    const server = spawnAs(runAs, join(bin, "postgres"), [
-      "-D",
-      dataDir,
-      "-p",
-      String(port),
-      "-c",
-      "listen_addresses=127.0.0.1",
-      "-c",
-      "unix_socket_directories=",
-      "-c",
-      "fsync=off",
-      "-c",
-      "synchronous_commit=off",
-      "-c",
-      "full_page_writes=off",
-    ]);
-    await ready(server);
-    return {
-      url: `postgres://postgres@127.0.0.1:${port}/postgres`,
-      stop: async () => {
-        // SIGINT is PostgreSQL's fast shutdown: it ends the sessions and exits at once.
-        const exit = new Promise((resolve) => server.once("exit", resolve));
-        server.kill("SIGINT");
-        await exit;
-        await rm(dataDir, { recursive: true, force: true });
-      },
-    };
+    return await start(dataDir);
   } catch (error) {
     await rm(dataDir, { recursive: true, force: true });
     throw new Error(
@@ -85,6 +39,38 @@ export async function startThrowawayPostgres(): Promise<{ url: string; stop: () 
       }`,
     );
   }
+}
+
+/** Trust auth, on loopback only; no fsync: the data is thrown away anyway. */
+const SETTINGS = {
+  listen_addresses: "127.0.0.1",
+  unix_socket_directories: "",
+  fsync: "off",
+  synchronous_commit: "off",
+  full_page_writes: "off",
+};
+
+async function start(dataDir: string): Promise<{ url: string; stop: () => Promise<void> }> {
+  // PostgreSQL refuses to run as root: then initdb and the server run as `nobody`.
+  const runAs = process.getuid?.() === 0 ? userIds("nobody") : undefined;
+  const bin = await binaries(runAs);
+  if (runAs) await chown(dataDir, runAs.uid, runAs.gid);
+  const initdb = [`--pgdata=${dataDir}`, "--username=postgres", "--auth=trust", "--encoding=UTF8"];
+  await exited(spawnAs(runAs, join(bin, "initdb"), [...initdb, "--no-locale", "--no-sync"]));
+  const port = await freePort();
+  const settings = Object.entries(SETTINGS).flatMap(([name, value]) => ["-c", `${name}=${value}`]);
+  const server = spawnAs(runAs, join(bin, "postgres"), ["-D", dataDir, "-p", String(port), ...settings]);
+  await ready(server);
+  return {
+    url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    stop: async () => {
+      // SIGINT is PostgreSQL's fast shutdown: it ends the sessions and exits at once.
+      const exit = new Promise((resolve) => server.once("exit", resolve));
+      server.kill("SIGINT");
+      await exit;
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
 }
 
 function userIds(name: string): RunAs {
