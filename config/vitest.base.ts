@@ -1,3 +1,4 @@
+import { fileURLToPath } from "node:url";
 import { defineConfig, type ViteUserConfig } from "vitest/config";
 
 type TestOptions = NonNullable<ViteUserConfig["test"]>;
@@ -26,3 +27,6 @@ export function definePackageTests(
     },
   });
 }
+
+/** The global setup of packages whose tests run on PostgreSQL: a throwaway server when none is named. */
+export const postgresGlobalSetup = fileURLToPath(new URL("./throwaway-postgres.ts", import.meta.url));

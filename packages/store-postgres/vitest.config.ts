@@ -1,4 +1,4 @@
-import { definePackageTests } from "../../config/vitest.base.js";
+import { definePackageTests, postgresGlobalSetup } from "../../config/vitest.base.js";
 
 export default definePackageTests({
   // The official LangGraph checkpointer conformance suite (@langchain/langgraph-checkpoint-validation)
@@ -6,4 +6,5 @@ export default definePackageTests({
   globals: true,
   // Every test needs a PostgreSQL server and many files share one: run the files one after another.
   fileParallelism: false,
+  globalSetup: [postgresGlobalSetup],
 });

@@ -1,5 +1,5 @@
 import { rmSync } from "node:fs";
-import { describePostgres, freshDatabaseUrl } from "@agentrt/store-postgres/testing";
+import { freshDatabaseUrl } from "@agentrt/store-postgres/testing";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { ADMIN_KEY, createTestHost } from "./helpers.js";
 import { type ServerProcess, startServerProcess } from "./process.js";
@@ -58,7 +58,7 @@ const modes = [
   ["age alone (every notification dropped)", { AGENTRT_TEST_INVALIDATIONS: "age-only" }],
 ] as const;
 
-describePostgres("caches across nodes on one PostgreSQL", () => {
+describe("caches across nodes on one PostgreSQL", () => {
   describe.each(modes)("%s", (_, env) => {
     it("a key revoked, narrowed or re-limited through A takes effect on B", async () => {
       const [a, b] = await twoNodes(env);

@@ -1,11 +1,6 @@
 import { rmSync } from "node:fs";
-import {
-  busListeners,
-  describePostgres,
-  freshDatabaseUrl,
-  terminateBackends,
-} from "@agentrt/store-postgres/testing";
-import { afterAll, afterEach, expect, it } from "vitest";
+import { busListeners, freshDatabaseUrl, terminateBackends } from "@agentrt/store-postgres/testing";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { ADMIN_KEY, createTestHost } from "./helpers.js";
 import { type ServerProcess, startServerProcess } from "./process.js";
 import { readSse, type SseEvent } from "./sse.js";
@@ -80,12 +75,17 @@ async function until<T>(probe: () => Promise<T | undefined>): Promise<T> {
   }
 }
 
+/** `work` for every item, a batch of 10 at a time: hundreds of requests, without flooding the nodes. */
+async function inBatches<T>(items: T[], work: (item: T) => Promise<void>): Promise<void> {
+  for (let i = 0; i < items.length; i += 10) await Promise.all(items.slice(i, i + 10).map(work));
+}
+
 afterEach(async () => {
   await Promise.all(processes.splice(0).map((p) => p.stop("SIGKILL")));
 });
 afterAll(() => rmSync(hostDir, { recursive: true, force: true }));
 
-describePostgres("several nodes on one PostgreSQL", () => {
+describe("several nodes on one PostgreSQL", () => {
   it("follows a run on another node live, resumes it on any node and cancels it from any node", async () => {
     const [a, b] = await cluster(2);
     expect((await call(a!, "POST", "/v1/agents", { name: "echo", template: "echo" })).http).toBe(201);
@@ -123,20 +123,29 @@ describePostgres("several nodes on one PostgreSQL", () => {
   });
 
   it("takes over the runs of a node killed mid-run: every run ends, logs stay whole, followers see the end", async () => {
-    const nodes = await cluster(3, { AGENTRT_LEASE_MS: "3000", AGENTRT_RUN_CONCURRENCY: "8" });
+    // The limits count the whole cluster and all runs are one agent's: at the default 4 per agent the
+    // test would mostly wait for slots (the limits themselves are the concurrency test's subject).
+    const nodes = await cluster(3, {
+      AGENTRT_LEASE_MS: "3000",
+      AGENTRT_RUN_CONCURRENCY: "16",
+      AGENTRT_RUN_CONCURRENCY_PER_AGENT: "16",
+    });
     await call(nodes[0]!, "POST", "/v1/agents", { name: "worker", template: "echo" });
     const total = Number(process.env.AGENTRT_MULTI_NODE_RUNS ?? 500);
     const runs: { id: string; node: number }[] = [];
-    for (let i = 0; i < total; i++) {
-      const node = i % 3;
-      const run = await call(nodes[node]!, "POST", "/v1/agents/worker/runs", {
-        // The doomed node's runs last long enough to be mid-run when it is killed.
-        input: { sleepMs: node === 1 ? 2000 : 100 + (i % 5) * 100 },
-        mode: "background",
-      });
-      expect(run.http).toBe(202);
-      runs.push({ id: run.id, node });
-    }
+    await inBatches(
+      Array.from({ length: total }, (_, i) => i),
+      async (i) => {
+        const node = i % 3;
+        const run = await call(nodes[node]!, "POST", "/v1/agents/worker/runs", {
+          // The doomed node's runs last long enough to be mid-run when it is killed.
+          input: { sleepMs: node === 1 ? 2000 : 100 + (i % 5) * 100 },
+          mode: "background",
+        });
+        expect(run.http).toBe(202);
+        runs.push({ id: run.id, node });
+      },
+    );
     // SSE clients on the surviving nodes follow every run the doomed node holds.
     const doomed = runs.filter((r) => r.node === 1);
     const followers = doomed.map((r, i) => follow(nodes[i % 2 === 0 ? 0 : 2]!, r.id));
@@ -146,7 +155,7 @@ describePostgres("several nodes on one PostgreSQL", () => {
     const seen = await Promise.all(followers);
     for (const events of seen) expectWholeLog(events);
     let interrupted = 0;
-    for (const run of runs) {
+    await inBatches(runs, async (run) => {
       const record = await until(async () => {
         const r = await call(nodes[run.node === 0 ? 2 : 0]!, "GET", `/v1/runs/${run.id}`);
         return ["queued", "running"].includes(r.status) ? undefined : r;
@@ -158,7 +167,7 @@ describePostgres("several nodes on one PostgreSQL", () => {
         interrupted++;
       }
       expectWholeLog(await follow(nodes[0]!, run.id));
-    }
+    });
     // The kill came mid-run: the runs it cut short were taken over and ended by the others.
     expect(interrupted).toBeGreaterThan(0);
   }, 300_000);

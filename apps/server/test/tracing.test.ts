@@ -5,7 +5,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Writable } from "node:stream";
-import { describePostgres, freshDatabaseUrl } from "@agentrt/store-postgres/testing";
+import { freshDatabaseUrl } from "@agentrt/store-postgres/testing";
 import { createFakeModelServer, type FakeModelServer } from "@agentrt/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLogger } from "../src/lib/logger.js";
@@ -450,7 +450,7 @@ describe("OpenTelemetry traces", () => {
   });
 });
 
-describePostgres("OpenTelemetry traces across nodes", () => {
+describe("OpenTelemetry traces across nodes", () => {
   it("joins a run accepted by an API node and executed by a worker node to the accepting request", async () => {
     const env = {
       ...otel,

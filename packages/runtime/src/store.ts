@@ -236,12 +236,26 @@ export interface RunUsage {
   p95Ms: number | null;
 }
 
-/** A fenced write refused: another node holds the run now (its lease passed on); nothing was written. */
+/**
+ * What one execution of a run presents with its writes on a store with `leases`: the node, and the
+ * run's lease epoch when that execution started. Every take-over and every start moves the epoch on,
+ * so a stalled execution is refused even after its run came back to the same node (A → B → A).
+ */
+export interface RunFence {
+  holder: string;
+  epoch: number;
+}
+
+/** A fenced write refused: another execution holds the run now (its lease passed on); nothing was written. */
 export class RunHeldElsewhere extends AgentrtError {
-  constructor(runId: string, holder: string) {
-    super(ErrorCode.RUN_INTERRUPTED, `run ${runId} is no longer held by node ${holder}`, {
-      details: { id: runId, holder },
-    });
+  constructor(runId: string, fence: RunFence) {
+    super(
+      ErrorCode.RUN_INTERRUPTED,
+      `run ${runId} is no longer held by node ${fence.holder} (epoch ${fence.epoch})`,
+      {
+        details: { id: runId, holder: fence.holder, epoch: fence.epoch },
+      },
+    );
   }
 }
 
@@ -270,15 +284,16 @@ export interface RunStore {
    * is afterwards. The run journal writes each batch of events produced together (and a run's
    * start or end with its row change) in one call.
    *
-   * `holder` fences the write on a store with `leases`: it happens only while that node holds the
-   * run, checked in the same statement, else `RunHeldElsewhere` is thrown and nothing is written
-   * (a stalled node whose runs were taken over cannot write into them). Other stores ignore it.
+   * `fence` fences the write on a store with `leases`: it happens only while that execution holds
+   * the run (same node, same epoch), checked in the same statement, else `RunHeldElsewhere` is thrown
+   * and nothing is written (a stalled execution whose run was taken over cannot write into it).
+   * Other stores ignore it.
    */
   appendEvents(
     runId: string,
     payloads: RunEventPayload[],
     patch?: RunPatch,
-    holder?: string,
+    fence?: RunFence,
   ): Promise<{ events: StoredRunEvent[]; run: RunRecord }>;
   /** Events with `seq > afterSeq`, in order. */
   events(runId: string, afterSeq: number, limit?: number): Promise<StoredRunEvent[]>;
@@ -494,8 +509,8 @@ export interface RunLeases {
   heartbeat(ttlMs: number): Promise<void>;
   /**
    * Moves to this node up to `limit` runs in `status` held by no live node (lease expired, node
-   * gone, or never held: accepted by an API-only node) and returns them, oldest first. Concurrent
-   * callers on other nodes get disjoint sets.
+   * gone, or never held: accepted by an API-only node) and returns them, oldest first, each with its
+   * epoch moved on. Concurrent callers on other nodes get disjoint sets.
    */
   takeOver(status: "queued" | "running", limit: number): Promise<RunRecord[]>;
   /**
@@ -503,10 +518,11 @@ export interface RunLeases {
    * or running, fewer than `limits.global` runs running on all nodes together, and fewer than
    * `limits.perAgent` of the run's agent (`null`: no limits, for a child run whose parent already
    * holds a slot). Check and start are one step for all nodes, so two never take the last slot or
-   * one thread's turn. `started`: now `running` since `startedAt`; `wait`: ask again later;
-   * `gone`: no longer queued, or held by another node now.
+   * one thread's turn. Started: now `running` since `startedAt`, with its epoch moved on; the fence
+   * returned is this execution's for its writes. `wait`: ask again later; `gone`: no longer queued,
+   * or held by another node now.
    */
-  start(runId: string, limits: ClusterLimits | null): Promise<"started" | "wait" | "gone">;
+  start(runId: string, limits: ClusterLimits | null): Promise<RunFence | "wait" | "gone">;
   /** Ends this node's lease at once (clean shutdown): its unfinished runs are free to take over. */
   leave(): Promise<void>;
 }

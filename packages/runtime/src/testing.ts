@@ -375,17 +375,19 @@ export function describeStoreConformance(name: string, options: StoreConformance
     it("writes a run's events fenced by the node holding it (refusals: the store's own tests)", async () => {
       const { store, agentId } = await withAgent();
       const run = (await store.runs.create(newRun(agentId))).run;
-      // The node that created a run holds it; a store without leases has one node only.
-      const holder = store.leases?.nodeId ?? "this-node";
+      // The node that created a run holds it and its start hands out the fence; a store without
+      // leases has one node only.
+      const fence = store.leases ? await store.leases.start(run.id, null) : { holder: "this-node", epoch: 0 };
+      if (typeof fence === "string") throw new Error(`the run did not start: ${fence}`);
       const started = await store.runs.appendEvents(
         run.id,
         [{ type: "run.started" }],
         { status: "running" },
-        holder,
+        fence,
       );
       expect(started.events.map((e) => e.seq)).toEqual([1]);
       expect(started.run.status).toBe("running");
-      await expect(store.runs.appendEvents("run_missing", [], {}, holder)).rejects.toMatchObject({
+      await expect(store.runs.appendEvents("run_missing", [], {}, fence)).rejects.toMatchObject({
         code: "RUN_NOT_FOUND",
       });
     });

@@ -3,7 +3,8 @@ import {
   deltaChannelHistoryTests,
   validate,
 } from "@langchain/langgraph-checkpoint-validation";
-import { describePostgres, freshSchema, postgresUrl, sourceCheckpointer } from "../test/postgres.js";
+import { describe } from "vitest";
+import { freshSchema, postgresUrl, sourceCheckpointer } from "../test/postgres.js";
 import type { PostgresCheckpointSaver } from "./checkpointer.js";
 import { createPostgresStore, type PostgresStore } from "./postgres-store.js";
 
@@ -14,7 +15,7 @@ const initializer: CheckpointSaverTestInitializer<PostgresCheckpointSaver> = {
   checkpointerName: "@agentrt/store-postgres",
   async createCheckpointer() {
     const store = await createPostgresStore({
-      url: postgresUrl!,
+      url: postgresUrl,
       schema: freshSchema(),
       poolSize: 4,
       createCheckpointer: sourceCheckpointer,
@@ -28,7 +29,7 @@ const initializer: CheckpointSaverTestInitializer<PostgresCheckpointSaver> = {
   },
 };
 
-describePostgres("LangGraph checkpoint validation", () => {
+describe("LangGraph checkpoint validation", () => {
   // The whole default suite (put, putWrites, getTuple, list, deleteThread), plus the opt-in
   // getDeltaChannelHistory scenarios.
   validate(initializer);

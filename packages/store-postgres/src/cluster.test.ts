@@ -6,13 +6,13 @@ import {
   RunHeldElsewhere,
   silentLogger,
 } from "@agentrt/runtime";
-import { afterEach, expect, it } from "vitest";
-import { describePostgres, freshSchema, postgresUrl } from "../test/postgres.js";
+import { afterEach, describe, expect, it } from "vitest";
+import { freshSchema, postgresUrl } from "../test/postgres.js";
 import { createPostgresStore, type PostgresStore } from "./postgres-store.js";
 
 const opened: PostgresStore[] = [];
 async function open(schema: string): Promise<PostgresStore> {
-  const store = await createPostgresStore({ url: postgresUrl!, schema, poolSize: 3 });
+  const store = await createPostgresStore({ url: postgresUrl, schema, poolSize: 3 });
   opened.push(store);
   return store;
 }
@@ -48,6 +48,11 @@ async function agentWithRuns(store: PostgresStore, count: number): Promise<strin
   return ids;
 }
 
+/** What `leases.start` returns when it started the run on `store`: that execution's fence. */
+function startedOn(store: PostgresStore) {
+  return { holder: store.leases.nodeId, epoch: expect.any(Number) };
+}
+
 /** Everything a sweep of `store` takes over: running runs, then queued ones. */
 async function sweep(store: PostgresStore, limit = 100) {
   return [
@@ -56,7 +61,7 @@ async function sweep(store: PostgresStore, limit = 100) {
   ];
 }
 
-describePostgres("cluster coordination", () => {
+describe("cluster coordination", () => {
   it("gives a dead node's unfinished runs to exactly one live node, oldest first", async () => {
     const schema = freshSchema();
     const [dead, a, b] = await Promise.all([open(schema), open(schema), open(schema)]);
@@ -81,7 +86,7 @@ describePostgres("cluster coordination", () => {
 
   it("leaves runs an API-only node accepts to executing nodes, and tells them", async () => {
     const schema = freshSchema();
-    const api = await createPostgresStore({ url: postgresUrl!, schema, poolSize: 3, holdsRuns: false });
+    const api = await createPostgresStore({ url: postgresUrl, schema, poolSize: 3, holdsRuns: false });
     opened.push(api);
     const worker = await open(schema);
     let announced = 0;
@@ -162,7 +167,7 @@ describePostgres("cluster coordination", () => {
     expect(heardB).toHaveLength(3);
 
     const deaf = await createPostgresStore({
-      url: postgresUrl!,
+      url: postgresUrl,
       schema,
       poolSize: 3,
       dropInvalidations: true,
@@ -189,7 +194,7 @@ describePostgres("cluster coordination", () => {
     const schema = freshSchema();
     const errors: Error[] = [];
     const store = await createPostgresStore({
-      url: postgresUrl!,
+      url: postgresUrl,
       schema,
       poolSize: 3,
       onBusError: (error) => errors.push(error),
@@ -225,15 +230,15 @@ describePostgres("cluster coordination", () => {
     const [first, second, third] = await agentWithRuns(a!, 3);
     const [other] = await agentWithRuns(b!, 1);
     const tight = { global: 2, perAgent: 1 };
-    expect(await a!.leases.start(first!, tight)).toBe("started");
+    expect(await a!.leases.start(first!, tight)).toEqual(startedOn(a!));
     expect((await a!.runs.get(first!))?.status).toBe("running");
     // The agent's one slot is taken, on whichever node asks.
     expect(await a!.leases.start(second!, tight)).toBe("wait");
     // Another agent's run, held by B: the cluster has one slot left.
-    expect(await b!.leases.start(other!, tight)).toBe("started");
+    expect(await b!.leases.start(other!, tight)).toEqual(startedOn(b!));
     expect(await a!.leases.start(second!, { global: 2, perAgent: 5 })).toBe("wait");
     // A child run (no limits) starts anyway; a run held by another node, or started, is not A's to start.
-    expect(await a!.leases.start(second!, null)).toBe("started");
+    expect(await a!.leases.start(second!, null)).toEqual(startedOn(a!));
     expect(await a!.leases.start(second!, null)).toBe("gone");
     expect(await b!.leases.start(third!, null)).toBe("gone");
     expect((await a!.runs.get(third!))?.status).toBe("queued");
@@ -261,40 +266,60 @@ describePostgres("cluster coordination", () => {
     const older = await inThread(a!);
     const newer = await inThread(b!);
     expect(await b!.leases.start(newer, null)).toBe("wait");
-    expect(await a!.leases.start(older, null)).toBe("started");
+    expect(await a!.leases.start(older, null)).toEqual(startedOn(a!));
     expect(await b!.leases.start(newer, null)).toBe("wait");
     await a!.runs.appendEvents(older, [{ type: "run.finished", status: "succeeded", output: null }], {
       status: "succeeded",
     });
-    expect(await b!.leases.start(newer, null)).toBe("started");
+    expect(await b!.leases.start(newer, null)).toEqual(startedOn(b!));
   });
 
-  it("refuses a fenced write of a node whose run another node took over, writing nothing", async () => {
+  it("refuses a stalled execution's fenced writes, even once its run came back to its node (A → B → A)", async () => {
     const schema = freshSchema();
-    const [stalled, taker] = await Promise.all([open(schema), open(schema)]);
-    await stalled!.leases.heartbeat(60_000);
-    const [runId] = await agentWithRuns(stalled!, 1);
-    const holder = stalled!.leases.nodeId;
-    await stalled!.runs.appendEvents(runId!, [{ type: "run.started" }], { status: "running" }, holder);
-    // Its lease ends (a stall past expiry looks the same to the others); the taker interrupts the run.
-    await stalled!.leases.leave();
-    await taker!.leases.heartbeat(60_000);
-    expect((await taker!.leases.takeOver("running", 10)).map((r) => r.id)).toEqual([runId]);
-    await taker!.runs.appendEvents(
-      runId!,
-      [{ type: "run.queued" }],
-      { status: "queued" },
-      taker!.leases.nodeId,
-    );
-
-    const late = stalled!.runs.appendEvents(runId!, [{ type: "progress", done: 1, total: 2 }], {}, holder);
+    const [a, b] = await Promise.all([open(schema), open(schema)]);
+    await a!.leases.heartbeat(60_000);
+    const [runId] = await agentWithRuns(a!, 1);
+    const stalled = await a!.leases.start(runId!, null);
+    if (typeof stalled === "string") throw new Error(`not started: ${stalled}`);
+    await a!.runs.appendEvents(runId!, [{ type: "run.started" }], {}, stalled);
+    /** A's node (not the stalled execution) loses its lease; `taker` takes the run over, re-queues and starts it. */
+    const handOver = async (from: PostgresStore, taker: PostgresStore) => {
+      await from.leases.leave();
+      await taker.leases.heartbeat(60_000);
+      expect((await taker.leases.takeOver("running", 10)).map((r) => r.id)).toEqual([runId]);
+      await taker.runs.appendEvents(runId!, [{ type: "run.queued" }], { status: "queued" });
+      const fence = await taker.leases.start(runId!, null);
+      if (typeof fence === "string") throw new Error(`not started: ${fence}`);
+      return fence;
+    };
+    const onB = await handOver(a!, b!);
+    const late = a!.runs.appendEvents(runId!, [{ type: "progress", done: 1, total: 2 }], {}, stalled);
     await expect(late).rejects.toBeInstanceOf(RunHeldElsewhere);
     await expect(late).rejects.toMatchObject({ code: "RUN_INTERRUPTED" });
-    expect((await taker!.runs.events(runId!, 0)).map((e) => e.type)).toEqual(["run.started", "run.queued"]);
-    expect((await taker!.runs.get(runId!))?.status).toBe("queued");
+
+    // B stalls in turn and the run comes back to A: same node, a new execution, a new epoch.
+    const again = await handOver(b!, a!);
+    expect(again.holder).toBe(stalled.holder);
+    expect(again.epoch).toBeGreaterThan(onB.epoch);
+    for (const fence of [stalled, onB]) {
+      await expect(
+        a!.runs.appendEvents(runId!, [{ type: "progress", done: 1, total: 2 }], { status: "failed" }, fence),
+      ).rejects.toMatchObject({
+        code: "RUN_INTERRUPTED",
+        details: { holder: fence.holder, epoch: fence.epoch },
+      });
+    }
+    await a!.runs.appendEvents(runId!, [{ type: "progress", done: 2, total: 2 }], {}, again);
+    expect((await a!.runs.events(runId!, 0)).map((e) => e.type)).toEqual([
+      "run.started",
+      "run.queued",
+      "run.queued",
+      "progress",
+    ]);
+    expect((await a!.runs.get(runId!))?.status).toBe("running");
     // Unfenced writes (a cancel ending a run no node executes) and unknown runs are as before.
-    await stalled!.runs.appendEvents(runId!, [{ type: "progress", done: 1, total: 2 }]);
-    await expect(stalled!.runs.appendEvents("run_none", [], {}, holder)).rejects.toMatchObject({
+    await b!.runs.appendEvents(runId!, [{ type: "progress", done: 2, total: 2 }]);
+    await expect(a!.runs.appendEvents("run_none", [], {}, again)).rejects.toMatchObject({
       code: "RUN_NOT_FOUND",
     });
   });

@@ -6,9 +6,9 @@ import {
   installTemplate,
   type RunEngine,
 } from "@agentrt/runtime";
-import { afterEach, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { describePostgres, freshSchema, postgresUrl } from "../test/postgres.js";
+import { freshSchema, postgresUrl } from "../test/postgres.js";
 import { createPostgresStore, type PostgresStore } from "./postgres-store.js";
 
 /** A real template: calls the agent its input names (one level further down), else outputs "leaf". */
@@ -33,7 +33,7 @@ afterEach(async () => {
 });
 
 async function open(schema: string): Promise<PostgresStore> {
-  const store = await createPostgresStore({ url: postgresUrl!, schema, poolSize: 3 });
+  const store = await createPostgresStore({ url: postgresUrl, schema, poolSize: 3 });
   opened.push(store);
   return store;
 }
@@ -66,7 +66,7 @@ function engineOn(store: PostgresStore): RunEngine {
   return engine;
 }
 
-describePostgres("take-over by another node", () => {
+describe("take-over by another node", () => {
   it("keeps a child run's agent-call depth when another node takes it over", async () => {
     const schema = freshSchema();
     const gone = await open(schema);

@@ -1,5 +1,12 @@
 import { randomBytes } from "node:crypto";
-import { type ClusterLimits, type RunLeases, type RunRecord, type RunRow, toRun } from "@agentrt/runtime";
+import {
+  type ClusterLimits,
+  type RunFence,
+  type RunLeases,
+  type RunRecord,
+  type RunRow,
+  toRun,
+} from "@agentrt/runtime";
 import type pg from "pg";
 import { transaction } from "./database.js";
 
@@ -9,20 +16,28 @@ export function newNodeId(): string {
 }
 
 export function createRunLeases(pool: pg.Pool, nodeId: string): RunLeases {
-  /** Starts the run if it is this node's and its turn (thread, cluster limits); under the start lock. */
-  async function claim(client: pg.PoolClient, runId: string, limits: ClusterLimits | null) {
+  /**
+   * Starts the run if it is this node's and its turn (thread, cluster limits); under the start lock.
+   * The new epoch fences this execution's writes.
+   */
+  async function claim(
+    client: pg.PoolClient,
+    runId: string,
+    limits: ClusterLimits | null,
+  ): Promise<RunFence | "wait" | "gone"> {
     // Started now, after the lock: no run that freed the slot ended later than this one starts.
-    const started = await client.query(
-      `UPDATE runs SET status = 'running', started_at = $2
+    const started = await client.query<{ epoch: number }>(
+      `UPDATE runs SET status = 'running', started_at = $2, epoch = epoch + 1
        WHERE id = $1 AND status = 'queued' AND owner = $3
          AND NOT EXISTS (SELECT 1 FROM runs o WHERE o.thread_id = runs.thread_id AND o.id < runs.id
                                               AND o.status IN ('queued', 'running'))
          AND ($4::int IS NULL OR (
            (SELECT count(*) FROM runs WHERE status = 'running') < $4
-           AND (SELECT count(*) FROM runs r WHERE r.status = 'running' AND r.agent_id = runs.agent_id) < $5))`,
+           AND (SELECT count(*) FROM runs r WHERE r.status = 'running' AND r.agent_id = runs.agent_id) < $5))
+       RETURNING epoch`,
       [runId, new Date().toISOString(), nodeId, limits?.global ?? null, limits?.perAgent ?? null],
     );
-    if (started.rowCount) return "started";
+    if (started.rows[0]) return { holder: nodeId, epoch: started.rows[0].epoch };
     // Not started: still this node's to start later, or not any more.
     const { rows } = await client.query<{ status: string; owner: string | null }>(
       "SELECT status, owner FROM runs WHERE id = $1",
@@ -43,7 +58,7 @@ export function createRunLeases(pool: pg.Pool, nodeId: string): RunLeases {
     },
     async takeOver(status, limit) {
       const { rows } = await pool.query<RunRow>(
-        `UPDATE runs SET owner = $1
+        `UPDATE runs SET owner = $1, epoch = epoch + 1
          WHERE id IN (
            SELECT id FROM runs
            WHERE status = $4

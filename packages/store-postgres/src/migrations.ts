@@ -200,4 +200,13 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX runs_running_agent ON runs (agent_id) WHERE status = 'running';
     `,
   },
+  {
+    version: 7,
+    name: "run_epoch",
+    sql: `
+      -- Moved on at every take-over and start: an execution's writes carry the epoch it started
+      -- with, so a stalled one is refused even when its run came back to the same node.
+      ALTER TABLE runs ADD COLUMN epoch integer NOT NULL DEFAULT 0;
+    `,
+  },
 ];

@@ -1,13 +1,13 @@
 import { createId, type NewAgent, type NewRun } from "@agentrt/runtime";
 import pg from "pg";
-import { afterEach, expect, it } from "vitest";
-import { describePostgres, freshSchema, postgresUrl } from "../test/postgres.js";
+import { afterEach, describe, expect, it } from "vitest";
+import { freshSchema, postgresUrl } from "../test/postgres.js";
 import { runMigrations } from "./migrate.js";
 import { migrations } from "./migrations.js";
 import { createPostgresStore, type PostgresStore } from "./postgres-store.js";
 
 const opened: PostgresStore[] = [];
-async function open(schema: string, url = postgresUrl!): Promise<PostgresStore> {
+async function open(schema: string, url = postgresUrl): Promise<PostgresStore> {
   const store = await createPostgresStore({ url, schema, poolSize: 3 });
   opened.push(store);
   return store;
@@ -44,7 +44,7 @@ function newRun(agentId: string, overrides: Partial<NewRun> = {}): NewRun {
   };
 }
 
-describePostgres("postgres store", () => {
+describe("postgres store", () => {
   it("migrates once when several nodes open a fresh schema at the same moment", async () => {
     const schema = freshSchema();
     const stores = await Promise.all([open(schema), open(schema), open(schema), open(schema)]);
@@ -74,7 +74,7 @@ describePostgres("postgres store", () => {
 
   it("takes the schema from the URL's schema parameter", async () => {
     const schema = freshSchema();
-    const url = new URL(postgresUrl!);
+    const url = new URL(postgresUrl);
     url.searchParams.set("schema", schema);
     const store = await createPostgresStore({ url: url.toString() });
     opened.push(store);
@@ -179,7 +179,7 @@ describePostgres("postgres store", () => {
   }, 60_000);
 
   it("fails to open, closing its pool, when the server refuses", async () => {
-    const url = new URL(postgresUrl!);
+    const url = new URL(postgresUrl);
     url.pathname = `/agentrt_missing_${Date.now()}`;
     await expect(createPostgresStore({ url: url.toString(), schema: freshSchema() })).rejects.toThrow(
       /does not exist/,

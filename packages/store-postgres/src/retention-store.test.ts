@@ -1,14 +1,14 @@
 import { createId } from "@agentrt/runtime";
 import { newAgent, newRun } from "@agentrt/runtime/testing";
-import { afterEach, expect, it } from "vitest";
-import { describePostgres, freshSchema, postgresUrl } from "../test/postgres.js";
+import { afterEach, describe, expect, it } from "vitest";
+import { freshSchema, postgresUrl } from "../test/postgres.js";
 import { runMigrations } from "./migrate.js";
 import { migrations } from "./migrations.js";
 import { createPostgresStore, type PostgresStore } from "./postgres-store.js";
 
 const opened: PostgresStore[] = [];
 async function open(schema = freshSchema()): Promise<PostgresStore> {
-  const store = await createPostgresStore({ url: postgresUrl!, schema, poolSize: 3 });
+  const store = await createPostgresStore({ url: postgresUrl, schema, poolSize: 3 });
   opened.push(store);
   return store;
 }
@@ -16,7 +16,7 @@ afterEach(async () => {
   await Promise.all(opened.splice(0).map((store) => store.close()));
 });
 
-describePostgres("postgres retention and limits", () => {
+describe("postgres retention and limits", () => {
   it("reports the schema's tables' size and the oldest run; reclaiming is left to autovacuum", async () => {
     const store = await open();
     const empty = await store.retention.stats();

@@ -3,6 +3,7 @@ import {
   type EventRow,
   nowIso,
   type RunEventPayload,
+  type RunFence,
   RunHeldElsewhere,
   type RunPatch,
   type RunRecord,
@@ -71,7 +72,7 @@ function updateStatement(
   id: string,
   patch: RunPatch,
   events: number,
-  holder?: string,
+  fence?: RunFence,
 ): { sql: string; params: unknown[] } {
   const params: unknown[] = [id, events];
   const sets = ["last_seq = last_seq + $2"];
@@ -82,23 +83,23 @@ function updateStatement(
     sets.push(`${column} = $${params.length}`);
   }
   let where = "id = $1";
-  if (holder !== undefined) {
-    params.push(holder);
-    where += ` AND owner = $${params.length}`;
+  if (fence !== undefined) {
+    params.push(fence.holder, fence.epoch);
+    where += ` AND owner = $${params.length - 1} AND epoch = $${params.length}`;
   }
   return { sql: `UPDATE runs SET ${sets.join(", ")} WHERE ${where} RETURNING *`, params };
 }
 
-async function updateRow(db: Queryable, id: string, patch: RunPatch, holder?: string): Promise<RunRow> {
-  const { sql, params } = updateStatement(id, patch, 0, holder);
+async function updateRow(db: Queryable, id: string, patch: RunPatch, fence?: RunFence): Promise<RunRow> {
+  const { sql, params } = updateStatement(id, patch, 0, fence);
   const { rows } = await db.query<RunRow>(sql, params);
-  return rows[0] ?? (await missing(db, id, holder));
+  return rows[0] ?? (await missing(db, id, fence));
 }
 
-/** Why an update matched no row: the run is gone, or (fenced) another node holds it now. */
-async function missing(db: Queryable, id: string, holder: string | undefined): Promise<never> {
-  if (holder !== undefined && (await db.query("SELECT 1 FROM runs WHERE id = $1", [id])).rowCount) {
-    throw new RunHeldElsewhere(id, holder);
+/** Why an update matched no row: the run is gone, or (fenced) another execution holds it now. */
+async function missing(db: Queryable, id: string, fence: RunFence | undefined): Promise<never> {
+  if (fence !== undefined && (await db.query("SELECT 1 FROM runs WHERE id = $1", [id])).rowCount) {
+    throw new RunHeldElsewhere(id, fence);
   }
   throw runNotFound(id);
 }
@@ -120,10 +121,10 @@ export function createRunStore(pool: pg.Pool, options: RunStoreOptions): RunStor
     runId: string,
     payloads: RunEventPayload[],
     patch: RunPatch = {},
-    holder?: string,
+    fence?: RunFence,
   ) {
-    if (payloads.length === 0) return { events: [], run: toRun(await updateRow(pool, runId, patch, holder)) };
-    const { sql, params } = updateStatement(runId, patch, payloads.length, holder);
+    if (payloads.length === 0) return { events: [], run: toRun(await updateRow(pool, runId, patch, fence)) };
+    const { sql, params } = updateStatement(runId, patch, payloads.length, fence);
     const createdAt = nowIso();
     const at = params.length;
     params.push(
@@ -141,7 +142,7 @@ export function createRunStore(pool: pg.Pool, options: RunStoreOptions): RunStor
        SELECT r.* FROM r CROSS JOIN n`,
       params,
     );
-    const row = rows[0] ?? (await missing(pool, runId, holder));
+    const row = rows[0] ?? (await missing(pool, runId, fence));
     const first = row.last_seq - payloads.length + 1;
     const events = payloads.map(
       (payload, i): StoredRunEvent => ({

@@ -1,46 +1,38 @@
 import { randomBytes } from "node:crypto";
 import pg from "pg";
-import { afterAll, describe } from "vitest";
+import { afterAll } from "vitest";
 import { channelFor } from "./channels.js";
 
 /**
  * For tests of agentrt on PostgreSQL (this package's and the server's multi-node tests). The server
- * they run against: `AGENTRT_TEST_POSTGRES_URL` (CI sets it, and a server it names must answer, or
- * the tests fail). Unset, a local default server is tried; when
- * none answers the PostgreSQL tests are skipped with that reason, so `pnpm test` on a laptop
- * without PostgreSQL still passes the rest.
+ * they run against: `AGENTRT_TEST_POSTGRES_URL`, which CI sets and which, unset, the vitest global
+ * setup `config/throwaway-postgres.ts` sets to a throwaway server it starts. A server that does not
+ * answer fails the tests: they are never skipped.
  */
-const configured = process.env.AGENTRT_TEST_POSTGRES_URL;
-const DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/postgres";
+function configuredUrl(): string {
+  const url = process.env.AGENTRT_TEST_POSTGRES_URL;
+  if (!url) {
+    throw new Error(
+      "AGENTRT_TEST_POSTGRES_URL is unset: run PostgreSQL tests with the global setup config/throwaway-postgres.ts, which starts a server when it is",
+    );
+  }
+  return url;
+}
 
-async function reachable(url: string): Promise<boolean> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
+async function answering(url: string): Promise<string> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5000 });
   try {
     await client.connect();
     await client.query("SELECT 1");
-    return true;
+    return url;
   } catch (error) {
-    if (configured) throw new Error(`AGENTRT_TEST_POSTGRES_URL=${url} does not answer: ${String(error)}`);
-    return false;
+    throw new Error(`AGENTRT_TEST_POSTGRES_URL=${url} does not answer: ${String(error)}`);
   } finally {
     await client.end().catch(() => {});
   }
 }
 
-export const postgresUrl: string | undefined = (await reachable(configured ?? DEFAULT_URL))
-  ? (configured ?? DEFAULT_URL)
-  : undefined;
-
-if (!postgresUrl) {
-  console.warn(
-    `PostgreSQL tests skipped: AGENTRT_TEST_POSTGRES_URL is unset and nothing answers at ${DEFAULT_URL}`,
-  );
-}
-
-/** Declares PostgreSQL tests: skipped (reason printed above) when no server is available. */
-export function describePostgres(name: string, body: () => void): void {
-  describe.skipIf(postgresUrl === undefined)(name, body);
-}
+export const postgresUrl: string = await answering(configuredUrl());
 
 const created: string[] = [];
 
@@ -53,13 +45,13 @@ export function freshSchema(): string {
 
 /** A database URL on a fresh schema (`?schema=`), for a server process; dropped after the file. */
 export function freshDatabaseUrl(): string {
-  const url = new URL(postgresUrl!);
+  const url = new URL(postgresUrl);
   url.searchParams.set("schema", freshSchema());
   return url.toString();
 }
 
 afterAll(async () => {
-  if (!postgresUrl || created.length === 0) return;
+  if (created.length === 0) return;
   const client = new pg.Client(postgresUrl);
   await client.connect();
   try {
@@ -92,7 +84,7 @@ export async function terminateBackends(pids: number[]): Promise<void> {
 }
 
 async function withClient<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client(postgresUrl!);
+  const client = new pg.Client(postgresUrl);
   await client.connect();
   try {
     return await work(client);

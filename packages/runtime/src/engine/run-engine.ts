@@ -434,9 +434,10 @@ export function createRunEngine(options: RunEngineOptions): RunEngine {
           // The limits hold for the cluster: the start is claimed in the store. A child run's parent
           // already holds a slot. Ended or taken elsewhere before it started: nothing to run or record.
           const limits = job.depth > 0 ? null : clusterLimits;
-          if (!(await startWhenReady(store.leases, job.run, limits, signal))) return false;
-          // From here on every write is fenced: refused once another node took the run over.
-          journal.hold(job.runId, store.leases.nodeId);
+          const fence = await startWhenReady(store.leases, job.run, limits, signal);
+          if (!fence) return false;
+          // From here on every write is fenced: refused once another execution took the run over.
+          journal.hold(job.runId, fence);
           await journal.record(job.runId, [{ type: "run.started" }]);
           return true;
         },
@@ -503,22 +504,22 @@ export function createRunEngine(options: RunEngineOptions): RunEngine {
       freeSlot();
     }
     let ended: Pick<RunRecord, "status" | "error"> | undefined;
+    const lost = () => {
+      // Its end is the taker's: followers here hear it from the store.
+      logger.warn("another node took the run over; stopped it here", { runId: job.runId });
+      state.reason = "lost";
+      relay?.catchUp(job.runId);
+    };
     try {
-      if (state.reason === "lost") throw new RunHeldElsewhere(job.runId, store.leases?.nodeId ?? "");
-      if (state.reason === "shutdown") await sink.interrupt(source);
+      if (state.reason === "lost") lost();
+      else if (state.reason === "shutdown") await sink.interrupt(source);
       else if (state.reason) {
         const error = runError(abortError(state.reason, job.run.timeoutMs));
         ended = await sink.finish({ status: state.reason === "cancel" ? "cancelled" : "timed_out", error });
       } else ended = await sink.finish(outcome);
     } catch (error) {
-      if (!(error instanceof RunHeldElsewhere)) {
-        logger.error("could not record the end of a run", { runId: job.runId, error: String(error) });
-      } else {
-        // Its end is the taker's: followers here hear it from the store.
-        logger.warn("another node took the run over; stopped it here", { runId: job.runId });
-        state.reason = "lost";
-        relay?.catchUp(job.runId);
-      }
+      if (error instanceof RunHeldElsewhere) lost();
+      else logger.error("could not record the end of a run", { runId: job.runId, error: String(error) });
     } finally {
       journal.release(job.runId);
     }

@@ -1,7 +1,14 @@
 import { AgentrtError, ErrorCode, type RunError, toErrorInfo } from "@agentrt/core";
 import { nowIso } from "../ids.js";
 import { type RunEventPayload, type StoredRunEvent, TERMINAL_RUN_STATUSES } from "../run-events.js";
-import { type NewRun, RunHeldElsewhere, type RunPatch, type RunRecord, type Store } from "../store.js";
+import {
+  type NewRun,
+  type RunFence,
+  RunHeldElsewhere,
+  type RunPatch,
+  type RunRecord,
+  type Store,
+} from "../store.js";
 import type { EventHub } from "./event-hub.js";
 
 /** How a run ended. Only a success carries output; every other ending carries a coded error. */
@@ -46,10 +53,10 @@ export interface RunJournal {
    */
   finish(runId: string, outcome: RunOutcome): Promise<{ run: RunRecord; finished: boolean }>;
   /**
-   * Fences the run's event writes with `holder` (this node, on a store shared by several) until
-   * `release`: once another node took the run over, they are refused and `onHeldElsewhere` is told.
+   * Fences the run's event writes with `fence` (this execution, on a store shared by several) until
+   * `release`: once another execution took the run over, they are refused and `onHeldElsewhere` is told.
    */
-  hold(runId: string, holder: string): void;
+  hold(runId: string, fence: RunFence): void;
   release(runId: string): void;
 }
 
@@ -96,7 +103,7 @@ export function createRunJournal(
   onHeldElsewhere: (runId: string) => void = () => {},
 ): RunJournal {
   const chains = new Map<string, Promise<unknown>>();
-  const holders = new Map<string, string>();
+  const fences = new Map<string, RunFence>();
   const batches = new Map<string, Batch>();
   /** Why a run's events were lost, until the run is finished (it then can't succeed). */
   const lost = new Map<string, unknown>();
@@ -117,7 +124,7 @@ export function createRunJournal(
   async function write(runId: string, payloads: RunEventPayload[], patch?: RunPatch) {
     let result: Awaited<ReturnType<Store["runs"]["appendEvents"]>>;
     try {
-      result = await store.runs.appendEvents(runId, payloads, patch, holders.get(runId));
+      result = await store.runs.appendEvents(runId, payloads, patch, fences.get(runId));
     } catch (error) {
       if (error instanceof RunHeldElsewhere) onHeldElsewhere(runId);
       throw error;
@@ -224,11 +231,11 @@ export function createRunJournal(
       const pending = take(runId);
       return enqueue(runId, () => finish(runId, outcome, pending));
     },
-    hold(runId, holder) {
-      holders.set(runId, holder);
+    hold(runId, fence) {
+      fences.set(runId, fence);
     },
     release(runId) {
-      holders.delete(runId);
+      fences.delete(runId);
     },
   };
 }

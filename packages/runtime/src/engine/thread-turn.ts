@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import type { ClusterLimits, RunLeases, RunRecord } from "../store.js";
+import type { ClusterLimits, RunFence, RunLeases, RunRecord } from "../store.js";
 
 const POLL_MS = 200;
 
@@ -8,8 +8,8 @@ const POLL_MS = 200;
  * run of its thread queued or running on any node (ids order runs by acceptance), so a thread's
  * runs stay serial and in order whichever nodes hold them — and the cluster's limits have room.
  * Within one node the queue already orders a thread's runs; this covers runs other nodes hold.
- * False when it should not run here after all: another node ended it meanwhile (e.g. a cancel
- * whose hand-off found no node holding the run) or took it over. Polls the store while it waits:
+ * Returns the fence of this execution; undefined when it should not run here after all: another
+ * node ended it meanwhile (e.g. a cancel whose hand-off found no node holding the run) or took it over. Polls the store while it waits:
  * the wait lasts as long as the older runs do. Rejects with the signal's reason when cancelled.
  */
 export async function startWhenReady(
@@ -17,11 +17,12 @@ export async function startWhenReady(
   run: RunRecord,
   limits: ClusterLimits | null,
   signal: AbortSignal,
-): Promise<boolean> {
+): Promise<RunFence | undefined> {
   for (;;) {
     signal.throwIfAborted();
     const started = await leases.start(run.id, limits);
-    if (started !== "wait") return started === "started";
+    if (started === "gone") return undefined;
+    if (started !== "wait") return started;
     await sleep(POLL_MS, undefined, { signal }).catch(() => signal.throwIfAborted());
   }
 }
