@@ -13,8 +13,9 @@ const all = [
   "nodes",
   "tools",
 ];
-// Only when named (BENCH=soak: minutes long; BENCH=checkpoint: the evidence for the write-path tail).
-const onRequest = ["soak", "checkpoint"];
+// Only when named (BENCH=soak: minutes long; BENCH=checkpoint: the evidence for the write-path tail;
+// BENCH=prune, prune-wal: retention's cost on the write path, store-level).
+const onRequest = ["soak", "checkpoint", "prune", "prune-wal"];
 const only = process.env.BENCH?.split(",");
 
 for (const name of [...all, ...onRequest]) {

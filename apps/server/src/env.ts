@@ -142,8 +142,11 @@ export const EnvSchema = z.object({
   AGENTRT_RETENTION_TOMBSTONE_TTL: durationOrOff("30d"),
   /** Pause between pruning passes. */
   AGENTRT_RETENTION_INTERVAL: durationOrOff("1m"),
-  /** Rows one pruning write touches at most. */
-  AGENTRT_RETENTION_BATCH: z.coerce.number().int().min(1).max(10_000).default(100),
+  /**
+   * Rows one pruning write touches at most. Each batch has a fixed cost (the edges of every index it
+   * touches are rewritten): at 100, a pruned run wrote ~50 % more WAL than at 200 (bench/prune-wal.ts).
+   */
+  AGENTRT_RETENTION_BATCH: z.coerce.number().int().min(1).max(10_000).default(200),
   /** Label token metrics with the agent name: one series per agent, so off by default. */
   AGENTRT_METRICS_AGENT_LABEL: onOff("off"),
   /** The web console at `/console` (`0`/`false`/`off` disables). */

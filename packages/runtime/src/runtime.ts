@@ -88,7 +88,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     options.retention ?? {
       policy: NO_RETENTION,
       intervalMs: 60_000,
-      batchSize: 100,
+      batchSize: 200,
       pauseMs: 10,
       tombstoneTtlMs: 30 * 86_400_000,
       reclaimBytesPerPass: 0,

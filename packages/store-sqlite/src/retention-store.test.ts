@@ -117,6 +117,11 @@ describe("sqlite retention", () => {
         "SELECT id FROM runs WHERE agent_id = 'a' AND finished_at < 'x' AND compacted = 0 ORDER BY finished_at",
       ),
     ).toMatch(/USING INDEX runs_uncompacted/);
+    // A compaction batch drops its runs' deltas in one statement, one key lookup per run.
+    expect(
+      plan(`DELETE FROM run_events WHERE run_id IN (SELECT value FROM json_each('["r1","r2"]'))
+            AND type IN (SELECT value FROM json_each('["output.delta"]'))`),
+    ).toMatch(/SEARCH run_events USING PRIMARY KEY \(run_id=\?\)/);
     expect(plan("SELECT id FROM runs WHERE agent_id = 'a' AND schedule_id = 's' ORDER BY id DESC")).toMatch(
       /USING INDEX runs_schedule/,
     );
