@@ -2,20 +2,24 @@
 // PATCH and run submission of a realistic two-step task agent, 200 warm-ups then BENCH_N timed
 // (default 1500: enough rows for several WAL checkpoints), p50/p99/p99.9/max, against a bare Hono
 // handler in the same run. The tail columns say which slow requests (> p99) coincided with a WAL
-// checkpoint or a GC pause, next to how often that happens to any request. The heap table gives
-// bytes allocated and promoted per request (V8's GC statistics, load-independent, client and server
-// together since both run in this process), and the scavenges with their pauses.
+// checkpoint or a GC pause of the server, next to how often that happens to any request. The heap
+// table gives the server's bytes allocated and promoted per request (V8's GC statistics,
+// load-independent), and its scavenges with their pauses.
 //
-// BENCH_CLIENT=http sends the requests with node:http instead of fetch: undici's fetch allocates
-// ~90 KB per request and keeps each response alive until a full GC (FinalizationRegistry), so in
-// this shared process it promoted more than the server did and lengthened every scavenge pause the
-// server's requests were charged with. BENCH_HEAP_PROFILE=<dir> writes a sampling heap profile of
-// each agentrt operation there (times are then meaningless). `BENCH=api BENCH_N=1000 node bench/run.ts`
-import { Agent, request } from "node:http";
+// The servers run in this thread; the client runs in a worker (bench/api-client.ts) with its own
+// heap and GC, as a client in another process would: in this heap, undici's fetch garbage (~90 KB
+// per request, kept until a full GC) outweighed the server's and lengthened the scavenges charged to
+// its requests. CPU, heap and GC are this thread's, measured between the client's `begin` and `end`
+// of each operation's timed requests. BENCH_CLIENT=http sends the requests with node:http instead
+// of fetch. BENCH_HEAP_PROFILE=<dir> writes a sampling heap profile of each operation's server side
+// there (times are then meaningless). `BENCH=api BENCH_N=1000 node bench/run.ts`
+import { on } from "node:events";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
+import { Worker } from "node:worker_threads";
 import { serve } from "@hono/node-server";
 import { Hono } from "hono";
+import type { ClientData, ClientMessage, Op } from "./api-client.ts";
 import { BENCH_KEY, BENCH_STORE, firstPartyLinks, startBenchServer } from "./host.ts";
 import { ms, type Summary, summarize, table, verdict } from "./lib.ts";
 import {
@@ -25,44 +29,13 @@ import {
   measureHeap,
   startHeapSampling,
   type Timed,
-  walStamp,
   watchGc,
 } from "./lib-tail.ts";
 
 const N = Number(process.env.BENCH_N ?? 1500);
 const WARMUP = 200;
-const headers = { authorization: `Bearer ${BENCH_KEY}`, "content-type": "application/json" };
-
-/** A task agent as people write them: fetch something, then shape the answer. */
-const taskConfig = (i: number) => ({
-  steps: [
-    {
-      id: "fetch",
-      kind: "http",
-      method: "GET",
-      url: "https://api.example.com/items/{{input.id}}",
-      headers: { accept: "application/json", "x-request": `bench-${i}` },
-    },
-    {
-      id: "shape",
-      kind: "transform",
-      dependsOn: ["fetch"],
-      map: { title: "steps.fetch.output.title", price: "steps.fetch.output.price" },
-    },
-  ],
-  stepTimeout: 30,
-  retryCount: 1,
-  outputFormat: "structured",
-});
-
-/** Runs locally (no network), so submissions measure the write path and not an upstream. */
-const localConfig = {
-  steps: [
-    { id: "a", kind: "transform", template: "hello {{input.n}}" },
-    { id: "b", kind: "transform", dependsOn: ["a"], template: "{{steps.a.output}} again" },
-  ],
-  outputFormat: "last",
-};
+const CLIENT = process.env.BENCH_CLIENT === "http" ? "http" : "fetch";
+const HEAP_PROFILE_DIR = process.env.BENCH_HEAP_PROFILE;
 
 async function startBaseline(): Promise<{ url: string; close: () => void }> {
   const app = new Hono();
@@ -90,100 +63,59 @@ async function startBaseline(): Promise<{ url: string; close: () => void }> {
   });
 }
 
-const CLIENT = process.env.BENCH_CLIENT === "http" ? "http" : "fetch";
-const keepAlive = new Agent({ keepAlive: true, maxSockets: 1 });
-
-/** One request with node:http over a kept-alive connection: status and body text. */
-function httpSend(url: string, method: string, body: string | undefined): Promise<[number, string]> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, { method, headers, agent: keepAlive }, (res) => {
-      let text = "";
-      res.setEncoding("utf8");
-      res.on("data", (chunk: string) => {
-        text += chunk;
-      });
-      res.on("end", () => resolve([res.statusCode ?? 0, text]));
-      res.on("error", reject);
-    });
-    req.on("error", reject);
-    req.end(body);
-  });
+/** One operation: the client's requests (on this thread's clock), the server's heap use and CPU per request. */
+interface Measured {
+  requests: Timed[];
+  heap: HeapUse;
+  cpuMs: number;
 }
 
-async function send(url: string, method: string, body: string | undefined): Promise<[number, string]> {
-  if (CLIENT === "http") return httpSend(url, method, body);
-  const res = await fetch(url, { method, headers, ...(body === undefined ? {} : { body }) });
-  return [res.status, await res.text()];
-}
-
-async function call(url: string, method: string, body?: unknown, expected = 200): Promise<{ id: string }> {
-  const [status, text] = await send(url, method, body === undefined ? undefined : JSON.stringify(body));
-  if (status !== expected) throw new Error(`${method} ${url}: ${status} ${text}`);
-  return JSON.parse(text) as { id: string };
-}
-
-/** WARMUP untimed calls, then N timed ones, each stamped with the WAL header after it. */
-type Measured = Timed[] & { cpuMs?: number; heap?: HeapUse };
-
-const HEAP_PROFILE_DIR = process.env.BENCH_HEAP_PROFILE;
-
-async function timed(
-  fn: (i: number) => Promise<unknown>,
-  walFile: string | undefined,
-  profileAs?: string,
-): Promise<Measured> {
-  for (let i = 0; i < WARMUP; i++) await fn(-1 - i);
-  const stopSampling = HEAP_PROFILE_DIR && profileAs ? await startHeapSampling() : undefined;
-  const out: Measured = [];
-  const cpu = process.cpuUsage();
+/** Starts measuring this thread's heap and CPU (and sampling its heap into `profile`); the returned function stops. */
+async function startMeasuring(profile: string | undefined) {
+  const stopSampling = profile ? await startHeapSampling() : undefined;
+  const cpu = process.threadCpuUsage();
   const heap = measureHeap();
-  for (let i = 0; i < N; i++) {
-    const start = performance.now();
-    await fn(i);
-    const end = performance.now();
-    out.push({ start, end, wal: walFile ? walStamp(walFile) : "" });
-  }
-  out.heap = heap();
-  await stopSampling?.(join(HEAP_PROFILE_DIR!, `${profileAs}.heapprofile`));
-  const used = process.cpuUsage(cpu);
-  out.cpuMs = (used.user + used.system) / 1000 / N;
-  return out;
+  return async () => {
+    const use = heap();
+    const used = process.threadCpuUsage(cpu);
+    await stopSampling?.(profile!);
+    return { heap: use, cpuMs: (used.user + used.system) / 1000 / N };
+  };
 }
 
-async function measure(url: string, label: string, walFile?: string) {
-  let lastId = "";
-  const create = await timed(
-    async (i) => {
-      lastId = (
-        await call(
-          `${url}/v1/agents`,
-          "POST",
-          { name: `${label}-${i}-c`, template: "task", config: taskConfig(i) },
-          201,
-        )
-      ).id;
-    },
+/** Runs the client in a worker against `url`, measuring this thread (the server) around each operation. */
+async function measure(url: string, label: string, walFile?: string): Promise<Record<Op, Measured>> {
+  const data: ClientData = {
+    url,
+    label,
     walFile,
-    `${label}-create`,
-  );
-  const get = await timed(() => call(`${url}/v1/agents/${lastId}`, "GET"), walFile, `${label}-get`);
-  const patch = await timed(
-    (i) => call(`${url}/v1/agents/${lastId}`, "PATCH", { config: taskConfig(i) }),
-    walFile,
-    `${label}-patch`,
-  );
-  await call(
-    `${url}/v1/agents`,
-    "POST",
-    { name: `${label}-local`, template: "task", config: localConfig },
-    201,
-  );
-  const submit = await timed(
-    (i) => call(`${url}/v1/agents/${label}-local/runs`, "POST", { input: { n: i }, mode: "background" }, 202),
-    walFile,
-    `${label}-submit`,
-  );
-  return { create, get, patch, submit };
+    key: BENCH_KEY,
+    n: N,
+    warmup: WARMUP,
+    timeOrigin: performance.timeOrigin,
+  };
+  const worker = new Worker(new URL("./api-client.ts", import.meta.url), { workerData: data });
+  const messages = on(worker, "message", { close: ["exit"] }) as AsyncIterable<[ClientMessage]>;
+  const server = {} as Record<Op, Omit<Measured, "requests">>;
+  let stop: (() => Promise<Omit<Measured, "requests">>) | undefined;
+  try {
+    for await (const [message] of messages) {
+      if (message.type === "done") {
+        const ops = Object.keys(server) as Op[];
+        return Object.fromEntries(
+          ops.map((op) => [op, { ...server[op], requests: message.requests[op] }]),
+        ) as Record<Op, Measured>;
+      }
+      if (message.type === "begin") {
+        const profile = HEAP_PROFILE_DIR && join(HEAP_PROFILE_DIR, `${label}-${message.op}.heapprofile`);
+        stop = await startMeasuring(profile);
+      } else server[message.op] = await stop!();
+      worker.postMessage("go");
+    }
+    throw new Error(`the ${label} client exited before it finished`);
+  } finally {
+    await worker.terminate();
+  }
 }
 
 const stats = (requests: Timed[]): Summary => summarize(requests.map((r) => r.end - r.start));
@@ -211,7 +143,7 @@ export default async function bench(): Promise<void> {
       ["POST /v1/agents/{id}/runs (background)", "submit", 5],
     ] as const;
     table(
-      `Write-path latency over HTTP on ${BENCH_STORE}, 1 connection, ${WARMUP} warm-ups then n=${N} each (baseline: bare Hono handler, in-memory map); CPU and GC of this process (client and server)`,
+      `Write-path latency over HTTP on ${BENCH_STORE}, 1 connection, ${WARMUP} warm-ups then n=${N} each (baseline: bare Hono handler, in-memory map); CPU and GC of the server (this thread; the ${CLIENT} client runs in a worker)`,
       [
         "operation",
         "baseline p50",
@@ -226,8 +158,8 @@ export default async function bench(): Promise<void> {
         "major GC / 1k",
       ],
       ops.map(([label, key, target]) => {
-        const b = stats(base[key]);
-        const o = stats(ours[key]);
+        const b = stats(base[key].requests);
+        const o = stats(ours[key].requests);
         return [
           label,
           ms(b.p50),
@@ -237,14 +169,14 @@ export default async function bench(): Promise<void> {
           ms(o.p999),
           ms(o.max),
           target ? verdict(o.p99, target) : "-",
-          ms(ours[key].cpuMs ?? Number.NaN),
-          gcPer1k(ours[key], gc.pauses, 1),
-          gcPer1k(ours[key], gc.pauses, 4),
+          ms(ours[key].cpuMs),
+          gcPer1k(ours[key].requests, gc.pauses, 1),
+          gcPer1k(ours[key].requests, gc.pauses, 4),
         ];
       }),
     );
     table(
-      `Heap per request (${CLIENT} client and server in this process; baseline: the same client on the bare handler); promoted bytes are what a scavenge copies, so its pause grows with them`,
+      "Heap per request of the server (its thread only; baseline: the bare handler); promoted bytes are what a scavenge copies, so its pause grows with them",
       [
         "operation",
         "baseline KB alloc",
@@ -255,8 +187,8 @@ export default async function bench(): Promise<void> {
         "max",
       ],
       ops.map(([label, key]) => {
-        const b = base[key].heap!;
-        const o = ours[key].heap!;
+        const b = base[key].heap;
+        const o = ours[key].heap;
         const pauses = o.scavengeMs.length ? summarize(o.scavengeMs) : undefined;
         return [
           label,
@@ -270,10 +202,10 @@ export default async function bench(): Promise<void> {
       }),
     );
     table(
-      "Write-path tail: slow requests (> p99 of agentrt) that coincided with a WAL checkpoint or a GC pause",
+      "Write-path tail: slow requests (> p99 of agentrt) that coincided with a WAL checkpoint or a GC pause of the server",
       ["operation", "slow", "with checkpoint", "any request: checkpoint", "with GC", "any request: GC"],
       ops.map(([label, key]) => {
-        const a = attribute(ours[key], stats(ours[key]).p99, gc.pauses);
+        const a = attribute(ours[key].requests, stats(ours[key].requests).p99, gc.pauses);
         return [
           label,
           a.slow,
