@@ -8,7 +8,10 @@ export default defineConfig({
     // One long scenario: installs from a real registry take tens of seconds each.
     testTimeout: 240_000,
     hookTimeout: 60_000,
-    fileParallelism: false,
+    // The two files share only the registry (own temp dirs, package names and ports) and spend most
+    // of their time waiting on npm installs and child servers: run side by side, not one after the
+    // other (vitest would give them one worker on a 2-core machine).
+    maxWorkers: 2,
     // Read by scripts/test-summary.mjs next to the packages' reports.
     reporters: ["default", "json"],
     outputFile: { json: "coverage/test-report.json" },

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { AgentrtError, ErrorCode, type Logger } from "@agentrt/core";
 import {
+  type AgentCache,
   createAgentDirectory,
   createMemoryRateCounters,
   createMemoryStore,
@@ -71,8 +72,12 @@ export const DISCOVERY_CACHE_FILE = "discovery-cache.json";
  * (and LangGraph behind it) loads only when a template first needs it. A store without a
  * checkpointer provides none, and templates that require one are refused at discovery.
  */
-function hostServices(store: Store, registry: () => TemplateRegistry): ServiceProviders {
-  const agents = createAgentDirectory(store, registry);
+function hostServices(
+  store: Store,
+  agentCache: () => AgentCache,
+  registry: () => TemplateRegistry,
+): ServiceProviders {
+  const agents = createAgentDirectory(agentCache, registry);
   return {
     "agentrt.agents": () => agents,
     ...("checkpointer" in store ? { "agentrt.checkpointer": () => store.checkpointer } : {}),
@@ -125,8 +130,12 @@ export async function startServer(
     env: process.env,
     logger,
     settings: config.templateSettings,
-    // Templates use services only once discovery has filled the registry.
-    services: hostServices(store, () => registry!),
+    // Templates use services only once discovery has filled the registry and the runtime exists.
+    services: hostServices(
+      store,
+      () => runtime.agentCache,
+      () => registry!,
+    ),
   });
   const cache = config.discoveryCache
     ? loadDiscoveryCache(join(config.dataDir, DISCOVERY_CACHE_FILE))

@@ -30,7 +30,10 @@ describe("the agent directory templates see", () => {
   it("describes an agent by name or id with its template's input schema as JSON Schema", async () => {
     const store = createMemoryStore();
     const registry = createTemplateRegistry({ loaded: [loaded(withInput), loaded(anyInput)], rejected: [] });
-    const directory = createAgentDirectory(store, () => registry);
+    const directory = createAgentDirectory(
+      () => store.agents,
+      () => registry,
+    );
     const asker = await createAgent(store, withInput, "asker");
     await store.agents.update(asker.id, { description: "Asks things" });
     await createAgent(store, anyInput, "free-one");
