@@ -7,7 +7,7 @@ export default defineConfig({
     globalSetup: ["./global-setup.ts"],
     // One long scenario: installs from a real registry take tens of seconds each.
     testTimeout: 240_000,
-    hookTimeout: 60_000,
+    hookTimeout: 120_000,
     // The two files share only the registry (own temp dirs, package names and ports) and spend most
     // of their time waiting on npm installs and child servers: run side by side, not one after the
     // other (vitest would give them one worker on a 2-core machine).
