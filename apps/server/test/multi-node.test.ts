@@ -426,12 +426,12 @@ describe("several nodes on one PostgreSQL", () => {
       input: "tick",
     });
     expect(schedule.http).toBe(201);
-    const seconds = Number(process.env.AGENTRT_MULTI_NODE_CRON_SECONDS ?? 8);
+    const seconds = Number(process.env.AGENTRT_MULTI_NODE_CRON_SECONDS ?? 30);
     await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
     const runs = await call(nodes[2]!, "GET", "/v1/runs?agent=ticker&limit=200");
     expect(runs.data.length).toBeGreaterThan(0);
     // Each tick is claimed by one node: no two runs share a schedule second.
     const ticks = runs.data.map((r: { createdAt: string }) => r.createdAt.slice(0, 19));
     expect(new Set(ticks).size).toBe(ticks.length);
-  }, 60_000);
+  }, 90_000);
 });
