@@ -53,7 +53,8 @@ const encoder = new TextEncoder();
  * (`stop`, or `tool_calls` when the reply calls the caller's tools), with
  * `include_usage` a `choices: []` usage chunk (and `usage: null` on all the others), then
  * `[DONE]`. An error after the first byte can't change the status, so it is sent the way OpenAI
- * does: an `error` object as the last data line.
+ * does: an `error` object as the last data line. Yields the frames of one event at a time (the
+ * role chunk goes with the first).
  */
 async function* chunkFrames(
   identity: CompletionIdentity,
@@ -67,36 +68,43 @@ async function* chunkFrames(
   const usageNull = includeUsage ? `,"usage":null` : "";
   const chunk = (delta: string, finish: string) =>
     `${head}"choices":[{"index":0,"delta":${delta},"logprobs":null,"finish_reason":${finish}}]${usageNull}}\n\n`;
-  yield chunk(`{"role":"assistant","content":""}`, "null");
+  const content = (text: string) => chunk(`{"content":${JSON.stringify(text)}}`, "null");
+  let frames = chunk(`{"role":"assistant","content":""}`, "null");
   try {
     for (let step = first; !step.done; step = await events.next()) {
       const event = step.value;
       if (event.type === "delta") {
-        yield chunk(`{"content":${JSON.stringify(event.text)}}`, "null");
+        yield frames + content(event.text);
+        frames = "";
         continue;
       }
       // Agents that don't stream their text send it whole.
-      if (!event.streamed && event.text !== "")
-        yield chunk(`{"content":${JSON.stringify(event.text)}}`, "null");
-      for (const delta of toolCallDeltas(event.toolCalls)) yield chunk(delta, "null");
-      yield chunk("{}", event.toolCalls.length > 0 ? `"tool_calls"` : `"stop"`);
-      if (includeUsage) yield `${head}"choices":[],"usage":${JSON.stringify(event.usage)}}\n\n`;
-      yield "data: [DONE]\n\n";
+      if (!event.streamed && event.text !== "") frames += content(event.text);
+      for (const delta of toolCallDeltas(event.toolCalls)) frames += chunk(delta, "null");
+      frames += chunk("{}", event.toolCalls.length > 0 ? `"tool_calls"` : `"stop"`);
+      if (includeUsage) frames += `${head}"choices":[],"usage":${JSON.stringify(event.usage)}}\n\n`;
+      yield `${frames}data: [DONE]\n\n`;
+      frames = "";
     }
   } catch (error) {
     const problem = isAgentrtError(error)
       ? createProblem(error.code, error.message, undefined, templateStatus)
       : createProblem(ErrorCode.INTERNAL, "An internal error occurred");
-    yield `data: ${JSON.stringify(toOpenAiError(problem).body)}\n\n`;
+    yield `${frames}data: ${JSON.stringify(toOpenAiError(problem).body)}\n\n`;
   } finally {
     // Iterated by hand, so closed by hand: that ends the run follower and its subscription.
     await events.return?.();
   }
 }
 
+const TURN = Symbol("turn");
+/** Settles once the event loop has gone round: what is ready by then is written together. */
+const nextTurn = () => new Promise<typeof TURN>((resolve) => setImmediate(resolve, TURN));
+
 /**
  * The SSE response of a streamed completion. `first` was read before answering, so a run that
  * fails before its first token still gets a real error status. `onCancel` runs when the client goes away.
+ * Frames that are ready in the same turn of the event loop go out in one write, not one each.
  */
 export function chatStreamResponse(
   identity: CompletionIdentity,
@@ -110,11 +118,28 @@ export function chatStreamResponse(
   },
 ): Response {
   const frames = chunkFrames(identity, first, events, options.includeUsage, options.templateStatus);
+  /** A frame asked for but not ready when the last write went out. */
+  let ahead: Promise<IteratorResult<string>> | undefined;
   const body = new ReadableStream<Uint8Array>({
     async pull(controller) {
-      const { value, done } = await frames.next();
-      if (done) controller.close();
-      else controller.enqueue(encoder.encode(value));
+      const step = await (ahead ?? frames.next());
+      ahead = undefined;
+      if (step.done) return controller.close();
+      let text = step.value;
+      for (;;) {
+        const next = frames.next();
+        const ready = await Promise.race([next, nextTurn()]);
+        if (ready === TURN) {
+          ahead = next;
+          break;
+        }
+        if (ready.done) {
+          controller.enqueue(encoder.encode(text));
+          return controller.close();
+        }
+        text += ready.value;
+      }
+      controller.enqueue(encoder.encode(text));
     },
     cancel() {
       options.onCancel();
