@@ -98,15 +98,41 @@ async function* chunkFrames(
 }
 
 const TURN = Symbol("turn");
-/** Settles once the event loop has gone round: what is ready by then is written together. */
+/** Settles once the event loop has gone round. */
 const nextTurn = () => new Promise<typeof TURN>((resolve) => setImmediate(resolve, TURN));
 
 /**
- * The SSE response of a streamed completion. `first` was read before answering, so a run that
- * fails before its first token still gets a real error status. `onCancel` runs when the client goes away.
- * Frames that are ready in the same turn of the event loop go out in one write, not one each.
+ * Reads `frames` a batch at a time: a batch is what became ready before the event loop went round
+ * (at least one frame), so frames that come together go out in one write.
  */
-export function chatStreamResponse(
+function batches(frames: AsyncGenerator<string>) {
+  /** A frame asked for but not ready when the last batch was taken. */
+  let ahead: Promise<IteratorResult<string>> | undefined;
+  return async (): Promise<{ text: string; done: boolean }> => {
+    const step = await (ahead ?? frames.next());
+    ahead = undefined;
+    if (step.done) return { text: "", done: true };
+    let text = step.value;
+    for (;;) {
+      const next = frames.next();
+      const ready = await Promise.race([next, nextTurn()]);
+      if (ready === TURN) {
+        ahead = next;
+        return { text, done: false };
+      }
+      if (ready.done) return { text, done: true };
+      text += ready.value;
+    }
+  };
+}
+
+/**
+ * The SSE response of a streamed completion. `first` was read before answering, so a run that
+ * fails before its first token still gets a real error status. `onCancel` runs when the client goes
+ * away. A stream that is over by the time its first batch is ready (a fast agent) is answered as
+ * one body with a length, in one write; otherwise each batch is one write.
+ */
+export async function chatStreamResponse(
   identity: CompletionIdentity,
   first: IteratorResult<ChatEvent>,
   events: AsyncIterator<ChatEvent>,
@@ -116,41 +142,25 @@ export function chatStreamResponse(
     onCancel: () => void;
     templateStatus: TemplateStatusLookup;
   },
-): Response {
+): Promise<Response> {
   const frames = chunkFrames(identity, first, events, options.includeUsage, options.templateStatus);
-  /** A frame asked for but not ready when the last write went out. */
-  let ahead: Promise<IteratorResult<string>> | undefined;
+  const next = batches(frames);
+  const init = { status: 200, headers: { ...SSE_HEADERS, ...options.headers } };
+  const opening = await next();
+  if (opening.done) return new Response(opening.text, init);
   const body = new ReadableStream<Uint8Array>({
+    start(controller) {
+      controller.enqueue(encoder.encode(opening.text));
+    },
     async pull(controller) {
-      const step = await (ahead ?? frames.next());
-      ahead = undefined;
-      if (step.done) return controller.close();
-      let text = step.value;
-      for (;;) {
-        const next = frames.next();
-        const ready = await Promise.race([next, nextTurn()]);
-        if (ready === TURN) {
-          ahead = next;
-          break;
-        }
-        if (ready.done) {
-          controller.enqueue(encoder.encode(text));
-          return controller.close();
-        }
-        text += ready.value;
-      }
-      controller.enqueue(encoder.encode(text));
+      const { text, done } = await next();
+      if (text !== "") controller.enqueue(encoder.encode(text));
+      if (done) controller.close();
     },
     cancel() {
       options.onCancel();
       void frames.return(undefined);
     },
   });
-  return new Response(body, {
-    status: 200,
-    headers: {
-      ...SSE_HEADERS,
-      ...options.headers,
-    },
-  });
+  return new Response(body, init);
 }

@@ -129,12 +129,12 @@ export function createOpenAiRoutes(services: AppServices, guards: MiddlewareHand
       stopWatching();
       return failed(error) as never;
     }
-    return chatStreamResponse(identity, first, events, {
+    return (await chatStreamResponse(identity, first, events, {
       includeUsage: body.stream_options?.include_usage === true,
       headers: responseHeaders,
       onCancel: cancel,
       templateStatus: runtime.errorStatus,
-    }) as never;
+    })) as never;
   });
   return app;
 }
