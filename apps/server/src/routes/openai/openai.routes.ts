@@ -1,5 +1,6 @@
 import { ChatParamsSchema, ToolCallSchema } from "@agentrt/core";
 import { z } from "@hono/zod-openapi";
+import { fastAccept } from "../../lib/fast-accept.js";
 import {
   defineApiRoute,
   jsonBody,
@@ -8,7 +9,6 @@ import {
   OnDisconnectSchema,
   OPENAI_TOO_MANY_REQUESTS,
 } from "../../lib/openapi.js";
-import { fastAccept } from "../../lib/fast-accept.js";
 import { chatFieldsTable } from "./chat-fields.js";
 import { isCommonChatRequest } from "./common-request.js";
 
