@@ -52,9 +52,7 @@ export async function createApiKey(
 }
 
 /**
- * Resolves bearer keys with a small cache so the hot path costs one map look-up, not a hash and a
- * store query. The cache is keyed by the key as presented (the process sees it on every request
- * anyway); only a miss hashes it to look it up in the store, which keeps hashes only.
+ * Resolves bearer keys with a small cache so the hot path costs one hash, not a store query.
  * `forget` drops a key whose record changed (wired to the runtime's invalidations, so a change on
  * any node reaches this one). With `maxAgeMs` (a store other nodes write) an entry is read again
  * once that old, which bounds how long a lost change notification keeps a revoked key working.
@@ -68,29 +66,27 @@ export function createKeyResolver(
   const lastTouch = new Map<string, number>();
   /** Bumped by every `forget`: a read that was in flight meanwhile may have seen the old record. */
   let generation = 0;
-
-  async function read(key: string, now: number): Promise<ApiKeyRecord | undefined> {
-    const hash = hashApiKey(key);
-    const readFrom = generation;
-    const record = await store.findByHash(hash);
-    // Constant-time compare of the stored hash guards against a store answering the wrong record.
-    if (!record || !timingSafeEqual(Buffer.from(record.hash), Buffer.from(hash))) {
-      cache.delete(key);
-      return undefined;
-    }
-    if (readFrom === generation) {
-      if (cache.size > 10_000) cache.clear();
-      cache.set(key, { record, readAt: now });
-    }
-    return record;
-  }
-
   return {
     async resolve(key: string): Promise<ApiKeyRecord | undefined> {
+      const hash = hashApiKey(key);
       const now = Date.now();
-      const cached = cache.get(key);
-      const record = cached && now - cached.readAt <= maxAgeMs ? cached.record : await read(key, now);
-      if (!record) return undefined;
+      let record: ApiKeyRecord | undefined;
+      const cached = cache.get(hash);
+      if (cached && now - cached.readAt <= maxAgeMs) record = cached.record;
+      else {
+        const readFrom = generation;
+        record = await store.findByHash(hash);
+        if (!record) {
+          cache.delete(hash);
+          return undefined;
+        }
+        if (readFrom === generation) {
+          if (cache.size > 10_000) cache.clear();
+          cache.set(hash, { record, readAt: now });
+        }
+      }
+      // Constant-time compare of the stored hash guards against a cache poisoned by a collision bug.
+      if (!timingSafeEqual(Buffer.from(record.hash), Buffer.from(hash))) return undefined;
       if (now - (lastTouch.get(record.id) ?? 0) > touchEveryMs) {
         lastTouch.set(record.id, now);
         void store.touch(record.id, nowIso()).catch(() => {});
@@ -99,7 +95,7 @@ export function createKeyResolver(
     },
     forget(id: string): void {
       generation++;
-      for (const [key, entry] of cache) if (entry.record.id === id) cache.delete(key);
+      for (const [hash, entry] of cache) if (entry.record.id === id) cache.delete(hash);
       lastTouch.delete(id);
     },
   };
