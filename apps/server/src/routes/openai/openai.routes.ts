@@ -10,7 +10,6 @@ import {
   OPENAI_TOO_MANY_REQUESTS,
 } from "../../lib/openapi.js";
 import { chatFieldsTable } from "./chat-fields.js";
-import { isCommonChatRequest } from "./common-request.js";
 
 export const OPENAI_ERROR_SCHEMA = "OpenAIError";
 
@@ -213,10 +212,7 @@ export const createChatCompletion = defineApiRoute({
     "Like OpenAI, a stateless completion is not stored unless the request says `store: true` (or the agent's `retention.storeCompletions` does): it still counts in metrics, traces, rate limits and the agent's limits, but leaves no run behind (no `x-agentrt-run-id` header). A completion on a thread is always stored as a run.",
     "Request fields the agent ignored are named in the `x-agentrt-ignored-params` response header; the full table is in the `ChatCompletionRequest` schema.",
   ].join("\n\n"),
-  request: {
-    headers: ChatHeadersSchema,
-    body: jsonBody(fastAccept(ChatCompletionRequestSchema, isCommonChatRequest)),
-  },
+  request: { headers: ChatHeadersSchema, body: jsonBody(ChatCompletionRequestSchema) },
   responses: {
     ...openAiErrors,
     200: {
