@@ -1,6 +1,5 @@
 import { ChatParamsSchema, ToolCallSchema } from "@agentrt/core";
 import { z } from "@hono/zod-openapi";
-import { fastAccept } from "../../lib/fast-accept.js";
 import {
   defineApiRoute,
   jsonBody,
