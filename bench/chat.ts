@@ -204,8 +204,8 @@ export default async function bench(): Promise<void> {
       const base = direct!.lat;
       const serverCpu = (cpuMs: number) => cpuMs - direct!.cpuMs;
       for (const { label, rps, lat, cpuMs } of measured) {
-        // The stateless row is the one the design's bar is about.
-        const isAgentrt = label === targets[2]![0];
+        // The stateless row is the one the design's bar is about; the echo row shows the host's share.
+        const isAgentrt = label === targets[2]![0] || label === targets[3]![0];
         const rpsRatio = rps / proxied!.rps;
         const cpuRatio = serverCpu(cpuMs) / serverCpu(proxied!.cpuMs);
         rows.push([

@@ -8,6 +8,25 @@ import type { KeyRateLimiter } from "./rate-limit.js";
 import type { AppEnv } from "./types.js";
 
 /**
+ * Refuses bodies over `maxBytes`. A body with a content length is judged by its header alone; only
+ * a chunked one goes through Hono's counting `bodyLimit`, because that one reads `raw.body`, which
+ * makes @hono/node-server build a full web Request (and body stream) for the request.
+ */
+function limitBody(maxBytes: number): MiddlewareHandler<AppEnv> {
+  const tooLarge = () => {
+    throw new AgentrtError(ErrorCode.PAYLOAD_TOO_LARGE, `The request body exceeds ${maxBytes} bytes`);
+  };
+  const counting = bodyLimit({ maxSize: maxBytes, onError: tooLarge });
+  return (c, next) => {
+    const { headers } = c.req.raw;
+    if (headers.has("transfer-encoding")) return counting(c, next);
+    const length = headers.get("content-length");
+    if (length !== null && Number.parseInt(length, 10) > maxBytes) tooLarge();
+    return next();
+  };
+}
+
+/**
  * What every `/v1` request passes before its handler: body size limit, API key, JSON body (and
  * the route's scope check then spends the key's rate limit, through `keyLimiter`). Each
  * throws its refusal, so the sub-app it is mounted in (REST or OpenAI) answers in its own format.
@@ -22,15 +41,7 @@ export function createGuards(
       c.set("keyLimiter", keyLimiter);
       await next();
     },
-    bodyLimit({
-      maxSize: config.bodyLimitBytes,
-      onError: () => {
-        throw new AgentrtError(
-          ErrorCode.PAYLOAD_TOO_LARGE,
-          `The request body exceeds ${config.bodyLimitBytes} bytes`,
-        );
-      },
-    }),
+    limitBody(config.bodyLimitBytes),
     authenticate(keys),
     jsonBody(config.maxJsonDepth),
   ];

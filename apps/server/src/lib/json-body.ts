@@ -3,16 +3,18 @@ import type { MiddlewareHandler } from "hono";
 
 const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
 
-function depthExceeds(value: unknown, max: number): boolean {
-  // Iterative walk: a recursive one could itself overflow on the input it is meant to reject.
-  const stack: [unknown, number][] = [[value, 1]];
-  while (stack.length > 0) {
-    const [node, depth] = stack.pop()!;
-    if (typeof node !== "object" || node === null) continue;
-    if (depth > max) return true;
-    for (const child of Array.isArray(node) ? node : Object.values(node)) {
-      if (typeof child === "object" && child !== null) stack.push([child, depth + 1]);
-    }
+/**
+ * Recursive without allocating: it stops one level past `max` (at most 512, see
+ * AGENTRT_MAX_JSON_DEPTH), so the input it rejects can't make it overflow the stack.
+ */
+function depthExceeds(value: unknown, max: number, depth = 1): boolean {
+  if (typeof value !== "object" || value === null) return false;
+  if (depth > max) return true;
+  if (Array.isArray(value)) {
+    for (const child of value) if (depthExceeds(child, max, depth + 1)) return true;
+  } else {
+    for (const key in value)
+      if (depthExceeds((value as Record<string, unknown>)[key], max, depth + 1)) return true;
   }
   return false;
 }

@@ -1,5 +1,6 @@
 import { subscribe, unsubscribe } from "node:diagnostics_channel";
 import type { RetentionStats, RunObserver } from "@agentrt/runtime";
+import type { HttpBindings } from "@hono/node-server";
 import type { MiddlewareHandler } from "hono";
 import { routePath } from "hono/route";
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
@@ -248,20 +249,33 @@ export function createMetrics(options: MetricsOptions) {
     },
   };
 
-  /** Counts every request by its route pattern; an SSE stream counts as active until its body ends. */
-  const middleware: MiddlewareHandler = async (c, next) => {
+  // prom-client hashes the label values on every call; the children are looked up once per series.
+  const requestSeries = new Map<string, { count: { inc(): void }; duration: { observe(v: number): void } }>();
+  const seriesOf = (method: string, route: string, status: number) => {
+    const key = `${method} ${route} ${status}`;
+    let series = requestSeries.get(key);
+    if (!series) {
+      series = {
+        count: httpRequests.labels({ method, route, status }),
+        duration: httpDuration.labels({ method, route }),
+      };
+      requestSeries.set(key, series);
+    }
+    return series;
+  };
+
+  /** Counts every request by its route pattern; an SSE stream counts as active until its response ends. */
+  const middleware: MiddlewareHandler<{ Bindings: HttpBindings }> = async (c, next) => {
     const started = performance.now();
     await next();
-    const route = routePath(c, -1);
-    httpRequests.inc({ method: c.req.method, route, status: c.res.status });
-    httpDuration.observe({ method: c.req.method, route }, (performance.now() - started) / 1000);
-    const body = c.res.body;
-    if (body && c.res.headers.get("content-type")?.startsWith("text/event-stream")) {
+    const { res } = c;
+    const series = seriesOf(c.req.method, routePath(c, -1), res.status);
+    series.count.inc();
+    series.duration.observe((performance.now() - started) / 1000);
+    // The headers only: reading `res.body` would turn @hono/node-server's lightweight response into a full one.
+    if (res.headers.get("content-type")?.startsWith("text/event-stream")) {
       sseStreams.inc();
-      c.res = new Response(
-        countedStream(body, () => sseStreams.dec()),
-        c.res,
-      );
+      c.env.outgoing.once("close", () => sseStreams.dec());
     }
   };
 
@@ -281,32 +295,3 @@ export function createMetrics(options: MetricsOptions) {
   };
 }
 export type Metrics = ReturnType<typeof createMetrics>;
-
-/** `body`, calling `done` once when it ends, fails or the client goes away. */
-function countedStream(body: ReadableStream<Uint8Array>, done: () => void): ReadableStream<Uint8Array> {
-  const reader = body.getReader();
-  let ended = false;
-  const end = () => {
-    if (ended) return;
-    ended = true;
-    done();
-  };
-  return new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      try {
-        const { done: finished, value } = await reader.read();
-        if (finished) {
-          end();
-          controller.close();
-        } else controller.enqueue(value);
-      } catch (error) {
-        end();
-        controller.error(error);
-      }
-    },
-    async cancel(reason) {
-      end();
-      await reader.cancel(reason);
-    },
-  });
-}

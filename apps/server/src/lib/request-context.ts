@@ -18,7 +18,8 @@ export function requestContext(logger: Logger, logRequests: boolean): Middleware
     const requestId = given && REQUEST_ID.test(given) ? given : randomUUID();
     const started = performance.now();
     await withLogFields({ requestId }, next);
-    c.header("x-request-id", requestId);
+    // On the response as made: `c.header` now would copy it into a new one.
+    c.res.headers.set("x-request-id", requestId);
     if (!logRequests) return;
     logger.debug("request", {
       requestId,

@@ -53,7 +53,8 @@ const encoder = new TextEncoder();
  * (`stop`, or `tool_calls` when the reply calls the caller's tools), with
  * `include_usage` a `choices: []` usage chunk (and `usage: null` on all the others), then
  * `[DONE]`. An error after the first byte can't change the status, so it is sent the way OpenAI
- * does: an `error` object as the last data line.
+ * does: an `error` object as the last data line. Yields the frames of one event at a time (the
+ * role chunk goes with the first).
  */
 async function* chunkFrames(
   identity: CompletionIdentity,
@@ -67,38 +68,71 @@ async function* chunkFrames(
   const usageNull = includeUsage ? `,"usage":null` : "";
   const chunk = (delta: string, finish: string) =>
     `${head}"choices":[{"index":0,"delta":${delta},"logprobs":null,"finish_reason":${finish}}]${usageNull}}\n\n`;
-  yield chunk(`{"role":"assistant","content":""}`, "null");
+  const content = (text: string) => chunk(`{"content":${JSON.stringify(text)}}`, "null");
+  let frames = chunk(`{"role":"assistant","content":""}`, "null");
   try {
     for (let step = first; !step.done; step = await events.next()) {
       const event = step.value;
       if (event.type === "delta") {
-        yield chunk(`{"content":${JSON.stringify(event.text)}}`, "null");
+        yield frames + content(event.text);
+        frames = "";
         continue;
       }
       // Agents that don't stream their text send it whole.
-      if (!event.streamed && event.text !== "")
-        yield chunk(`{"content":${JSON.stringify(event.text)}}`, "null");
-      for (const delta of toolCallDeltas(event.toolCalls)) yield chunk(delta, "null");
-      yield chunk("{}", event.toolCalls.length > 0 ? `"tool_calls"` : `"stop"`);
-      if (includeUsage) yield `${head}"choices":[],"usage":${JSON.stringify(event.usage)}}\n\n`;
-      yield "data: [DONE]\n\n";
+      if (!event.streamed && event.text !== "") frames += content(event.text);
+      for (const delta of toolCallDeltas(event.toolCalls)) frames += chunk(delta, "null");
+      frames += chunk("{}", event.toolCalls.length > 0 ? `"tool_calls"` : `"stop"`);
+      if (includeUsage) frames += `${head}"choices":[],"usage":${JSON.stringify(event.usage)}}\n\n`;
+      yield `${frames}data: [DONE]\n\n`;
+      frames = "";
     }
   } catch (error) {
     const problem = isAgentrtError(error)
       ? createProblem(error.code, error.message, undefined, templateStatus)
       : createProblem(ErrorCode.INTERNAL, "An internal error occurred");
-    yield `data: ${JSON.stringify(toOpenAiError(problem).body)}\n\n`;
+    yield `${frames}data: ${JSON.stringify(toOpenAiError(problem).body)}\n\n`;
   } finally {
     // Iterated by hand, so closed by hand: that ends the run follower and its subscription.
     await events.return?.();
   }
 }
 
+const TURN = Symbol("turn");
+/** Settles once the event loop has gone round. */
+const nextTurn = () => new Promise<typeof TURN>((resolve) => setImmediate(resolve, TURN));
+
+/**
+ * Reads `frames` a batch at a time: a batch is what became ready before the event loop went round
+ * (at least one frame), so frames that come together go out in one write.
+ */
+function batches(frames: AsyncGenerator<string>) {
+  /** A frame asked for but not ready when the last batch was taken. */
+  let ahead: Promise<IteratorResult<string>> | undefined;
+  return async (): Promise<{ text: string; done: boolean }> => {
+    const step = await (ahead ?? frames.next());
+    ahead = undefined;
+    if (step.done) return { text: "", done: true };
+    let text = step.value;
+    for (;;) {
+      const next = frames.next();
+      const ready = await Promise.race([next, nextTurn()]);
+      if (ready === TURN) {
+        ahead = next;
+        return { text, done: false };
+      }
+      if (ready.done) return { text, done: true };
+      text += ready.value;
+    }
+  };
+}
+
 /**
  * The SSE response of a streamed completion. `first` was read before answering, so a run that
- * fails before its first token still gets a real error status. `onCancel` runs when the client goes away.
+ * fails before its first token still gets a real error status. `onCancel` runs when the client goes
+ * away. A stream that is over by the time its first batch is ready (a fast agent) is answered as
+ * one body with a length, in one write; otherwise each batch is one write.
  */
-export function chatStreamResponse(
+export async function chatStreamResponse(
   identity: CompletionIdentity,
   first: IteratorResult<ChatEvent>,
   events: AsyncIterator<ChatEvent>,
@@ -108,24 +142,25 @@ export function chatStreamResponse(
     onCancel: () => void;
     templateStatus: TemplateStatusLookup;
   },
-): Response {
+): Promise<Response> {
   const frames = chunkFrames(identity, first, events, options.includeUsage, options.templateStatus);
+  const next = batches(frames);
+  const init = { status: 200, headers: { ...SSE_HEADERS, ...options.headers } };
+  const opening = await next();
+  if (opening.done) return new Response(opening.text, init);
   const body = new ReadableStream<Uint8Array>({
+    start(controller) {
+      controller.enqueue(encoder.encode(opening.text));
+    },
     async pull(controller) {
-      const { value, done } = await frames.next();
+      const { text, done } = await next();
+      if (text !== "") controller.enqueue(encoder.encode(text));
       if (done) controller.close();
-      else controller.enqueue(encoder.encode(value));
     },
     cancel() {
       options.onCancel();
       void frames.return(undefined);
     },
   });
-  return new Response(body, {
-    status: 200,
-    headers: {
-      ...SSE_HEADERS,
-      ...options.headers,
-    },
-  });
+  return new Response(body, init);
 }

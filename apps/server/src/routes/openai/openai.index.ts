@@ -90,13 +90,12 @@ export function createOpenAiRoutes(services: AppServices, guards: MiddlewareHand
       created: Math.floor(Date.now() / 1000),
       model: body.model,
     };
-    const responseHeaders: Record<string, string> = {
-      // Only a stored run can be looked up by its id.
-      ...(run.stored ? { [RUN_ID_HEADER]: run.runId } : {}),
-      ...(threadId ? { "x-agentrt-thread-id": threadId } : {}),
-      // Never silent: what the request asked for that this answer does not reflect.
-      ...(ignored.length > 0 ? { "x-agentrt-ignored-params": ignored.join(", ") } : {}),
-    };
+    const responseHeaders: Record<string, string> = {};
+    // Only a stored run can be looked up by its id.
+    if (run.stored) responseHeaders[RUN_ID_HEADER] = run.runId;
+    if (threadId) responseHeaders["x-agentrt-thread-id"] = threadId;
+    // Never silent: what the request asked for that this answer does not reflect.
+    if (ignored.length > 0) responseHeaders["x-agentrt-ignored-params"] = ignored.join(", ");
     const events = chatEvents(run.events(abort.signal), prepared);
     // A failed run is answered so that no client retries what the run already did.
     const failed = (error: unknown) => {
@@ -129,12 +128,12 @@ export function createOpenAiRoutes(services: AppServices, guards: MiddlewareHand
       stopWatching();
       return failed(error) as never;
     }
-    return chatStreamResponse(identity, first, events, {
+    return (await chatStreamResponse(identity, first, events, {
       includeUsage: body.stream_options?.include_usage === true,
       headers: responseHeaders,
       onCancel: cancel,
       templateStatus: runtime.errorStatus,
-    }) as never;
+    })) as never;
   });
   return app;
 }
