@@ -5,7 +5,7 @@ import { type ChatOutcome, endChatSpan, startChatSpan } from "./chat-span.js";
 import type { ConversationConfig } from "./config-schema.js";
 import { postForResponse, ResponseTimeoutError, readText } from "./http-post.js";
 import type { ChatMessage } from "./input-schema.js";
-import { readSseData } from "./sse.js";
+import { createSseParser } from "./sse.js";
 import {
   providerMessage,
   upstreamConnectionError,
@@ -187,14 +187,39 @@ export function createChatClient(config: ConversationConfig, apiKey: () => Promi
   }
 
   return {
+    // One generator from the socket to the caller: each layer would cost a promise hop per token.
     async *stream(messages, params, signal) {
       const span = startChatSpan(config.model, url);
       const outcome: ChatOutcome = {};
       let failure: unknown;
       try {
-        for await (const part of reply(messages, params, signal, outcome)) {
-          if (part.type === "usage") outcome.usage = part;
-          yield part;
+        const response = await open(messages, params, signal, true);
+        const reader = createStreamReader(outcome);
+        try {
+          response.setEncoding("utf8");
+          // An event's JSON is parsed just before its text is yielded: a bad event fails after the text before it.
+          for await (const chunk of response) {
+            for (const data of reader.sse.push(chunk as string)) {
+              const text = reader.take(data);
+              if (text !== undefined) yield { type: "delta", text };
+            }
+          }
+          const last = reader.sse.end();
+          const text = last === undefined ? undefined : reader.take(last);
+          if (text !== undefined) yield { type: "delta", text };
+        } catch (error) {
+          if (signal.aborted) throw signal.reason;
+          if (isAgentrtError(error)) throw error;
+          throw upstreamStreamError((error as Error).message, error);
+        } finally {
+          // Left early (consumer stopped, or a bad chunk): close the HTTP request.
+          if (!response.complete) response.destroy();
+        }
+        const calls = reader.toolCalls.calls();
+        if (calls.length > 0) yield { type: "tool_calls", calls };
+        if (reader.usage) {
+          outcome.usage = reader.usage;
+          yield reader.usage;
         }
       } catch (error) {
         failure = error;
@@ -260,46 +285,38 @@ export function createChatClient(config: ConversationConfig, apiKey: () => Promi
     };
   }
 
-  async function* reply(
-    messages: ChatMessage[],
-    params: CallerParams,
-    signal: AbortSignal,
-    outcome: ChatOutcome,
-  ): AsyncGenerator<ReplyPart> {
-    const response = await open(messages, params, signal, true);
-    response.setEncoding("utf8");
-    let usage: StreamChunk["usage"];
+  /**
+   * Reads a streamed reply event by event, synchronously: `take` hands back an event's text and
+   * keeps the rest (tool calls, usage, finish reason).
+   */
+  function createStreamReader(outcome: ChatOutcome) {
     const toolCalls = createToolCallCollector();
-    try {
-      for await (const data of readSseData(response)) {
-        // `[DONE]` ends the reply, but the body is read to its end so the connection can be reused.
-        if (data === "[DONE]") continue;
-        let chunk: StreamChunk;
-        try {
-          chunk = JSON.parse(data) as StreamChunk;
-        } catch (error) {
-          throw upstreamStreamError(`not JSON: ${data.slice(0, 200)}`, error);
-        }
-        if (chunk.error) throw upstreamStreamError(providerMessage(data));
-        const delta = chunk.choices?.[0]?.delta;
-        const text = delta?.content;
-        if (typeof text === "string" && text !== "") yield { type: "delta", text };
-        if (Array.isArray(delta?.tool_calls)) toolCalls.add(delta.tool_calls);
-        const finishReason = chunk.choices?.[0]?.finish_reason;
-        if (finishReason) outcome.finishReason = finishReason;
-        if (chunk.usage) usage = chunk.usage;
+    /** One event's data; returns the text it adds, if any. */
+    function take(data: string): string | undefined {
+      // `[DONE]` ends the reply, but the body is read to its end so the connection can be reused.
+      if (data === "[DONE]") return undefined;
+      let chunk: StreamChunk;
+      try {
+        chunk = JSON.parse(data) as StreamChunk;
+      } catch (error) {
+        throw upstreamStreamError(`not JSON: ${data.slice(0, 200)}`, error);
       }
-    } catch (error) {
-      if (signal.aborted) throw signal.reason;
-      if (isAgentrtError(error)) throw error;
-      throw upstreamStreamError((error as Error).message, error);
-    } finally {
-      // Left early (consumer stopped, or a bad chunk): close the HTTP request.
-      if (!response.complete) response.destroy();
+      if (chunk.error) throw upstreamStreamError(providerMessage(data));
+      if (chunk.usage) reader.usage = usagePart(chunk.usage);
+      const choice = chunk.choices?.[0];
+      if (!choice) return undefined;
+      if (choice.finish_reason) outcome.finishReason = choice.finish_reason;
+      const delta = choice.delta;
+      if (Array.isArray(delta?.tool_calls)) toolCalls.add(delta.tool_calls);
+      const text = delta?.content;
+      return typeof text === "string" && text !== "" ? text : undefined;
     }
-    const calls = toolCalls.calls();
-    if (calls.length > 0) yield { type: "tool_calls", calls };
-    const reported = usagePart(usage);
-    if (reported) yield reported;
+    const reader = {
+      sse: createSseParser(),
+      toolCalls,
+      usage: undefined as CompleteReply["usage"],
+      take,
+    };
+    return reader;
   }
 }
