@@ -129,7 +129,7 @@ function batches(frames: AsyncGenerator<string>) {
 /**
  * The SSE response of a streamed completion. `first` was read before answering, so a run that
  * fails before its first token still gets a real error status. `onCancel` runs when the client goes
- * away. A stream that is over by the time its first batch is ready (a fast agent) is answered as
+ * away, `onEnd` once it has ended. A stream that is over by the time its first batch is ready (a fast agent) is answered as
  * one body with a length, in one write; otherwise each batch is one write.
  */
 export async function chatStreamResponse(
@@ -140,6 +140,8 @@ export async function chatStreamResponse(
     includeUsage: boolean;
     headers: Record<string, string>;
     onCancel: () => void;
+    /** Runs once the stream has ended, so nothing keeps watching the finished request. */
+    onEnd: () => void;
     templateStatus: TemplateStatusLookup;
   },
 ): Promise<Response> {
@@ -147,7 +149,10 @@ export async function chatStreamResponse(
   const next = batches(frames);
   const init = { status: 200, headers: { ...SSE_HEADERS, ...options.headers } };
   const opening = await next();
-  if (opening.done) return new Response(opening.text, init);
+  if (opening.done) {
+    options.onEnd();
+    return new Response(opening.text, init);
+  }
   const body = new ReadableStream<Uint8Array>({
     start(controller) {
       controller.enqueue(encoder.encode(opening.text));
@@ -155,7 +160,9 @@ export async function chatStreamResponse(
     async pull(controller) {
       const { text, done } = await next();
       if (text !== "") controller.enqueue(encoder.encode(text));
-      if (done) controller.close();
+      if (!done) return;
+      controller.close();
+      options.onEnd();
     },
     cancel() {
       options.onCancel();

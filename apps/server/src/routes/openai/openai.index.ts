@@ -132,6 +132,7 @@ export function createOpenAiRoutes(services: AppServices, guards: MiddlewareHand
       includeUsage: body.stream_options?.include_usage === true,
       headers: responseHeaders,
       onCancel: cancel,
+      onEnd: stopWatching,
       templateStatus: runtime.errorStatus,
     })) as never;
   });
