@@ -1,12 +1,16 @@
 // Chat completions through a conversation agent vs calling the fake model directly, same run, same
-// client: throughput at 10 connections (autocannon) and added latency at 1 connection. A bare Hono
-// route forwarding to the fake model is shown too: the floor for any server that proxies.
+// client: throughput at 10 connections (autocannon) and added latency at 1 connection. The baseline
+// the design's bars name is a bare Hono route calling the model with the official openai SDK (as a
+// proxy is usually written); a route that only pipes the bytes through (no parsing at all) is shown
+// too, as the floor for any server in between.
 import type { AddressInfo } from "node:net";
 import { createFakeModelServer } from "@agentrt/testing";
 import { serve } from "@hono/node-server";
 // @ts-expect-error autocannon ships no type declarations
 import autocannon from "autocannon";
 import { Hono } from "hono";
+import { streamSSE } from "hono/streaming";
+import OpenAI from "openai";
 import { BENCH_KEY, firstPartyLinks, startBenchServer } from "./host.ts";
 import { ms, type Summary, sample, table, verdict } from "./lib.ts";
 
@@ -28,10 +32,9 @@ interface AutocannonResult {
   errors: number;
 }
 
-/** Forwards the request to the model and streams its answer back: no agent logic at all. */
-async function startProxy(modelUrl: string): Promise<{ url: string; close: () => void }> {
-  const app = new Hono();
-  app.post("/v1/chat/completions", async (c) => {
+/** Pipes the request to the model and its answer back, bytes unread: no agent logic at all. */
+function passThrough(modelUrl: string): Hono {
+  return new Hono().post("/v1/chat/completions", async (c) => {
     const upstream = await fetch(`${modelUrl}/chat/completions`, {
       method: "POST",
       headers: { "content-type": "application/json", authorization: "Bearer sk-bench" },
@@ -42,6 +45,23 @@ async function startProxy(modelUrl: string): Promise<{ url: string; close: () =>
       headers: { "content-type": upstream.headers.get("content-type") ?? "" },
     });
   });
+}
+
+/** The proxy as people write it: the official SDK calls the model, the route answers its result. */
+function sdkProxy(modelUrl: string): Hono {
+  const client = new OpenAI({ baseURL: modelUrl, apiKey: "sk-bench", maxRetries: 0 });
+  return new Hono().post("/v1/chat/completions", async (c) => {
+    const body = await c.req.json<OpenAI.ChatCompletionCreateParams>();
+    if (!body.stream) return c.json(await client.chat.completions.create({ ...body, stream: false }));
+    const chunks = await client.chat.completions.create({ ...body, stream: true });
+    return streamSSE(c, async (sse) => {
+      for await (const chunk of chunks) await sse.writeSSE({ data: JSON.stringify(chunk) });
+      await sse.writeSSE({ data: "[DONE]" });
+    });
+  });
+}
+
+async function startProxy(app: Hono): Promise<{ url: string; close: () => void }> {
   return new Promise((resolve) => {
     const server = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, (info: AddressInfo) =>
       resolve({ url: `http://127.0.0.1:${info.port}`, close: () => server.close() }),
@@ -90,7 +110,7 @@ async function latency(target: Target, stream: boolean): Promise<{ lat: Summary;
   return { lat, cpuMs: (cpu.user + cpu.system) / 1000 / (N + warmup) };
 }
 
-/** PERFORMANCE.md's bar for a conversation agent, against the bare proxy measured in the same run. */
+/** PERFORMANCE.md's bar for a conversation agent, against the Hono + openai SDK proxy measured in the same run. */
 function designVerdict(stream: boolean, addedP50: number, rpsRatio: number, cpuRatio: number): string {
   const [rpsBar, cpuBar] = stream ? [1.2, 1.0] : [0.7, 1.3];
   const misses = [
@@ -103,7 +123,8 @@ function designVerdict(stream: boolean, addedP50: number, rpsRatio: number, cpuR
 
 export default async function bench(): Promise<void> {
   const fake = await createFakeModelServer();
-  const proxy = await startProxy(fake.url);
+  const proxy = await startProxy(sdkProxy(fake.url));
+  const pipe = await startProxy(passThrough(fake.url));
   process.env.BENCH_FAKE_KEY = "sk-bench";
   const agentrt = await startBenchServer({
     links: firstPartyLinks(),
@@ -161,7 +182,11 @@ export default async function bench(): Promise<void> {
     };
     const targets: [string, Target][] = [
       ["fake model, direct", direct],
-      ["bare proxy -> fake model", { ...direct, url: `${proxy.url}/v1/chat/completions` }],
+      ["bare Hono + openai SDK proxy -> fake model", { ...direct, url: `${proxy.url}/v1/chat/completions` }],
+      [
+        "bare Hono pass-through (bytes unread) -> fake model",
+        { ...direct, url: `${pipe.url}/v1/chat/completions` },
+      ],
       [
         "agentrt: conversation agent, stateless (not stored)",
         { url: `${agentrt.url}/v1/chat/completions`, headers: admin, body: request("bench-chat") },
@@ -200,12 +225,12 @@ export default async function bench(): Promise<void> {
       for (const [label, target] of targets)
         measured.push({ label, ...(await latency(target, stream)), rps: 0 });
       for (const [i, [, target]] of targets.entries()) measured[i]!.rps = await throughput(target, stream);
-      const [direct, proxied] = measured;
+      const [direct, proxied, piped] = measured;
       const base = direct!.lat;
       const serverCpu = (cpuMs: number) => cpuMs - direct!.cpuMs;
       for (const { label, rps, lat, cpuMs } of measured) {
         // The stateless row is the one the design's bar is about; the echo row shows the host's share.
-        const isAgentrt = label === targets[2]![0] || label === targets[3]![0];
+        const isAgentrt = label === targets[3]![0] || label === targets[4]![0];
         const rpsRatio = rps / proxied!.rps;
         const cpuRatio = serverCpu(cpuMs) / serverCpu(proxied!.cpuMs);
         rows.push([
@@ -213,6 +238,7 @@ export default async function bench(): Promise<void> {
           label,
           rps.toFixed(0),
           lat === base ? "-" : `${rpsRatio.toFixed(2)}x`,
+          lat === base ? "-" : `${(rps / piped!.rps).toFixed(2)}x`,
           ms(lat.p50),
           ms(lat.p99),
           lat === base ? "-" : ms(lat.p50 - base.p50),
@@ -229,12 +255,13 @@ export default async function bench(): Promise<void> {
         "mode",
         "server",
         "req/s",
-        "vs proxy",
+        "vs SDK proxy",
+        "vs pass-through",
         "p50",
         "p99",
         "added p50",
         "added p99",
-        "server CPU/req (vs proxy)",
+        "server CPU/req (vs SDK proxy)",
         "issue: added p50 < 2 ms",
         "design: <= 0.8 ms; >= 0.7x / 1.2x req/s, <= 1.3x / 1.0x CPU (non-stream / stream)",
       ],
@@ -243,6 +270,7 @@ export default async function bench(): Promise<void> {
   } finally {
     await agentrt.close();
     proxy.close();
+    pipe.close();
     await fake.close();
   }
 }
