@@ -1,3 +1,4 @@
+import type { IncomingHttpHeaders } from "node:http";
 import {
   context,
   propagation,
@@ -6,7 +7,6 @@ import {
   type TextMapGetter,
   trace,
 } from "@opentelemetry/api";
-import type { IncomingHttpHeaders } from "node:http";
 import type { MiddlewareHandler } from "hono";
 import { routePath } from "hono/route";
 import type { AppEnv } from "./types.js";
