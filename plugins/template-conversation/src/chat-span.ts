@@ -27,16 +27,19 @@ export function startChatSpan(model: string, url: URL): Span {
 }
 
 export function endChatSpan(span: Span, outcome: ChatOutcome, error?: unknown): void {
-  if (outcome.usage) {
-    span.setAttributes({
-      "gen_ai.usage.input_tokens": outcome.usage.promptTokens,
-      "gen_ai.usage.output_tokens": outcome.usage.completionTokens,
-    });
-  }
-  if (outcome.finishReason) span.setAttribute("gen_ai.response.finish_reasons", [outcome.finishReason]);
-  if (error !== undefined) {
-    span.setAttribute("error.type", (error as { code?: string }).code ?? (error as Error).name ?? "Error");
-    span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
-  }
+  // One call: each validates and copies what it is given.
+  span.setAttributes({
+    ...(outcome.usage
+      ? {
+          "gen_ai.usage.input_tokens": outcome.usage.promptTokens,
+          "gen_ai.usage.output_tokens": outcome.usage.completionTokens,
+        }
+      : {}),
+    ...(outcome.finishReason ? { "gen_ai.response.finish_reasons": [outcome.finishReason] } : {}),
+    ...(error === undefined
+      ? {}
+      : { "error.type": (error as { code?: string }).code ?? (error as Error).name ?? "Error" }),
+  });
+  if (error !== undefined) span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
   span.end();
 }

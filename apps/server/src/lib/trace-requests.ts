@@ -1,3 +1,4 @@
+import type { IncomingHttpHeaders } from "node:http";
 import {
   context,
   propagation,
@@ -8,10 +9,18 @@ import {
 } from "@opentelemetry/api";
 import type { MiddlewareHandler } from "hono";
 import { routePath } from "hono/route";
+import type { AppEnv } from "./types.js";
 
 const tracer = trace.getTracer("@agentrt/server");
 
-const headerGetter: TextMapGetter<Headers> = {
+/** Node's parsed request headers (lower-cased names): read in place, no Fetch `Headers` built. */
+const nodeHeaders: TextMapGetter<IncomingHttpHeaders> = {
+  get: (headers, key) => headers[key],
+  keys: (headers) => Object.keys(headers),
+};
+
+/** The Fetch request's headers, when the app is not served by @hono/node-server (tests, other hosts). */
+const fetchHeaders: TextMapGetter<Headers> = {
   get: (headers, key) => headers.get(key) ?? undefined,
   keys: (headers) => [...headers.keys()],
 };
@@ -21,9 +30,12 @@ const headerGetter: TextMapGetter<Headers> = {
  * path; the caller's `traceparent` is its parent. Everything the request does, including runs it
  * queues, happens in this span's context. Installed only when tracing is on.
  */
-export function traceRequests(): MiddlewareHandler {
+export function traceRequests(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    const parent = propagation.extract(context.active(), c.req.raw.headers, headerGetter);
+    const incoming = c.env?.incoming;
+    const parent = incoming
+      ? propagation.extract(context.active(), incoming.headers, nodeHeaders)
+      : propagation.extract(context.active(), c.req.raw.headers, fetchHeaders);
     const method = c.req.method;
     const span = tracer.startSpan(
       method,
@@ -45,12 +57,15 @@ export function traceRequests(): MiddlewareHandler {
     } finally {
       if (recording) {
         const route = routePath(c, -1);
+        const status = c.res.status;
         span.updateName(`${method} ${route}`);
-        span.setAttributes({ "http.route": route, "http.response.status_code": c.res.status });
-        if (c.res.status >= 500) {
-          span.setAttribute("error.type", String(c.res.status));
-          span.setStatus({ code: SpanStatusCode.ERROR });
-        }
+        // One call: each validates and copies what it is given.
+        span.setAttributes({
+          "http.route": route,
+          "http.response.status_code": status,
+          ...(status >= 500 ? { "error.type": String(status) } : {}),
+        });
+        if (status >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
       }
       span.end();
     }

@@ -138,13 +138,16 @@ export function startRunProbe(
         revision: source.revision,
         threadId: job.threadId ?? undefined,
       };
-      span.updateName(`invoke_agent ${source.agent.name}`);
-      span.setAttributes({
-        "gen_ai.agent.name": source.agent.name,
-        "agentrt.template.name": info.template,
-        "agentrt.template.version": info.templateVersion,
-        "agentrt.agent.revision": info.revision,
-      });
+      // A span the sampler dropped records nothing: its name and attributes would be built for nobody.
+      if (span.isRecording()) {
+        span.updateName(`invoke_agent ${source.agent.name}`);
+        span.setAttributes({
+          "gen_ai.agent.name": source.agent.name,
+          "agentrt.template.name": info.template,
+          "agentrt.template.version": info.templateVersion,
+          "agentrt.agent.revision": info.revision,
+        });
+      }
       observer?.runStarted?.(info, job.queuedAt === undefined ? undefined : began - job.queuedAt);
     },
     event(event) {
@@ -153,11 +156,8 @@ export function startRunProbe(
     finished(end) {
       const ending = (typeof end === "string" ? end : end.status) as RunEnding;
       const error = typeof end === "string" ? null : end.error;
-      span.setAttribute("agentrt.run.status", ending);
-      if (error) {
-        span.setAttribute("error.type", error.code);
-        span.setStatus({ code: SpanStatusCode.ERROR, message: error.message });
-      }
+      span.setAttributes({ "agentrt.run.status": ending, ...(error ? { "error.type": error.code } : {}) });
+      if (error) span.setStatus({ code: SpanStatusCode.ERROR, message: error.message });
       span.end();
       if (info) observer?.runFinished?.(info, ending, performance.now() - began);
     },
