@@ -109,9 +109,8 @@ function batches(
   read: (event: StoredRunEvent) => ChatEvent | undefined,
   writer: ReturnType<typeof chunkWriter>,
 ) {
-  let ended = first === undefined;
+  let ended = first === undefined || first.type === "end";
   let pending: string | undefined = first && writer.frames(first);
-  if (first?.type === "end") ended = true;
   /** An event asked for but not ready when the last batch was taken. */
   let ahead: Promise<IteratorResult<StoredRunEvent>> | undefined;
   /** Frames for the next run event; ends the batch on the end, an error or the events stopping. */
@@ -135,38 +134,44 @@ function batches(
     ahead = undefined;
     return next;
   };
+  /** The frames of the batch being taken. */
+  let batch = "";
+  /** Adds the frames that are ready before the loop goes round; false if it went round first. */
+  const takeUntilTurn = async (): Promise<boolean> => {
+    // Settles the pending wait for an event once the loop has gone round without it.
+    let wake: (turned: undefined) => void = () => {};
+    const turn = setImmediate(() => wake(undefined));
+    try {
+      while (!ended) {
+        const next = ask();
+        const ready = await new Promise<IteratorResult<StoredRunEvent> | undefined>((resolve, reject) => {
+          wake = resolve;
+          next.then(resolve, reject);
+        });
+        if (ready === undefined) {
+          ahead = next;
+          return false;
+        }
+        batch += take(ready);
+      }
+      return true;
+    } finally {
+      clearImmediate(turn);
+    }
+  };
   return async (): Promise<{ text: string; done: boolean }> => {
-    let text = pending ?? "";
+    batch = pending ?? "";
     pending = undefined;
     try {
-      while (text === "" && !ended) text = take(await ask());
-      if (ended) return { text, done: true };
-      // Settles the pending wait for an event once the loop has gone round without it.
-      let wake: (turned: undefined) => void = () => {};
-      const turn = setImmediate(() => wake(undefined));
-      try {
-        while (!ended) {
-          const next = ask();
-          const ready = await new Promise<IteratorResult<StoredRunEvent> | undefined>((resolve, reject) => {
-            wake = resolve;
-            next.then(resolve, reject);
-          });
-          if (ready === undefined) {
-            ahead = next;
-            return { text, done: false };
-          }
-          text += take(ready);
-        }
-      } finally {
-        clearImmediate(turn);
-      }
+      while (batch === "" && !ended) batch = take(await ask());
+      if (!ended && !(await takeUntilTurn())) return { text: batch, done: false };
     } catch (error) {
       ended = true;
-      text += writer.error(error);
+      batch += writer.error(error);
     }
     // Followed by hand, so closed by hand: that ends the run follower and its subscription.
     await events.return?.();
-    return { text, done: true };
+    return { text: batch, done: true };
   };
 }
 
