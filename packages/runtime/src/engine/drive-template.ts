@@ -13,7 +13,7 @@ export interface DriveOptions {
    * Promises must settle in call order. The drive may return before the last ones settle: the
    * journal writes a run's outstanding events before (or with) its end.
    */
-  record(event: TemplateEvent): Promise<void>;
+  record(event: TemplateEvent): Promise<unknown>;
 }
 
 export interface DriveResult {
@@ -34,8 +34,8 @@ const MAX_UNSTORED = 64;
  * one waits for all. A failure is kept (never left unhandled), thrown by the next `add`, and
  * announced by `failed` so a template busy elsewhere is not waited for.
  */
-function createRecorder(record: (event: TemplateEvent) => Promise<void>) {
-  let latest: Promise<void> = Promise.resolve();
+function createRecorder(record: (event: TemplateEvent) => Promise<unknown>) {
+  let latest: Promise<unknown> = Promise.resolve();
   let unstored = 0;
   let failure: { error: unknown } | undefined;
   let onFailure = () => {};
@@ -49,18 +49,28 @@ function createRecorder(record: (event: TemplateEvent) => Promise<void>) {
     failed,
     /** The error `failed` announced. */
     error: () => failure?.error,
-    /** Records an event; throws an earlier event's failure instead, or waits when too many are unstored. */
-    async add(event: TemplateEvent): Promise<void> {
+    /**
+     * Records an event; throws an earlier event's failure instead. Returns a wait only when too many
+     * are unstored, so the common event costs no promise hop of its own.
+     */
+    add(event: TemplateEvent): Promise<void> | undefined {
       check();
-      latest = record(event).catch((error: unknown) => {
+      let stored: Promise<unknown>;
+      try {
+        stored = record(event);
+      } catch (error) {
+        // A record that throws fails the same way as one whose promise rejects.
+        stored = Promise.reject(error);
+      }
+      latest = stored.catch((error: unknown) => {
         failure ??= { error };
         onFailure();
       });
-      if (++unstored >= MAX_UNSTORED) {
-        await latest;
+      if (++unstored < MAX_UNSTORED) return undefined;
+      return latest.then(() => {
         unstored = 0;
         check();
-      }
+      });
     },
   };
 }
@@ -91,6 +101,24 @@ function afterAbort(
 function closeQuietly(iterator: AsyncIterator<unknown>): void {
   // Not awaited: a template stuck in `next()` would also be stuck in `return()`.
   iterator.return?.().catch(() => {});
+}
+
+/**
+ * The event contract's check. A streamed token is the one event a template yields many times per
+ * run, so it is checked by hand: the same answer zod gives (a new object with only the contract's
+ * fields), without zod's per-call work. Anything else, valid or not, goes to zod.
+ */
+function checkEvent(value: unknown): ReturnType<typeof TemplateEventSchema.safeParse> {
+  const event = value as { type?: unknown; text?: unknown } | null;
+  if (
+    typeof event === "object" &&
+    !Array.isArray(event) &&
+    event?.type === "output.delta" &&
+    typeof event.text === "string"
+  ) {
+    return { success: true, data: { type: "output.delta", text: event.text } };
+  }
+  return TemplateEventSchema.safeParse(value);
 }
 
 /**
@@ -134,7 +162,7 @@ export async function driveTemplate(options: DriveOptions): Promise<DriveResult>
         return { output, abandoned: true };
       }
       if (step.done) return { output, abandoned: false };
-      const parsed = TemplateEventSchema.safeParse(step.value);
+      const parsed = checkEvent(step.value);
       if (!parsed.success) {
         closeQuietly(iterator);
         const type = (step.value as { type?: unknown } | null)?.type;
@@ -145,7 +173,8 @@ export async function driveTemplate(options: DriveOptions): Promise<DriveResult>
       }
       if (parsed.data.type === "output") output = parsed.data.output;
       try {
-        await recorder.add(parsed.data);
+        const backPressure = recorder.add(parsed.data);
+        if (backPressure) await backPressure;
       } catch (error) {
         closeQuietly(iterator);
         throw error;

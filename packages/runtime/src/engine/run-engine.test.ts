@@ -177,6 +177,21 @@ describe("run lifecycle", () => {
     ]);
   });
 
+  it("keeps a token event's contract fields only, and fails one whose text is not a string", async () => {
+    const { store, engine, agent } = await setup();
+    const { run } = await engine.submit({
+      agent,
+      input: script(
+        { emit: { type: "output.delta", text: "hi", extra: 1 } },
+        { emit: { type: "output.delta", text: 7 } },
+      ),
+    });
+    const done = await engine.wait(run.id);
+    expect(done.error?.code).toBe("TEMPLATE_INVALID");
+    const delta = (await store.runs.events(run.id, 0)).find((e) => e.type === "output.delta");
+    expect(delta?.data).toEqual({ type: "output.delta", text: "hi" });
+  });
+
   it("rejects input that does not match the template's input schema before creating a run", async () => {
     const { store, engine, agent } = await setup();
     expect(await codeOf(engine.submit({ agent, input: { nope: 1 } }))).toBe("VALIDATION_FAILED");

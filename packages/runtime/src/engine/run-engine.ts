@@ -486,9 +486,9 @@ export function createRunEngine(options: RunEngineOptions): RunEngine {
         input: job.run.input,
         ctx: runContext(job, source, signal),
         graceMs,
-        record: async (event) => {
+        record: (event) => {
           probe.event(event);
-          await sink.append(event);
+          return sink.append(event);
         },
       });
       outcome = { status: "succeeded", output: result.output };

@@ -16,25 +16,26 @@ export type ChatEvent =
   | { type: "end"; text: string; toolCalls: ToolCall[]; usage: ChatUsage; streamed: boolean };
 
 /**
- * Follows a run's events into chat events. Usage is summed over the run (an agent may call models
- * several times). A run that does not succeed throws its error code, with `details.runFailure`
- * saying the run was started and whether it did anything before it failed (`acted`). Ends without
- * an `end` when the events stop early (the follower's signal fired).
+ * Reads a run's events one at a time into chat events (undefined for an event a reply doesn't
+ * show). Usage is summed over the run (an agent may call models several times). A run that does not
+ * succeed throws its error code, with `details.runFailure` saying the run was started and whether
+ * it did anything before it failed (`acted`). Synchronous, so a streamed reply turns each run event
+ * into frames without another async layer per token.
  */
-export async function* chatEvents(
-  events: AsyncIterable<StoredRunEvent>,
+export function chatReader(
   reply: Pick<PreparedChat, "reply" | "toolCalls">,
-): AsyncGenerator<ChatEvent> {
+): (event: StoredRunEvent) => ChatEvent | undefined {
   const usage: ChatUsage = { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 };
   let streamed = false;
   let acted = false;
-  for await (const { data } of events) {
+  return ({ data }) => {
     if (!LIFECYCLE_EVENTS.has(data.type)) acted = true;
     if (data.type === "output.delta") {
-      if (data.text === "") continue;
+      if (data.text === "") return undefined;
       streamed = true;
-      yield { type: "delta", text: data.text };
-    } else if (data.type === "usage") {
+      return { type: "delta", text: data.text };
+    }
+    if (data.type === "usage") {
       usage.prompt_tokens += data.promptTokens;
       usage.completion_tokens += data.completionTokens;
       usage.total_tokens += data.promptTokens + data.completionTokens;
@@ -46,14 +47,30 @@ export async function* chatEvents(
           { details: { ...data.error?.details, runFailure: { acted } } },
         );
       }
-      yield {
+      return {
         type: "end",
         text: reply.reply(data.output),
         toolCalls: reply.toolCalls(data.output),
         usage,
         streamed,
       };
-      return;
     }
+    return undefined;
+  };
+}
+
+/**
+ * The next chat event of `events` (read by `read`), or undefined when the events stop early (the
+ * follower's signal fired) or after the end.
+ */
+export async function nextChatEvent(
+  events: AsyncIterator<StoredRunEvent>,
+  read: (event: StoredRunEvent) => ChatEvent | undefined,
+): Promise<ChatEvent | undefined> {
+  for (;;) {
+    const step = await events.next();
+    if (step.done) return undefined;
+    const event = read(step.value);
+    if (event) return event;
   }
 }

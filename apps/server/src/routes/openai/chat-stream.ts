@@ -1,4 +1,5 @@
 import { ErrorCode, isAgentrtError, type ToolCall } from "@agentrt/core";
+import type { StoredRunEvent } from "@agentrt/runtime";
 import { createProblem, type TemplateStatusLookup, toOpenAiError } from "../../lib/problem.js";
 import { SSE_HEADERS } from "../../lib/sse.js";
 import type { ChatEvent } from "./chat-events.js";
@@ -53,76 +54,124 @@ const encoder = new TextEncoder();
  * (`stop`, or `tool_calls` when the reply calls the caller's tools), with
  * `include_usage` a `choices: []` usage chunk (and `usage: null` on all the others), then
  * `[DONE]`. An error after the first byte can't change the status, so it is sent the way OpenAI
- * does: an `error` object as the last data line. Yields the frames of one event at a time (the
+ * does: an `error` object as the last data line. Returns the frames of one event at a time (the
  * role chunk goes with the first).
  */
-async function* chunkFrames(
+function chunkWriter(
   identity: CompletionIdentity,
-  first: IteratorResult<ChatEvent>,
-  events: AsyncIterator<ChatEvent>,
   includeUsage: boolean,
   templateStatus: TemplateStatusLookup,
-): AsyncGenerator<string> {
+) {
   // The identity fields are serialised once; each chunk only adds its own part.
   const head = `data: {"id":${JSON.stringify(identity.id)},"object":"chat.completion.chunk","created":${identity.created},"model":${JSON.stringify(identity.model)},"system_fingerprint":null,`;
   const usageNull = includeUsage ? `,"usage":null` : "";
   const chunk = (delta: string, finish: string) =>
     `${head}"choices":[{"index":0,"delta":${delta},"logprobs":null,"finish_reason":${finish}}]${usageNull}}\n\n`;
   const content = (text: string) => chunk(`{"content":${JSON.stringify(text)}}`, "null");
-  let frames = chunk(`{"role":"assistant","content":""}`, "null");
-  try {
-    for (let step = first; !step.done; step = await events.next()) {
-      const event = step.value;
-      if (event.type === "delta") {
-        yield frames + content(event.text);
-        frames = "";
-        continue;
-      }
+  let role = chunk(`{"role":"assistant","content":""}`, "null");
+  /** Whatever has not gone out yet comes first (the role chunk, until the first frames). */
+  const opening = () => {
+    const frames = role;
+    role = "";
+    return frames;
+  };
+  return {
+    frames(event: ChatEvent): string {
+      if (event.type === "delta") return opening() + content(event.text);
+      let frames = opening();
       // Agents that don't stream their text send it whole.
       if (!event.streamed && event.text !== "") frames += content(event.text);
       for (const delta of toolCallDeltas(event.toolCalls)) frames += chunk(delta, "null");
       frames += chunk("{}", event.toolCalls.length > 0 ? `"tool_calls"` : `"stop"`);
       if (includeUsage) frames += `${head}"choices":[],"usage":${JSON.stringify(event.usage)}}\n\n`;
-      yield `${frames}data: [DONE]\n\n`;
-      frames = "";
-    }
-  } catch (error) {
-    const problem = isAgentrtError(error)
-      ? createProblem(error.code, error.message, undefined, templateStatus)
-      : createProblem(ErrorCode.INTERNAL, "An internal error occurred");
-    yield `${frames}data: ${JSON.stringify(toOpenAiError(problem).body)}\n\n`;
-  } finally {
-    // Iterated by hand, so closed by hand: that ends the run follower and its subscription.
-    await events.return?.();
-  }
+      return `${frames}data: [DONE]\n\n`;
+    },
+    error(error: unknown): string {
+      const problem = isAgentrtError(error)
+        ? createProblem(error.code, error.message, undefined, templateStatus)
+        : createProblem(ErrorCode.INTERNAL, "An internal error occurred");
+      return `${opening()}data: ${JSON.stringify(toOpenAiError(problem).body)}\n\n`;
+    },
+  };
 }
 
-const TURN = Symbol("turn");
-/** Settles once the event loop has gone round. */
-const nextTurn = () => new Promise<typeof TURN>((resolve) => setImmediate(resolve, TURN));
+type RunEvents = AsyncIterator<StoredRunEvent>;
 
 /**
- * Reads `frames` a batch at a time: a batch is what became ready before the event loop went round
- * (at least one frame), so frames that come together go out in one write.
+ * Reads a run's events into SSE text a batch at a time: a batch is the frames that became ready
+ * before the event loop went round (at least one frame), so frames that come together go out in
+ * one write. The run events are turned into frames synchronously, and the loop turn is checked
+ * once per batch: a fast agent's whole reply is a dozen events in one turn.
  */
-function batches(frames: AsyncGenerator<string>) {
-  /** A frame asked for but not ready when the last batch was taken. */
-  let ahead: Promise<IteratorResult<string>> | undefined;
-  return async (): Promise<{ text: string; done: boolean }> => {
-    const step = await (ahead ?? frames.next());
-    ahead = undefined;
-    if (step.done) return { text: "", done: true };
-    let text = step.value;
-    for (;;) {
-      const next = frames.next();
-      const ready = await Promise.race([next, nextTurn()]);
-      if (ready === TURN) {
-        ahead = next;
-        return { text, done: false };
-      }
-      if (ready.done) return { text, done: true };
-      text += ready.value;
+function batches(
+  first: ChatEvent | undefined,
+  events: RunEvents,
+  read: (event: StoredRunEvent) => ChatEvent | undefined,
+  writer: ReturnType<typeof chunkWriter>,
+) {
+  let ended = first === undefined || first.type === "end";
+  let pending: string | undefined = first && writer.frames(first);
+  /** An event asked for but not ready when the last batch was taken. */
+  let ahead: Promise<IteratorResult<StoredRunEvent>> | undefined;
+  /** Frames for the next run event; ends the batch on the end, an error or the events stopping. */
+  const take = (step: IteratorResult<StoredRunEvent>): string => {
+    if (step.done) {
+      ended = true;
+      return "";
     }
+    try {
+      const event = read(step.value);
+      if (!event) return "";
+      if (event.type === "end") ended = true;
+      return writer.frames(event);
+    } catch (error) {
+      ended = true;
+      return writer.error(error);
+    }
+  };
+  const ask = () => {
+    const next = ahead ?? events.next();
+    ahead = undefined;
+    return next;
+  };
+  /** The frames of the batch being taken. */
+  let batch = "";
+  /** Adds the frames that are ready before the loop goes round; false if it went round first. */
+  const takeUntilTurn = async (): Promise<boolean> => {
+    // Settles the pending wait for an event once the loop has gone round without it.
+    let wake: (turned: undefined) => void = () => {};
+    const turn = setImmediate(() => wake(undefined));
+    try {
+      while (!ended) {
+        const next = ask();
+        const ready = await new Promise<IteratorResult<StoredRunEvent> | undefined>((resolve, reject) => {
+          wake = resolve;
+          next.then(resolve, reject);
+        });
+        if (ready === undefined) {
+          ahead = next;
+          return false;
+        }
+        batch += take(ready);
+      }
+      return true;
+    } finally {
+      clearImmediate(turn);
+    }
+  };
+  return async (): Promise<{ text: string; done: boolean }> => {
+    batch = pending ?? "";
+    pending = undefined;
+    try {
+      while (batch === "" && !ended) batch = take(await ask());
+      if (!ended && !(await takeUntilTurn())) return { text: batch, done: false };
+    } catch (error) {
+      ended = true;
+      batch += writer.error(error);
+    }
+    // Followed by hand, so closed by hand: that ends the run follower and its subscription.
+    await events.return?.();
+    return { text: batch, done: true };
   };
 }
 
@@ -134,8 +183,9 @@ function batches(frames: AsyncGenerator<string>) {
  */
 export async function chatStreamResponse(
   identity: CompletionIdentity,
-  first: IteratorResult<ChatEvent>,
-  events: AsyncIterator<ChatEvent>,
+  first: ChatEvent | undefined,
+  events: RunEvents,
+  read: (event: StoredRunEvent) => ChatEvent | undefined,
   options: {
     includeUsage: boolean;
     headers: Record<string, string>;
@@ -145,8 +195,12 @@ export async function chatStreamResponse(
     templateStatus: TemplateStatusLookup;
   },
 ): Promise<Response> {
-  const frames = chunkFrames(identity, first, events, options.includeUsage, options.templateStatus);
-  const next = batches(frames);
+  const next = batches(
+    first,
+    events,
+    read,
+    chunkWriter(identity, options.includeUsage, options.templateStatus),
+  );
   const init = { status: 200, headers: { ...SSE_HEADERS, ...options.headers } };
   const opening = await next();
   if (opening.done) {
@@ -166,7 +220,7 @@ export async function chatStreamResponse(
     },
     cancel() {
       options.onCancel();
-      void frames.return(undefined);
+      void events.return?.(undefined);
     },
   });
   return new Response(body, init);

@@ -8,7 +8,7 @@ import { DEFAULT_ON_DISCONNECT, RUN_ID_HEADER } from "../../lib/openapi.js";
 import { openAiErrorResponse } from "../../lib/problem.js";
 import type { AppServices } from "../../lib/services.js";
 import type { AppEnv } from "../../lib/types.js";
-import { type ChatEvent, chatEvents } from "./chat-events.js";
+import { type ChatEvent, chatReader, nextChatEvent } from "./chat-events.js";
 import { sortChatRequest } from "./chat-fields.js";
 import { toChatMessages } from "./chat-messages.js";
 import { type CompletionIdentity, chatCompletion, chatStreamResponse } from "./chat-stream.js";
@@ -96,7 +96,8 @@ export function createOpenAiRoutes(services: AppServices, guards: MiddlewareHand
     if (threadId) responseHeaders["x-agentrt-thread-id"] = threadId;
     // Never silent: what the request asked for that this answer does not reflect.
     if (ignored.length > 0) responseHeaders["x-agentrt-ignored-params"] = ignored.join(", ");
-    const events = chatEvents(run.events(abort.signal), prepared);
+    const followed = run.events(abort.signal);
+    const read = chatReader(prepared);
     // A failed run is answered so that no client retries what the run already did.
     const failed = (error: unknown) => {
       const answer =
@@ -109,7 +110,10 @@ export function createOpenAiRoutes(services: AppServices, guards: MiddlewareHand
     if (!body.stream) {
       let end: Extract<ChatEvent, { type: "end" }> | undefined;
       try {
-        for await (const event of events) if (event.type === "end") end = event;
+        for await (const event of followed) {
+          const chat = read(event);
+          if (chat?.type === "end") end = chat;
+        }
       } catch (error) {
         return failed(error) as never;
       } finally {
@@ -121,14 +125,16 @@ export function createOpenAiRoutes(services: AppServices, guards: MiddlewareHand
     }
 
     // Waiting for the first event keeps a run that fails before any text an HTTP error.
-    let first: IteratorResult<ChatEvent>;
+    const events = followed[Symbol.asyncIterator]();
+    let first: ChatEvent | undefined;
     try {
-      first = await events.next();
+      first = await nextChatEvent(events, read);
     } catch (error) {
       stopWatching();
+      void events.return?.(undefined);
       return failed(error) as never;
     }
-    return (await chatStreamResponse(identity, first, events, {
+    return (await chatStreamResponse(identity, first, events, read, {
       includeUsage: body.stream_options?.include_usage === true,
       headers: responseHeaders,
       onCancel: cancel,

@@ -8,7 +8,7 @@ export interface RunFailureAnswer {
   headers: Record<string, string>;
 }
 
-/** Set by `chatEvents` on the error of a run that was started. */
+/** Set by `chatReader` on the error of a run that was started. */
 interface RunFailureMark {
   acted: boolean;
 }
