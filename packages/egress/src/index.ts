@@ -18,6 +18,7 @@ export {
 export {
   FILTERS,
   type Filter,
+  hasPlaceholder,
   isWholePlaceholder,
   type ParseResult,
   type PathCheck,

@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { isWholePlaceholder, type PathCheck, parsePath, parsePlaceholders } from "./placeholders.js";
+import {
+  hasPlaceholder,
+  isWholePlaceholder,
+  type PathCheck,
+  parsePath,
+  parsePlaceholders,
+} from "./placeholders.js";
 
 const argsOnly: PathCheck = (segments, text) =>
   segments[0] === "args" ? undefined : `"${text}" must start with "args"`;
@@ -45,6 +51,15 @@ describe("parsePlaceholders", () => {
       ok: false,
       message: '{{process.env}}: "process.env" must start with "args"',
     });
+  });
+});
+
+describe("hasPlaceholder", () => {
+  it("finds a placeholder anywhere, and nothing in plain text or lone braces", () => {
+    expect(hasPlaceholder("https://api.example.com/items/{{args.id}}?x=1")).toBe(true);
+    expect(hasPlaceholder("{{ not a path }}")).toBe(true);
+    expect(hasPlaceholder("https://api.example.com/items")).toBe(false);
+    expect(hasPlaceholder("{ {args.id} }")).toBe(false);
   });
 });
 

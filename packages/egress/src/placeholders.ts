@@ -58,6 +58,11 @@ export function parsePlaceholders(text: string, check: PathCheck): ParseResult<P
   return { ok: true, value: placeholders };
 }
 
+/** True when the string holds a `{{ … }}` anywhere (well-formed or not: parsing says which). */
+export function hasPlaceholder(text: string): boolean {
+  return /\{\{[^{}]*\}\}/.test(text);
+}
+
 /** True when the string is exactly one placeholder, so it can stand for a non-string value. */
 export function isWholePlaceholder(text: string): boolean {
   return /^\{\{[^{}]*\}\}$/.test(text.trim());

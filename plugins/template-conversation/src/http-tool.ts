@@ -1,29 +1,26 @@
 import { type KeySource, lookupApiKey } from "@agentrt/core";
-import { type EgressFetch, type RenderedRequest, renderRequest, sendHttpRequest } from "@agentrt/egress";
+import {
+  type EgressFetch,
+  hasPlaceholder,
+  type RenderedRequest,
+  renderRequest,
+  sendHttpRequest,
+} from "@agentrt/egress";
 import { type ServerToolConfig, TOOL_ARGUMENTS } from "./config-schema.js";
 import type { ServerTool } from "./server-tools.js";
+import { parseArguments } from "./tool-arguments.js";
 
 /** Answers past this are refused while reading, before `maxToolResultChars` cuts what the model sees. */
 export const HTTP_TOOL_MAX_RESPONSE_BYTES = 5 * 1024 * 1024;
 
 type HttpToolConfig = Extract<ServerToolConfig, { type: "http" }>;
 
-const PLACEHOLDER = /\{\{[^{}]*\}\}/;
-
-function parseArguments(args: string): Record<string, unknown> {
-  const parsed: unknown = JSON.parse(args || "{}");
-  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
-    throw new Error("the arguments are not a JSON object");
-  }
-  return parsed as Record<string, unknown>;
-}
-
 /** A template that places no argument itself: no placeholder anywhere and no body. */
 function placesNoArguments(config: HttpToolConfig): boolean {
   return (
     config.body === undefined &&
     [config.url, ...Object.values(config.headers)].every(
-      (value) => typeof value !== "string" || !PLACEHOLDER.test(value),
+      (value) => typeof value !== "string" || !hasPlaceholder(value),
     )
   );
 }

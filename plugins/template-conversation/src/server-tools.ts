@@ -11,6 +11,7 @@ import type { ServerToolConfig } from "./config-schema.js";
 import { httpTool } from "./http-tool.js";
 import { createMcpSource } from "./mcp-source.js";
 import { parseSettings } from "./settings.js";
+import { parseArguments } from "./tool-arguments.js";
 
 /** A tool the agent runs itself. `run` gets the model's arguments (JSON text) and must honour `signal`. */
 export interface ServerTool {
@@ -26,14 +27,6 @@ const TEXT_INPUT = {
   properties: { input: { type: "string", description: "What to ask the agent" } },
   required: ["input"],
 };
-
-function parseArguments(args: string): Record<string, unknown> {
-  const parsed: unknown = JSON.parse(args || "{}");
-  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
-    throw new Error("the arguments are not a JSON object");
-  }
-  return parsed as Record<string, unknown>;
-}
 
 /**
  * How the model calls an agent: `parameters` (the tool's JSON Schema) and whether the run input is

@@ -178,8 +178,9 @@ function batches(
 /**
  * The SSE response of a streamed completion. `first` was read before answering, so a run that
  * fails before its first token still gets a real error status. `onCancel` runs when the client goes
- * away, `onEnd` once it has ended. A stream that is over by the time its first batch is ready (a fast agent) is answered as
- * one body with a length, in one write; otherwise each batch is one write.
+ * away, `onEnd` once the stream has ended. A stream that is over by the time its first batch is
+ * ready (a fast agent) is answered as one body with a length, in one write; otherwise each batch is
+ * one write.
  */
 export async function chatStreamResponse(
   identity: CompletionIdentity,
