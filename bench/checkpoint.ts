@@ -2,12 +2,9 @@
 // straight on the SQLite store (no HTTP, no validation), with SQLite's auto-checkpoint on the write
 // path and with the background checkpoint worker, in one run. A request "had a checkpoint" when the
 // WAL was reset around it; slow means above that mode's p99. `BENCH=checkpoint node bench/run.ts`
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createId } from "@agentrt/runtime";
-import { createSqliteStore } from "@agentrt/store-sqlite";
 import { ms, summarize, table } from "./lib.ts";
+import { openBenchStore, runtime } from "./lib-store.ts";
 import { attribute, type Timed, walStamp, watchGc } from "./lib-tail.ts";
 
 const N = Number(process.env.BENCH_N ?? 3000);
@@ -20,15 +17,15 @@ const config = {
 };
 
 async function creates(walCheckpointIntervalMs: number) {
-  const dir = mkdtempSync(join(tmpdir(), "agentrt-ckpt-"));
-  const store = createSqliteStore({ dataDir: dir, walCheckpointIntervalMs });
-  const wal = join(dir, "agentrt.db-wal");
+  const opened = await openBenchStore({ walCheckpointIntervalMs });
+  const { store } = opened;
+  const wal = join(opened.dir, "agentrt.db-wal");
   const gc = watchGc();
   const out: Timed[] = [];
   for (let i = 0; i < N; i++) {
     const start = performance.now();
     await store.agents.create({
-      id: createId("agt"),
+      id: runtime.createId("agt"),
       name: `a-${i}`,
       description: null,
       templateName: "task",
@@ -39,8 +36,7 @@ async function creates(walCheckpointIntervalMs: number) {
     out.push({ start, end: performance.now(), wal: walStamp(wal) });
   }
   gc.stop();
-  await store.close();
-  rmSync(dir, { recursive: true, force: true });
+  await opened.close();
   return { out, gc: gc.pauses };
 }
 

@@ -1,5 +1,5 @@
 /**
- * Store-level helpers for the retention benches: the runtime and SQLite store of the checkout under
+ * Store-level helpers for the retention and checkpoint benches: the runtime and SQLite store of the checkout under
  * test (BENCH_ROOT), a fresh store with one agent, and one run's writes as the engine issues them.
  */
 import { mkdtempSync, rmSync } from "node:fs";
