@@ -239,7 +239,10 @@ export function describeStoreConformance(name: string, options: StoreConformance
       const { store, agentId } = await withAgent();
       await store.agents.update(agentId, { templateVersion: "1.1.0" });
       const other = await store.agents.create({ ...newAgent("b"), templateName: "other" });
-      const at = (msAgo: number) => new Date(Date.now() - msAgo).toISOString();
+      // One clock reading: with a fresh Date.now() per timestamp, a millisecond ticking between a
+      // run's start and end made its duration 301 ms instead of 300.
+      const now = Date.now();
+      const at = (msAgo: number) => new Date(now - msAgo).toISOString();
       const base = 10 * 60_000;
       const ended = async (
         agent: string,
