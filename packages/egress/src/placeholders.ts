@@ -22,7 +22,12 @@ export type ParseResult<T> = { ok: true; value: T } | { ok: false; message: stri
 /** Why a well-formed path is not readable in one scope (e.g. an unknown root), or undefined. */
 export type PathCheck = (segments: readonly string[], text: string) => string | undefined;
 
-const PLACEHOLDER = /\{\{([^{}]*)\}\}/g;
+/** The placeholder syntax, once: `{{`, anything but braces, `}}`. */
+const PLACEHOLDER_SOURCE = String.raw`\{\{([^{}]*)\}\}`;
+const PLACEHOLDER = new RegExp(PLACEHOLDER_SOURCE, "g");
+// Own instances for `test`: the global one above keeps `lastIndex` between calls.
+const ANY_PLACEHOLDER = new RegExp(PLACEHOLDER_SOURCE);
+const WHOLE_PLACEHOLDER = new RegExp(`^${PLACEHOLDER_SOURCE}$`);
 const SEGMENT = /^[^\s.|{}]+$/;
 
 /** Parses a bare path such as `args.count` or `steps.fetch.output.items.0`. */
@@ -60,10 +65,10 @@ export function parsePlaceholders(text: string, check: PathCheck): ParseResult<P
 
 /** True when the string holds a `{{ … }}` anywhere (well-formed or not: parsing says which). */
 export function hasPlaceholder(text: string): boolean {
-  return /\{\{[^{}]*\}\}/.test(text);
+  return ANY_PLACEHOLDER.test(text);
 }
 
 /** True when the string is exactly one placeholder, so it can stand for a non-string value. */
 export function isWholePlaceholder(text: string): boolean {
-  return /^\{\{[^{}]*\}\}$/.test(text.trim());
+  return WHOLE_PLACEHOLDER.test(text.trim());
 }
