@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer, type Server } from "node:http";
+import { createServer, request, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -235,6 +235,40 @@ describe("OpenTelemetry traces", () => {
         "gen_ai.usage.input_tokens": 5,
         "gen_ai.usage.output_tokens": 2,
         "gen_ai.response.finish_reasons": ["stop"],
+      },
+    });
+  });
+
+  it("takes a request span's url.path from the request target without its query, and server.address from Host", async () => {
+    const traceId = hex(16);
+    const callerSpan = hex(8);
+    const { port } = new URL(server.url);
+    // node:http, not fetch: a client sets the Host header itself, here an IPv6 literal with a port.
+    const status = await new Promise<number | undefined>((resolve, reject) => {
+      request(
+        {
+          host: "127.0.0.1",
+          port,
+          path: "/health?probe=1",
+          headers: { host: "[::1]:8080", traceparent: traceparent(traceId, callerSpan) },
+        },
+        (res) => {
+          res.resume();
+          res.on("end", () => resolve(res.statusCode));
+        },
+      )
+        .on("error", reject)
+        .end();
+    });
+    expect(status).toBe(200);
+    const span = await receiver.waitFor(() => receiver.spans.find((s) => s.traceId === traceId));
+    expect(span).toMatchObject({
+      name: "GET /health",
+      attributes: {
+        "url.path": "/health",
+        "url.scheme": "http",
+        "server.address": "::1",
+        "http.route": "/health",
       },
     });
   });

@@ -1,5 +1,7 @@
 import type { IncomingHttpHeaders } from "node:http";
+import type { TLSSocket } from "node:tls";
 import {
+  type Attributes,
   context,
   propagation,
   SpanKind,
@@ -7,7 +9,7 @@ import {
   type TextMapGetter,
   trace,
 } from "@opentelemetry/api";
-import type { MiddlewareHandler } from "hono";
+import type { Context as HonoContext, MiddlewareHandler } from "hono";
 import { routePath } from "hono/route";
 import type { AppEnv } from "./types.js";
 
@@ -24,6 +26,38 @@ const fetchHeaders: TextMapGetter<Headers> = {
   get: (headers, key) => headers.get(key) ?? undefined,
   keys: (headers) => [...headers.keys()],
 };
+
+/** The `host` header's host without its port (and an IPv6 literal without its brackets). */
+function hostName(host: string): string {
+  if (host.startsWith("[")) return host.slice(1, host.indexOf("]"));
+  const colon = host.indexOf(":");
+  return colon === -1 ? host : host.slice(0, colon);
+}
+
+/**
+ * The span's `url.*` and `server.address`. Served by @hono/node-server, they come from what Hono
+ * and Node already parsed: building and parsing the full URL again cost more than the span's own
+ * bookkeeping.
+ */
+function urlAttributes(c: HonoContext<AppEnv>): Attributes {
+  const incoming = c.env?.incoming;
+  if (!incoming) {
+    const url = new URL(c.req.url);
+    return {
+      "url.path": url.pathname,
+      "url.scheme": url.protocol.slice(0, -1),
+      "server.address": url.hostname,
+    };
+  }
+  const host = incoming.headers.host;
+  const target = incoming.url ?? "/";
+  const query = target.indexOf("?");
+  return {
+    "url.path": query === -1 ? target : target.slice(0, query),
+    "url.scheme": (incoming.socket as Partial<TLSSocket>).encrypted ? "https" : "http",
+    ...(host ? { "server.address": hostName(host) } : {}),
+  };
+}
 
 /**
  * A server span per request (HTTP semantic conventions), named by the route pattern, never the raw
@@ -42,16 +76,9 @@ export function traceRequests(): MiddlewareHandler<AppEnv> {
       { kind: SpanKind.SERVER, attributes: { "http.request.method": method } },
       parent,
     );
-    // A span the sampler dropped records nothing: parsing the URL for it would be wasted per request.
+    // A span the sampler dropped records nothing: its URL attributes would be built for nobody.
     const recording = span.isRecording();
-    if (recording) {
-      const url = new URL(c.req.url);
-      span.setAttributes({
-        "url.path": url.pathname,
-        "url.scheme": url.protocol.replace(/:$/, ""),
-        "server.address": url.hostname,
-      });
-    }
+    if (recording) span.setAttributes(urlAttributes(c));
     try {
       await context.with(trace.setSpan(parent, span), next);
     } finally {
