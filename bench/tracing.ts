@@ -19,7 +19,10 @@ import { BENCH_KEY, firstPartyLinks, startBenchServer } from "./host.ts";
 import { table } from "./lib.ts";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
-const RUNS = Number(process.env.BENCH_RUNS_N ?? 1000);
+// V8 keeps tiering the server's code up for about 30 s of this load (Turbofan compiles per 5 s fall
+// from ~100 to a handful). Measured earlier, a mode is charged for compiling its code once, and
+// tracing has more code: the cost of a server that runs for days is the one after that.
+const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 30);
 // Five rounds: on this shared 2-core VM a server process can run 30 % slower than its twin a
 // minute later, so with fewer rounds one slow process can decide the median.
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
@@ -63,25 +66,28 @@ async function startSink() {
   };
 }
 
-async function chatRequests(url: string): Promise<number> {
+async function chatRequests(url: string, seconds = SECONDS): Promise<number> {
   const result = await autocannon({
     url: `${url}/v1/chat/completions`,
     method: "POST",
     headers,
     body: JSON.stringify({ model: "bench-chat", messages: [{ role: "user", content: "hello" }] }),
     connections: CONNECTIONS,
-    duration: SECONDS,
+    duration: seconds,
   });
   if (result.non2xx > 0 || result.errors > 0)
     throw new Error(`chat: ${result.non2xx} non-2xx, ${result.errors} errors`);
   return result.requests.total;
 }
 
-async function syncRuns(url: string): Promise<number> {
+/** Sync task runs from CONNECTIONS clients for `seconds`; how many completed. */
+async function syncRuns(url: string, seconds = SECONDS): Promise<number> {
+  const until = performance.now() + seconds * 1000;
   let next = 0;
   await Promise.all(
     Array.from({ length: CONNECTIONS }, async () => {
-      while (next++ < RUNS) {
+      while (performance.now() < until) {
+        next++;
         const res = await fetch(`${url}/v1/agents/bench-task/runs`, {
           method: "POST",
           headers,
@@ -92,7 +98,7 @@ async function syncRuns(url: string): Promise<number> {
       }
     }),
   );
-  return RUNS;
+  return next;
 }
 
 type Mode = "none" | "never" | "always";
@@ -224,9 +230,9 @@ async function measureMode(mode: Mode, profiled = false): Promise<Result> {
       const res = await fetch(`${url}/v1/agents`, { method: "POST", headers, body: JSON.stringify(agent) });
       if (res.status !== 201) throw new Error(`bench agent: ${res.status} ${await res.text()}`);
     }
-    // Warm-up: template loading and the JIT would otherwise count in the first workload.
-    await chatRequests(url);
-    await syncRuns(url);
+    // Warm-up: template loading and the JIT's tiering would otherwise count (see WARMUP_SECONDS).
+    await chatRequests(url, (WARMUP_SECONDS * 2) / 3);
+    await syncRuns(url, WARMUP_SECONDS / 3);
     if (profiled) await ask(child, "profile");
     const timed = async (ops: () => Promise<number>): Promise<Rate> => {
       const before = (await ask<{ cpuUs: number }>(child, "cpu")).cpuUs;
@@ -289,7 +295,7 @@ export default async function bench(): Promise<void> {
     }),
   );
   table(
-    `Tracing cost: chat requests at ${CONNECTIONS} connections for ${SECONDS} s and ${RUNS} sync task runs at ${CONNECTIONS} clients against a server in its own process; median of ${ROUNDS} rounds alternating the modes (${(median(results.always.map((r) => r.bytes)) / 1024).toFixed(0)} KiB exported per round at 100 %). "Server CPU/op" is the server process's user+system CPU time per operation (median of the rounds); its "vs no SDK" is the median of each round's ratio to that round's no-SDK server. The server runs on a CPU of its own where taskset can pin it.`,
+    `Tracing cost: chat requests at ${CONNECTIONS} connections and sync task runs from ${CONNECTIONS} clients, ${SECONDS} s each, against a server in its own process warmed up for ${WARMUP_SECONDS} s; median of ${ROUNDS} rounds alternating the modes (${(median(results.always.map((r) => r.bytes)) / 1024).toFixed(0)} KiB exported per round at 100 %). "Server CPU/op" is the server process's user+system CPU time per operation (median of the rounds); its "vs no SDK" is the median of each round's ratio to that round's no-SDK server. The server runs on a CPU of its own where taskset can pin it.`,
     [
       "workload and mode",
       "per second",
