@@ -46,7 +46,7 @@ function urlAttributes(c: HonoContext<AppEnv>): Attributes {
     return {
       "url.path": url.pathname,
       "url.scheme": url.protocol.slice(0, -1),
-      "server.address": url.hostname,
+      "server.address": hostName(url.host),
     };
   }
   const host = incoming.headers.host;
