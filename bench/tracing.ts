@@ -32,7 +32,8 @@ const headers = { authorization: `Bearer ${BENCH_KEY}`, "content-type": "applica
 /**
  * Gives the server process a CPU of its own and this process (load, fake model, sink) the others,
  * where Linux's `taskset` can. Unpinned, the scheduler moves both between this 2-core VM's cores
- * and the server's CPU per operation wanders by 15-30 % between twin processes; pinned, much less.
+ * and their contention shows in the server's CPU per operation. Pinned, that part is gone; the
+ * VM's own slow phases still move twin processes by up to 20 %, hence rounds and paired ratios.
  * Returns how to undo this process's pinning (the benchmarks after this one run unpinned).
  */
 function pinServer(server: ChildProcess): () => void {
