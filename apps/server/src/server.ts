@@ -1,4 +1,4 @@
-import type { Server } from "node:http";
+import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -21,13 +21,13 @@ import {
   type TemplateRegistry,
 } from "@agentrt/runtime";
 import { createSqliteStore } from "@agentrt/store-sqlite";
-import { createAdaptorServer } from "@hono/node-server";
+import { getRequestListener, RequestError } from "@hono/node-server";
 import { createApp } from "./app.js";
 import type { ServerConfig } from "./env.js";
 import { createApiKey, createKeyResolver, hashApiKey } from "./lib/auth.js";
 import { createLogger } from "./lib/logger.js";
 import { createMetrics } from "./lib/metrics.js";
-import { createProblem } from "./lib/problem.js";
+import { createProblem, type Problem } from "./lib/problem.js";
 import { createKeyRateLimiter } from "./lib/rate-limit.js";
 import type { AppServices } from "./lib/services.js";
 import { startTracing, stopTracing } from "./lib/tracing.js";
@@ -50,13 +50,38 @@ export interface RunningServer {
 /** How long connections still writing after the engine stopped (a stream's last event) may take. */
 const FINAL_WRITE_MS = 1000;
 
-/** The answer to a request that arrives on an open connection while the server shuts down. */
-function shuttingDown(): Response {
-  const problem = createProblem(ErrorCode.NOT_READY, "the server is shutting down; retry on another node");
+/** A problem+json answer given outside the app (which writes its own with `problemResponse`). */
+function hostProblem(problem: Problem, headers: Record<string, string> = {}): Response {
   return new Response(JSON.stringify(problem), {
     status: problem.status,
-    headers: { "content-type": "application/problem+json", connection: "close", "retry-after": "1" },
+    headers: { "content-type": "application/problem+json", ...headers },
   });
+}
+
+/** The answer to a request that arrives on an open connection while the server shuts down. */
+function shuttingDown(): Response {
+  return hostProblem(
+    createProblem(ErrorCode.NOT_READY, "the server is shutting down; retry on another node"),
+    { connection: "close", "retry-after": "1" },
+  );
+}
+
+/**
+ * The answer to what failed before the app ran: @hono/node-server could not make a URL of the
+ * request (no or a malformed `Host`, a bad request target), or, never expected, the app threw.
+ * Without this the adapter answers a bare 400 or 500 with no body and no code.
+ */
+function unanswered(error: unknown, logger: Logger): Response {
+  if (error instanceof RequestError)
+    return hostProblem(
+      createProblem(
+        ErrorCode.BAD_REQUEST,
+        `the request has no valid URL (${error.message}): send a Host header with a host name and a path target`,
+      ),
+      { connection: "close" },
+    );
+  logger.error("request failed outside the app", { error: String(error) });
+  return hostProblem(createProblem(ErrorCode.INTERNAL, "the server could not answer this request"));
 }
 
 export interface StartOptions {
@@ -228,17 +253,21 @@ export async function startServer(
   /** Requests whose handler has not answered yet (a sync run, a chat completion). */
   let answering = 0;
   let draining = false;
-  const server = createAdaptorServer({
-    fetch: async (request, env) => {
-      if (draining) return shuttingDown();
-      answering++;
-      try {
-        return await app.fetch(request, env);
-      } finally {
-        answering--;
-      }
-    },
-  }) as Server;
+  // getRequestListener, not createAdaptorServer: only the listener takes an errorHandler.
+  const server = createServer(
+    getRequestListener(
+      async (request, env) => {
+        if (draining) return shuttingDown();
+        answering++;
+        try {
+          return await app.fetch(request, env);
+        } finally {
+          answering--;
+        }
+      },
+      { errorHandler: (error) => unanswered(error, logger) },
+    ),
+  );
   try {
     await listen(server, config.host, config.port);
   } catch (error) {

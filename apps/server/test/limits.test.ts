@@ -1,3 +1,4 @@
+import { connect } from "node:net";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ADMIN_KEY, startTestServer, type TestServer } from "./helpers.js";
@@ -67,7 +68,40 @@ describe("request limits and malformed input", () => {
   it("answers unknown routes with a problem 404", async () => {
     await expectProblem(await fetch(`${server.url}/nope`), 404, "ROUTE_NOT_FOUND");
   });
+
+  it("answers a request without a usable Host or target with a problem 400, before any route", async () => {
+    const { port } = new URL(server.url);
+    for (const head of [
+      "GET /health HTTP/1.1\r\nHost: [::1\r\n",
+      "GET /v1/agents HTTP/1.1\r\nHost: :\r\n",
+      "GET /v1/agents HTTP/1.0\r\n",
+      "GET http://[::1/health HTTP/1.1\r\nHost: localhost\r\n",
+    ]) {
+      const raw = await rawExchange(Number(port), `${head}\r\n`);
+      const [headers = "", body = ""] = raw.split("\r\n\r\n");
+      expect(headers, head).toMatch(/^HTTP\/1\.[01] 400 /);
+      expect(headers.toLowerCase()).toContain("content-type: application/problem+json");
+      expect(JSON.parse(body)).toMatchObject({
+        status: 400,
+        code: "BAD_REQUEST",
+        detail: expect.any(String),
+      });
+    }
+    // The server is unharmed: the next request on a new connection is answered as usual.
+    expect((await fetch(`${server.url}/health`)).status).toBe(200);
+  });
 });
+
+/** Sends raw bytes on a new connection and returns everything the server writes until it closes. */
+function rawExchange(port: number, bytes: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    const socket = connect(port, "127.0.0.1", () => socket.end(bytes));
+    socket.on("data", (chunk) => chunks.push(chunk));
+    socket.on("error", reject);
+    socket.on("close", () => resolve(Buffer.concat(chunks).toString("utf8")));
+  });
+}
 
 const jsonValue = fc.jsonValue({ maxDepth: 6 });
 const hostileString = fc.oneof(
