@@ -4,6 +4,7 @@
 // server's alone, as in production where the collector is elsewhere.
 // - no SDK: tracing off, what an operator gets without OTEL_* exporter settings. The SDK is not
 //   loaded, the request-span middleware not installed, every span call an @opentelemetry/api no-op.
+// - no SDK, twin: a second no-SDK process, to show how far two servers that differ in nothing apart.
 // - SDK, 0 % sampled: the SDK started with a never sampler: spans are decided on and dropped.
 // - SDK, 100 % sampled: every span recorded and exported over OTLP/HTTP to the sink.
 import { type ChildProcess, execFileSync, fork } from "node:child_process";
@@ -18,26 +19,29 @@ import autocannon from "autocannon";
 import { BENCH_KEY, firstPartyLinks, startBenchServer } from "./host.ts";
 import { table } from "./lib.ts";
 
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+/** Seconds of each workload per mode and round, in turns of WINDOW_SECONDS. */
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const WINDOW_SECONDS = 2;
 // V8 keeps tiering the server's code up for about 30 s of this load (Turbofan compiles per 5 s fall
 // from ~100 to a handful). Measured earlier, a mode is charged for compiling its code once, and
 // tracing has more code: the cost of a server that runs for days is the one after that.
 const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 30);
-// Five rounds: on this shared 2-core VM a server process can run 30 % slower than its twin a
-// minute later, so with fewer rounds one slow process can decide the median.
+// Five rounds: twin server processes of one build, measured in the same turns, still differ by up
+// to 10 % for their whole life (JIT and memory layout), so one round's ratio is off by as much.
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const CONNECTIONS = 10;
+// Read before any pinning: once this process is pinned, availableParallelism() counts its own CPUs.
+const CPUS = availableParallelism();
 const headers = { authorization: `Bearer ${BENCH_KEY}`, "content-type": "application/json" };
 
 /**
- * Gives the server process a CPU of its own and this process (load, fake model, sink) the others,
- * where Linux's `taskset` can. Unpinned, the scheduler moves both between this 2-core VM's cores
- * and their contention shows in the server's CPU per operation. Pinned, that part is gone; the
- * VM's own slow phases still move twin processes by up to 20 %, hence rounds and paired ratios.
- * Returns how to undo this process's pinning (the benchmarks after this one run unpinned).
+ * Puts the server process on the last CPU (all servers share it, one loaded at a time) and this
+ * process (load, fake model, sink) on the others, where Linux's `taskset` can. Unpinned, the
+ * scheduler moves them between this 2-core VM's cores and their contention shows in the server's
+ * CPU per operation. Returns how to undo this process's pinning (later benchmarks run unpinned).
  */
 function pinServer(server: ChildProcess): () => void {
-  const cpus = availableParallelism();
+  const cpus = CPUS;
   if (process.platform !== "linux" || cpus < 2 || server.pid === undefined) return () => {};
   const taskset = (list: string, pid: number) =>
     execFileSync("taskset", ["-a", "-p", "-c", list, String(pid)], { stdio: "ignore" });
@@ -102,10 +106,13 @@ async function syncRuns(url: string, seconds = SECONDS): Promise<number> {
   return next;
 }
 
-type Mode = "none" | "never" | "always";
+type Mode = "none" | "twin" | "never" | "always";
 
 const MODES: Record<Mode, { label: string; env: (sink: string) => Record<string, string> }> = {
   none: { label: "no SDK (tracing off)", env: () => ({}) },
+  // The same build and settings as `none` in a second process: its ratio to `none` is what this
+  // harness reads into two servers that differ in nothing (JIT and memory layout, per process).
+  twin: { label: "no SDK, a twin process (noise)", env: () => ({}) },
   never: {
     label: "SDK, 0 % sampled",
     env: (sink) => ({ OTEL_EXPORTER_OTLP_ENDPOINT: sink, OTEL_TRACES_SAMPLER: "always_off" }),
@@ -199,80 +206,155 @@ interface Rate {
 }
 type Result = { chat: Rate; runs: Rate; bytes: number; shares?: Shares };
 
-async function measureMode(mode: Mode, profiled = false): Promise<Result> {
-  const fake = await createFakeModelServer();
+/** One mode's server process, with the fake model it calls and the OTLP sink it exports to. */
+interface Served {
+  mode: Mode;
+  child: ChildProcess;
+  url: string;
+  sink: Awaited<ReturnType<typeof startSink>>;
+}
+
+async function serveMode(mode: Mode, fakeUrl: string): Promise<Served> {
   const sink = await startSink();
   const env = { ...MODES[mode].env(sink.url), OTEL_SERVICE_NAME: "agentrt-bench" };
   const child = fork(import.meta.filename, {
     env: { ...process.env, BENCH_TRACING_SERVER: "1", BENCH_TRACING_ENV: JSON.stringify(env) },
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });
-  const unpin = pinServer(child);
-  try {
-    const { url } = await Promise.race([
-      once(child, "message").then(([m]) => m as { url: string }),
-      once(child, "exit").then(([code]) => Promise.reject(new Error(`bench server exited with ${code}`))),
-    ]);
-    for (const agent of [
-      {
-        name: "bench-chat",
-        template: "conversation",
-        config: { model: "fake-model", baseUrl: fake.url, apiKey: { env: "BENCH_FAKE_KEY" }, maxRetries: 0 },
+  const { url } = await Promise.race([
+    once(child, "message").then(([m]) => m as { url: string }),
+    once(child, "exit").then(([code]) => Promise.reject(new Error(`bench server exited with ${code}`))),
+  ]);
+  for (const agent of [
+    {
+      name: "bench-chat",
+      template: "conversation",
+      config: { model: "fake-model", baseUrl: fakeUrl, apiKey: { env: "BENCH_FAKE_KEY" }, maxRetries: 0 },
+    },
+    {
+      name: "bench-task",
+      template: "task",
+      config: {
+        steps: [{ id: "t", kind: "transform", template: "hello {{input.n}}" }],
+        outputFormat: "last",
       },
-      {
-        name: "bench-task",
-        template: "task",
-        config: {
-          steps: [{ id: "t", kind: "transform", template: "hello {{input.n}}" }],
-          outputFormat: "last",
-        },
-      },
-    ]) {
-      const res = await fetch(`${url}/v1/agents`, { method: "POST", headers, body: JSON.stringify(agent) });
-      if (res.status !== 201) throw new Error(`bench agent: ${res.status} ${await res.text()}`);
-    }
-    // Warm-up: template loading and the JIT's tiering would otherwise count (see WARMUP_SECONDS).
-    await chatRequests(url, (WARMUP_SECONDS * 2) / 3);
-    await syncRuns(url, WARMUP_SECONDS / 3);
-    if (profiled) await ask(child, "profile");
-    const timed = async (ops: () => Promise<number>): Promise<Rate> => {
-      const before = (await ask<{ cpuUs: number }>(child, "cpu")).cpuUs;
-      const start = performance.now();
-      const count = await ops();
-      const seconds = (performance.now() - start) / 1000;
-      const after = (await ask<{ cpuUs: number }>(child, "cpu")).cpuUs;
-      return { perSecond: count / seconds, cpuUs: (after - before) / count };
-    };
-    const chat = await timed(() => chatRequests(url));
-    const runs = await timed(() => syncRuns(url));
-    const shares = profiled ? (await ask<{ shares: Shares }>(child, "stop-profile")).shares : undefined;
-    return { chat, runs, bytes: sink.bytes(), ...(shares ? { shares } : {}) };
-  } finally {
-    const exited = once(child, "exit");
-    child.send("exit");
-    await exited;
-    await fake.close();
-    sink.close();
-    unpin();
+    },
+  ]) {
+    const res = await fetch(`${url}/v1/agents`, { method: "POST", headers, body: JSON.stringify(agent) });
+    if (res.status !== 201) throw new Error(`bench agent: ${res.status} ${await res.text()}`);
   }
+  return { mode, child, url, sink };
+}
+
+async function stopMode(served: Served): Promise<void> {
+  const exited = once(served.child, "exit");
+  served.child.send("exit");
+  await exited;
+  served.sink.close();
 }
 
 const median = (values: number[]) => values.toSorted((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
+
+/** The server process's CPU time so far (user + system, all its threads), in µs. */
+const cpuOf = async (s: Served) => (await ask<{ cpuUs: number }>(s.child, "cpu")).cpuUs;
+
+/**
+ * Loads the servers in turn, WINDOW_SECONDS each, until each has had `seconds` of `ops`. A
+ * window's CPU cost runs from its start to the start of that server's next window, so what the
+ * server does after the load stops (a span export) counts. Each server's CPU per operation is the
+ * median of its windows: the VM stalls a whole CPU for a second now and then, and the window it
+ * falls in doubles; a total would carry that into the mode that happened to be running.
+ */
+async function takeTurns(
+  served: Served[],
+  ops: (url: string, seconds: number) => Promise<number>,
+  seconds: number,
+): Promise<Map<Served, Rate>> {
+  const windows = Math.max(1, Math.round(seconds / WINDOW_SECONDS));
+  const turns = new Map(served.map((s) => [s, [] as { cpuUs: number; ops: number; seconds: number }[]]));
+  for (let w = 0; w < windows; w++)
+    // Each window starts with the next mode, so none always follows the same one.
+    for (let i = 0; i < served.length; i++) {
+      const s = served[(w + i) % served.length]!;
+      const cpuUs = await cpuOf(s);
+      const start = performance.now();
+      const done = await ops(s.url, seconds / windows);
+      turns.get(s)!.push({ cpuUs, ops: done, seconds: (performance.now() - start) / 1000 });
+    }
+  const rates = new Map<Served, Rate>();
+  for (const s of served) {
+    const list = turns.get(s)!;
+    const end = await cpuOf(s);
+    const perOp = list.map((t, k) => ((list[k + 1]?.cpuUs ?? end) - t.cpuUs) / t.ops);
+    const total = (key: "ops" | "seconds") => list.reduce((sum, t) => sum + t[key], 0);
+    rates.set(s, { perSecond: total("ops") / total("seconds"), cpuUs: median(perOp) });
+  }
+  return rates;
+}
+
+/**
+ * One round: a server per mode, all alive at once on the server CPU, taking turns (takeTurns).
+ * The VM's slow phases come and go within seconds to minutes; in turns this short every mode
+ * meets the same ones, and the ratio of two servers' costs in a round compares like with like.
+ */
+async function measureRound(profiled = false): Promise<Record<Mode, Result>> {
+  const fake = await createFakeModelServer();
+  const modes = Object.keys(MODES) as Mode[];
+  const served: Served[] = [];
+  const unpin: (() => void)[] = [];
+  try {
+    for (const mode of modes) {
+      const s = await serveMode(mode, fake.url);
+      served.push(s);
+      unpin.push(pinServer(s.child));
+    }
+    // Warm-up: template loading and the JIT's tiering would otherwise count (see WARMUP_SECONDS).
+    // In the same turns as the measurement: a warmed server left idle while the others warm up
+    // runs slower for minutes after (V8 flushes code it has not run), so every mode gets the same history.
+    await takeTurns(served, chatRequests, (WARMUP_SECONDS * 2) / 3);
+    await takeTurns(served, syncRuns, WARMUP_SECONDS / 3);
+    if (profiled) for (const s of served) await ask(s.child, "profile");
+    const chat = await takeTurns(served, chatRequests, SECONDS);
+    const runs = await takeTurns(served, syncRuns, SECONDS);
+    const results = {} as Record<Mode, Result>;
+    for (const s of served) {
+      const shares = profiled ? (await ask<{ shares: Shares }>(s.child, "stop-profile")).shares : undefined;
+      results[s.mode] = {
+        chat: chat.get(s)!,
+        runs: runs.get(s)!,
+        bytes: s.sink.bytes(),
+        ...(shares ? { shares } : {}),
+      };
+    }
+    return results;
+  } finally {
+    for (const s of served) await stopMode(s);
+    for (const undo of unpin.reverse()) undo();
+    await fake.close();
+  }
+}
+
 const change = (ratio: number) => `${ratio >= 1 ? "+" : ""}${((ratio - 1) * 100).toFixed(1)} %`;
 
 export default async function bench(): Promise<void> {
   const modes = Object.keys(MODES) as Mode[];
   const results = Object.fromEntries(modes.map((m) => [m, [] as Result[]])) as Record<Mode, Result[]>;
-  // Rounds alternate the modes, so load elsewhere on the machine falls on all of them alike.
-  for (let round = 0; round < ROUNDS; round++)
-    for (const mode of modes) results[mode].push(await measureMode(mode));
-  const limits: Record<Mode, number | undefined> = { none: undefined, never: undefined, always: 0.15 };
+  for (let round = 0; round < ROUNDS; round++) {
+    const measured = await measureRound();
+    for (const mode of modes) results[mode].push(measured[mode]);
+  }
+  const limits: Record<Mode, number | undefined> = {
+    none: undefined,
+    twin: undefined,
+    never: undefined,
+    always: 0.15,
+  };
   const of = (mode: Mode, workload: "chat" | "runs") => ({
     perSecond: median(results[mode].map((r) => r[workload].perSecond)),
     cpuUs: median(results[mode].map((r) => r[workload].cpuUs)),
   });
-  // Each round runs the modes back to back, so a round's ratio compares processes that shared the
-  // machine's state of that minute; the median of those ratios is steadier than a ratio of medians.
+  // A round's servers took turns through the same minutes of the machine: its ratio compares like
+  // with like, and the median of those ratios is steadier than a ratio of medians.
   const pairedCost = (mode: Mode, workload: "chat" | "runs") =>
     median(
       results[mode].map((r, i) => r[workload].cpuUs / (results.none[i]?.[workload].cpuUs ?? Number.NaN)),
@@ -296,7 +378,7 @@ export default async function bench(): Promise<void> {
     }),
   );
   table(
-    `Tracing cost: chat requests at ${CONNECTIONS} connections and sync task runs from ${CONNECTIONS} clients, ${SECONDS} s each, against a server in its own process warmed up for ${WARMUP_SECONDS} s; median of ${ROUNDS} rounds alternating the modes (${(median(results.always.map((r) => r.bytes)) / 1024).toFixed(0)} KiB exported per round at 100 %). "Server CPU/op" is the server process's user+system CPU time per operation (median of the rounds); its "vs no SDK" is the median of each round's ratio to that round's no-SDK server. The server runs on a CPU of its own where taskset can pin it.`,
+    `Tracing cost: chat requests at ${CONNECTIONS} connections and sync task runs from ${CONNECTIONS} clients. Each round starts a server process per mode and loads them in turns of ${WINDOW_SECONDS} s: ${WARMUP_SECONDS} s of warm-up, then ${SECONDS} s of each workload per mode (${(median(results.always.map((r) => r.bytes)) / 1024).toFixed(0)} KiB exported per round at 100 %). "Server CPU µs/op" is the server process's user+system CPU time per operation, the median of its turns, then of ${ROUNDS} rounds; its "vs no SDK" is the median of each round's ratio to that round's no-SDK server. The servers share a CPU of their own where taskset can pin them.`,
     [
       "workload and mode",
       "per second",
@@ -308,11 +390,17 @@ export default async function bench(): Promise<void> {
     ],
     rows,
   );
+  const twin = (workload: "chat" | "runs") => change(pairedCost("twin", workload));
+  console.log(
+    `Noise: the twin no-SDK process measured ${twin("chat")} on chat and ${twin("runs")} on task runs against the first; a cost within that of zero is not a cost this run can tell from none.`,
+  );
   // One profiled round per mode (chat and runs together): the profiler slows the server, so
   // these rounds give shares, not rates.
   const pct = (share: number) => `${(share * 100).toFixed(1)} %`;
-  const profiled = {} as Record<Mode, Shares>;
-  for (const mode of modes) profiled[mode] = (await measureMode(mode, true)).shares ?? { otel: 0, gc: 0 };
+  const profiledRound = await measureRound(true);
+  const profiled = Object.fromEntries(
+    modes.map((mode) => [mode, profiledRound[mode].shares ?? { otel: 0, gc: 0 }]),
+  ) as Record<Mode, Shares>;
   table(
     "Where the server's busy CPU time goes, one profiled round per mode (load elsewhere barely moves these shares): in @opentelemetry code (span calls, export, serialisation, sending) and in the garbage collector.",
     ["mode", "in @opentelemetry", "in GC", "GC vs no SDK"],
