@@ -206,7 +206,7 @@ interface Rate {
 }
 type Result = { chat: Rate; runs: Rate; bytes: number; shares?: Shares };
 
-/** One mode's server process, with the fake model it calls and the OTLP sink it exports to. */
+/** One mode's server process and the OTLP sink it exports to. */
 interface Served {
   mode: Mode;
   child: ChildProcess;
@@ -221,10 +221,21 @@ async function serveMode(mode: Mode, fakeUrl: string): Promise<Served> {
     env: { ...process.env, BENCH_TRACING_SERVER: "1", BENCH_TRACING_ENV: JSON.stringify(env) },
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });
-  const { url } = await Promise.race([
-    once(child, "message").then(([m]) => m as { url: string }),
-    once(child, "exit").then(([code]) => Promise.reject(new Error(`bench server exited with ${code}`))),
-  ]);
+  try {
+    const { url } = await Promise.race([
+      once(child, "message").then(([m]) => m as { url: string }),
+      once(child, "exit").then(([code]) => Promise.reject(new Error(`bench server exited with ${code}`))),
+    ]);
+    await createBenchAgents(url, fakeUrl);
+    return { mode, child, url, sink };
+  } catch (error) {
+    child.kill();
+    sink.close();
+    throw error;
+  }
+}
+
+async function createBenchAgents(url: string, fakeUrl: string): Promise<void> {
   for (const agent of [
     {
       name: "bench-chat",
@@ -243,7 +254,6 @@ async function serveMode(mode: Mode, fakeUrl: string): Promise<Served> {
     const res = await fetch(`${url}/v1/agents`, { method: "POST", headers, body: JSON.stringify(agent) });
     if (res.status !== 201) throw new Error(`bench agent: ${res.status} ${await res.text()}`);
   }
-  return { mode, child, url, sink };
 }
 
 async function stopMode(served: Served): Promise<void> {
