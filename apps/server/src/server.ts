@@ -80,8 +80,10 @@ function unanswered(error: unknown, logger: Logger): Response {
       ),
       { connection: "close" },
     );
-  logger.error("request failed outside the app", { error: String(error) });
-  return hostProblem(createProblem(ErrorCode.INTERNAL, "the server could not answer this request"));
+  logger.error("request failed outside the app", {
+    error: (error instanceof Error && error.stack) || String(error),
+  });
+  return hostProblem(createProblem(ErrorCode.INTERNAL, "An internal error occurred; it has been logged"));
 }
 
 export interface StartOptions {
