@@ -27,7 +27,8 @@ const WINDOW_SECONDS = 2;
 // tracing has more code: the cost of a server that runs for days is the one after that.
 const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 30);
 // Five rounds: twin server processes of one build, measured in the same turns, still differ by up
-// to 10 % for their whole life (JIT and memory layout), so one round's ratio is off by as much.
+// to 20-30 % on chat for their whole life (JIT and memory layout, it seems), so one round's ratio
+// is off by as much; the twin mode reports it in every run.
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const CONNECTIONS = 10;
 // Read before any pinning: once this process is pinned, availableParallelism() counts its own CPUs.
@@ -404,15 +405,15 @@ export default async function bench(): Promise<void> {
   console.log(
     `Noise: the twin no-SDK process measured ${twin("chat")} on chat and ${twin("runs")} on task runs against the first; a cost within that of zero is not a cost this run can tell from none.`,
   );
-  // One profiled round per mode (chat and runs together): the profiler slows the server, so
-  // these rounds give shares, not rates.
+  // One more round, every server profiled (chat and runs together): the profiler slows the servers,
+  // so this round gives shares, not rates.
   const pct = (share: number) => `${(share * 100).toFixed(1)} %`;
   const profiledRound = await measureRound(true);
   const profiled = Object.fromEntries(
     modes.map((mode) => [mode, profiledRound[mode].shares ?? { otel: 0, gc: 0 }]),
   ) as Record<Mode, Shares>;
   table(
-    "Where the server's busy CPU time goes, one profiled round per mode (load elsewhere barely moves these shares): in @opentelemetry code (span calls, export, serialisation, sending) and in the garbage collector.",
+    "Where the server's busy CPU time goes, in one profiled round (load elsewhere barely moves these shares): in @opentelemetry code (span calls, export, serialisation, sending) and in the garbage collector.",
     ["mode", "in @opentelemetry", "in GC", "GC vs no SDK"],
     modes.map((mode) => [
       MODES[mode].label,
