@@ -22,7 +22,9 @@ export const POSTGRES_URL =
   process.env.BENCH_POSTGRES_URL ??
   process.env.AGENTRT_TEST_POSTGRES_URL ??
   "postgres://postgres@127.0.0.1:5432/postgres";
-const pg = createRequire(join(serverDir, "package.json"))("pg") as typeof import("pg");
+/** Resolves a package as the measured server does (one copy of pg, of @opentelemetry/api). */
+export const requireFromServer = createRequire(join(serverDir, "package.json"));
+const pg = requireFromServer("pg") as typeof import("pg");
 
 /** A fresh schema on POSTGRES_URL: its URL for AGENTRT_DATABASE_URL, and `drop` to remove it. */
 export async function postgresSchema(): Promise<{ url: string; drop: () => Promise<void> }> {
@@ -53,9 +55,8 @@ export const FIRST_PARTY = [
 ];
 
 export function firstPartyLinks(): Record<string, string> {
-  const require = createRequire(join(serverDir, "package.json"));
   return Object.fromEntries(
-    FIRST_PARTY.map((name) => [name, dirname(require.resolve(`${name}/package.json`))]),
+    FIRST_PARTY.map((name) => [name, dirname(requireFromServer.resolve(`${name}/package.json`))]),
   );
 }
 
