@@ -301,6 +301,14 @@ interface Rate {
 
 const noSamples = (): Samples => ({ busy: 0, otel: 0, gc: 0 });
 
+/** One turn of one mode: the server's CPU time, operations, seconds and OTLP bytes. */
+interface Turn {
+  cpuUs: number;
+  ops: number;
+  s: number;
+  bytes: number;
+}
+
 /**
  * Loads the modes in turn, WINDOW_SECONDS each, until each has had `seconds` of `load`. A turn's
  * CPU cost runs from its start until its server has exported the turn's spans. Each mode's CPU per
@@ -316,9 +324,7 @@ async function takeTurns(
 ): Promise<Record<Mode, Rate>> {
   const modes = Object.keys(MODES) as Mode[];
   const windows = Math.max(1, Math.round(seconds / WINDOW_SECONDS));
-  const turns = Object.fromEntries(
-    modes.map((m) => [m, [] as { cpuUs: number; ops: number; s: number; bytes: number }[]]),
-  );
+  const turns = Object.fromEntries(modes.map((m) => [m, [] as Turn[]]));
   for (let w = 0; w < windows; w++)
     // Each window starts with the next mode, so none always follows the same one.
     for (let i = 0; i < modes.length; i++) {
@@ -337,8 +343,8 @@ async function takeTurns(
         for (const key of ["busy", "otel", "gc"] as const) profiles[mode][key] += samples[key];
       }
     }
-  const rate = (list: { cpuUs: number; ops: number; s: number; bytes: number }[]): Rate => {
-    const total = (key: "ops" | "s" | "bytes") => list.reduce((sum, t) => sum + t[key], 0);
+  const rate = (list: Turn[]): Rate => {
+    const total = (key: Exclude<keyof Turn, "cpuUs">) => list.reduce((sum, t) => sum + t[key], 0);
     return {
       perSecond: total("ops") / total("s"),
       cpuUs: median(list.map((t) => t.cpuUs / t.ops)),
