@@ -25,6 +25,7 @@ import { getRequestListener, RequestError } from "@hono/node-server";
 import { createApp } from "./app.js";
 import type { ServerConfig } from "./env.js";
 import { createApiKey, createKeyResolver, hashApiKey } from "./lib/auth.js";
+import { internalProblem } from "./lib/errors.js";
 import { createLogger } from "./lib/logger.js";
 import { createMetrics } from "./lib/metrics.js";
 import { createProblem, type Problem } from "./lib/problem.js";
@@ -83,7 +84,7 @@ function unanswered(error: unknown, logger: Logger): Response {
   logger.error("request failed outside the app", {
     error: (error instanceof Error && error.stack) || String(error),
   });
-  return hostProblem(createProblem(ErrorCode.INTERNAL, "An internal error occurred; it has been logged"));
+  return hostProblem(internalProblem());
 }
 
 export interface StartOptions {

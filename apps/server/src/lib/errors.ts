@@ -40,6 +40,11 @@ export const validationHook: Hook<any, any, any, any> = (result) => {
   );
 };
 
+/** The answer to an error nobody expected; its stack goes to the log, never to the caller. */
+export function internalProblem(): Problem {
+  return createProblem(Codes.INTERNAL, "An internal error occurred; it has been logged");
+}
+
 /**
  * An error handler for one sub-app: maps anything thrown to a problem and lets `respond` write it in
  * the sub-app's format. Unknown errors are 500s and get logged.
@@ -65,7 +70,7 @@ export function createErrorHandler(
       path: c.req.path,
       error: error.stack ?? String(error),
     });
-    return respond(c, createProblem(Codes.INTERNAL, "An internal error occurred; it has been logged"));
+    return respond(c, internalProblem());
   };
 }
 
