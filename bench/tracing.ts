@@ -120,6 +120,7 @@ const chatRequests: Load = async (url, seconds, sampled) => {
 /** Sync task runs from CONNECTIONS clients for `seconds`; how many completed. */
 const syncRuns: Load = async (url, seconds, sampled) => {
   const until = performance.now() + seconds * 1000;
+  const headers = requestHeaders(sampled);
   let next = 0;
   await Promise.all(
     Array.from({ length: CONNECTIONS }, async () => {
@@ -127,7 +128,7 @@ const syncRuns: Load = async (url, seconds, sampled) => {
         next++;
         const res = await fetch(`${url}/v1/agents/bench-task/runs`, {
           method: "POST",
-          headers: requestHeaders(sampled),
+          headers,
           body: JSON.stringify({ input: { n: next } }),
         });
         const run = (await res.json()) as { status: string };
@@ -176,13 +177,16 @@ async function profileSamples(session: Session): Promise<Samples> {
 /**
  * Exports every span the SDK still holds, so a turn's export is charged to that turn and not to
  * the process's next one; without an SDK the global provider is the API's proxy and has nothing.
+ * Resolved once, in the server process: resolution inside a turn would be charged to it.
  */
-async function flushSpans(): Promise<void> {
+function spanFlusher(): () => Promise<void> {
   // The server's copy of the API (the bench has none); only the provider's shape matters here.
   const { trace } = requireFromServer("@opentelemetry/api") as {
     trace: { getTracerProvider(): { getDelegate?: () => { forceFlush?: () => Promise<void> } } };
   };
-  await trace.getTracerProvider().getDelegate?.().forceFlush?.();
+  return async () => {
+    await trace.getTracerProvider().getDelegate?.().forceFlush?.();
+  };
 }
 
 /** The server process: agentrt with this process's OTEL_* settings, answering its parent. */
@@ -194,11 +198,9 @@ async function serve(): Promise<void> {
     links: firstPartyLinks(),
     env: { AGENTRT_RUN_CONCURRENCY_PER_AGENT: "16", ...otel },
   });
-  const session = new Session();
-  session.connect();
-  await session.post("Profiler.enable");
-  // Every 100 µs: the no-op calls are brief, a coarser profile would barely sample them.
-  await session.post("Profiler.setSamplingInterval", { interval: 100 });
+  const flushSpans = spanFlusher();
+  // Connected on the first profiled turn only: the measured rounds' servers carry no inspector.
+  let session: Session | undefined;
   const reply = (message: Reply) => process.send?.(message);
   const cpuUs = () => {
     const { user, system } = process.cpuUsage();
@@ -210,11 +212,19 @@ async function serve(): Promise<void> {
       await flushSpans();
       reply({ cpuUs: cpuUs() });
     } else if (ask === "profile") {
+      if (!session) {
+        session = new Session();
+        session.connect();
+        await session.post("Profiler.enable");
+        // Every 100 µs: the no-op calls are brief, a coarser profile would barely sample them.
+        await session.post("Profiler.setSamplingInterval", { interval: 100 });
+      }
       await session.post("Profiler.start");
       reply({ profiling: true });
-    } else if (ask === "stop-profile") reply({ samples: await profileSamples(session) });
+    } else if (ask === "stop-profile")
+      reply({ samples: await profileSamples(session!) }); // after "profile"
     else {
-      session.disconnect();
+      session?.disconnect();
       await server.close();
       process.exit(0);
     }
