@@ -27,7 +27,7 @@ import type { ServerConfig } from "./env.js";
 import { createApiKey, createKeyResolver, hashApiKey } from "./lib/auth.js";
 import { internalProblem } from "./lib/errors.js";
 import { createLogger } from "./lib/logger.js";
-import { createMetrics } from "./lib/metrics.js";
+import { createMetrics, type Metrics } from "./lib/metrics.js";
 import { createProblem, type Problem } from "./lib/problem.js";
 import { createKeyRateLimiter } from "./lib/rate-limit.js";
 import type { AppServices } from "./lib/services.js";
@@ -72,8 +72,11 @@ function shuttingDown(): Response {
  * request (no or a malformed `Host`, a bad request target), or, never expected, the app threw.
  * Without this the adapter answers a bare 400 or 500 with no body and no code.
  */
-function unanswered(error: unknown, logger: Logger): Response {
-  if (error instanceof RequestError)
+function unanswered(error: unknown, logger: Logger, metrics: Metrics): Response {
+  if (error instanceof RequestError) {
+    metrics.unrouted(400);
+    // Like the app's request lines (debug): a client's malformed request is not the server's fault.
+    logger.debug("request rejected before routing", { status: 400, reason: error.message });
     return hostProblem(
       createProblem(
         ErrorCode.BAD_REQUEST,
@@ -81,6 +84,8 @@ function unanswered(error: unknown, logger: Logger): Response {
       ),
       { connection: "close" },
     );
+  }
+  metrics.unrouted(500);
   logger.error("request failed outside the app", {
     error: (error instanceof Error && error.stack) || String(error),
   });
@@ -268,7 +273,7 @@ export async function startServer(
           answering--;
         }
       },
-      { errorHandler: (error) => unanswered(error, logger) },
+      { errorHandler: (error) => unanswered(error, logger, metrics) },
     ),
   );
   try {

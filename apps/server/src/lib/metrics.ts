@@ -283,6 +283,13 @@ export function createMetrics(options: MetricsOptions) {
     registry,
     observer,
     middleware,
+    /**
+     * A request answered before the app could route it (no valid URL, or the app threw). Its method
+     * is not known there: counted as `_OTHER` (OpenTelemetry's name for it) with an empty route.
+     */
+    unrouted(status: number) {
+      httpRequests.inc({ method: "_OTHER", route: "", status });
+    },
     discovered(seconds: number) {
       templateLoad.set(seconds);
     },
