@@ -1,41 +1,17 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createFakeModelServer, type FakeModelServer } from "@agentrt/testing";
-// @ts-expect-error the parser ships no types; its output is typed below
-import parsePrometheusTextFormat from "parse-prometheus-text-format";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { conversationConfig, createAgentOk } from "./conversation-host.js";
 import { createFullHost } from "./full-host.js";
 import { startTestServer, type TestServer } from "./helpers.js";
+import { sampleValue, scrapeMetrics } from "./prometheus.js";
 import { readSse } from "./sse.js";
-
-interface Sample {
-  labels?: Record<string, string>;
-  value?: string;
-  buckets?: Record<string, string>;
-  count?: string;
-}
-interface Family {
-  name: string;
-  type: string;
-  metrics: Sample[];
-}
 
 let server: TestServer;
 let fake: FakeModelServer;
 let receiver: Server;
 let receiverUrl = "";
-
-async function scrape(): Promise<Map<string, Family>> {
-  const res = await server.api("/metrics");
-  expect(res.status).toBe(200);
-  expect(res.headers.get("content-type")).toMatch(/^text\/plain; version=0\.0\.4/);
-  const families = parsePrometheusTextFormat(await res.text()) as Family[];
-  return new Map(families.map((f) => [f.name, f]));
-}
-
-const value = (family: Family | undefined, labels: Record<string, string>) =>
-  Number(family?.metrics.find((m) => Object.entries(labels).every(([k, v]) => m.labels?.[k] === v))?.value);
 
 beforeAll(async () => {
   fake = await createFakeModelServer({
@@ -111,7 +87,7 @@ describe("/metrics", () => {
       await new Promise((resolve) => setTimeout(resolve, 25));
     }
 
-    const families = await scrape();
+    const families = await scrapeMetrics(server);
     for (const name of [
       "agentrt_http_requests_total",
       "agentrt_http_request_duration_seconds",
@@ -140,9 +116,9 @@ describe("/metrics", () => {
       expect(families.has(name), name).toBe(true);
 
     for (const template of ["conversation", "task", "custom"]) {
-      expect(value(families.get("agentrt_runs_started_total"), { template })).toBeGreaterThanOrEqual(1);
+      expect(sampleValue(families.get("agentrt_runs_started_total"), { template })).toBeGreaterThanOrEqual(1);
       expect(
-        value(families.get("agentrt_runs_finished_total"), { template, status: "succeeded" }),
+        sampleValue(families.get("agentrt_runs_finished_total"), { template, status: "succeeded" }),
       ).toBeGreaterThanOrEqual(1);
     }
     // The parser folds labelled histograms together, so their counts are read from prom-client.
@@ -157,16 +133,18 @@ describe("/metrics", () => {
     expect(taskSteps?.value).toBe(2);
     const tokens = families.get("agentrt_gen_ai_tokens_total");
     // Two chat runs and one llm step, each 7 in / 3 out.
-    expect(value(tokens, { direction: "input", model: "fake-model" })).toBe(21);
-    expect(value(tokens, { direction: "output", model: "fake-model" })).toBe(9);
+    expect(sampleValue(tokens, { direction: "input", model: "fake-model" })).toBe(21);
+    expect(sampleValue(tokens, { direction: "output", model: "fake-model" })).toBe(9);
     expect(tokens!.metrics.every((m) => m.labels?.agent === undefined)).toBe(true);
-    expect(value(families.get("agentrt_webhook_deliveries_total"), { outcome: "delivered" })).toBe(1);
-    expect(value(families.get("agentrt_sse_streams_active"), {})).toBe(0);
+    expect(sampleValue(families.get("agentrt_webhook_deliveries_total"), { outcome: "delivered" })).toBe(1);
+    expect(sampleValue(families.get("agentrt_sse_streams_active"), {})).toBe(0);
     const workers = families.get("agentrt_sandbox_workers")!;
-    expect(value(workers, { state: "busy" }) + value(workers, { state: "idle" })).toBeGreaterThanOrEqual(1);
-    expect(value(families.get("agentrt_templates_loaded"), {})).toBeGreaterThanOrEqual(3);
     expect(
-      value(families.get("agentrt_http_requests_total"), {
+      sampleValue(workers, { state: "busy" }) + sampleValue(workers, { state: "idle" }),
+    ).toBeGreaterThanOrEqual(1);
+    expect(sampleValue(families.get("agentrt_templates_loaded"), {})).toBeGreaterThanOrEqual(3);
+    expect(
+      sampleValue(families.get("agentrt_http_requests_total"), {
         method: "POST",
         route: "/v1/agents/:agent/runs",
         status: "200",
@@ -188,7 +166,7 @@ describe("/metrics", () => {
       expect(run.body.status).toBe("succeeded");
       ids.add(run.body.id);
     }
-    const families = await scrape();
+    const families = await scrapeMetrics(server);
     let series = 0;
     for (const family of families.values()) {
       for (const sample of family.metrics) {
@@ -202,7 +180,7 @@ describe("/metrics", () => {
     // Hundreds of agents and runs; the exposition stays the size of templates × statuses × routes.
     expect(series).toBeLessThan(400);
     expect(
-      value(families.get("agentrt_runs_finished_total"), { template: "echo", status: "succeeded" }),
+      sampleValue(families.get("agentrt_runs_finished_total"), { template: "echo", status: "succeeded" }),
     ).toBe(200);
     // 400 requests one after another: minutes on a loaded machine, and no timing is asserted.
   }, 300_000);
