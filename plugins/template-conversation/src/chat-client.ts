@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders, IncomingMessage } from "node:http";
 import { isAgentrtError, type ToolCall } from "@agentrt/core";
 import type { CallerParams } from "./caller-params.js";
-import { type ChatOutcome, endChatSpan, startChatSpan } from "./chat-span.js";
+import { type ChatOutcome, startChatSpan } from "./chat-span.js";
 import type { ConversationConfig } from "./config-schema.js";
 import { postForResponse, ResponseTimeoutError, readText } from "./http-post.js";
 import type { ChatMessage } from "./input-schema.js";
@@ -225,7 +225,7 @@ export function createChatClient(config: ConversationConfig, apiKey: () => Promi
         failure = error;
         throw error;
       } finally {
-        endChatSpan(span, outcome, failure);
+        span.end(outcome, failure);
       }
     },
     async complete(messages, params, signal) {
@@ -234,10 +234,10 @@ export function createChatClient(config: ConversationConfig, apiKey: () => Promi
       try {
         const reply = await whole(messages, params, signal, outcome);
         if (reply.usage) outcome.usage = reply.usage;
-        endChatSpan(span, outcome);
+        span.end(outcome);
         return reply;
       } catch (error) {
-        endChatSpan(span, outcome, error);
+        span.end(outcome, error);
         throw error;
       }
     },

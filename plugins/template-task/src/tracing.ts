@@ -1,13 +1,27 @@
-import { type Span, SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
+import { type Attributes, type Span, SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
 import type { Step } from "./step-schema.js";
 
 /** A no-op until the host registers an OpenTelemetry SDK. */
 const tracer = trace.getTracer("@agentrt/template-task");
 
-function failed(span: Span, error: { code?: string; message: string }): void {
-  span.setAttribute("error.type", error.code ?? "Error");
-  span.setStatus({ code: SpanStatusCode.ERROR, message: error.message });
+/**
+ * Ends `span` with its attributes, set in one call and only on a span that records: the SDK cleans
+ * attributes given at the start twice, and before its sampler has decided, for nothing, as no
+ * sampler the `OTEL_*` variables configure reads them.
+ */
+function endSpan(span: Span, attributes: () => Attributes, error?: { code?: string; message: string }): void {
+  if (span.isRecording()) {
+    span.setAttributes({ ...attributes(), ...(error ? { "error.type": error.code ?? "Error" } : {}) });
+    if (error) span.setStatus({ code: SpanStatusCode.ERROR, message: error.message });
+  }
+  span.end();
 }
+
+const stepAttributes = (step: Step, status?: string): Attributes => ({
+  "agentrt.step.id": step.id,
+  "agentrt.step.kind": step.kind,
+  ...(status ? { "agentrt.step.status": status } : {}),
+});
 
 /**
  * Runs one step (all its attempts) in its own span, active while it runs, so the spans of its
@@ -17,23 +31,16 @@ export function inStepSpan<T extends { status: string; error?: { code: string; m
   step: Step,
   work: () => Promise<T>,
 ): Promise<T> {
-  return tracer.startActiveSpan(
-    `step ${step.id}`,
-    { attributes: { "agentrt.step.id": step.id, "agentrt.step.kind": step.kind } },
-    async (span) => {
-      try {
-        const outcome = await work();
-        span.setAttribute("agentrt.step.status", outcome.status);
-        if (outcome.error) failed(span, outcome.error);
-        return outcome;
-      } catch (error) {
-        failed(span, error as Error);
-        throw error;
-      } finally {
-        span.end();
-      }
-    },
-  );
+  return tracer.startActiveSpan(`step ${step.id}`, async (span) => {
+    try {
+      const outcome = await work();
+      endSpan(span, () => stepAttributes(step, outcome.status), outcome.error);
+      return outcome;
+    } catch (error) {
+      endSpan(span, () => stepAttributes(step), error as Error);
+      throw error;
+    }
+  });
 }
 
 /** What a model call's span records when it ends (OpenTelemetry GenAI semantic conventions). */
@@ -42,44 +49,38 @@ export interface ModelCallResult {
   finishReason?: string | null | undefined;
 }
 
+function modelCallAttributes(model: string, url: string, result?: ModelCallResult): Attributes {
+  const { hostname, port } = new URL(url);
+  return {
+    "gen_ai.operation.name": "chat",
+    "gen_ai.provider.name": "openai",
+    "gen_ai.request.model": model,
+    "server.address": hostname,
+    ...(port ? { "server.port": Number(port) } : {}),
+    ...(result?.usage
+      ? {
+          "gen_ai.usage.input_tokens": result.usage.promptTokens,
+          "gen_ai.usage.output_tokens": result.usage.completionTokens,
+        }
+      : {}),
+    ...(result?.finishReason ? { "gen_ai.response.finish_reasons": [result.finishReason] } : {}),
+  };
+}
+
 /** Runs one chat completion request in a GenAI client span. */
 export function inModelCallSpan<T>(
   model: string,
   url: string,
   work: () => Promise<{ value: T; result: ModelCallResult }>,
 ): Promise<T> {
-  return tracer.startActiveSpan(
-    `chat ${model}`,
-    {
-      kind: SpanKind.CLIENT,
-      attributes: {
-        "gen_ai.operation.name": "chat",
-        "gen_ai.provider.name": "openai",
-        "gen_ai.request.model": model,
-      },
-    },
-    async (span) => {
-      // Parsing the URL per call is only worth it for a span that records (tracing on and sampled).
-      if (span.isRecording()) {
-        const { hostname, port } = new URL(url);
-        span.setAttributes({ "server.address": hostname, ...(port ? { "server.port": Number(port) } : {}) });
-      }
-      try {
-        const { value, result } = await work();
-        if (result.usage) {
-          span.setAttributes({
-            "gen_ai.usage.input_tokens": result.usage.promptTokens,
-            "gen_ai.usage.output_tokens": result.usage.completionTokens,
-          });
-        }
-        if (result.finishReason) span.setAttribute("gen_ai.response.finish_reasons", [result.finishReason]);
-        return value;
-      } catch (error) {
-        failed(span, error as Error);
-        throw error;
-      } finally {
-        span.end();
-      }
-    },
-  );
+  return tracer.startActiveSpan(`chat ${model}`, { kind: SpanKind.CLIENT }, async (span) => {
+    try {
+      const { value, result } = await work();
+      endSpan(span, () => modelCallAttributes(model, url, result));
+      return value;
+    } catch (error) {
+      endSpan(span, () => modelCallAttributes(model, url), error as Error);
+      throw error;
+    }
+  });
 }

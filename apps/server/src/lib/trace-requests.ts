@@ -63,6 +63,11 @@ function urlAttributes(c: HonoContext<AppEnv>): Attributes {
  * A server span per request (HTTP semantic conventions), named by the route pattern, never the raw
  * path; the caller's `traceparent` is its parent. Everything the request does, including runs it
  * queues, happens in this span's context. Installed only when tracing is on.
+ *
+ * Its attributes are set once, when the response is known, and only on a span that records. The
+ * conventions ask for the request's at the start, for samplers; but no sampler the `OTEL_*`
+ * variables configure reads attributes, and the SDK cleans those given at the start twice, and
+ * before its sampler has decided, so a dropped span paid for them too.
  */
 export function traceRequests(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
@@ -71,23 +76,17 @@ export function traceRequests(): MiddlewareHandler<AppEnv> {
       ? propagation.extract(context.active(), incoming.headers, nodeHeaders)
       : propagation.extract(context.active(), c.req.raw.headers, fetchHeaders);
     const method = c.req.method;
-    const span = tracer.startSpan(
-      method,
-      { kind: SpanKind.SERVER, attributes: { "http.request.method": method } },
-      parent,
-    );
-    // A span the sampler dropped records nothing: its URL attributes would be built for nobody.
-    const recording = span.isRecording();
-    if (recording) span.setAttributes(urlAttributes(c));
+    const span = tracer.startSpan(method, { kind: SpanKind.SERVER }, parent);
     try {
       await context.with(trace.setSpan(parent, span), next);
     } finally {
-      if (recording) {
+      if (span.isRecording()) {
         const route = routePath(c, -1);
         const status = c.res.status;
         span.updateName(`${method} ${route}`);
-        // One call: each validates and copies what it is given.
         span.setAttributes({
+          "http.request.method": method,
+          ...urlAttributes(c),
           "http.route": route,
           "http.response.status_code": status,
           ...(status >= 500 ? { "error.type": String(status) } : {}),

@@ -103,6 +103,10 @@ export interface RunProbe {
 /**
  * Starts the span of a run under `parent` (the submitting request's span, stored with the run), so a
  * background run's spans join the trace of the request that created it, wherever it executes.
+ *
+ * Its attributes are set once, when the run ends, and only on a span that records: the SDK cleans
+ * attributes given at the start twice, and before its sampler has decided, for nothing, as no
+ * sampler the `OTEL_*` variables configure reads them.
  */
 export function startRunProbe(
   job: { runId: string; agentId: string; threadId: string | null; queuedAt: number | undefined },
@@ -112,15 +116,7 @@ export function startRunProbe(
   const began = performance.now();
   const span: Span = tracer.startSpan(
     "invoke_agent",
-    {
-      kind: SpanKind.INTERNAL,
-      attributes: {
-        "gen_ai.operation.name": "invoke_agent",
-        "gen_ai.agent.id": job.agentId,
-        "agentrt.run.id": job.runId,
-        ...(job.threadId ? { "agentrt.thread.id": job.threadId } : {}),
-      },
-    },
+    { kind: SpanKind.INTERNAL },
     // A run stored without a trace context starts its own trace rather than joining whatever
     // context happens to be active where the queue starts it.
     parent ?? ROOT_CONTEXT,
@@ -138,16 +134,7 @@ export function startRunProbe(
         revision: source.revision,
         threadId: job.threadId ?? undefined,
       };
-      // A span the sampler dropped records nothing: its name and attributes would be built for nobody.
-      if (span.isRecording()) {
-        span.updateName(`invoke_agent ${source.agent.name}`);
-        span.setAttributes({
-          "gen_ai.agent.name": source.agent.name,
-          "agentrt.template.name": info.template,
-          "agentrt.template.version": info.templateVersion,
-          "agentrt.agent.revision": info.revision,
-        });
-      }
+      if (span.isRecording()) span.updateName(`invoke_agent ${source.agent.name}`);
       observer?.runStarted?.(info, job.queuedAt === undefined ? undefined : began - job.queuedAt);
     },
     event(event) {
@@ -156,8 +143,26 @@ export function startRunProbe(
     finished(end) {
       const ending = (typeof end === "string" ? end : end.status) as RunEnding;
       const error = typeof end === "string" ? null : end.error;
-      span.setAttributes({ "agentrt.run.status": ending, ...(error ? { "error.type": error.code } : {}) });
-      if (error) span.setStatus({ code: SpanStatusCode.ERROR, message: error.message });
+      if (span.isRecording()) {
+        span.setAttributes({
+          "gen_ai.operation.name": "invoke_agent",
+          "gen_ai.agent.id": job.agentId,
+          "agentrt.run.id": job.runId,
+          ...(job.threadId ? { "agentrt.thread.id": job.threadId } : {}),
+          // Unknown when the run ended before its source was resolved.
+          ...(info
+            ? {
+                "gen_ai.agent.name": info.agentName,
+                "agentrt.template.name": info.template,
+                "agentrt.template.version": info.templateVersion,
+                "agentrt.agent.revision": info.revision,
+              }
+            : {}),
+          "agentrt.run.status": ending,
+          ...(error ? { "error.type": error.code } : {}),
+        });
+        if (error) span.setStatus({ code: SpanStatusCode.ERROR, message: error.message });
+      }
       span.end();
       if (info) observer?.runFinished?.(info, ending, performance.now() - began);
     },
