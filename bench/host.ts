@@ -24,7 +24,15 @@ export const POSTGRES_URL =
   "postgres://postgres@127.0.0.1:5432/postgres";
 /** Resolves a package as the measured server does (one copy of pg, of @opentelemetry/api). */
 export const requireFromServer = createRequire(join(serverDir, "package.json"));
-const pg = requireFromServer("pg") as typeof import("pg");
+/** The part of pg the bench uses: pg is a dependency of the PostgreSQL store, not of the bench. */
+interface PgClient {
+  connect(): Promise<unknown>;
+  query(sql: string): Promise<unknown>;
+  end(): Promise<void>;
+}
+const pg = requireFromServer("pg") as {
+  Client: new (config: { connectionString: string; connectionTimeoutMillis: number }) => PgClient;
+};
 
 /** A fresh schema on POSTGRES_URL: its URL for AGENTRT_DATABASE_URL, and `drop` to remove it. */
 export async function postgresSchema(): Promise<{ url: string; drop: () => Promise<void> }> {

@@ -42,7 +42,8 @@ export function watchGc(): { pauses: GcPause[]; stop(): void } {
   const pauses: GcPause[] = [];
   const observer = new PerformanceObserver((list) => {
     for (const entry of list.getEntries()) {
-      const kind = (entry.detail as { kind?: number } | null)?.kind ?? 0;
+      // A `gc` entry's detail names its kind; PerformanceEntry's type does not declare it.
+      const kind = (entry as { detail?: { kind?: number } | null }).detail?.kind ?? 0;
       pauses.push({ start: entry.startTime, duration: entry.duration, kind });
     }
   });

@@ -50,7 +50,9 @@ async function fanOut(
       lags.push(arrived);
     }),
   );
-  const done = await (await fetch(`${url}/v1/runs/${run.id}`, { headers })).json();
+  const done = (await (await fetch(`${url}/v1/runs/${run.id}`, { headers })).json()) as {
+    finishedAt: string;
+  };
   const finishedAt = Date.parse(done.finishedAt);
   return { lag: summarize(lags.map((t) => t - finishedAt)), events };
 }
