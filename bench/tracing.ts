@@ -305,6 +305,8 @@ interface Rate {
   perSecond: number;
   /** The server process's CPU time per operation. */
   cpuUs: number;
+  /** The same, of each turn, in window order: turns of one window ran within seconds of each other. */
+  turnsUs: number[];
   /** OTLP bytes exported per operation. */
   bytes: number;
 }
@@ -358,6 +360,7 @@ async function takeTurns(
     return {
       perSecond: total("ops") / total("s"),
       cpuUs: median(list.map((t) => t.cpuUs / t.ops)),
+      turnsUs: list.map((t) => t.cpuUs / t.ops),
       bytes: total("bytes") / total("ops"),
     };
   };
@@ -405,15 +408,21 @@ export default async function bench(): Promise<void> {
   const rounds: Round[] = [];
   for (let round = 0; round < ROUNDS; round++) rounds.push(await measureRound());
   type Workload = "chat" | "runs";
-  const of = (mode: Mode, workload: Workload, key: keyof Rate) =>
+  const of = (mode: Mode, workload: Workload, key: Exclude<keyof Rate, "turnsUs">) =>
     median(rounds.map((r) => r[mode][workload][key]));
-  // A round's modes took turns through the same minutes of the machine: its ratio compares like
-  // with like, and the median of those ratios is steadier than a ratio of medians.
+  // The modes of one window took their turns within seconds of each other, through the same phase
+  // of the machine: the ratio of two turns of a window compares like with like. The median of those
+  // ratios, over every window of every round, is steadier than a ratio of a round's medians, which
+  // a slow phase over a few turns of one mode tilts.
   const paired = (mode: Mode, base: Mode, workload: Workload) =>
-    median(rounds.map((r) => r[mode][workload].cpuUs / r[base][workload].cpuUs));
+    median(
+      rounds.flatMap((r) =>
+        r[mode][workload].turnsUs.map((us, window) => us / r[base][workload].turnsUs[window]!),
+      ),
+    );
   const name = (workload: Workload) => (workload === "chat" ? "chat completions" : "task runs");
   table(
-    `Tracing cost: chat requests at ${CONNECTIONS} connections and sync task runs from ${CONNECTIONS} clients. Each round starts three server processes (no SDK, its twin, SDK) and loads the five modes in turns of ${WINDOW_SECONDS} s: ${WARMUP_SECONDS} s of warm-up, then ${SECONDS} s of each workload per mode; the SDK process's modes differ only in the sampled flag of the caller's traceparent. "Server CPU µs/op" is the server process's user+system CPU time per operation, its span export included, the median of its turns, then of ${ROUNDS} rounds; "vs no SDK" is the median of each round's ratio to that round's no-SDK server. The servers share a CPU of their own where taskset can pin them.`,
+    `Tracing cost: chat requests at ${CONNECTIONS} connections and sync task runs from ${CONNECTIONS} clients. Each round starts three server processes (no SDK, its twin, SDK) and loads the five modes in turns of ${WINDOW_SECONDS} s: ${WARMUP_SECONDS} s of warm-up, then ${SECONDS} s of each workload per mode; the SDK process's modes differ only in the sampled flag of the caller's traceparent. "Server CPU µs/op" is the server process's user+system CPU time per operation, its span export included, the median of its turns, then of ${ROUNDS} rounds; "vs no SDK" is the median, over every window of every round, of a turn's ratio to the no-SDK server's turn in the same window. The servers share a CPU of their own where taskset can pin them.`,
     [
       "workload and mode",
       "per second",
@@ -468,7 +477,7 @@ export default async function bench(): Promise<void> {
     const sampling = paired("sampled", "unsampled", workload);
     const on = (1 + loaded) * sampling - 1;
     console.log(
-      `Tracing on, ${name(workload)}: sampling and exporting every span costs ${change(sampling)} CPU/op within the SDK process (rounds: ${rounds.map((r) => change(r.sampled[workload].cpuUs / r.unsampled[workload].cpuUs)).join(", ")}); the SDK loaded costs ${pct(loaded)} by the profile of its own code (${change(paired("unsampled", "none", workload))} measured between processes, noise ${twin(workload)}): ${change(on + 1)} in all (${on < LIMIT ? "ok" : "MISSED"}, limit < +${LIMIT * 100} % CPU/op).`,
+      `Tracing on, ${name(workload)}: sampling and exporting every span costs ${change(sampling)} CPU/op within the SDK process (each round's ratio of medians: ${rounds.map((r) => change(r.sampled[workload].cpuUs / r.unsampled[workload].cpuUs)).join(", ")}); the SDK loaded costs ${pct(loaded)} by the profile of its own code (${change(paired("unsampled", "none", workload))} measured between processes, noise ${twin(workload)}): ${change(on + 1)} in all (${on < LIMIT ? "ok" : "MISSED"}, limit < +${LIMIT * 100} % CPU/op).`,
     );
   }
 }
