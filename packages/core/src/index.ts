@@ -50,6 +50,12 @@ export {
   type TemplateManifest,
 } from "./manifest.js";
 export {
+  type AttributeSink,
+  type ModelCall,
+  type ModelCallAttributeValue,
+  setModelCallAttributes,
+} from "./model-call.js";
+export {
   type AgentDescription,
   type AgentDirectory,
   type CheckpointSaver,

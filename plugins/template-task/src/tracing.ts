@@ -1,27 +1,31 @@
-import { type Attributes, type Span, SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
+import { type ModelCall, setModelCallAttributes } from "@agentrt/core";
+import { type Span, SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
 import type { Step } from "./step-schema.js";
 
 /** A no-op until the host registers an OpenTelemetry SDK. */
 const tracer = trace.getTracer("@agentrt/template-task");
 
 /**
- * Ends `span` with its attributes, set in one call and only on a span that records: the SDK cleans
- * attributes given at the start twice, and before its sampler has decided, for nothing, as no
- * sampler the `OTEL_*` variables configure reads them.
+ * Spans get their attributes when they end, and only when they record: no sampler the `OTEL_*`
+ * variables configure reads attributes, and the SDK cleans those given at the start twice, before
+ * its sampler has decided.
  */
-function endSpan(span: Span, attributes: () => Attributes, error?: { code?: string; message: string }): void {
+function endSpan(span: Span, describe: (span: Span) => void, error?: { message: string }): void {
   if (span.isRecording()) {
-    span.setAttributes({ ...attributes(), ...(error ? { "error.type": error.code ?? "Error" } : {}) });
+    describe(span);
     if (error) span.setStatus({ code: SpanStatusCode.ERROR, message: error.message });
   }
   span.end();
 }
 
-const stepAttributes = (step: Step, status?: string): Attributes => ({
-  "agentrt.step.id": step.id,
-  "agentrt.step.kind": step.kind,
-  ...(status ? { "agentrt.step.status": status } : {}),
-});
+const stepAttributes =
+  (step: Step, status?: string, error?: { code?: string }) =>
+  (span: Span): void => {
+    span.setAttribute("agentrt.step.id", step.id);
+    span.setAttribute("agentrt.step.kind", step.kind);
+    if (status) span.setAttribute("agentrt.step.status", status);
+    if (error) span.setAttribute("error.type", error.code ?? "Error");
+  };
 
 /**
  * Runs one step (all its attempts) in its own span, active while it runs, so the spans of its
@@ -34,38 +38,17 @@ export function inStepSpan<T extends { status: string; error?: { code: string; m
   return tracer.startActiveSpan(`step ${step.id}`, async (span) => {
     try {
       const outcome = await work();
-      endSpan(span, () => stepAttributes(step, outcome.status), outcome.error);
+      endSpan(span, stepAttributes(step, outcome.status, outcome.error), outcome.error);
       return outcome;
     } catch (error) {
-      endSpan(span, () => stepAttributes(step), error as Error);
+      endSpan(span, stepAttributes(step, undefined, error as { code?: string }), error as Error);
       throw error;
     }
   });
 }
 
 /** What a model call's span records when it ends (OpenTelemetry GenAI semantic conventions). */
-export interface ModelCallResult {
-  usage?: { promptTokens: number; completionTokens: number } | undefined;
-  finishReason?: string | null | undefined;
-}
-
-function modelCallAttributes(model: string, url: string, result?: ModelCallResult): Attributes {
-  const { hostname, port } = new URL(url);
-  return {
-    "gen_ai.operation.name": "chat",
-    "gen_ai.provider.name": "openai",
-    "gen_ai.request.model": model,
-    "server.address": hostname,
-    ...(port ? { "server.port": Number(port) } : {}),
-    ...(result?.usage
-      ? {
-          "gen_ai.usage.input_tokens": result.usage.promptTokens,
-          "gen_ai.usage.output_tokens": result.usage.completionTokens,
-        }
-      : {}),
-    ...(result?.finishReason ? { "gen_ai.response.finish_reasons": [result.finishReason] } : {}),
-  };
-}
+export type ModelCallResult = Pick<ModelCall, "usage" | "finishReason">;
 
 /** Runs one chat completion request in a GenAI client span. */
 export function inModelCallSpan<T>(
@@ -76,10 +59,10 @@ export function inModelCallSpan<T>(
   return tracer.startActiveSpan(`chat ${model}`, { kind: SpanKind.CLIENT }, async (span) => {
     try {
       const { value, result } = await work();
-      endSpan(span, () => modelCallAttributes(model, url, result));
+      endSpan(span, (s) => setModelCallAttributes(s, { model, url, ...result }));
       return value;
     } catch (error) {
-      endSpan(span, () => modelCallAttributes(model, url), error as Error);
+      endSpan(span, (s) => setModelCallAttributes(s, { model, url, error }), error as Error);
       throw error;
     }
   });
