@@ -1,9 +1,9 @@
 import type { IncomingHttpHeaders } from "node:http";
 import type { TLSSocket } from "node:tls";
 import {
-  type Attributes,
   context,
   propagation,
+  type Span,
   SpanKind,
   SpanStatusCode,
   type TextMapGetter,
@@ -35,28 +35,25 @@ function hostName(host: string): string {
 }
 
 /**
- * The span's `url.*` and `server.address`. Served by @hono/node-server, they come from what Hono
- * and Node already parsed: building and parsing the full URL again cost more than the span's own
- * bookkeeping.
+ * Sets the span's `url.*` and `server.address`. Served by @hono/node-server, they come from what
+ * Hono and Node already parsed: building and parsing the full URL again cost more than the span's
+ * own bookkeeping.
  */
-function urlAttributes(c: HonoContext<AppEnv>): Attributes {
+function setUrlAttributes(span: Span, c: HonoContext<AppEnv>): void {
   const incoming = c.env?.incoming;
   if (!incoming) {
     const url = new URL(c.req.url);
-    return {
-      "url.path": url.pathname,
-      "url.scheme": url.protocol.slice(0, -1),
-      "server.address": hostName(url.host),
-    };
+    span.setAttribute("url.path", url.pathname);
+    span.setAttribute("url.scheme", url.protocol.slice(0, -1));
+    span.setAttribute("server.address", hostName(url.host));
+    return;
   }
   const host = incoming.headers.host;
   const target = incoming.url ?? "/";
   const query = target.indexOf("?");
-  return {
-    "url.path": query === -1 ? target : target.slice(0, query),
-    "url.scheme": (incoming.socket as Partial<TLSSocket>).encrypted ? "https" : "http",
-    ...(host ? { "server.address": hostName(host) } : {}),
-  };
+  span.setAttribute("url.path", query === -1 ? target : target.slice(0, query));
+  span.setAttribute("url.scheme", (incoming.socket as Partial<TLSSocket>).encrypted ? "https" : "http");
+  if (host) span.setAttribute("server.address", hostName(host));
 }
 
 /**
@@ -84,14 +81,14 @@ export function traceRequests(): MiddlewareHandler<AppEnv> {
         const route = routePath(c, -1);
         const status = c.res.status;
         span.updateName(`${method} ${route}`);
-        span.setAttributes({
-          "http.request.method": method,
-          ...urlAttributes(c),
-          "http.route": route,
-          "http.response.status_code": status,
-          ...(status >= 500 ? { "error.type": String(status) } : {}),
-        });
-        if (status >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
+        span.setAttribute("http.request.method", method);
+        setUrlAttributes(span, c);
+        span.setAttribute("http.route", route);
+        span.setAttribute("http.response.status_code", status);
+        if (status >= 500) {
+          span.setAttribute("error.type", String(status));
+          span.setStatus({ code: SpanStatusCode.ERROR });
+        }
       }
       span.end();
     }

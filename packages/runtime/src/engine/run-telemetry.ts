@@ -144,23 +144,19 @@ export function startRunProbe(
       const ending = (typeof end === "string" ? end : end.status) as RunEnding;
       const error = typeof end === "string" ? null : end.error;
       if (span.isRecording()) {
-        span.setAttributes({
-          "gen_ai.operation.name": "invoke_agent",
-          "gen_ai.agent.id": job.agentId,
-          "agentrt.run.id": job.runId,
-          ...(job.threadId ? { "agentrt.thread.id": job.threadId } : {}),
-          // Unknown when the run ended before its source was resolved.
-          ...(info
-            ? {
-                "gen_ai.agent.name": info.agentName,
-                "agentrt.template.name": info.template,
-                "agentrt.template.version": info.templateVersion,
-                "agentrt.agent.revision": info.revision,
-              }
-            : {}),
-          "agentrt.run.status": ending,
-          ...(error ? { "error.type": error.code } : {}),
-        });
+        span.setAttribute("gen_ai.operation.name", "invoke_agent");
+        span.setAttribute("gen_ai.agent.id", job.agentId);
+        span.setAttribute("agentrt.run.id", job.runId);
+        if (job.threadId) span.setAttribute("agentrt.thread.id", job.threadId);
+        // Unknown when the run ended before its source was resolved.
+        if (info) {
+          span.setAttribute("gen_ai.agent.name", info.agentName);
+          span.setAttribute("agentrt.template.name", info.template);
+          span.setAttribute("agentrt.template.version", info.templateVersion);
+          span.setAttribute("agentrt.agent.revision", info.revision);
+        }
+        span.setAttribute("agentrt.run.status", ending);
+        if (error) span.setAttribute("error.type", error.code);
         if (error) span.setStatus({ code: SpanStatusCode.ERROR, message: error.message });
       }
       span.end();
