@@ -156,8 +156,10 @@ export function startRunProbe(
           span.setAttribute("agentrt.agent.revision", info.revision);
         }
         span.setAttribute("agentrt.run.status", ending);
-        if (error) span.setAttribute("error.type", error.code);
-        if (error) span.setStatus({ code: SpanStatusCode.ERROR, message: error.message });
+        if (error) {
+          span.setAttribute("error.type", error.code);
+          span.setStatus({ code: SpanStatusCode.ERROR, message: error.message });
+        }
       }
       span.end();
       if (info) observer?.runFinished?.(info, ending, performance.now() - began);
