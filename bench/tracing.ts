@@ -374,13 +374,18 @@ type Round = Record<Mode, { chat: Rate; runs: Rate }>;
  * (takeTurns). The VM's slow phases come and go within seconds to minutes; in turns this short
  * every mode meets the same ones, and the ratio of two modes' costs in a round compares like with like.
  */
-async function measureRound(profiles?: Record<Mode, Samples>): Promise<Round> {
+async function measureRound(round: number, profiles?: Record<Mode, Samples>): Promise<Round> {
   const fake = await createFakeModelServer();
   const servers = {} as Record<Process, Served>;
   let unpin = () => {};
   try {
-    for (const kind of Object.keys(PROCESSES) as Process[])
+    // Each round starts the processes in another order: which one starts first may matter to how
+    // fast it runs, and no process should always take the same place.
+    const kinds = Object.keys(PROCESSES) as Process[];
+    for (let i = 0; i < kinds.length; i++) {
+      const kind = kinds[(round + i) % kinds.length]!;
       servers[kind] = await serveProcess(kind, fake.url);
+    }
     unpin = pinServers(Object.values(servers).map((s) => s.child));
     // Warm-up: template loading and the JIT's tiering would otherwise count (see WARMUP_SECONDS).
     // In the same turns as the measurement: a warmed server left idle while the others warm up
@@ -406,7 +411,7 @@ const LIMIT = 0.15;
 export default async function bench(): Promise<void> {
   const modes = Object.keys(MODES) as Mode[];
   const rounds: Round[] = [];
-  for (let round = 0; round < ROUNDS; round++) rounds.push(await measureRound());
+  for (let round = 0; round < ROUNDS; round++) rounds.push(await measureRound(round));
   type Workload = "chat" | "runs";
   const of = (mode: Mode, workload: Workload, key: Exclude<keyof Rate, "turnsUs">) =>
     median(rounds.map((r) => r[mode][workload][key]));
@@ -451,7 +456,7 @@ export default async function bench(): Promise<void> {
   // One more round, every turn profiled (chat and runs together): the profiler slows the servers,
   // so this round gives shares, not rates.
   const profiles = Object.fromEntries(modes.map((m) => [m, noSamples()])) as Record<Mode, Samples>;
-  await measureRound(profiles);
+  await measureRound(ROUNDS, profiles);
   const share = (mode: Mode, key: "otel" | "gc") => profiles[mode][key] / profiles[mode].busy;
   table(
     "Where the server's busy CPU time goes, in one profiled round (load elsewhere barely moves these shares): in @opentelemetry code (span calls, export, serialisation, sending) and in the garbage collector.",
