@@ -484,45 +484,6 @@ describe("OpenTelemetry traces", () => {
   });
 });
 
-describe("OpenTelemetry traces by default", () => {
-  it("exports OTLP over HTTP in protobuf when only an endpoint is set", async () => {
-    const bodies: { path: string | undefined; type: string | undefined; body: Buffer }[] = [];
-    const collector = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on("data", (chunk: Buffer) => chunks.push(chunk));
-      req.on("end", () => {
-        bodies.push({ path: req.url, type: req.headers["content-type"], body: Buffer.concat(chunks) });
-        res.writeHead(200).end();
-      });
-    });
-    await new Promise<void>((resolve) => collector.listen(0, "127.0.0.1", resolve));
-    const dataDir = mkdtempSync(join(tmpdir(), "agentrt-traced-protobuf-"));
-    const node = await startServerProcess({
-      OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${(collector.address() as AddressInfo).port}`,
-      OTEL_BSP_SCHEDULE_DELAY: "50",
-      AGENTRT_DATA_DIR: dataDir,
-      AGENTRT_ADMIN_KEY: ADMIN_KEY,
-    });
-    try {
-      const traceId = hex(16);
-      const res = await fetch(`${node.url}/health`, {
-        headers: { traceparent: traceparent(traceId, hex(8)) },
-      });
-      expect(res.status).toBe(200);
-      const sent = await receiver.waitFor(() =>
-        bodies.find(({ body }) => body.includes(Buffer.from(traceId, "hex"))),
-      );
-      expect(sent.path).toBe("/v1/traces");
-      expect(sent.type).toBe("application/x-protobuf");
-      expect(sent.body.includes(Buffer.from("GET /health"))).toBe(true);
-    } finally {
-      await node.stop();
-      collector.close();
-      rmSync(dataDir, { recursive: true, force: true });
-    }
-  });
-});
-
 describe("OpenTelemetry traces across nodes", () => {
   it("joins a run accepted by an API node and executed by a worker node to the accepting request", async () => {
     const env = {

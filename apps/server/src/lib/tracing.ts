@@ -6,24 +6,11 @@ import type { NodeSDK } from "@opentelemetry/sdk-node";
  */
 export function tracingConfigured(env: Record<string, string | undefined>): boolean {
   if (env.OTEL_SDK_DISABLED?.trim().toLowerCase() === "true") return false;
-  const exporters = traceExporterNames(env);
-  if (exporters.length) return exporters.some((e) => e !== "none");
+  const exporters = env.OTEL_TRACES_EXPORTER?.split(",")
+    .map((e) => e.trim())
+    .filter(Boolean);
+  if (exporters?.length) return exporters.some((e) => e !== "none");
   return Boolean(env.OTEL_EXPORTER_OTLP_ENDPOINT || env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT);
-}
-
-/** `OTEL_TRACES_EXPORTER`'s names, as the SDK reads them ("null" counts as unset). */
-function traceExporterNames(env: Record<string, string | undefined>): string[] {
-  return (env.OTEL_TRACES_EXPORTER?.split(",") ?? []).map((e) => e.trim()).filter((e) => e && e !== "null");
-}
-
-/**
- * The SDK would export spans with OTLP over HTTP in protobuf and nothing else: no exporter named
- * but OTLP, whose protocol is the default one.
- */
-export function otlpProtobufOnly(env: Record<string, string | undefined>): boolean {
-  const exporters = new Set(traceExporterNames(env));
-  const protocol = env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL?.trim() || env.OTEL_EXPORTER_OTLP_PROTOCOL?.trim();
-  return [...exporters].every((e) => e === "otlp") && (!protocol || protocol === "http/protobuf");
 }
 
 let running: Promise<NodeSDK> | undefined;
@@ -37,14 +24,8 @@ let running: Promise<NodeSDK> | undefined;
 export function startTracing(env: Record<string, string | undefined>): Promise<NodeSDK> {
   running ??= (async () => {
     const { NodeSDK } = await import("@opentelemetry/sdk-node");
-    // The SDK's own exporter for that configuration, with a serializer twice as fast (see
-    // otlp-span-protobuf.ts); any other exporter or protocol is the SDK's to build.
-    const traceExporter = otlpProtobufOnly(env)
-      ? (await import("./otlp-span-exporter.js")).createProtobufSpanExporter()
-      : undefined;
     const sdk = new NodeSDK({
       ...(env.OTEL_SERVICE_NAME ? {} : { serviceName: "agentrt" }),
-      ...(traceExporter ? { traceExporter } : {}),
       // Spans come from agentrt's own code: requests, runs, steps, model and sandbox calls.
       instrumentations: [],
       // agentrt's metrics are Prometheus's (/metrics) and its logs pino's: the SDK's own metric and
