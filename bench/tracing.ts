@@ -11,9 +11,11 @@
 //   - unsampled (flag 00): the SDK loaded, every span decided on and dropped;
 //   - sampled (flag 01): every span recorded and exported, tracing at 100 %;
 //   - unsampled again: a second count of unsampled turns, this process's own noise.
-// Two processes of one build settle 20-30 % apart on chat for their whole life (JIT and memory
-// layout, it seems), wider than the 15 % bar: what sampling and exporting cost is measured within
-// the SDK process, whose sampled and unsampled turns share everything but the flag.
+// Two processes of one build have settled 20-30 % apart on chat for their whole life, wider than
+// the 15 % bar, and the later-started one was the slower more often; each round now starts them
+// in another order. What sampling and exporting cost is measured within the SDK process, whose
+// sampled and unsampled turns share everything but the flag; the verdict takes the larger of that
+// (with the SDK's loaded cost) and the sampled turns' direct ratio to the no-SDK process.
 import { type ChildProcess, execFileSync, fork } from "node:child_process";
 import { once } from "node:events";
 import { createServer } from "node:http";
@@ -407,6 +409,8 @@ async function measureRound(round: number, profiles?: Record<Mode, Samples>): Pr
 const change = (ratio: number) => `${ratio >= 1 ? "+" : ""}${((ratio - 1) * 100).toFixed(1)} %`;
 const pct = (share: number) => `${(share * 100).toFixed(1)} %`;
 const LIMIT = 0.15;
+/** Beyond this, between twin processes or between a process's own unsampled turns, no verdict holds. */
+const NOISE_LIMIT = 0.05;
 
 export default async function bench(): Promise<void> {
   const modes = Object.keys(MODES) as Mode[];
@@ -480,9 +484,23 @@ export default async function bench(): Promise<void> {
   const loaded = Math.max(0, share("unsampled", "otel") - off);
   for (const workload of ["chat", "runs"] as const) {
     const sampling = paired("sampled", "unsampled", workload);
-    const on = (1 + loaded) * sampling - 1;
+    const composed = (1 + loaded) * sampling - 1;
+    // Between processes the twin's noise can hide or invent a cost; within one process the
+    // profile sees only the SDK's own code. Neither alone is trusted to pass.
+    const direct = paired("sampled", "none", workload) - 1;
+    const on = Math.max(composed, direct);
+    const noise = Math.max(
+      Math.abs(paired("twin", "none", workload) - 1),
+      Math.abs(paired("again", "unsampled", workload) - 1),
+    );
+    const verdict =
+      noise > NOISE_LIMIT
+        ? `UNDECIDED: noise over ${NOISE_LIMIT * 100} %, run again on a quieter machine`
+        : on < LIMIT
+          ? "ok"
+          : "MISSED";
     console.log(
-      `Tracing on, ${name(workload)}: sampling and exporting every span costs ${change(sampling)} CPU/op within the SDK process (each round's ratio of medians: ${rounds.map((r) => change(r.sampled[workload].cpuUs / r.unsampled[workload].cpuUs)).join(", ")}); the SDK loaded costs ${pct(loaded)} by the profile of its own code (${change(paired("unsampled", "none", workload))} measured between processes, noise ${twin(workload)}): ${change(on + 1)} in all (${on < LIMIT ? "ok" : "MISSED"}, limit < +${LIMIT * 100} % CPU/op).`,
+      `Tracing on, ${name(workload)}: sampling and exporting every span costs ${change(sampling)} CPU/op within the SDK process (each round's ratio of medians: ${rounds.map((r) => change(r.sampled[workload].cpuUs / r.unsampled[workload].cpuUs)).join(", ")}); the SDK loaded costs ${pct(loaded)} by the profile of its own code (${change(paired("unsampled", "none", workload))} measured between processes, noise ${twin(workload)}): ${change(composed + 1)} composed. Sampled turns against the no-SDK process directly: ${change(direct + 1)}. The larger, ${change(on + 1)}, is the verdict (${verdict}, limit < +${LIMIT * 100} % CPU/op).`,
     );
   }
 }
