@@ -265,7 +265,10 @@ export async function startServer(
   const server = createServer(
     getRequestListener(
       async (request, env) => {
-        if (draining) return shuttingDown();
+        if (draining) {
+          metrics.unrouted(503);
+          return shuttingDown();
+        }
         answering++;
         try {
           return await app.fetch(request, env);

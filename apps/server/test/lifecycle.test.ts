@@ -1,12 +1,14 @@
 import { spawn } from "node:child_process";
+import { once } from "node:events";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer, type Server } from "node:net";
+import { connect, createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { parseEnv } from "../src/env.js";
 import { ADMIN_KEY, createTestHost, serverDir, startTestServer } from "./helpers.js";
 import { type ServerProcess, startServerProcess } from "./process.js";
+import { parsePrometheusTextFormat, sampleValue } from "./prometheus.js";
 import { readSse, type SseEvent } from "./sse.js";
 
 const cleanup: (() => unknown)[] = [];
@@ -105,6 +107,45 @@ describe("a graceful stop", () => {
     expect(answer.body).toMatchObject({ status: "succeeded" });
     await stopping;
     await expect(fetch(`${server.url}/health`)).rejects.toThrow();
+  }, 60_000);
+
+  it("answers a request that arrives on an open connection meanwhile with 503 NOT_READY, and counts it", async () => {
+    const server = await startTestServer({ AGENTRT_SHUTDOWN_GRACE_MS: "60000" });
+    await server.call("POST", "/v1/agents", { name: "echo", template: "echo" });
+    await server.call("POST", "/v1/agents", { name: "longer", template: "echo" });
+    // Keeps the stop from finishing (and the metrics from closing) until the test has read them.
+    const longer = server.call("POST", "/v1/agents/longer/runs", { input: { sleepMs: 5000 }, mode: "sync" });
+    // A connection busy with a run when the stop begins, on which the next request then arrives.
+    const { port } = new URL(server.url);
+    const socket = connect(Number(port), "127.0.0.1");
+    const head = `host: localhost\r\nauthorization: Bearer ${ADMIN_KEY}\r\n`;
+    const body = JSON.stringify({ input: { sleepMs: 1000 }, mode: "sync" });
+    socket.write(
+      `POST /v1/agents/echo/runs HTTP/1.1\r\n${head}content-type: application/json\r\n` +
+        `content-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    );
+    const chunks: Buffer[] = [];
+    socket.on("data", (chunk: Buffer) => chunks.push(chunk));
+    const answered = once(socket, "close").then(() => Buffer.concat(chunks).toString("utf8"));
+    await expect
+      .poll(async () => server.services.runtime.engine.stats().running, { timeout: 30_000 })
+      .toBe(2);
+    const stopping = server.stop();
+    socket.write(`GET /v1/agents HTTP/1.1\r\n${head}\r\n`);
+    const [first, second] = (await answered).split(/(?=HTTP\/1\.1 )/);
+    expect(first).toMatch(/^HTTP\/1\.1 200 /);
+    expect(second).toMatch(/^HTTP\/1\.1 503 /);
+    expect(second).toMatch(/\r\nretry-after: 1\r\n/i);
+    expect(second).toMatch(/\r\nconnection: close\r\n/i);
+    expect(JSON.parse(second!.slice(second!.indexOf("\r\n\r\n") + 4))).toMatchObject({
+      status: 503,
+      code: "NOT_READY",
+    });
+    const families = parsePrometheusTextFormat(await server.services.metrics.render());
+    const requests = families.get("agentrt_http_requests_total");
+    expect(sampleValue(requests, { method: "_OTHER", route: "", status: "503" })).toBe(1);
+    expect((await longer).status).toBe(200);
+    await stopping;
   }, 60_000);
 
   it("ends the stream of a run that never started with an error event, not a broken connection", async () => {

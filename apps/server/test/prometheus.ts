@@ -1,5 +1,5 @@
 // @ts-expect-error the parser ships no types; its output is typed below
-import parsePrometheusTextFormat from "parse-prometheus-text-format";
+import parsePrometheusText from "parse-prometheus-text-format";
 import { expect } from "vitest";
 import type { TestServer } from "./helpers.js";
 
@@ -20,7 +20,12 @@ export async function scrapeMetrics(server: TestServer): Promise<Map<string, Fam
   const res = await server.api("/metrics");
   expect(res.status).toBe(200);
   expect(res.headers.get("content-type")).toMatch(/^text\/plain; version=0\.0\.4/);
-  const families = parsePrometheusTextFormat(await res.text()) as Family[];
+  return parsePrometheusTextFormat(await res.text());
+}
+
+/** Prometheus text, parsed by a real Prometheus text-format parser: the families by name. */
+export function parsePrometheusTextFormat(text: string): Map<string, Family> {
+  const families = parsePrometheusText(text) as Family[];
   return new Map(families.map((f) => [f.name, f]));
 }
 
