@@ -21,14 +21,13 @@ import {
   type TemplateRegistry,
 } from "@agentrt/runtime";
 import { createSqliteStore } from "@agentrt/store-sqlite";
-import { getRequestListener, RequestError } from "@hono/node-server";
+import { getRequestListener } from "@hono/node-server";
 import { createApp } from "./app.js";
 import type { ServerConfig } from "./env.js";
 import { createApiKey, createKeyResolver, hashApiKey } from "./lib/auth.js";
-import { internalProblem } from "./lib/errors.js";
+import { shuttingDown, unanswered } from "./lib/host-answers.js";
 import { createLogger } from "./lib/logger.js";
-import { createMetrics, type Metrics } from "./lib/metrics.js";
-import { createProblem, type Problem } from "./lib/problem.js";
+import { createMetrics } from "./lib/metrics.js";
 import { createKeyRateLimiter } from "./lib/rate-limit.js";
 import type { AppServices } from "./lib/services.js";
 import { startTracing, stopTracing } from "./lib/tracing.js";
@@ -50,47 +49,6 @@ export interface RunningServer {
 
 /** How long connections still writing after the engine stopped (a stream's last event) may take. */
 const FINAL_WRITE_MS = 1000;
-
-/** A problem+json answer given outside the app (which writes its own with `problemResponse`). */
-function hostProblem(problem: Problem, headers: Record<string, string> = {}): Response {
-  return new Response(JSON.stringify(problem), {
-    status: problem.status,
-    headers: { "content-type": "application/problem+json", ...headers },
-  });
-}
-
-/** The answer to a request that arrives on an open connection while the server shuts down. */
-function shuttingDown(): Response {
-  return hostProblem(
-    createProblem(ErrorCode.NOT_READY, "the server is shutting down; retry on another node"),
-    { connection: "close", "retry-after": "1" },
-  );
-}
-
-/**
- * The answer to what failed before the app ran: @hono/node-server could not make a URL of the
- * request (no or a malformed `Host`, a bad request target), or, never expected, the app threw.
- * Without this the adapter answers a bare 400 or 500 with no body and no code.
- */
-function unanswered(error: unknown, logger: Logger, metrics: Metrics): Response {
-  if (error instanceof RequestError) {
-    metrics.unrouted(400);
-    // Like the app's request lines (debug): a client's malformed request is not the server's fault.
-    logger.debug("request rejected before routing", { status: 400, reason: error.message });
-    return hostProblem(
-      createProblem(
-        ErrorCode.BAD_REQUEST,
-        `the request has no valid URL (${error.message}): send a Host header with a host name and a path target`,
-      ),
-      { connection: "close" },
-    );
-  }
-  metrics.unrouted(500);
-  logger.error("request failed outside the app", {
-    error: (error instanceof Error && error.stack) || String(error),
-  });
-  return hostProblem(internalProblem());
-}
 
 export interface StartOptions {
   /** Development only: template package directories whose sources are rebuilt and reloaded on change. */
@@ -265,10 +223,7 @@ export async function startServer(
   const server = createServer(
     getRequestListener(
       async (request, env) => {
-        if (draining) {
-          metrics.unrouted(503);
-          return shuttingDown();
-        }
+        if (draining) return shuttingDown(metrics);
         answering++;
         try {
           return await app.fetch(request, env);
