@@ -1,4 +1,3 @@
-import { Writable } from "node:stream";
 import { withLogFields } from "@agentrt/runtime";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLogger, REDACTED_PATHS } from "../src/lib/logger.js";
@@ -11,23 +10,12 @@ import {
 } from "./conversation-host.js";
 import { createFullHost } from "./full-host.js";
 import { ADMIN_KEY } from "./helpers.js";
+import { captureLogs } from "./log-capture.js";
 import { startUpstream, type Upstream } from "./upstream.js";
-
-/** A pino destination that keeps every line written. */
-function capture() {
-  const lines: string[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      lines.push(...chunk.toString("utf8").split("\n").filter(Boolean));
-      done();
-    },
-  });
-  return { lines, stream, parsed: () => lines.map((l) => JSON.parse(l) as Record<string, unknown>) };
-}
 
 describe("the pino logger", () => {
   it("writes one JSON object per line with the level name, time and the current log fields", () => {
-    const out = capture();
+    const out = captureLogs();
     const logger = createLogger({ level: "debug", destination: out.stream });
     withLogFields({ requestId: "req-1" }, () => logger.info("hello", { n: 1 }));
     logger.debug("plain");
@@ -39,7 +27,7 @@ describe("the pino logger", () => {
   });
 
   it("drops lines under its level", () => {
-    const out = capture();
+    const out = captureLogs();
     const logger = createLogger({ level: "warn", destination: out.stream });
     logger.info("no");
     logger.warn("yes");
@@ -47,7 +35,7 @@ describe("the pino logger", () => {
   });
 
   it("redacts a secret at every declared path, at every level", () => {
-    const out = capture();
+    const out = captureLogs();
     const logger = createLogger({ level: "debug", destination: out.stream });
     const secret = "s3cr3t-value-that-must-not-leak";
     const data = {
@@ -78,7 +66,7 @@ describe("the pino logger", () => {
 });
 
 describe("logs of a running server", () => {
-  const out = capture();
+  const out = captureLogs();
   const ENV_SECRET = "sk-env-referenced-secret-0123456789";
   const HEADER_SECRET = "Bearer task-step-header-secret-abcdef";
   let harness: ChatHarness;

@@ -4,7 +4,6 @@ import { createServer, request, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Writable } from "node:stream";
 import { freshDatabaseUrl } from "@agentrt/store-postgres/testing";
 import { createFakeModelServer, type FakeModelServer } from "@agentrt/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -12,6 +11,7 @@ import { createLogger } from "../src/lib/logger.js";
 import { conversationConfig, createAgentOk } from "./conversation-host.js";
 import { createFullHost } from "./full-host.js";
 import { ADMIN_KEY, startTestServer, type TestServer } from "./helpers.js";
+import { captureLogs } from "./log-capture.js";
 import { startServerProcess } from "./process.js";
 import { readSse } from "./sse.js";
 
@@ -111,7 +111,7 @@ async function startGate() {
 let receiver: Awaited<ReturnType<typeof startReceiver>>;
 let fake: FakeModelServer;
 let server: TestServer;
-const logLines: Record<string, unknown>[] = [];
+const logs = captureLogs();
 let otel: Record<string, string>;
 
 beforeAll(async () => {
@@ -128,12 +128,6 @@ beforeAll(async () => {
   };
   // The SDK reads its settings from the process environment, as in production.
   Object.assign(process.env, otel);
-  const destination = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      for (const line of chunk.toString("utf8").split("\n").filter(Boolean)) logLines.push(JSON.parse(line));
-      done();
-    },
-  });
   server = await startTestServer(
     {
       ...otel,
@@ -144,7 +138,7 @@ beforeAll(async () => {
         custom: { fetchAllowList: ["127.0.0.1"], jsWorkers: 1 },
       }),
     },
-    createLogger({ level: "debug", destination }),
+    createLogger({ level: "debug", destination: logs.stream }),
   );
 });
 afterAll(async () => {
@@ -434,9 +428,9 @@ describe("OpenTelemetry traces", () => {
     expect(events).toContainEqual(
       expect.objectContaining({ data: expect.objectContaining({ message: printed }) }),
     );
-    const stopped = logLines.find((l) => l.msg === "sandbox run stopped" && l.runId === run.id);
+    const stopped = logs.parsed().find((l) => l.msg === "sandbox run stopped" && l.runId === run.id);
     expect(stopped).toMatchObject({ level: "warn", code: "TIMEOUT", traceId, requestId: expect.any(String) });
-    expect(JSON.stringify(logLines)).not.toContain(printed);
+    expect(logs.lines.join("\n")).not.toContain(printed);
   });
 
   it("traces a conversation run's model call under its run and request", async () => {
@@ -479,7 +473,7 @@ describe("OpenTelemetry traces", () => {
     });
     expect(res.status).toBe(404);
     expect(await res.json()).toMatchObject({ code: "AGENT_NOT_FOUND", traceId });
-    const line = logLines.find((l) => l.msg === "request" && l.traceId === traceId);
+    const line = logs.parsed().find((l) => l.msg === "request" && l.traceId === traceId);
     expect(line).toMatchObject({ route: "/v1/agents/:agent", status: 404, requestId: expect.any(String) });
   });
 });

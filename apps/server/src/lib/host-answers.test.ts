@@ -1,19 +1,13 @@
-import { Writable } from "node:stream";
 import { RequestError } from "@hono/node-server";
 import { describe, expect, it } from "vitest";
+import { captureLogs } from "../../test/log-capture.js";
 import { parsePrometheusTextFormat, sampleValue } from "../../test/prometheus.js";
 import { shuttingDown, unanswered } from "./host-answers.js";
 import { createLogger } from "./logger.js";
 import { createMetrics } from "./metrics.js";
 
 function host() {
-  const lines: Record<string, unknown>[] = [];
-  const destination = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      for (const line of chunk.toString("utf8").split("\n").filter(Boolean)) lines.push(JSON.parse(line));
-      done();
-    },
-  });
+  const logs = captureLogs();
   const metrics = createMetrics({
     agentLabel: false,
     gauges: {
@@ -30,7 +24,12 @@ function host() {
       status: String(status),
     });
   };
-  return { logger: createLogger({ level: "debug", destination }), metrics, lines, unrouted };
+  return {
+    logger: createLogger({ level: "debug", destination: logs.stream }),
+    metrics,
+    lines: logs.parsed,
+    unrouted,
+  };
 }
 
 describe("answers given outside the app", () => {
@@ -41,7 +40,7 @@ describe("answers given outside the app", () => {
     expect(res.headers.get("content-type")).toBe("application/problem+json");
     expect(res.headers.get("connection")).toBe("close");
     expect(await res.json()).toMatchObject({ status: 400, code: "BAD_REQUEST" });
-    expect(lines).toMatchObject([{ level: "debug", msg: "request rejected before routing", status: 400 }]);
+    expect(lines()).toMatchObject([{ level: "debug", msg: "request rejected before routing", status: 400 }]);
     expect(await unrouted(400)).toBe(1);
   });
 
@@ -53,11 +52,11 @@ describe("answers given outside the app", () => {
     const body = await res.text();
     expect(JSON.parse(body)).toMatchObject({ status: 500, code: "INTERNAL" });
     expect(body).not.toContain("secret-looking detail");
-    expect(lines).toMatchObject([{ level: "error", msg: "request failed outside the app" }]);
-    expect(lines[0]!.error).toContain(error.stack);
+    expect(lines()).toMatchObject([{ level: "error", msg: "request failed outside the app" }]);
+    expect(lines()[0]!.error).toContain(error.stack);
     expect(await unrouted(500)).toBe(1);
     unanswered("a thrown string", logger, metrics);
-    expect(lines[1]).toMatchObject({ level: "error", error: "a thrown string" });
+    expect(lines()[1]).toMatchObject({ level: "error", error: "a thrown string" });
     expect(await unrouted(500)).toBe(2);
   });
 
