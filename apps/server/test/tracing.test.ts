@@ -133,6 +133,8 @@ beforeAll(async () => {
       ...otel,
       AGENTRT_LOG_LEVEL: "debug",
       AGENTRT_HOST_DIR: createFullHost(),
+      AGENTRT_WEBHOOK_SECRET: "tracing-test-secret",
+      AGENTRT_WEBHOOK_ALLOW_INTERNAL: "127.0.0.1",
       AGENTRT_TEMPLATE_SETTINGS: JSON.stringify({
         task: { allowInternal: ["127.0.0.1"] },
         custom: { fetchAllowList: ["127.0.0.1"], jsWorkers: 1 },
@@ -150,7 +152,7 @@ afterAll(async () => {
 const childrenOf = (parent: ReceivedSpan) => receiver.spans.filter((s) => s.parentSpanId === parent.spanId);
 
 describe("OpenTelemetry traces", () => {
-  it("joins a background task run to the request that created it: request → run → steps → model call", async () => {
+  it("joins a background task run to the request that created it: request → run → steps → model call, and its webhook", async () => {
     await createAgentOk(server, {
       name: "pipeline",
       template: "task",
@@ -173,7 +175,8 @@ describe("OpenTelemetry traces", () => {
     const res = await server.api("/v1/agents/pipeline/runs", {
       method: "POST",
       headers: { traceparent: traceparent(traceId, callerSpan) },
-      body: JSON.stringify({ mode: "background" }),
+      // The receiver answers 200 to any path: it takes the webhook too.
+      body: JSON.stringify({ mode: "background", webhookUrl: `${receiver.url}/hook` }),
     });
     expect(res.status).toBe(202);
     const run = (await res.json()) as { id: string };
@@ -191,6 +194,7 @@ describe("OpenTelemetry traces", () => {
         "url.path": "/v1/agents/pipeline/runs",
         "url.scheme": "http",
         "server.address": "127.0.0.1",
+        "server.port": Number(new URL(server.url).port),
       },
     });
     const runSpan = await receiver.waitFor(() =>
@@ -231,39 +235,50 @@ describe("OpenTelemetry traces", () => {
         "gen_ai.response.finish_reasons": ["stop"],
       },
     });
+    // Delivered after the run ended, in the trace of the request that created the run.
+    const webhook = await receiver.waitFor(() =>
+      childrenOf(request).find((s) => s.attributes["agentrt.webhook"] === true),
+    );
+    expect(webhook).toMatchObject({
+      name: "POST",
+      kind: 3, // CLIENT
+      attributes: { "agentrt.webhook.outcome": "delivered", "http.response.status_code": 200 },
+    });
   });
 
-  it("takes a request span's url.path from the request target without its query, and server.address from Host", async () => {
-    const traceId = hex(16);
-    const callerSpan = hex(8);
+  it("takes a request span's url.path from the request target without its query, and server.address and port from Host", async () => {
     const { port } = new URL(server.url);
-    // node:http, not fetch: a client sets the Host header itself, here an IPv6 literal with a port.
-    const status = await new Promise<number | undefined>((resolve, reject) => {
-      request(
-        {
-          host: "127.0.0.1",
-          port,
-          path: "/health?probe=1",
-          headers: { host: "[::1]:8080", traceparent: traceparent(traceId, callerSpan) },
-        },
-        (res) => {
-          res.resume();
-          res.on("end", () => resolve(res.statusCode));
-        },
-      )
-        .on("error", reject)
-        .end();
-    });
-    expect(status).toBe(200);
-    const span = await receiver.waitFor(() => receiver.spans.find((s) => s.traceId === traceId));
-    expect(span).toMatchObject({
+    // node:http, not fetch: a client sets the Host header itself.
+    const spanOf = async (host: string, path: string) => {
+      const traceId = hex(16);
+      const status = await new Promise<number | undefined>((resolve, reject) => {
+        request(
+          { host: "127.0.0.1", port, path, headers: { host, traceparent: traceparent(traceId, hex(8)) } },
+          (res) => {
+            res.resume();
+            res.on("end", () => resolve(res.statusCode));
+          },
+        )
+          .on("error", reject)
+          .end();
+      });
+      expect(status).toBe(200);
+      return receiver.waitFor(() => receiver.spans.find((s) => s.traceId === traceId));
+    };
+    // An IPv6 literal with a port.
+    expect(await spanOf("[::1]:8080", "/health?probe=1")).toMatchObject({
       name: "GET /health",
       attributes: {
         "url.path": "/health",
         "url.scheme": "http",
         "server.address": "::1",
+        "server.port": 8080,
         "http.route": "/health",
       },
+    });
+    // No port: the scheme's.
+    expect(await spanOf("agentrt.example", "/health")).toMatchObject({
+      attributes: { "server.address": "agentrt.example", "server.port": 80 },
     });
   });
 

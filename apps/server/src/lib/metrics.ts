@@ -166,13 +166,22 @@ export function createMetrics(options: MetricsOptions) {
   });
 
   const pools = new Map<string, SandboxPoolMessage["stats"]>();
+  // What closed pools counted: crash and kill counters never go back when a pool closes.
+  const closed = { crashes: 0, kills: {} as Record<string, number> };
+  const addKills = (into: Record<string, number>, kills: Readonly<Record<string, number>>) => {
+    for (const [reason, n] of Object.entries(kills)) into[reason] = (into[reason] ?? 0) + n;
+  };
   const poolTotals = () => {
     const all = [...pools.values()].map((stats) => stats());
-    const kills: Record<string, number> = {};
-    for (const s of all)
-      for (const [reason, n] of Object.entries(s.kills)) kills[reason] = (kills[reason] ?? 0) + n;
+    const kills = { ...closed.kills };
+    for (const s of all) addKills(kills, s.kills);
     const sum = (pick: (s: (typeof all)[number]) => number) => all.reduce((n, s) => n + pick(s), 0);
-    return { busy: sum((s) => s.busy), idle: sum((s) => s.idle), crashes: sum((s) => s.crashes), kills };
+    return {
+      busy: sum((s) => s.busy),
+      idle: sum((s) => s.idle),
+      crashes: closed.crashes + sum((s) => s.crashes),
+      kills,
+    };
   };
   new Gauge({
     name: "agentrt_sandbox_workers",
@@ -185,29 +194,34 @@ export function createMetrics(options: MetricsOptions) {
       this.set({ state: "idle" }, totals.idle);
     },
   });
-  // Counters kept by the pools themselves; exposed as gauges that only grow while a pool lives.
-  new Gauge({
-    name: "agentrt_sandbox_crashes",
-    help: "Sandbox worker processes that ended unplanned, in the open pools.",
+  // The pools keep these counts; each scrape copies the process's totals into the counters.
+  new Counter({
+    name: "agentrt_sandbox_crashes_total",
+    help: "Sandbox worker processes that ended unplanned.",
     registers,
     collect() {
-      this.set(poolTotals().crashes);
+      this.reset();
+      this.inc(poolTotals().crashes);
     },
   });
-  new Gauge({
-    name: "agentrt_sandbox_kills",
-    help: "Sandbox worker processes killed by the host, by reason, in the open pools.",
+  new Counter({
+    name: "agentrt_sandbox_kills_total",
+    help: "Sandbox worker processes killed by the host, by reason (deadline, heartbeat, closed, error).",
     labelNames: ["reason"],
     registers,
     collect() {
       this.reset();
-      for (const [reason, n] of Object.entries(poolTotals().kills)) this.set({ reason }, n);
+      for (const [reason, n] of Object.entries(poolTotals().kills)) this.inc({ reason }, n);
     },
   });
   const onSandbox = (message: unknown) => {
     const m = message as SandboxPoolMessage;
     if (m.type === "opened") pools.set(m.id, m.stats);
-    else pools.delete(m.id);
+    else if (pools.delete(m.id)) {
+      const last = m.stats();
+      closed.crashes += last.crashes;
+      addKills(closed.kills, last.kills);
+    }
   };
   subscribe(SANDBOX_CHANNEL, onSandbox);
 

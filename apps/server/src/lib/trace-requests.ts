@@ -27,33 +27,44 @@ const fetchHeaders: TextMapGetter<Headers> = {
   keys: (headers) => [...headers.keys()],
 };
 
-/** The `host` header's host without its port (and an IPv6 literal without its brackets). */
-function hostName(host: string): string {
-  if (host.startsWith("[")) return host.slice(1, host.indexOf("]"));
-  const colon = host.indexOf(":");
-  return colon === -1 ? host : host.slice(0, colon);
+/** The `host` header's host (an IPv6 literal without its brackets) and port, if it names one. */
+function hostAndPort(host: string): { address: string; port: number | undefined } {
+  const close = host.startsWith("[") ? host.indexOf("]") : -1;
+  const colon = host.indexOf(":", close + 1);
+  const address = close === -1 ? (colon === -1 ? host : host.slice(0, colon)) : host.slice(1, close);
+  const port = colon === -1 ? Number.NaN : Number(host.slice(colon + 1));
+  return { address, port: Number.isInteger(port) && port > 0 ? port : undefined };
+}
+
+/** `server.address` and `server.port` (the scheme's default when the host names none). */
+function setServerAttributes(span: Span, host: string, scheme: string): void {
+  const { address, port } = hostAndPort(host);
+  span.setAttribute("server.address", address);
+  span.setAttribute("server.port", port ?? (scheme === "https" ? 443 : 80));
 }
 
 /**
- * Sets the span's `url.*` and `server.address`. Served by @hono/node-server, they come from what
- * Hono and Node already parsed: building and parsing the full URL again cost more than the span's
- * own bookkeeping.
+ * Sets the span's `url.*` and `server.*`. Served by @hono/node-server, they come from what Hono
+ * and Node already parsed: building and parsing the full URL again cost more than the span's own
+ * bookkeeping.
  */
 function setUrlAttributes(span: Span, c: HonoContext<AppEnv>): void {
   const incoming = c.env?.incoming;
   if (!incoming) {
     const url = new URL(c.req.url);
+    const scheme = url.protocol.slice(0, -1);
     span.setAttribute("url.path", url.pathname);
-    span.setAttribute("url.scheme", url.protocol.slice(0, -1));
-    span.setAttribute("server.address", hostName(url.host));
+    span.setAttribute("url.scheme", scheme);
+    setServerAttributes(span, url.host, scheme);
     return;
   }
   const host = incoming.headers.host;
   const target = incoming.url ?? "/";
   const query = target.indexOf("?");
+  const scheme = (incoming.socket as Partial<TLSSocket>).encrypted ? "https" : "http";
   span.setAttribute("url.path", query === -1 ? target : target.slice(0, query));
-  span.setAttribute("url.scheme", (incoming.socket as Partial<TLSSocket>).encrypted ? "https" : "http");
-  if (host) span.setAttribute("server.address", hostName(host));
+  span.setAttribute("url.scheme", scheme);
+  if (host) setServerAttributes(span, host, scheme);
 }
 
 /**

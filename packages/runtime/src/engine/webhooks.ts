@@ -1,12 +1,12 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { AgentrtError, ErrorCode, isAgentrtError, type Logger } from "@agentrt/core";
 import { createEgressPolicy, type EgressError, isEgressError, type Resolver } from "@agentrt/egress";
-import { SpanKind, SpanStatusCode } from "@opentelemetry/api";
+import { ROOT_CONTEXT, SpanKind, SpanStatusCode } from "@opentelemetry/api";
 import { Webhook } from "standardwebhooks";
 import { nowIso } from "../ids.js";
 import type { RunRecord, WebhookDelivery } from "../store.js";
 import type { RunJournal } from "./run-journal.js";
-import { type RunObserver, tracer, type WebhookOutcome } from "./run-telemetry.js";
+import { type RunObserver, runTraceParent, tracer, type WebhookOutcome } from "./run-telemetry.js";
 
 export interface WebhookOptions {
   /**
@@ -136,13 +136,18 @@ export function createWebhookSender(
     }
   }
 
-  /** One attempt, in a client span: its outcome is counted, never its URL (it may hold secrets). */
-  function attempt(url: string, messageId: string, body: string): Promise<Attempt> {
+  /**
+   * One attempt, in a client span: its outcome is counted, never its URL (it may hold secrets). The
+   * span joins the trace of the request that created the run (its stored context), whichever node
+   * delivers and whatever context happens to be active where the run finished.
+   */
+  function attempt(record: RunRecord, url: string, body: string): Promise<Attempt> {
     return tracer.startActiveSpan(
       "POST",
       { kind: SpanKind.CLIENT, attributes: { "http.request.method": "POST", "agentrt.webhook": true } },
+      runTraceParent(record) ?? ROOT_CONTEXT,
       async (span) => {
-        const result = await send(url, messageId, body);
+        const result = await send(url, record.id, body);
         const outcome = attemptOutcome(result);
         span.setAttribute("agentrt.webhook.outcome", outcome);
         if (result.status !== null) span.setAttribute("http.response.status_code", result.status);
@@ -181,7 +186,7 @@ export function createWebhookSender(
     const deliveries = [...record.webhookDeliveries];
     for (let n = 1; n <= maxAttempts && !stop.signal.aborted; n++) {
       const at = nowIso();
-      const { refused, detail, ...result } = await attempt(url, record.id, body);
+      const { refused, detail, ...result } = await attempt(record, url, body);
       deliveries.push({ attempt: n, at, ...result });
       try {
         await journal.update(record.id, { webhookDeliveries: [...deliveries] });
