@@ -58,6 +58,18 @@ async function runningOn(node: ServerProcess): Promise<number> {
   return Number(/^agentrt_runs_running (\d+)/m.exec(text)?.[1]);
 }
 
+/** A node's `agentrt_run_queue_wait_seconds` for one template: how many runs it started, and their wait. */
+async function queueWait(node: ServerProcess, template: string): Promise<{ count: number; sum: number }> {
+  const text = await (await fetch(`${node.url}/metrics`, { headers })).text();
+  const read = (part: string) =>
+    Number(
+      new RegExp(`^agentrt_run_queue_wait_seconds_${part}\\{template="${template}"\\} (\\S+)`, "m").exec(
+        text,
+      )?.[1] ?? 0,
+    );
+  return { count: read("count"), sum: read("sum") };
+}
+
 /** Event ids 1…n, each once, ending with exactly one run.finished. */
 function expectWholeLog(events: SseEvent[]): void {
   expect(events.map((e) => Number(e.id))).toEqual(events.map((_, i) => i + 1));
@@ -234,6 +246,10 @@ describe("several nodes on one PostgreSQL", () => {
     for (const events of await logs) expectWholeLog(events);
     for (const run of runs) expect((await call(api!, "GET", `/v1/runs/${run.id}`)).status).toBe("succeeded");
     expect(await runningOn(api!)).toBe(0);
+    // The workers count how long the runs the API node accepted waited; 30 runs on 4 slots wait seconds.
+    const waits = await Promise.all([w1!, w2!].map((worker) => queueWait(worker, "echo")));
+    expect(waits.reduce((n, w) => n + w.count, 0)).toBe(30);
+    expect(waits.reduce((n, w) => n + w.sum, 0)).toBeGreaterThan(5);
   }, 120_000);
 
   it("reports the same per-template and per-agent statistics from every node (read from the store)", async () => {

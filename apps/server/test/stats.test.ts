@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { startTestServer, type TestServer } from "./helpers.js";
 
 let server: TestServer;
@@ -50,12 +50,38 @@ describe("per-template and per-agent statistics", () => {
       ]);
   });
 
+  it("counts chat completions that were not stored, as the runs they were", async () => {
+    await server.call("POST", "/v1/agents", { name: "stat-chat", template: "echo", config: {} });
+    for (const content of ["a", "b", "c"]) {
+      const completion = await server.call("POST", "/v1/chat/completions", {
+        model: "stat-chat",
+        messages: [{ role: "user", content }],
+      });
+      expect(completion.status).toBe(200);
+    }
+    expect((await server.call("GET", "/v1/runs?agent=stat-chat")).body.data).toEqual([]);
+    // Their usage records are written in batches, within a second.
+    await vi.waitFor(
+      async () =>
+        expect((await server.call("GET", "/v1/agents/stat-chat/stats")).body).toMatchObject({
+          runs: 3,
+          errors: 0,
+          p50Ms: expect.any(Number),
+        }),
+      { timeout: 5000, interval: 100 },
+    );
+    const template = await server.call("GET", "/v1/templates/echo/stats");
+    expect((template.body.versions as { runs: number }[]).reduce((n, v) => n + v.runs, 0)).toBe(4 + 3);
+  });
+
   it("keeps the statistics across a restart: they are read from the store", async () => {
     const before = (await server.call("GET", "/v1/agents/stat-echo/stats")).body;
     expect(before.runs).toBe(4);
+    const chat = (await server.call("GET", "/v1/agents/stat-chat/stats")).body;
     await server.stop();
     server = await startTestServer({ AGENTRT_DATA_DIR: dataDir });
     expect((await server.call("GET", "/v1/agents/stat-echo/stats")).body).toEqual(before);
+    expect((await server.call("GET", "/v1/agents/stat-chat/stats")).body).toEqual(chat);
   });
 
   it("answers 404 problems for unknown agents and templates, and is declared in the OpenAPI document", async () => {

@@ -130,6 +130,7 @@ export {
   NO_AGENT_LIMITS,
   RunHeldElsewhere,
   SCHEDULE_OVERLAPS,
+  UNSTORED_RUNS_KEPT_MS,
 } from "./store.js";
 export { openStore, parseStoreLocation, type StoreDrivers, type StoreLocation } from "./store-factory.js";
 export * from "./store-records.js";

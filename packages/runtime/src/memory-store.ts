@@ -15,7 +15,9 @@ import type {
   ScheduleRecord,
   Store,
   ThreadRecord,
+  UnstoredRunRecord,
 } from "./store.js";
+import { UNSTORED_RUNS_KEPT_MS } from "./store.js";
 import { applyAgentPatch, newAgentSettings } from "./store-records.js";
 
 /**
@@ -45,8 +47,11 @@ function nameTaken(name: string): AgentrtError {
 
 /** Revision numbers are zero-padded so they sort as strings, like ids do. */
 /** Counts and nearest-rank duration quantiles of ended runs, as the SQL stores compute them. */
-function usageOf(ended: RunRecord[]): RunUsage {
-  const ms = ended.map((r) => Date.parse(r.finishedAt!) - Date.parse(r.startedAt!)).sort((a, b) => a - b);
+/** A run that started and ended, stored or not. */
+type EndedRun = Pick<UnstoredRunRecord, "agentId" | "agentRevision" | "status" | "startedAt" | "finishedAt">;
+
+function usageOf(ended: EndedRun[]): RunUsage {
+  const ms = ended.map((r) => Date.parse(r.finishedAt) - Date.parse(r.startedAt)).sort((a, b) => a - b);
   const rank = (q: number) => (ms.length === 0 ? null : ms[Math.ceil(q * ms.length) - 1]!);
   return {
     runs: ended.length,
@@ -71,8 +76,13 @@ export function createMemoryStore(): Store {
   const runs = new Map<string, RunRecord>();
   const events = new Map<string, StoredRunEvent[]>();
   /** Runs that executed and finished at or after `since`. */
-  const endedSince = (since: string) =>
-    [...runs.values()].filter((r) => r.startedAt !== null && r.finishedAt !== null && r.finishedAt >= since);
+  let unstored: UnstoredRunRecord[] = [];
+  const endedSince = (since: string): EndedRun[] => [
+    ...([...runs.values()].filter(
+      (r) => r.startedAt !== null && r.finishedAt !== null && r.finishedAt >= since,
+    ) as EndedRun[]),
+    ...unstored.filter((r) => r.finishedAt >= since),
+  ];
   const schedules = new Map<string, ScheduleRecord>();
   const threads = new Map<string, ThreadRecord>();
   const leases = new Map<string, { holder: string; until: number }>();
@@ -276,6 +286,7 @@ export function createMemoryStore(): Store {
           invokeDepth: input.invokeDepth ?? 0,
           traceParent: input.traceParent ?? null,
           traceState: input.traceState ?? null,
+          requestId: input.requestId ?? null,
           status: "queued",
           output: null,
           error: null,
@@ -336,10 +347,12 @@ export function createMemoryStore(): Store {
               tokens += data.promptTokens + data.completionTokens;
           }
         }
+        for (const run of unstored)
+          if (run.agentId === agentId && run.finishedAt >= since) tokens += run.tokens;
         return tokens;
       },
       async usageByTemplateVersion(templateName, since) {
-        const byVersion = new Map<string, RunRecord[]>();
+        const byVersion = new Map<string, EndedRun[]>();
         for (const run of endedSince(since)) {
           if (agents.get(run.agentId)?.templateName !== templateName) continue;
           const version = revisions
@@ -354,6 +367,10 @@ export function createMemoryStore(): Store {
       },
       async agentUsage(agentId, since) {
         return usageOf(endedSince(since).filter((run) => run.agentId === agentId));
+      },
+      async recordUnstored(records) {
+        const kept = new Date(Date.now() - UNSTORED_RUNS_KEPT_MS).toISOString();
+        unstored = [...unstored, ...structuredClone(records)].filter((r) => r.finishedAt >= kept);
       },
     },
     schedules: {

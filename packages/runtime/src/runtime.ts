@@ -81,6 +81,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   const admission = createAgentAdmission({
     store,
     counters: options.rateCounters ?? store.rateCounters ?? createMemoryRateCounters(),
+    unrecordedTokens: engine.unrecordedTokens,
   });
   const runs = createRunUseCases({ store, engine, admission, withThreadLease });
   const retention = createRetentionPruner(

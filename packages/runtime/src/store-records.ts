@@ -133,6 +133,7 @@ export interface RunRow {
   invoke_depth: number;
   trace_parent: string | null;
   trace_state: string | null;
+  request_id: string | null;
   last_seq: number;
   created_at: string;
   started_at: string | null;
@@ -165,6 +166,7 @@ export function toRun(row: RunRow): RunRecord {
     invokeDepth: row.invoke_depth,
     traceParent: row.trace_parent,
     traceState: row.trace_state,
+    requestId: row.request_id,
     createdAt: row.created_at,
     startedAt: row.started_at,
     finishedAt: row.finished_at,

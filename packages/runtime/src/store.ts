@@ -188,6 +188,11 @@ export interface RunRecord {
   traceParent: string | null;
   /** The W3C `tracestate` that came with `traceParent`. */
   traceState: string | null;
+  /**
+   * The id of the request that submitted the run (null when none did, e.g. a schedule's tick), so
+   * the run's log lines name it wherever and whenever it executes.
+   */
+  requestId: string | null;
   createdAt: string;
   startedAt: string | null;
   finishedAt: string | null;
@@ -210,6 +215,7 @@ export type NewRun = Pick<
   /** Default null. */
   traceParent?: string | null | undefined;
   traceState?: string | null | undefined;
+  requestId?: string | null | undefined;
 };
 
 export type RunPatch = Partial<
@@ -235,6 +241,23 @@ export interface RunUsage {
   p50Ms: number | null;
   p95Ms: number | null;
 }
+
+/**
+ * What usage needs of a run that was not stored (a completion nobody asked to keep): no input,
+ * output or events, only what statistics and the agent's token quota count.
+ */
+export interface UnstoredRunRecord {
+  agentId: string;
+  agentRevision: number;
+  status: Exclude<RunStatus, "queued" | "running">;
+  startedAt: string;
+  finishedAt: string;
+  /** Prompt + completion tokens of its `usage` events. */
+  tokens: number;
+}
+
+/** How long stores keep unstored runs' records at least: a day of token quota, and some slack. */
+export const UNSTORED_RUNS_KEPT_MS = 48 * 60 * 60 * 1000;
 
 /**
  * What one execution of a run presents with its writes on a store with `leases`: the node, and the
@@ -297,19 +320,30 @@ export interface RunStore {
   ): Promise<{ events: StoredRunEvent[]; run: RunRecord }>;
   /** Events with `seq > afterSeq`, in order. */
   events(runId: string, afterSeq: number, limit?: number): Promise<StoredRunEvent[]>;
-  /** Tokens (prompt + completion) of the agent's `usage` events recorded at or after `since` (ISO). */
+  /**
+   * Tokens (prompt + completion) of the agent's `usage` events recorded at or after `since` (ISO),
+   * and of its unstored runs that finished then.
+   */
   tokensUsed(agentId: string, since: string): Promise<number>;
   /**
    * Usage of the runs of every agent on `templateName` that finished at or after `since` (ISO),
    * one entry per template version the runs executed (their agent revision's); versions without
-   * such runs are left out.
+   * such runs are left out. Unstored runs count like stored ones.
    */
   usageByTemplateVersion(
     templateName: string,
     since: string,
   ): Promise<(RunUsage & { templateVersion: string })[]>;
-  /** Usage of one agent's runs that finished at or after `since` (ISO), over all its revisions. */
+  /**
+   * Usage of one agent's runs that finished at or after `since` (ISO), over all its revisions,
+   * unstored runs included.
+   */
   agentUsage(agentId: string, since: string): Promise<RunUsage>;
+  /**
+   * Records ended unstored runs for usage, a batch at a time. Each batch also deletes the records
+   * that finished more than `UNSTORED_RUNS_KEPT_MS` ago (its own included).
+   */
+  recordUnstored(runs: readonly UnstoredRunRecord[]): Promise<void>;
 }
 
 /**

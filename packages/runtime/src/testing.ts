@@ -1,7 +1,22 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { createId } from "./ids.js";
 import type { RunStatus } from "./run-events.js";
-import type { NewAgent, NewRun, Store } from "./store.js";
+import {
+  type NewAgent,
+  type NewRun,
+  type Store,
+  UNSTORED_RUNS_KEPT_MS,
+  type UnstoredRunRecord,
+} from "./store.js";
+
+/** What a store reports since `since`: per version of the `task` template (in order), and of one agent. */
+async function usageSince(store: Store, agentId: string, since: string) {
+  const versions = await store.runs.usageByTemplateVersion("task", since);
+  return {
+    versions: versions.sort((a, b) => a.templateVersion.localeCompare(b.templateVersion)),
+    agent: await store.runs.agentUsage(agentId, since),
+  };
+}
 
 export function newAgent(name: string, config: Record<string, unknown> = { a: 1, b: { c: 2 } }): NewAgent {
   return {
@@ -219,20 +234,22 @@ export function describeStoreConformance(name: string, options: StoreConformance
       expect((await store.runs.listByStatus(["running"], 10)).map((r) => r.invokeDepth)).toEqual([3]);
     });
 
-    it("keeps a run's trace context (null unless given) through updates and status listings", async () => {
+    it("keeps a run's trace context and request id (null unless given) through updates and status listings", async () => {
       const { store, agentId } = await withAgent();
       const traceParent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+      const submitted = { traceParent, traceState: "vendor=x", requestId: "req-1" };
       const untraced = await store.runs.create(newRun(agentId));
-      const traced = await store.runs.create(newRun(agentId, { traceParent, traceState: "vendor=x" }));
-      expect(untraced.run).toMatchObject({ traceParent: null, traceState: null });
-      expect(traced.run).toMatchObject({ traceParent, traceState: "vendor=x" });
+      const traced = await store.runs.create(newRun(agentId, submitted));
+      expect(untraced.run).toMatchObject({ traceParent: null, traceState: null, requestId: null });
+      expect(traced.run).toMatchObject(submitted);
       await store.runs.update(traced.run.id, { status: "running" });
       const [listed] = await store.runs.listByStatus(["running"], 10);
-      expect(listed).toMatchObject({ id: traced.run.id, traceParent, traceState: "vendor=x" });
+      expect(listed).toMatchObject({ id: traced.run.id, ...submitted });
       const { run } = await store.runs.appendEvents(traced.run.id, [{ type: "run.queued" }], {
         status: "queued",
       });
-      expect(run).toMatchObject({ traceParent, traceState: "vendor=x" });
+      expect(run).toMatchObject(submitted);
+      expect(await store.runs.get(traced.run.id)).toMatchObject(submitted);
     });
 
     it("reports usage of executed runs ended since a time: per template version and per agent", async () => {
@@ -269,16 +286,12 @@ export function describeStoreConformance(name: string, options: StoreConformance
       await ended(other.id, 1, took("failed", 10));
       const since = at(1.5 * base);
 
-      const versions = await store.runs.usageByTemplateVersion("task", since);
-      expect(versions.sort((a, b) => a.templateVersion.localeCompare(b.templateVersion))).toEqual([
-        { templateVersion: "1.0.0", runs: 4, errors: 2, p50Ms: 100, p95Ms: 300 },
-        { templateVersion: "1.1.0", runs: 1, errors: 0, p50Ms: 50, p95Ms: 50 },
-      ]);
-      expect(await store.runs.agentUsage(agentId, since)).toEqual({
-        runs: 5,
-        errors: 2,
-        p50Ms: 100,
-        p95Ms: 300,
+      expect(await usageSince(store, agentId, since)).toEqual({
+        versions: [
+          { templateVersion: "1.0.0", runs: 4, errors: 2, p50Ms: 100, p95Ms: 300 },
+          { templateVersion: "1.1.0", runs: 1, errors: 0, p50Ms: 50, p95Ms: 50 },
+        ],
+        agent: { runs: 5, errors: 2, p50Ms: 100, p95Ms: 300 },
       });
       expect(await store.runs.agentUsage(other.id, since)).toEqual({
         runs: 1,
@@ -293,6 +306,65 @@ export function describeStoreConformance(name: string, options: StoreConformance
         p95Ms: null,
       });
       expect(await store.runs.usageByTemplateVersion("nothing", since)).toEqual([]);
+    });
+
+    it("counts recorded unstored runs in usage and tokens like stored ones, and lets old ones go", async () => {
+      const { store, agentId } = await withAgent();
+      await store.agents.update(agentId, { templateVersion: "1.1.0" });
+      const now = Date.now();
+      const at = (msAgo: number) => new Date(now - msAgo).toISOString();
+      const base = 10 * 60_000;
+      const unstored = (
+        revision: number,
+        status: UnstoredRunRecord["status"],
+        ms: number,
+        tokens: number,
+        endedAgo = base - ms,
+      ): UnstoredRunRecord => ({
+        agentId,
+        agentRevision: revision,
+        status,
+        startedAt: at(endedAgo + ms),
+        finishedAt: at(endedAgo),
+        tokens,
+      });
+      // A stored run of revision 1 alongside.
+      const { run } = await store.runs.create(newRun(agentId));
+      await store.runs.appendEvents(run.id, [{ type: "usage", promptTokens: 3, completionTokens: 4 }], {
+        status: "succeeded",
+        startedAt: at(base),
+        finishedAt: at(base - 100),
+      });
+      await store.runs.recordUnstored([]);
+      await store.runs.recordUnstored([
+        unstored(1, "succeeded", 200, 10),
+        unstored(1, "failed", 400, 0),
+        unstored(2, "succeeded", 50, 5),
+      ]);
+      await store.runs.recordUnstored([
+        unstored(2, "timed_out", 300, 1),
+        // Ended before the window: in the day's tokens, not in the hour's usage.
+        unstored(1, "succeeded", 10, 1000, 3 * base),
+      ]);
+      const since = at(1.5 * base);
+      expect(await usageSince(store, agentId, since)).toEqual({
+        versions: [
+          { templateVersion: "1.0.0", runs: 3, errors: 1, p50Ms: 200, p95Ms: 400 },
+          { templateVersion: "1.1.0", runs: 2, errors: 1, p50Ms: 50, p95Ms: 300 },
+        ],
+        agent: { runs: 5, errors: 2, p50Ms: 200, p95Ms: 400 },
+      });
+      expect(await store.runs.tokensUsed(agentId, since)).toBe(7 + 10 + 5 + 1);
+      expect(await store.runs.tokensUsed(agentId, at(4 * base))).toBe(7 + 10 + 5 + 1 + 1000);
+      expect(await store.runs.tokensUsed("agt_other", at(4 * base))).toBe(0);
+
+      // Every batch lets the records go that ended more than UNSTORED_RUNS_KEPT_MS ago, its own too.
+      const longAgo = at(UNSTORED_RUNS_KEPT_MS + 120_000);
+      await store.runs.recordUnstored([
+        unstored(1, "succeeded", 10, 100_000, UNSTORED_RUNS_KEPT_MS + 60_000),
+        unstored(1, "succeeded", 10, 1, base),
+      ]);
+      expect(await store.runs.tokensUsed(agentId, longAgo)).toBe(7 + 10 + 5 + 1 + 1000 + 1);
     });
 
     it("updates, lists with filters and lists by status oldest first", async () => {

@@ -209,4 +209,30 @@ export const migrations: readonly Migration[] = [
       ALTER TABLE runs ADD COLUMN epoch integer NOT NULL DEFAULT 0;
     `,
   },
+  {
+    version: 8,
+    name: "unstored_runs",
+    sql: `
+      -- What usage needs of runs that were not stored (completions nobody asked to keep): the
+      -- statistics and the token quota count them, on every node; kept for two days.
+      CREATE TABLE unstored_runs (
+        agent_id text COLLATE "C" NOT NULL,
+        agent_revision integer NOT NULL,
+        status text COLLATE "C" NOT NULL,
+        started_at text COLLATE "C" NOT NULL,
+        finished_at text COLLATE "C" NOT NULL,
+        tokens bigint NOT NULL
+      );
+      CREATE INDEX unstored_runs_agent ON unstored_runs (agent_id, finished_at);
+      CREATE INDEX unstored_runs_finished ON unstored_runs (finished_at);
+    `,
+  },
+  {
+    version: 9,
+    name: "run_request_id",
+    sql: `
+      -- The submitting request's id, so a run's log lines name it on whichever node executes it.
+      ALTER TABLE runs ADD COLUMN request_id text;
+    `,
+  },
 ];

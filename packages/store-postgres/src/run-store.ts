@@ -13,6 +13,7 @@ import {
   toEvent,
   toRun,
   toUsage,
+  UNSTORED_RUNS_KEPT_MS,
   type UsageRow,
 } from "@agentrt/runtime";
 import type pg from "pg";
@@ -38,12 +39,15 @@ const PATCH_COLUMNS: Record<keyof RunPatch, [column: string, encode: (value: nev
  * `key`: the smallest duration whose rank reaches q of the group's runs.
  */
 function usageQuery(key: string, from: string): string {
-  return `
-    WITH ended AS (
+  // `from` joins and filters either table as `r`: stored runs, and unstored ones.
+  const ended = (table: string, started: string) => `
       SELECT ${key} AS key, r.status,
              (extract(epoch FROM r.finished_at::timestamptz) - extract(epoch FROM r.started_at::timestamptz))
                * 1000 AS ms
-      FROM runs r ${from} AND r.finished_at >= $2 AND r.started_at IS NOT NULL
+      FROM ${table} r ${from} AND r.finished_at >= $2${started}`;
+  return `
+    WITH ended AS (${ended("runs", " AND r.started_at IS NOT NULL")}
+      UNION ALL ${ended("unstored_runs", "")}
     ), ranked AS (
       SELECT key, status, ms, row_number() OVER (PARTITION BY key ORDER BY ms) AS rn,
              count(*) OVER (PARTITION BY key) AS n
@@ -182,11 +186,12 @@ export function createRunStore(pool: pg.Pool, options: RunStoreOptions): RunStor
       payloads.length,
       run.traceParent ?? null,
       run.traceState ?? null,
+      run.requestId ?? null,
     ];
     const insertRun = `INSERT INTO runs (id, agent_id, agent_revision, thread_id, schedule_id, input, status,
                           idempotency_key, webhook_url, webhook_deliveries, timeout_ms, created_at, owner,
-                          invoke_depth, last_seq, trace_parent, trace_state)
-       VALUES ($1, $2, $3, $4, $5, $6, 'queued', $7, $8, '[]', $9, $10, $11, $12, $13, $14, $15)
+                          invoke_depth, last_seq, trace_parent, trace_state, request_id)
+       VALUES ($1, $2, $3, $4, $5, $6, 'queued', $7, $8, '[]', $9, $10, $11, $12, $13, $14, $15, $16)
        RETURNING *`;
     try {
       // The event rows' foreign key is checked at the end of the statement, when the run row exists.
@@ -195,8 +200,8 @@ export function createRunStore(pool: pg.Pool, options: RunStoreOptions): RunStor
           ? insertRun
           : `WITH r AS (${insertRun}),
              e AS (INSERT INTO run_events (run_id, seq, type, data, created_at)
-                   SELECT $1, seq, type, data, $10 FROM unnest($16::int[], $17::text[], $18::text[]) AS v (seq, type, data)),
-             n AS (SELECT pg_notify($19, $1 || ' 1'))
+                   SELECT $1, seq, type, data, $10 FROM unnest($17::int[], $18::text[], $19::text[]) AS v (seq, type, data)),
+             n AS (SELECT pg_notify($20, $1 || ' 1'))
            SELECT r.* FROM r CROSS JOIN n`,
         payloads.length === 0
           ? params
@@ -292,11 +297,13 @@ export function createRunStore(pool: pg.Pool, options: RunStoreOptions): RunStor
     async tokensUsed(agentId, since) {
       // Runs still going or ended since the window opened: only they can hold usage recorded in it.
       const { rows } = await pool.query<{ tokens: number }>(
-        `SELECT coalesce(sum((e.data::jsonb ->> 'promptTokens')::numeric
-                             + (e.data::jsonb ->> 'completionTokens')::numeric), 0)::float8 AS tokens
-         FROM runs r JOIN run_events e ON e.run_id = r.id
-         WHERE r.agent_id = $1 AND (r.finished_at IS NULL OR r.finished_at >= $2)
-           AND e.type = 'usage' AND e.created_at >= $2`,
+        `SELECT ((SELECT coalesce(sum((e.data::jsonb ->> 'promptTokens')::numeric
+                                      + (e.data::jsonb ->> 'completionTokens')::numeric), 0)
+                  FROM runs r JOIN run_events e ON e.run_id = r.id
+                  WHERE r.agent_id = $1 AND (r.finished_at IS NULL OR r.finished_at >= $2)
+                    AND e.type = 'usage' AND e.created_at >= $2)
+               + (SELECT coalesce(sum(tokens), 0) FROM unstored_runs
+                  WHERE agent_id = $1 AND finished_at >= $2))::float8 AS tokens`,
         [agentId, since],
       );
       return rows[0]!.tokens;
@@ -309,6 +316,29 @@ export function createRunStore(pool: pg.Pool, options: RunStoreOptions): RunStor
     async agentUsage(agentId, since) {
       const { rows } = await pool.query<UsageRow>(AGENT_USAGE, [agentId, since]);
       return toUsage(rows[0]);
+    },
+    async recordUnstored(records) {
+      const kept = new Date(Date.now() - UNSTORED_RUNS_KEPT_MS).toISOString();
+      // One statement: the batch's rows as arrays, those already too old left out (the DELETE does
+      // not see rows the same statement inserts), and the old ones out.
+      await pool.query(
+        `WITH added AS (
+           INSERT INTO unstored_runs (agent_id, agent_revision, status, started_at, finished_at, tokens)
+           SELECT * FROM unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::text[], $6::bigint[])
+             AS u (agent_id, agent_revision, status, started_at, finished_at, tokens)
+           WHERE u.finished_at >= $7
+         )
+         DELETE FROM unstored_runs WHERE finished_at < $7`,
+        [
+          records.map((r) => r.agentId),
+          records.map((r) => r.agentRevision),
+          records.map((r) => r.status),
+          records.map((r) => r.startedAt),
+          records.map((r) => r.finishedAt),
+          records.map((r) => r.tokens),
+          kept,
+        ],
+      );
     },
   };
 }

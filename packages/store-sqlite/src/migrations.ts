@@ -226,4 +226,30 @@ export const migrations: readonly Migration[] = [
       ALTER TABLE runs ADD COLUMN trace_state TEXT;
     `,
   },
+  {
+    version: 9,
+    name: "unstored_runs",
+    sql: `
+      -- What usage needs of runs that were not stored (completions nobody asked to keep): the
+      -- statistics and the token quota count them; kept for two days (UNSTORED_RUNS_KEPT_MS).
+      CREATE TABLE unstored_runs (
+        agent_id TEXT NOT NULL,
+        agent_revision INTEGER NOT NULL,
+        status TEXT NOT NULL,
+        started_at TEXT NOT NULL,
+        finished_at TEXT NOT NULL,
+        tokens INTEGER NOT NULL
+      );
+      CREATE INDEX unstored_runs_agent ON unstored_runs (agent_id, finished_at);
+      CREATE INDEX unstored_runs_finished ON unstored_runs (finished_at);
+    `,
+  },
+  {
+    version: 10,
+    name: "run_request_id",
+    sql: `
+      -- The submitting request's id, so a run's log lines name it after a restart too.
+      ALTER TABLE runs ADD COLUMN request_id TEXT;
+    `,
+  },
 ];

@@ -26,6 +26,7 @@ describe("runs.create", () => {
       invokeDepth: 0,
       traceParent: null,
       traceState: null,
+      requestId: null,
       status: "queued",
       output: null,
       error: null,

@@ -12,6 +12,7 @@ import {
   toEvent,
   toRun,
   toUsage,
+  UNSTORED_RUNS_KEPT_MS,
   type UsageRow,
 } from "@agentrt/runtime";
 import type { GroupCommit } from "./group-commit.js";
@@ -50,15 +51,18 @@ function patchParams(id: string, patch: RunPatch, events: number) {
 }
 
 /**
- * Counts and nearest-rank duration quantiles of the runs that started and finished since `$since`,
- * per `key`: the smallest duration whose rank reaches q of the group's runs.
+ * Counts and nearest-rank duration quantiles of the runs, stored (`runs r`) or not (`unstored_runs
+ * r`), that started and finished since `$since`, per `key`: the smallest duration whose rank
+ * reaches q of the group's runs. `from` joins and filters either table as `r`.
  */
 function usageQuery(key: string, from: string): string {
-  return `
-    WITH ended AS (
+  const ended = (table: string, started: string) => `
       SELECT ${key} AS key, r.status,
              (julianday(r.finished_at) - julianday(r.started_at)) * 86400000.0 AS ms
-      FROM runs r ${from} AND r.finished_at >= $since AND r.started_at IS NOT NULL
+      FROM ${table} r ${from} AND r.finished_at >= $since${started}`;
+  return `
+    WITH ended AS (${ended("runs", " AND r.started_at IS NOT NULL")}
+      UNION ALL ${ended("unstored_runs", "")}
     ), ranked AS (
       SELECT key, status, ms, row_number() OVER (PARTITION BY key ORDER BY ms) AS rn,
              count(*) OVER (PARTITION BY key) AS n
@@ -77,9 +81,9 @@ export function createRunStore(db: DatabaseSync, group: GroupCommit): RunStore {
   const insertRun = db.prepare(`
     INSERT INTO runs (id, agent_id, agent_revision, thread_id, schedule_id, input, status, idempotency_key,
                       webhook_url, webhook_deliveries, timeout_ms, invoke_depth, trace_parent, trace_state,
-                      created_at, last_seq)
+                      request_id, created_at, last_seq)
     VALUES ($id, $agentId, $agentRevision, $threadId, $scheduleId, $input, 'queued', $idempotencyKey,
-            $webhookUrl, '[]', $timeoutMs, $invokeDepth, $traceParent, $traceState, $createdAt, $lastSeq)
+            $webhookUrl, '[]', $timeoutMs, $invokeDepth, $traceParent, $traceState, $requestId, $createdAt, $lastSeq)
     RETURNING *`);
   const selectIdempotent = db.prepare(`
     SELECT * FROM runs
@@ -107,10 +111,16 @@ export function createRunStore(db: DatabaseSync, group: GroupCommit): RunStore {
     INSERT INTO run_events (run_id, seq, type, data, created_at) VALUES (?, ?, ?, ?, ?)`);
   // Runs still going or ended since the window opened: only they can hold usage recorded in it.
   const sumTokens = db.prepare(`
-    SELECT coalesce(sum(e.data ->> '$.promptTokens' + e.data ->> '$.completionTokens'), 0) AS tokens
-    FROM runs r JOIN run_events e ON e.run_id = r.id
-    WHERE r.agent_id = $agentId AND (r.finished_at IS NULL OR r.finished_at >= $since)
-      AND e.type = 'usage' AND e.created_at >= $since`);
+    SELECT (SELECT coalesce(sum(e.data ->> '$.promptTokens' + e.data ->> '$.completionTokens'), 0)
+            FROM runs r JOIN run_events e ON e.run_id = r.id
+            WHERE r.agent_id = $agentId AND (r.finished_at IS NULL OR r.finished_at >= $since)
+              AND e.type = 'usage' AND e.created_at >= $since)
+         + (SELECT coalesce(sum(tokens), 0) FROM unstored_runs
+            WHERE agent_id = $agentId AND finished_at >= $since) AS tokens`);
+  const insertUnstored = db.prepare(`
+    INSERT INTO unstored_runs (agent_id, agent_revision, status, started_at, finished_at, tokens)
+    VALUES (?, ?, ?, ?, ?, ?)`);
+  const deleteOldUnstored = db.prepare("DELETE FROM unstored_runs WHERE finished_at < ?");
   const templateUsage = db.prepare(
     usageQuery(
       "rev.template_version",
@@ -178,6 +188,7 @@ export function createRunStore(db: DatabaseSync, group: GroupCommit): RunStore {
           invokeDepth: run.invokeDepth ?? 0,
           traceParent: run.traceParent ?? null,
           traceState: run.traceState ?? null,
+          requestId: run.requestId ?? null,
           createdAt: nowIso(),
           lastSeq: payloads.length,
         }) as unknown as RunRow,
@@ -269,6 +280,14 @@ export function createRunStore(db: DatabaseSync, group: GroupCommit): RunStore {
     },
     agentUsage(agentId, since) {
       return group.read(() => toUsage(agentUsage.get({ key: agentId, since }) as UsageRow | undefined));
+    },
+    recordUnstored(records) {
+      const kept = new Date(Date.now() - UNSTORED_RUNS_KEPT_MS).toISOString();
+      return group.write(() => {
+        for (const r of records)
+          insertUnstored.run(r.agentId, r.agentRevision, r.status, r.startedAt, r.finishedAt, r.tokens);
+        deleteOldUnstored.run(kept);
+      });
     },
   };
 }

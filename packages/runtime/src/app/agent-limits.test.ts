@@ -5,10 +5,17 @@ import { NO_AGENT_LIMITS } from "../store.js";
 import { newAgent, newRun } from "../testing.js";
 import { applyLimits, createAgentAdmission } from "./agent-limits.js";
 
-async function setUp(limits: Partial<typeof NO_AGENT_LIMITS>) {
+async function setUp(
+  limits: Partial<typeof NO_AGENT_LIMITS>,
+  unrecordedTokens?: (agentId: string, since: string) => number,
+) {
   const store = createMemoryStore();
   const agent = await store.agents.create({ ...newAgent("a"), limits: { ...NO_AGENT_LIMITS, ...limits } });
-  const admission = createAgentAdmission({ store, counters: createMemoryRateCounters() });
+  const admission = createAgentAdmission({
+    store,
+    counters: createMemoryRateCounters(),
+    ...(unrecordedTokens ? { unrecordedTokens } : {}),
+  });
   const submit =
     (created = true) =>
     async () => ({
@@ -63,6 +70,38 @@ describe("agent admission", () => {
     const retryAfter = (refusal as { details: { retryAfterSeconds: number } }).details.retryAfterSeconds;
     expect(retryAfter).toBeGreaterThan(0);
     expect(retryAfter).toBeLessThanOrEqual(86_400);
+  });
+
+  it("counts unstored runs' tokens today: not yet recorded ones from the engine, then the store's", async () => {
+    let unrecorded = 0;
+    const asked: string[] = [];
+    const { admission, agent, store, submit } = await setUp({ maxTokensPerDay: 10 }, (agentId, since) => {
+      asked.push(`${agentId} ${since}`);
+      return unrecorded;
+    });
+    unrecorded = 9;
+    await admission.admit(agent, submit());
+    const dayStart = new Date(Date.now() - (Date.now() % 86_400_000)).toISOString();
+    expect(asked).toEqual([`${agent.id} ${dayStart}`]);
+    // Recorded now: the engine no longer counts them, the store does.
+    unrecorded = 0;
+    const now = new Date().toISOString();
+    await store.runs.recordUnstored([
+      {
+        agentId: agent.id,
+        agentRevision: 1,
+        status: "succeeded",
+        startedAt: now,
+        finishedAt: now,
+        tokens: 9,
+      },
+    ]);
+    await admission.admit(agent, submit());
+    unrecorded = 1;
+    await expect(admission.admit(agent, submit())).rejects.toMatchObject({
+      code: "RATE_LIMITED",
+      details: { limit: "maxTokensPerDay", used: 10 },
+    });
   });
 
   it("does not queue submissions of agents without limits", async () => {

@@ -41,62 +41,40 @@ export interface AgentAdmission {
    */
   admit<T extends { created: boolean }>(agent: AgentRecord, submit: () => Promise<T>): Promise<T>;
   /**
-   * The same for a run that is not stored: this process counts it as in flight until it is over,
-   * and its tokens in the agent's day, since the store knows nothing of it.
+   * The same for a run that is not stored: this process counts it as in flight until it is over
+   * (the store holds no run); its tokens count from the store once its usage record is written,
+   * and from `unrecordedTokens` until then.
    */
   admitUnstored(agent: AgentRecord, start: () => UnstoredRun): Promise<UnstoredRun>;
 }
 
-/** What the store can't count for an agent: its unstored runs in this process. */
-interface UnstoredUsage {
-  inFlight: number;
-  /** The UTC day (ms at its start) `tokens` belong to. */
-  day: number;
-  tokens: number;
-}
-
 const dayStartOf = (now: number) => now - (now % DAY_MS);
 
-export function createAgentAdmission(deps: { store: Store; counters: RateCounters }): AgentAdmission {
-  const { store, counters } = deps;
+export function createAgentAdmission(deps: {
+  store: Store;
+  counters: RateCounters;
+  /** Tokens of ended unstored runs not in the store yet (`RunEngine.unrecordedTokens`). */
+  unrecordedTokens?: (agentId: string, since: string) => number;
+}): AgentAdmission {
+  const { store, counters, unrecordedTokens = () => 0 } = deps;
   /** Per agent, the end of the admission queue. */
   const tails = new Map<string, Promise<unknown>>();
-  const unstored = new Map<string, UnstoredUsage>();
+  /** Per agent, its unstored runs in flight in this process (agents with none are left out). */
+  const unstored = new Map<string, number>();
 
-  function usageOf(agentId: string): UnstoredUsage {
-    let usage = unstored.get(agentId);
-    if (!usage) {
-      usage = { inFlight: 0, day: dayStartOf(Date.now()), tokens: 0 };
-      unstored.set(agentId, usage);
-    }
-    return usage;
-  }
-
-  /** Counts an unstored run while it runs, then its tokens; forgets idle agents. */
+  /** Counts an unstored run while it runs. */
   function track(agentId: string, run: UnstoredRun): UnstoredRun {
-    const usage = usageOf(agentId);
-    usage.inFlight++;
-    void run.done.then(({ tokensUsed }) => {
-      usage.inFlight--;
-      const today = dayStartOf(Date.now());
-      if (usage.day !== today) {
-        usage.day = today;
-        usage.tokens = 0;
-      }
-      usage.tokens += tokensUsed;
-      if (usage.inFlight === 0 && usage.tokens === 0) unstored.delete(agentId);
+    unstored.set(agentId, (unstored.get(agentId) ?? 0) + 1);
+    void run.done.then(() => {
+      const left = (unstored.get(agentId) ?? 1) - 1;
+      if (left === 0) unstored.delete(agentId);
+      else unstored.set(agentId, left);
     });
     return run;
   }
 
-  /** Tokens of unstored runs since `dayStart`. */
-  const unstoredTokens = (agentId: string, dayStart: number) => {
-    const usage = unstored.get(agentId);
-    return usage && usage.day === dayStart ? usage.tokens : 0;
-  };
-
   async function inFlight(agentId: string, atLeast: number): Promise<number> {
-    let count = unstored.get(agentId)?.inFlight ?? 0;
+    let count = unstored.get(agentId) ?? 0;
     if (count >= atLeast) return count;
     // Queued first: a run that starts between the two reads is counted as queued, never missed.
     for (const status of ["queued", "running"] as const) {
@@ -121,16 +99,21 @@ export function createAgentAdmission(deps: { store: Store; counters: RateCounter
     }
     if (maxTokensPerDay !== null) {
       const now = Date.now();
-      const dayStart = dayStartOf(now);
-      const used =
-        (await store.runs.tokensUsed(agent.id, new Date(dayStart).toISOString())) +
-        unstoredTokens(agent.id, dayStart);
+      const dayStart = new Date(dayStartOf(now)).toISOString();
+      // Unrecorded first: a batch written meanwhile then counts twice, never not at all.
+      const unrecorded = unrecordedTokens(agent.id, dayStart);
+      const used = unrecorded + (await store.runs.tokensUsed(agent.id, dayStart));
       if (used >= maxTokensPerDay) {
-        throw refused(agent, `used ${used} of its ${maxTokensPerDay} tokens today`, dayStart + DAY_MS - now, {
-          limit: "maxTokensPerDay",
-          value: maxTokensPerDay,
-          used,
-        });
+        throw refused(
+          agent,
+          `used ${used} of its ${maxTokensPerDay} tokens today`,
+          dayStartOf(now) + DAY_MS - now,
+          {
+            limit: "maxTokensPerDay",
+            value: maxTokensPerDay,
+            used,
+          },
+        );
       }
     }
     const perMinute =

@@ -29,6 +29,7 @@ import {
   storedTraceContext,
 } from "./run-telemetry.js";
 import { startWhenReady } from "./thread-turn.js";
+import { createUnstoredLedger } from "./unstored-ledger.js";
 import { createWebhookSender, type WebhookOptions, type WebhookSender } from "./webhooks.js";
 
 export interface RunEngineOptions {
@@ -163,8 +164,22 @@ export interface RunEngine {
    */
   invalidateAgent(agentId: string, keepRevision?: number): Promise<void>;
   stats(): { running: number; queued: number };
+  /**
+   * Tokens of the agent's ended unstored runs that finished at or after `since` (ISO) and are not
+   * in the store yet: their usage records are written in batches (`store.runs.recordUnstored`).
+   */
+  unrecordedTokens(agentId: string, since: string): number;
   /** Stops accepting runs, interrupts running ones, disposes instances. Queued runs stay queued. */
   close(): Promise<void>;
+}
+
+/**
+ * When a queued run read from the store (accepted by another node, or before a restart) was queued,
+ * on this process's clock: its creation, the only time the store keeps. A run another node put back
+ * in the queue after an interruption counts its first execution as waiting too.
+ */
+function queuedSince(run: RunRecord): number {
+  return performance.now() - Math.max(0, Date.now() - Date.parse(run.createdAt));
 }
 
 interface Job {
@@ -177,7 +192,7 @@ interface Job {
   depth: number;
   /** The submitter's log fields (its request id), so the run's lines name the request. */
   logFields?: LogFields | undefined;
-  /** `performance.now()` at submission; unknown for recovered runs. */
+  /** `performance.now()` when the run was queued (for a run read from the store, see `queuedSince`). */
   queuedAt?: number | undefined;
   /** The submitter's live trace context: an unstored run never leaves this process. */
   trace?: Context | undefined;
@@ -250,6 +265,7 @@ export function createRunEngine(options: RunEngineOptions): RunEngine {
   const instances = createAgentInstances(options.context, logger);
   const webhooks =
     options.webhooks && createWebhookSender(options.webhooks, journal, logger, options.observer);
+  const ledger = createUnstoredLedger(store.runs, logger);
   const active = new Map<string, ActiveRun>();
   /** Unstored runs not yet over, queued or running: shutdown must end their followers. */
   const unstored = new Map<string, Job>();
@@ -312,7 +328,14 @@ export function createRunEngine(options: RunEngineOptions): RunEngine {
         startedAt: null,
       });
       if (!closed)
-        queue.push({ runId: run.id, agentId: run.agentId, run: queued, source, depth: run.invokeDepth });
+        queue.push({
+          runId: run.id,
+          agentId: run.agentId,
+          run: queued,
+          source,
+          depth: run.invokeDepth,
+          queuedAt: performance.now(),
+        });
       return;
     }
     await finish(run.id, { status: "failed", error: runError(abortError("shutdown", run.timeoutMs)) });
@@ -400,7 +423,9 @@ export function createRunEngine(options: RunEngineOptions): RunEngine {
     const slot = new Promise<void>((resolve) => {
       freeSlot = resolve;
     });
-    const fields = { ...job.logFields, runId: job.runId, agentId: job.agentId };
+    // Submitted elsewhere or before a restart: the request id stored with the run.
+    const submitted = job.logFields ?? (job.run.requestId ? { requestId: job.run.requestId } : undefined);
+    const fields = { ...submitted, runId: job.runId, agentId: job.agentId };
     const probe = startRunProbe(
       { runId: job.runId, agentId: job.agentId, threadId: job.run.threadId, queuedAt: job.queuedAt },
       job.trace ?? runTraceParent(job.run),
@@ -446,12 +471,24 @@ export function createRunEngine(options: RunEngineOptions): RunEngine {
         interrupt: (source) => interrupt(job.run, source),
       };
     }
+    let startedAt: string | undefined;
     const end = async (outcome: RunOutcome) => {
       closeUnstored(job, outcome);
+      // Statistics count the runs that started, as the store's do.
+      if (startedAt)
+        ledger.add({
+          agentId: job.agentId,
+          agentRevision: job.run.agentRevision,
+          status: outcome.status,
+          startedAt,
+          finishedAt: nowIso(),
+          tokens: job.tokensUsed ?? 0,
+        });
       return { status: outcome.status, error: outcome.status === "succeeded" ? null : outcome.error };
     };
     return {
       async start() {
+        startedAt = nowIso();
         channel.push({ type: "run.started" });
         return true;
       },
@@ -624,6 +661,7 @@ export function createRunEngine(options: RunEngineOptions): RunEngine {
         timeoutMs: prepared.timeoutMs,
         invokeDepth: depth,
         ...storedTraceContext(),
+        requestId: currentLogFields()?.requestId ?? null,
       },
       idempotencyKey === null ? undefined : new Date(Date.now() - IDEMPOTENCY_WINDOW_MS).toISOString(),
       [{ type: "run.queued" }],
@@ -684,6 +722,7 @@ export function createRunEngine(options: RunEngineOptions): RunEngine {
       invokeDepth: 0,
       traceParent: null,
       traceState: null,
+      requestId: null,
       createdAt: nowIso(),
       startedAt: null,
       finishedAt: null,
@@ -820,6 +859,7 @@ export function createRunEngine(options: RunEngineOptions): RunEngine {
                 run,
                 source: undefined,
                 depth: run.invokeDepth,
+                queuedAt: queuedSince(run),
               });
           },
         });
@@ -844,6 +884,7 @@ export function createRunEngine(options: RunEngineOptions): RunEngine {
             run,
             source: undefined,
             depth: run.invokeDepth,
+            queuedAt: queuedSince(run),
           }),
       });
       if (result.interrupted + result.requeued > 0) logger.info("recovered runs", result);
@@ -863,6 +904,7 @@ export function createRunEngine(options: RunEngineOptions): RunEngine {
     cancel,
     invalidateAgent: (agentId, keepRevision) => instances.invalidate(agentId, keepRevision),
     stats: () => queue.stats(),
+    unrecordedTokens: (agentId, since) => ledger.pendingTokens(agentId, since),
     async close() {
       if (closed) return;
       closed = true;
@@ -878,6 +920,7 @@ export function createRunEngine(options: RunEngineOptions): RunEngine {
         }
       }
       await Promise.all(executions);
+      await ledger.close();
       await leaseKeeper?.stop();
       await instances.close();
       await webhooks?.close();

@@ -127,6 +127,46 @@ describe("log fields", () => {
     expect(currentLogFields()).toBeUndefined();
   });
 
+  it("name the submitting request in a run another engine executes (after a restart), whose queue wait counts from its creation", async () => {
+    const store = createMemoryStore();
+    const template = scriptTemplate(createHooks());
+    const engineOn = (slots: number, observer?: RunObserver) => {
+      const engine = createRunEngine({
+        store,
+        registry: registryOf(template),
+        context: templateContext(createMemoryLogger()),
+        concurrency: { global: slots, perAgent: slots },
+        ...(observer ? { observer } : {}),
+      });
+      engines.push(engine);
+      return engine;
+    };
+    const first = engineOn(1);
+    const agent = await createAgent(store, template, "restarted");
+    // The first run holds the only slot, so the second stays queued when the first engine stops.
+    await first.submit({ agent, input: { do: [{ waitForAbort: true }] } });
+    const { run } = await withLogFields({ requestId: "req-9" }, () =>
+      first.submit({ agent, input: { do: [{ output: 1 }] } }),
+    );
+    await first.close();
+    expect((await store.runs.get(run.id))?.status).toBe("queued");
+
+    const seen: (Readonly<Record<string, string>> | undefined)[] = [];
+    const waited: (number | undefined)[] = [];
+    // Two slots: the first run, if its template is run again, does not hold up the second.
+    const second = engineOn(2, {
+      runStarted(started, waitedMs) {
+        if (started.runId !== run.id) return;
+        seen.push(currentLogFields());
+        waited.push(waitedMs);
+      },
+    });
+    await second.start();
+    expect(await second.wait(run.id)).toMatchObject({ status: "succeeded" });
+    expect(seen).toEqual([{ requestId: "req-9", runId: run.id, agentId: agent.id }]);
+    expect(waited[0]).toBeGreaterThanOrEqual(0);
+  });
+
   it("leave out the agent instance, which the run that asks first shares with every later one", async () => {
     const store = createMemoryStore();
     const hooks = createHooks();

@@ -8,9 +8,9 @@ import type { AppEnv } from "../../lib/types.js";
 import * as routes from "./runs.routes.js";
 
 export function toRunResponse(run: RunRecord) {
-  // The invokeAgent depth and the stored trace context are the engine's bookkeeping, not part of
-  // the API's run.
-  const { invokeDepth: _depth, traceParent: _parent, traceState: _state, ...rest } = run;
+  // The invokeAgent depth, the stored trace context and request id are the engine's bookkeeping,
+  // not part of the API's run.
+  const { invokeDepth: _depth, traceParent: _parent, traceState: _state, requestId: _request, ...rest } = run;
   return { ...rest, input: run.input ?? null, output: run.output ?? null };
 }
 
