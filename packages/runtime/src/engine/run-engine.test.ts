@@ -795,6 +795,14 @@ describe("unstored runs", () => {
     expect(await run.done).toEqual({ tokensUsed: 7 });
     expect(await store.runs.get(run.id)).toBeUndefined();
     expect((await store.runs.list({ limit: 10 })).items).toEqual([]);
+    // Only a usage record, written with the next batch (at the latest when the engine closes);
+    // until then the engine counts its tokens.
+    const today = new Date(Date.now() - 60_000).toISOString();
+    expect(engine.unrecordedTokens(agent.id, today) + (await store.runs.tokensUsed(agent.id, today))).toBe(7);
+    await engine.close();
+    expect(engine.unrecordedTokens(agent.id, today)).toBe(0);
+    expect(await store.runs.tokensUsed(agent.id, today)).toBe(7);
+    expect(await store.runs.agentUsage(agent.id, today)).toMatchObject({ runs: 1, errors: 0 });
   });
 
   it("is cancelled running or queued, times out, and takes a slot like any run", async () => {
