@@ -52,7 +52,8 @@ describe("the pino logger", () => {
       config: {
         apiKey: secret,
         llm: { apiKey: secret },
-        steps: [{ headers: { Authorization: secret, authorization: secret } }],
+        steps: [{ headers: { Authorization: secret, authorization: secret, "x-api-key": secret } }],
+        tools: [{ headers: { Authorization: secret, authorization: secret, "x-api-key": secret } }],
         headers: { Authorization: secret },
       },
       upstream: { env: { KEY: secret }, token: secret, headers: { authorization: secret } },

@@ -35,8 +35,13 @@ export const REDACTED_PATHS = [
   "*.headers.authorization",
   "*.headers.Authorization",
   "*.headers.cookie",
+  // Request headers agent configs write out: task steps' and conversation http tools'.
   "config.steps[*].headers.authorization",
   "config.steps[*].headers.Authorization",
+  'config.steps[*].headers["x-api-key"]',
+  "config.tools[*].headers.authorization",
+  "config.tools[*].headers.Authorization",
+  'config.tools[*].headers["x-api-key"]',
   "env",
   "*.env",
 ];
