@@ -1,7 +1,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createFakeModelServer, type FakeModelServer } from "@agentrt/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { conversationConfig, createAgentOk } from "./conversation-host.js";
 import { createFullHost } from "./full-host.js";
 import { startTestServer, type TestServer } from "./helpers.js";
@@ -150,6 +150,22 @@ describe("/metrics", () => {
         status: "200",
       }),
     ).toBeGreaterThanOrEqual(3);
+  });
+
+  it("counts an event stream while it is open", async () => {
+    await createAgentOk(server, { name: "slow-echo", template: "echo", config: {} });
+    const run = await server.call("POST", "/v1/agents/slow-echo/runs", {
+      input: { sleepMs: 30_000 },
+      mode: "background",
+    });
+    const active = async () => sampleValue((await scrapeMetrics(server)).get("agentrt_sse_streams_active"), {});
+    const follower = new AbortController();
+    const stream = await server.api(`/v1/runs/${run.body.id}/events`, { signal: follower.signal });
+    expect(stream.status).toBe(200);
+    await vi.waitFor(async () => expect(await active()).toBe(1));
+    follower.abort();
+    await vi.waitFor(async () => expect(await active()).toBe(0));
+    expect((await server.call("POST", `/v1/runs/${run.body.id}/cancel`)).body.status).toBe("cancelled");
   });
 
   it("keeps labels bounded: 200 agents and their runs add no series per agent or run", async () => {
