@@ -220,6 +220,15 @@ describe("OpenTelemetry traces", () => {
       return found.length === 2 ? found : undefined;
     });
     expect(steps.map((s) => s.name).sort()).toEqual(["step ask", "step fetch"]);
+    // The http step's request: a client span under its step, its trace carried to the server.
+    const fetchStep = steps.find((s) => s.name === "step fetch")!;
+    const get = await receiver.waitFor(() => childrenOf(fetchStep).find((s) => s.name === "GET"));
+    expect(get).toMatchObject({
+      kind: 3, // CLIENT
+      attributes: { "http.request.method": "GET", "http.response.status_code": 200 },
+    });
+    const listed = fake.requests.find((r) => r.method === "GET" && r.headers.traceparent?.includes(traceId));
+    expect(listed?.headers.traceparent).toBe(traceparent(traceId, get.spanId));
     const ask = steps.find((s) => s.name === "step ask")!;
     const model = await receiver.waitFor(() => childrenOf(ask).find((s) => s.name === "chat fake-model"));
     expect(model).toMatchObject({

@@ -1,3 +1,4 @@
+import { startClientSpan } from "./client-span.js";
 import { isEgressError } from "./egress-error.js";
 import type { EgressFetch } from "./types.js";
 
@@ -60,6 +61,15 @@ function parseHttpUrl(text: string): URL {
   return url;
 }
 
+/** The request's headers plus the trace's, unless the request sets those itself; as given when not tracing. */
+function withTrace(headers: Headers, trace: Readonly<Record<string, string>>): Headers {
+  const names = Object.keys(trace);
+  if (names.length === 0) return headers;
+  const traced = new Headers(headers);
+  for (const name of names) if (!traced.has(name)) traced.set(name, trace[name]!);
+  return traced;
+}
+
 /** fetch rejects with "fetch failed"; the cause says why (checked by shape, not `instanceof`). */
 function networkReason(error: unknown): string {
   const cause = (error as { cause?: { message?: unknown } } | null)?.cause;
@@ -116,15 +126,17 @@ async function readBody(response: Response, maxBytes: number): Promise<unknown> 
 export async function sendHttpRequest(request: HttpRequest): Promise<HttpAnswer> {
   const url = parseHttpUrl(request.url);
   const where = `${request.method} ${url.origin}${url.pathname}`;
+  const span = startClientSpan(request.method, url);
   let response: Response;
   try {
     response = await request.fetch(url, {
       method: request.method,
-      headers: request.headers,
+      headers: withTrace(request.headers, span.headers),
       body: request.body,
       signal: request.signal,
     });
   } catch (error) {
+    span.failed(error);
     if (request.signal.aborted) throw error;
     // A refusal names the rule and the range, never what a name resolved to.
     if (isEgressError(error)) {
@@ -136,6 +148,13 @@ export async function sendHttpRequest(request: HttpRequest): Promise<HttpAnswer>
     }
     throw new HttpRequestError("network", `${where} failed: ${networkReason(error)}`, { cause: error });
   }
-  const body = await readBody(response, request.maxResponseBytes);
+  let body: unknown;
+  try {
+    body = await readBody(response, request.maxResponseBytes);
+  } catch (error) {
+    span.failed(error);
+    throw error;
+  }
+  span.answered(response.status);
   return { status: response.status, ok: response.ok, body };
 }

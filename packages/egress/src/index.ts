@@ -1,5 +1,6 @@
 export { findRestrictedRange } from "./address-ranges.js";
 export { type AllowList, parseAllowList, validateAllowEntry } from "./allow-list.js";
+export { type ClientSpan, startClientSpan } from "./client-span.js";
 export {
   EgressError,
   type EgressErrorDetails,

@@ -1,7 +1,6 @@
 import { isIP } from "node:net";
 import { AgentrtError, ErrorCode } from "@agentrt/core";
-import { createEgressPolicy, isEgressError, type Resolver } from "@agentrt/egress";
-import { context, propagation, SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
+import { createEgressPolicy, isEgressError, type Resolver, startClientSpan } from "@agentrt/egress";
 import { SandboxErrorCode } from "./errors.js";
 import type { HostFetchRequest, HostFetchResponse } from "./protocol.js";
 
@@ -31,9 +30,6 @@ function namedAddresses(allowList: readonly string[]): string[] {
   return allowList.flatMap((pattern) => namedAddress(pattern) ?? []);
 }
 
-/** A no-op until the host registers an OpenTelemetry SDK. */
-const tracer = trace.getTracer("@agentrt/sandbox");
-
 /**
  * `ctx.fetch` as the host performs it for sandboxed code: http(s) only, host (and optional port)
  * must match the operator's allow-list, and the connection goes only to addresses the egress policy
@@ -57,24 +53,13 @@ export function createHostFetch(
     if (!isHostAllowed(url, options.allowList)) {
       throw new AgentrtError(SandboxErrorCode.URL_NOT_ALLOWED, `${url.host} is not on the fetch allow-list`);
     }
-    // Semantic conventions of an HTTP client span; no full URL, its query may hold credentials.
-    const span = tracer.startSpan(request.method, {
-      kind: SpanKind.CLIENT,
-      attributes: {
-        "http.request.method": request.method,
-        "server.address": url.hostname,
-        "url.scheme": url.protocol.replace(/:$/, ""),
-        ...(url.port ? { "server.port": Number(url.port) } : {}),
-      },
-    });
-    const traced: Record<string, string> = {};
-    propagation.inject(trace.setSpan(context.active(), span), traced);
+    const span = startClientSpan(request.method, url);
     try {
       let response: Response;
       try {
         response = await egress.fetch(url, {
           method: request.method,
-          headers: { ...traced, ...request.headers },
+          headers: { ...span.headers, ...request.headers },
           ...(request.body === undefined ? {} : { body: request.body }),
           redirect: "manual",
           signal: AbortSignal.timeout(timeoutMs),
@@ -84,24 +69,21 @@ export function createHostFetch(
         if (isEgressError(error)) throw new AgentrtError(SandboxErrorCode.URL_NOT_ALLOWED, error.message);
         throw error;
       }
-      span.setAttribute("http.response.status_code", response.status);
-      if (response.status >= 400) span.setAttribute("error.type", String(response.status));
       const headers: Record<string, string> = {};
       response.headers.forEach((value, key) => {
         headers[key] = value;
       });
-      return {
+      const answer = {
         status: response.status,
         statusText: response.statusText,
         headers,
         body: await readCapped(response, maxBodyBytes),
       };
+      span.answered(response.status);
+      return answer;
     } catch (error) {
-      span.setAttribute("error.type", (error as { code?: string }).code ?? (error as Error).name);
-      span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
+      span.failed(error);
       throw error;
-    } finally {
-      span.end();
     }
   };
 }
