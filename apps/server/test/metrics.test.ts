@@ -158,7 +158,8 @@ describe("/metrics", () => {
       input: { sleepMs: 30_000 },
       mode: "background",
     });
-    const active = async () => sampleValue((await scrapeMetrics(server)).get("agentrt_sse_streams_active"), {});
+    const active = async () =>
+      sampleValue((await scrapeMetrics(server)).get("agentrt_sse_streams_active"), {});
     const follower = new AbortController();
     const stream = await server.api(`/v1/runs/${run.body.id}/events`, { signal: follower.signal });
     expect(stream.status).toBe(200);
