@@ -61,3 +61,7 @@ export function Json({ value, label }: { value: unknown; label: string }) {
 }
 
 export const when = (iso: string | null | undefined) => (iso ? new Date(iso).toLocaleString() : "—");
+/** A duration in whole milliseconds, or a dash without one. */
+export const ms = (v: number | null) => (v === null ? "—" : `${v} ms`);
+/** A share as a percentage, or a dash without one. */
+export const pct = (v: number | null) => (v === null ? "—" : `${(v * 100).toFixed(1)} %`);

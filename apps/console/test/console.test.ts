@@ -164,6 +164,9 @@ describe("the console", () => {
 
   it("edits the agent through its form, diffs the revisions, pauses and resumes it", async () => {
     await open(admin, "/agents/fetcher");
+    // The run of the tests before, in the server's figures for the last hour.
+    const runs = admin.getByRole("region", { name: "Last hour" }).locator("dt:text-is('Runs') + dd");
+    await expect.poll(() => runs.textContent()).toBe("1");
     await admin.locator("#root_config_steps_0_prompt").fill("Say hello");
     await admin.getByRole("button", { name: "Save agent" }).click();
     const diff = admin.getByRole("list", { name: "Differences" });

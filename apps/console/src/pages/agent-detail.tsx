@@ -2,7 +2,7 @@ import type { Agent } from "@agentrt/client";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import diff from "microdiff";
 import { useState } from "react";
-import { ErrorNote, Json, Loading, Page, when } from "../components.js";
+import { ErrorNote, Json, Loading, ms, Page, pct, when } from "../components.js";
 import { AgentForm, type AgentFormValue, agentFormSchema } from "../lib/config-form.js";
 import { unwrap } from "../lib/problem.js";
 import { navigate } from "../lib/router.js";
@@ -53,6 +53,7 @@ export function AgentPage({ session, name }: { session: Session; name: string })
         <dt>Updated</dt>
         <dd>{when(a.updatedAt)}</dd>
       </dl>
+      <LastHour session={session} name={a.name} />
       {session.can.invoke ? <RunForm session={session} agent={a} /> : null}
       {session.can.admin ? (
         <EditAgent session={session} agent={a} onSaved={refresh} />
@@ -62,6 +63,33 @@ export function AgentPage({ session, name }: { session: Session; name: string })
       {session.can.admin ? <Upgrade session={session} agent={a} onDone={refresh} /> : null}
       <Revisions session={session} agent={a} />
     </Page>
+  );
+}
+
+/** The agent's health over the last hour, as the server counts it (stored runs and completions alike). */
+function LastHour({ session, name }: { session: Session; name: string }) {
+  const stats = useQuery({
+    queryKey: ["agent-stats", name],
+    refetchInterval: 10_000,
+    queryFn: async () =>
+      unwrap(await session.api.GET("/v1/agents/{agent}/stats", { params: { path: { agent: name } } })),
+  });
+  if (!stats.data) return <ErrorNote error={stats.error} />;
+  const s = stats.data;
+  return (
+    <section className="card" aria-labelledby="last-hour-title">
+      <h2 id="last-hour-title">Last hour</h2>
+      <dl className="facts">
+        <dt>Runs</dt>
+        <dd>{s.runs}</dd>
+        <dt>Error rate</dt>
+        <dd>{pct(s.errorRate)}</dd>
+        <dt>p50 duration</dt>
+        <dd>{ms(s.p50Ms)}</dd>
+        <dt>p95 duration</dt>
+        <dd>{ms(s.p95Ms)}</dd>
+      </dl>
+    </section>
   );
 }
 

@@ -2,14 +2,12 @@ import { useQuery } from "@tanstack/react-query";
 import { useEffect, useMemo, useRef } from "react";
 import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
-import { ErrorNote, Loading, Page } from "../components.js";
+import { ErrorNote, Loading, ms, Page, pct } from "../components.js";
 import { unwrap } from "../lib/problem.js";
 import type { Session } from "../lib/session.js";
 import { groupBy, type RunStats, runStats, runsPerMinute } from "../lib/stats.js";
 
 const MINUTES = 30;
-const ms = (v: number | null) => (v === null ? "—" : `${v} ms`);
-const pct = (v: number | null) => (v === null ? "—" : `${(v * 100).toFixed(1)} %`);
 
 function RunsChart({ data }: { data: [number[], number[]] }) {
   const el = useRef<HTMLDivElement>(null);
