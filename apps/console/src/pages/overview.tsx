@@ -41,8 +41,8 @@ function StatsRow({ name, stats }: { name: string; stats: RunStats }) {
 }
 
 /**
- * Figures from the latest runs (the runs list is what the API offers today): runs per minute,
- * error rate and start-to-finish latency, overall and per agent.
+ * Figures from the latest stored runs: runs per minute, error rate and start-to-finish latency,
+ * overall and per agent. (An agent's page shows the server's last hour, completions included.)
  */
 export function OverviewPage({ session }: { session: Session }) {
   const runs = useQuery({
