@@ -5,6 +5,7 @@ import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-ho
 import { W3CTraceContextPropagator } from "@opentelemetry/core";
 import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from "@opentelemetry/sdk-trace";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { startClientSpan } from "./client-span.js";
 import { createEgressPolicy } from "./egress-policy.js";
 import { type HttpRequest, sendHttpRequest } from "./http-request.js";
 
@@ -81,6 +82,18 @@ describe("an outbound request's client span", () => {
     expect(client.status.code).toBe(SpanStatusCode.UNSET);
     const { traceId, spanId } = client.spanContext();
     expect(received[0]?.traceparent).toBe(`00-${traceId}-${spanId}-01`);
+  });
+
+  it("names an IPv6 server without brackets, and a scheme's default port", () => {
+    exporter.reset();
+    startClientSpan("GET", new URL("http://[::1]:8080/")).answered(204);
+    startClientSpan("POST", new URL("https://api.example/v1")).answered(200);
+    expect(
+      exporter.getFinishedSpans().map((s) => [s.attributes["server.address"], s.attributes["server.port"]]),
+    ).toEqual([
+      ["::1", 8080],
+      ["api.example", 443],
+    ]);
   });
 
   it("keeps a traceparent the request sets itself", async () => {

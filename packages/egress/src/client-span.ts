@@ -28,7 +28,8 @@ export function startClientSpan(method: string, url: URL): ClientSpan {
   const end = (status: number | undefined, error?: { type: string; message: string }) => {
     if (span.isRecording()) {
       span.setAttribute("http.request.method", method);
-      span.setAttribute("server.address", url.hostname);
+      // An IPv6 literal without its URL brackets.
+      span.setAttribute("server.address", url.hostname.replace(/^\[(.*)\]$/, "$1"));
       span.setAttribute("server.port", Number(url.port) || (url.protocol === "https:" ? 443 : 80));
       span.setAttribute("url.scheme", url.protocol.slice(0, -1));
       if (status !== undefined) span.setAttribute("http.response.status_code", status);
