@@ -1,23 +1,23 @@
 import { AgentrtError, ErrorCode } from "@agentrt/core";
 import { nowIso } from "./ids.js";
 import { type RunEventPayload, type StoredRunEvent, TERMINAL_RUN_STATUSES } from "./run-events.js";
-import type {
-  AgentRecord,
-  AgentRevisionRecord,
-  ApiKeyRecord,
-  Page,
-  PageRequest,
-  RunPatch,
-  RunPruneRule,
-  RunRecord,
-  RunTombstone,
-  RunUsage,
-  ScheduleRecord,
-  Store,
-  ThreadRecord,
-  UnstoredRunRecord,
+import {
+  type AgentRecord,
+  type AgentRevisionRecord,
+  type ApiKeyRecord,
+  type Page,
+  type PageRequest,
+  type RunPatch,
+  type RunPruneRule,
+  type RunRecord,
+  type RunTombstone,
+  type RunUsage,
+  type ScheduleRecord,
+  type Store,
+  type ThreadRecord,
+  UNSTORED_RUNS_KEPT_MS,
+  type UnstoredRunRecord,
 } from "./store.js";
-import { UNSTORED_RUNS_KEPT_MS } from "./store.js";
 import { applyAgentPatch, newAgentSettings } from "./store-records.js";
 
 /**

@@ -99,7 +99,8 @@ export function createAgentAdmission(deps: {
     }
     if (maxTokensPerDay !== null) {
       const now = Date.now();
-      const dayStart = new Date(dayStartOf(now)).toISOString();
+      const dayStartMs = dayStartOf(now);
+      const dayStart = new Date(dayStartMs).toISOString();
       // Unrecorded first: a batch written meanwhile then counts twice, never not at all.
       const unrecorded = unrecordedTokens(agent.id, dayStart);
       const used = unrecorded + (await store.runs.tokensUsed(agent.id, dayStart));
@@ -107,7 +108,7 @@ export function createAgentAdmission(deps: {
         throw refused(
           agent,
           `used ${used} of its ${maxTokensPerDay} tokens today`,
-          dayStartOf(now) + DAY_MS - now,
+          dayStartMs + DAY_MS - now,
           {
             limit: "maxTokensPerDay",
             value: maxTokensPerDay,
